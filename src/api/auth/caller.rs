@@ -1,0 +1,107 @@
+//! Typed extractors: a handler's signature says who may call it.
+//!
+//! `async fn update(caller: Manager, …)` can only run for a manager or the owner;
+//! there is no list of open routes to forget to update.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{http::header, web, FromRequest, HttpRequest};
+
+use super::tokens::invalid_token;
+use crate::api::state::AppState;
+use crate::core::role::Role;
+use crate::error::AppError;
+use crate::store::users;
+
+/// A set of roles allowed to call a route.
+pub trait RoleSet {
+    const ALLOWED: &'static [Role];
+}
+
+/// The owner alone: users, company settings.
+pub struct OwnerOnly;
+/// Managers (and the owner, who may do everything): the customer relationship.
+pub struct Managers;
+/// Office staff: managers, administrators and the owner.
+pub struct OfficeStaff;
+/// Anyone with an account.
+pub struct Everyone;
+
+impl RoleSet for OwnerOnly {
+    const ALLOWED: &'static [Role] = &[Role::Owner];
+}
+impl RoleSet for Managers {
+    const ALLOWED: &'static [Role] = &[Role::Owner, Role::Manager];
+}
+impl RoleSet for OfficeStaff {
+    const ALLOWED: &'static [Role] = &[Role::Owner, Role::Manager, Role::Administrator];
+}
+impl RoleSet for Everyone {
+    const ALLOWED: &'static [Role] = &Role::ALL;
+}
+
+/// The authenticated, active caller, holding one of the roles `R` allows.
+pub struct Caller<R: RoleSet> {
+    pub user_id: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    _roles: PhantomData<R>,
+}
+
+pub type Owner = Caller<OwnerOnly>;
+pub type Manager = Caller<Managers>;
+pub type Office = Caller<OfficeStaff>;
+pub type AnyStaff = Caller<Everyone>;
+
+impl<R: RoleSet> Caller<R> {
+    /// Whether the caller holds a role (for handlers that vary by role).
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+impl<R: RoleSet + 'static> FromRequest for Caller<R> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("AppState missing"))?;
+            let token = token.ok_or(AppError::Unauthorized {
+                code: "unauthorized",
+                message: "log in and send the access token as `Authorization: Bearer …`".into(),
+            })?;
+            let claims = state.keys.check(&token)?;
+            // Loaded on every request, so deactivation and role changes act at once.
+            let user_id = claims.sub.clone();
+            let user = state
+                .db(move |conn| users::find(conn, &user_id))
+                .await?
+                .filter(|u| u.active && u.token_version == claims.ver)
+                .ok_or_else(invalid_token)?;
+            let roles = user.roles();
+            if !roles.iter().any(|r| R::ALLOWED.contains(r)) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(Caller {
+                user_id: user.id,
+                name: user.name,
+                roles,
+                _roles: PhantomData,
+            })
+        })
+    }
+}

@@ -1,0 +1,9 @@
+//! Who is calling: passwords, tokens, login throttling and the role extractors.
+
+pub mod caller;
+pub mod handlers;
+pub mod password;
+pub mod throttle;
+pub mod tokens;
+
+pub use caller::{AnyStaff, Caller, Manager, Office, Owner};

@@ -1,0 +1,103 @@
+//! Shared HTTP plumbing: state, errors, extractors, auth, and the app itself.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod records;
+pub mod state;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{middleware, web, App, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::{scope, AppExt};
+
+use self::state::AppState;
+use crate::{administrator, manager, owner};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Orderly", description = "Field-service scheduling and work orders."),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every `/api/v1` route. Each is registered through utoipa, so the OpenAPI
+/// document lists exactly the routes that exist (the role-matrix test relies on it).
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(health::health)
+        .service(auth::handlers::login)
+        .service(auth::handlers::refresh)
+        .service(auth::handlers::logout)
+        .service(auth::handlers::change_password)
+        .service(auth::handlers::me)
+        .service(owner::users::list_users)
+        .service(owner::users::add_user)
+        .service(owner::users::get_user)
+        .service(owner::users::update_user)
+        .service(manager::timeline::timeline)
+        .configure(manager::customers::routes)
+        .configure(manager::contacts::routes)
+        .configure(manager::sites::routes)
+        .configure(manager::equipment::routes)
+        .configure(administrator::site_access::routes);
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope::scope("/api/v1").configure(api_routes))
+        .split_for_parts();
+    api
+}
+
+/// The whole application, as `serve` runs it and as tests drive it.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(web::Data::new(state))
+        .service(scope::scope("/api/v1").configure(api_routes))
+        .split_for_parts();
+    let document = web::Data::new(api);
+    app.app_data(document)
+        .route("/api/v1/openapi.json", web::get().to(openapi_json))
+        .default_service(web::to(error::no_route))
+        .wrap(middleware::Compress::default())
+        .wrap(middleware::Logger::new("%r %s %Dms").log_target("orderly::http"))
+}
+
+async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}

@@ -1,0 +1,172 @@
+//! Command-line interface: `serve`, `migrate`, `user add`.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use actix_web::HttpServer;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::api::build_app;
+use crate::api::state::AppState;
+use crate::config::Config;
+use crate::core::role::Role;
+use crate::owner::users::{create_user, NewUser};
+use crate::store;
+
+#[derive(Parser)]
+#[command(
+    name = "orderly",
+    version,
+    about = "Field-service scheduling and work-order server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (applies migrations first).
+    Serve {
+        /// Address to listen on; overrides ORDERLY_BIND.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo company (once) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account, for example the first owner.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// A role to hold; repeat for several (owner, manager, administrator, engineer).
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// The password; when absent, read as one line from standard input.
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a role: owner, manager, administrator, engineer"))
+}
+
+/// Runs the command line; the exit code says whether it worked.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("ORDERLY_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("orderly: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let started = Instant::now();
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let (pool, backend) = store::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = store::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    drop(conn);
+    let state = AppState::new(pool, backend, config);
+    match cli.command {
+        Command::Migrate => {
+            println!("database is up to date ({applied} migrations applied now)");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    roles,
+                    password,
+                },
+        } => {
+            let password = match password {
+                Some(p) => p,
+                None => read_password()?,
+            };
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let user = create_user(
+                &mut conn,
+                &state,
+                None,
+                NewUser {
+                    email,
+                    name,
+                    roles,
+                    password,
+                },
+            )
+            .map_err(|e| match e {
+                crate::error::AppError::Invalid(v) => v.to_string(),
+                other => other.to_string(),
+            })?;
+            println!("created user {} <{}>", user.id, user.email);
+            Ok(())
+        }
+        Command::Serve { bind, demo } => {
+            if demo {
+                let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+                crate::demo::load(&mut conn, &state).map_err(|e| format!("demo: {e}"))?;
+            }
+            let bind = bind.unwrap_or_else(|| state.config.bind.clone());
+            serve(state, &bind, started)
+        }
+    }
+}
+
+fn read_password() -> Result<String, String> {
+    eprintln!("password (one line):");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+#[actix_web::main]
+async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), String> {
+    let database = state.backend.name();
+    let server = HttpServer::new(move || build_app(state.clone()))
+        .bind(bind)
+        .map_err(|e| format!("ORDERLY_BIND: cannot listen on {bind}: {e}"))?;
+    tracing::info!(
+        %bind,
+        database,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Orderly is listening on http://{bind}"
+    );
+    server.run().await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,21 @@
+//! The domain: entities, rules and formulas as pure functions and types.
+//!
+//! Nothing here does I/O or knows about actix or diesel, so every rule can be
+//! unit-tested without a server or a database. Entities derive serde and utoipa's
+//! `ToSchema`: they are the shapes the API speaks, described once.
+
+pub mod changes;
+pub mod contact;
+pub mod contact_info;
+pub mod customer;
+pub mod equipment;
+pub mod fields;
+pub mod geo;
+pub mod ids;
+pub mod role;
+pub mod site;
+pub mod text;
+pub mod validation;
+
+pub use fields::{Fields, InputContext};
+pub use validation::ValidationError;

@@ -1,0 +1,347 @@
+//! The demo company: a Kyiv water-treatment and climate service firm with
+//! staff for every role and about two hundred customers. Loaded once.
+
+use chrono::{Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::api::state::AppState;
+use crate::core::contact::{Channel, ContactFields, ContactRole};
+use crate::core::customer::{CustomerFields, CustomerKind, Segment};
+use crate::core::equipment::{EquipmentFields, EquipmentStatus};
+use crate::core::ids;
+use crate::core::role::Role;
+use crate::core::site::SiteFields;
+use crate::core::Fields;
+use crate::error::AppError;
+use crate::store::contacts::Contacts;
+use crate::store::customers::Customers;
+use crate::store::equipment::EquipmentRepo;
+use crate::store::records::{self, Repo};
+use crate::store::sites::Sites;
+use crate::store::{transaction, users, DbConnection};
+
+/// The password of every demo account (written in the README).
+pub const DEMO_PASSWORD: &str = "demo-password";
+/// How many customers the demo company has.
+pub const DEMO_CUSTOMERS: usize = 200;
+
+const STAFF: &[(&str, &str, &[Role])] = &[
+    ("owner@demo.orderly", "Oksana Melnyk", &[Role::Owner]),
+    (
+        "manager@demo.orderly",
+        "Andrii Bondarenko",
+        &[Role::Manager],
+    ),
+    ("manager2@demo.orderly", "Emily Carter", &[Role::Manager]),
+    (
+        "admin@demo.orderly",
+        "Iryna Shevchenko",
+        &[Role::Administrator],
+    ),
+    (
+        "admin2@demo.orderly",
+        "Taras Lysenko",
+        &[Role::Administrator],
+    ),
+    (
+        "engineer1@demo.orderly",
+        "Mykola Tkachenko",
+        &[Role::Engineer],
+    ),
+    (
+        "engineer2@demo.orderly",
+        "Serhii Kravchenko",
+        &[Role::Engineer],
+    ),
+    (
+        "engineer3@demo.orderly",
+        "Dmytro Oliinyk",
+        &[Role::Engineer],
+    ),
+    ("engineer4@demo.orderly", "James Walker", &[Role::Engineer]),
+    (
+        "engineer5@demo.orderly",
+        "Volodymyr Polishchuk",
+        &[Role::Engineer],
+    ),
+];
+
+const FIRST: &[&str] = &[
+    "Олена",
+    "Іван",
+    "Наталія",
+    "Петро",
+    "Марія",
+    "Олександр",
+    "Тетяна",
+    "Юрій",
+    "Світлана",
+    "Василь",
+    "Ганна",
+    "Богдан",
+    "Оксана",
+    "Михайло",
+    "Людмила",
+    "Sarah",
+    "David",
+    "Anna",
+    "Michael",
+    "Laura",
+    "Thomas",
+    "Sophie",
+];
+const LAST: &[&str] = &[
+    "Коваленко",
+    "Бондар",
+    "Ткаченко",
+    "Шевченко",
+    "Кравчук",
+    "Мельник",
+    "Олійник",
+    "Гончаренко",
+    "Савченко",
+    "Руденко",
+    "Петренко",
+    "Марченко",
+    "Smith",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Miller",
+];
+const ORGS: &[&str] = &[
+    "Кав'ярня «Зерно»",
+    "Aqua Cafe",
+    "ТОВ «Київ-Дент»",
+    "Hotel Dnipro View",
+    "Ресторан «Варенична»",
+    "Fitness Club Pulse",
+    "ТОВ «Зелена аптека»",
+    "Bright Minds Kindergarten",
+    "Пекарня «Хлібна хата»",
+    "Office Park Podil",
+    "Салон краси «Вероніка»",
+    "Green Leaf Dental",
+];
+const STREETS: &[&str] = &[
+    "вул. Хрещатик",
+    "вул. Велика Васильківська",
+    "просп. Перемоги",
+    "вул. Саксаганського",
+    "вул. Антоновича",
+    "просп. Бажана",
+    "вул. Драгоманова",
+    "вул. Січових Стрільців",
+    "Kontraktova Sq.",
+    "вул. Ярославів Вал",
+    "просп. Оболонський",
+    "вул. Лук'янівська",
+    "Velyka Zhytomyrska St.",
+];
+const ACCESS: &[&str] = &[
+    "Код домофону 25К, 4 поверх, ліфт працює",
+    "Gate code 1942; ring twice, the bell is quiet",
+    "Ключ у сусідки з кв. 12",
+    "Park in the courtyard; a dog in the yard is friendly",
+    "Service entrance from the back street",
+];
+const AVAILABILITY: &[&str] = &[
+    "вдома у будні після 14:00",
+    "weekdays 9:00-18:00",
+    "only Saturdays",
+    "будь-коли, попередити за годину",
+];
+const EQUIPMENT: &[(&str, &[&str])] = &[
+    (
+        "reverse osmosis filter",
+        &["Ecosoft RObust 1000", "Aquaphor Morion", "Atoll A-550"],
+    ),
+    ("water softener", &["Ecosoft FU 1035", "Organic K-12"]),
+    (
+        "gas boiler",
+        &["Vaillant ecoTEC plus", "Bosch Condens 7000"],
+    ),
+    ("air conditioner", &["Daikin FTXM35", "Mitsubishi MSZ-LN25"]),
+    ("heat pump", &["Viessmann Vitocal 200-S"]),
+];
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+    items[rng.gen_range(0..items.len())]
+}
+
+fn phone(rng: &mut StdRng) -> String {
+    let operator = pick(rng, &["67", "50", "63", "97", "93"]);
+    format!("+380{operator}{:07}", rng.gen_range(1_000_000..9_999_999))
+}
+
+/// Loads the demo company unless its owner already exists; returns whether it loaded.
+pub fn load(conn: &mut DbConnection, state: &AppState) -> Result<bool, AppError> {
+    if users::find_by_email(conn, STAFF[0].0)?.is_some() {
+        tracing::info!("demo company already loaded");
+        return Ok(false);
+    }
+    let ctx = state.input_context();
+    let hash = state.passwords.hash(DEMO_PASSWORD)?;
+    let mut rng = StdRng::seed_from_u64(20261123);
+    transaction(conn, |conn| {
+        let mut actors = Vec::new();
+        for (email, name, roles) in STAFF {
+            let user = users::insert(conn, &ids::new_id(), email, name, &hash, roles)?;
+            if roles.contains(&Role::Manager) {
+                actors.push(user.id);
+            }
+        }
+        for i in 0..DEMO_CUSTOMERS {
+            let actor = actors[i % actors.len()].clone();
+            demo_customer(conn, &mut rng, &ctx, &actor, i)?;
+        }
+        Ok(())
+    })?;
+    tracing::info!(customers = DEMO_CUSTOMERS, "demo company loaded");
+    Ok(true)
+}
+
+fn create<R: Repo>(
+    conn: &mut DbConnection,
+    ctx: &crate::core::InputContext,
+    actor: &str,
+    fields: R::Fields,
+) -> Result<R::View, AppError> {
+    records::create::<R>(conn, actor, fields.normalise(ctx)?)
+}
+
+fn demo_customer(
+    conn: &mut DbConnection,
+    rng: &mut StdRng,
+    ctx: &crate::core::InputContext,
+    actor: &str,
+    i: usize,
+) -> Result<(), AppError> {
+    let organisation = i % 4 == 3;
+    let person = format!("{} {}", pick(rng, FIRST), pick(rng, LAST));
+    let customer = create::<Customers>(
+        conn,
+        ctx,
+        actor,
+        CustomerFields {
+            kind: if organisation {
+                CustomerKind::Organisation
+            } else {
+                CustomerKind::Person
+            },
+            segment: if organisation {
+                Segment::B2b
+            } else {
+                Segment::B2c
+            },
+            name: if organisation {
+                format!("{} #{}", pick(rng, ORGS), i / 4 + 1)
+            } else {
+                person.clone()
+            },
+            legal_name: organisation.then(|| format!("ТОВ «Демо {}»", i)),
+            tax_id: organisation.then(|| format!("{:08}", 30_000_000 + i * 7919)),
+            legal_address: organisation
+                .then(|| format!("{} {}, Київ", pick(rng, STREETS), rng.gen_range(1..120))),
+            notes: (i % 5 == 0).then(|| {
+                "Prefers morning visits; promised 10% off the next cartridge change.".to_owned()
+            }),
+            tags: if i % 7 == 0 {
+                vec!["vip".into()]
+            } else {
+                vec![]
+            },
+        },
+    )?;
+    let sites = if organisation && i % 8 == 3 { 2 } else { 1 };
+    for s in 0..sites {
+        let site = create::<Sites>(
+            conn,
+            ctx,
+            actor,
+            SiteFields {
+                customer_id: customer.id.clone(),
+                label: Some(if s == 0 { "Main" } else { "Branch" }.into()),
+                address_line1: format!("{} {}", pick(rng, STREETS), rng.gen_range(1..150)),
+                address_line2: (!organisation).then(|| format!("кв. {}", rng.gen_range(1..200))),
+                city: "Київ".into(),
+                postal_code: Some(format!("0{}", rng.gen_range(1001..4999))),
+                latitude: Some(50.45 + rng.gen_range(-0.08..0.08)),
+                longitude: Some(30.52 + rng.gen_range(-0.14..0.14)),
+                access_notes: (rng.gen_range(0..3) == 0).then(|| pick(rng, ACCESS).to_owned()),
+            },
+        )?;
+        if s == 0 {
+            create::<Contacts>(
+                conn,
+                ctx,
+                actor,
+                ContactFields {
+                    customer_id: customer.id.clone(),
+                    site_id: Some(site.id.clone()),
+                    name: person.clone(),
+                    phones: vec![phone(rng)],
+                    email: (rng.gen_range(0..2) == 0).then(|| format!("customer{i}@example.com")),
+                    role: Some(if organisation {
+                        ContactRole::DecisionMaker
+                    } else {
+                        ContactRole::Payer
+                    }),
+                    availability: Some(pick(rng, AVAILABILITY).to_owned()),
+                    preferred_channel: Some(if i % 3 == 0 {
+                        Channel::Phone
+                    } else {
+                        Channel::Sms
+                    }),
+                    consent_service: true,
+                    consent_marketing: i % 2 == 0,
+                },
+            )?;
+        }
+        let items = rng.gen_range(1..=if organisation { 3 } else { 2 });
+        for _ in 0..items {
+            let (kind, models) = EQUIPMENT[rng.gen_range(0..EQUIPMENT.len())];
+            let installed = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default()
+                + Duration::days(rng.gen_range(0..1700));
+            create::<EquipmentRepo>(
+                conn,
+                ctx,
+                actor,
+                EquipmentFields {
+                    site_id: site.id.clone(),
+                    kind: kind.into(),
+                    model: Some(pick(rng, models).into()),
+                    serial_number: Some(format!("SN{:09}", rng.gen_range(0..999_999_999))),
+                    installed_on: Some(installed),
+                    status: if rng.gen_range(0..20) == 0 {
+                        EquipmentStatus::NeedsRepair
+                    } else {
+                        EquipmentStatus::InService
+                    },
+                    notes: None,
+                },
+            )?;
+        }
+    }
+    if organisation {
+        create::<Contacts>(
+            conn,
+            ctx,
+            actor,
+            ContactFields {
+                customer_id: customer.id.clone(),
+                site_id: None,
+                name: format!("{} {}", pick(rng, FIRST), pick(rng, LAST)),
+                phones: vec![phone(rng)],
+                email: Some(format!("accounts{i}@example.com")),
+                role: Some(ContactRole::Accountant),
+                availability: Some("weekdays 9:00-17:00".into()),
+                preferred_channel: Some(Channel::Email),
+                consent_service: true,
+                consent_marketing: false,
+            },
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Orderly: field-service scheduling and work orders.
+//!
+//! Layout (see DESIGN.md): `core` is the pure domain, `store` persistence, `api`
+//! shared HTTP plumbing, and one module per role for its HTTP surface.
+
+pub mod administrator;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod core;
+pub mod demo;
+pub mod error;
+pub mod manager;
+pub mod owner;
+pub mod store;

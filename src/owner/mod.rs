@@ -1,0 +1,3 @@
+//! The owner's HTTP surface: the company account and its users.
+
+pub mod users;

@@ -1,0 +1,208 @@
+//! Equipment table: rows, the repository and the list.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::page::{search_pattern, Page, PageRequest};
+use super::records::Repo;
+use super::schema::equipment;
+use super::{sites, utc, DbConnection};
+use crate::core::equipment::{Equipment, EquipmentFields, EquipmentStatus};
+use crate::core::text::search_key;
+use crate::error::AppError;
+use crate::keyset_page;
+
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = equipment, treat_none_as_null = true)]
+struct EquipmentRow {
+    id: String,
+    customer_id: String,
+    site_id: String,
+    kind: String,
+    model: Option<String>,
+    serial_number: Option<String>,
+    installed_on: Option<NaiveDate>,
+    status: String,
+    notes: Option<String>,
+    search_text: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    archived_at: Option<NaiveDateTime>,
+}
+
+impl EquipmentRow {
+    fn new(id: &str, customer_id: String, f: &EquipmentFields, at: NaiveDateTime) -> Self {
+        let words = [
+            Some(f.kind.as_str()),
+            f.model.as_deref(),
+            f.serial_number.as_deref(),
+        ];
+        EquipmentRow {
+            id: id.to_owned(),
+            customer_id,
+            site_id: f.site_id.clone(),
+            kind: f.kind.clone(),
+            model: f.model.clone(),
+            serial_number: f.serial_number.clone(),
+            installed_on: f.installed_on,
+            status: f.status.as_str().to_owned(),
+            notes: f.notes.clone(),
+            search_text: search_key(words.into_iter().flatten()),
+            created_at: at,
+            updated_at: at,
+            archived_at: None,
+        }
+    }
+
+    fn into_view(self) -> Equipment {
+        Equipment {
+            fields: EquipmentFields {
+                site_id: self.site_id,
+                kind: self.kind,
+                model: self.model,
+                serial_number: self.serial_number,
+                installed_on: self.installed_on,
+                status: EquipmentStatus::parse(&self.status).unwrap_or(EquipmentStatus::InService),
+                notes: self.notes,
+            },
+            id: self.id,
+            customer_id: self.customer_id,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+            archived_at: self.archived_at.map(utc),
+        }
+    }
+}
+
+/// The equipment repository.
+pub struct EquipmentRepo;
+
+impl Repo for EquipmentRepo {
+    type Fields = EquipmentFields;
+    type View = Equipment;
+
+    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Equipment>, AppError> {
+        Ok(equipment::table
+            .find(id)
+            .select(EquipmentRow::as_select())
+            .first(conn)
+            .optional()?
+            .map(EquipmentRow::into_view))
+    }
+
+    fn insert(
+        conn: &mut DbConnection,
+        id: &str,
+        f: &EquipmentFields,
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        let customer_id = sites::active_owner(conn, "site_id", &f.site_id)?;
+        diesel::insert_into(equipment::table)
+            .values(EquipmentRow::new(id, customer_id, f, at))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Equipment may move between the sites of its customer, never to another customer.
+    fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        f: &EquipmentFields,
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        let (customer_id, created_at, archived_at): (String, NaiveDateTime, Option<NaiveDateTime>) =
+            equipment::table
+                .find(id)
+                .select((
+                    equipment::customer_id,
+                    equipment::created_at,
+                    equipment::archived_at,
+                ))
+                .first(conn)?;
+        if sites::active_owner(conn, "site_id", &f.site_id)? != customer_id {
+            return Err(AppError::invalid(
+                "site_id",
+                "the site belongs to another customer",
+            ));
+        }
+        let mut row = EquipmentRow::new(id, customer_id, f, at);
+        row.created_at = created_at;
+        row.archived_at = archived_at;
+        diesel::update(equipment::table.find(id))
+            .set(&row)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn set_archived(
+        conn: &mut DbConnection,
+        id: &str,
+        archived_at: Option<NaiveDateTime>,
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        diesel::update(equipment::table.find(id))
+            .set((
+                equipment::archived_at.eq(archived_at),
+                equipment::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    fn fields(view: &Equipment) -> &EquipmentFields {
+        &view.fields
+    }
+
+    fn customer_id(view: &Equipment) -> &str {
+        &view.customer_id
+    }
+
+    fn is_archived(view: &Equipment) -> bool {
+        view.archived_at.is_some()
+    }
+}
+
+/// Filters of the equipment list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EquipmentFilter {
+    pub customer_id: Option<String>,
+    pub site_id: Option<String>,
+    pub status: Option<EquipmentStatus>,
+    /// Words of the kind, model or serial number.
+    pub q: Option<String>,
+    /// `true` lists only archived equipment.
+    pub archived: Option<bool>,
+}
+
+/// One page of equipment matching the filter, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &EquipmentFilter,
+    page: &PageRequest,
+) -> Result<Page<Equipment>, AppError> {
+    let mut query = equipment::table
+        .select(EquipmentRow::as_select())
+        .into_boxed();
+    query = if filter.archived.unwrap_or(false) {
+        query.filter(equipment::archived_at.is_not_null())
+    } else {
+        query.filter(equipment::archived_at.is_null())
+    };
+    if let Some(c) = &filter.customer_id {
+        query = query.filter(equipment::customer_id.eq(c.to_lowercase()));
+    }
+    if let Some(s) = &filter.site_id {
+        query = query.filter(equipment::site_id.eq(s.to_lowercase()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(equipment::status.eq(status.as_str()));
+    }
+    if let Some(pattern) = filter.q.as_deref().and_then(search_pattern) {
+        query = query.filter(equipment::search_text.like(pattern).escape('\\'));
+    }
+    let rows: Vec<EquipmentRow> = keyset_page!(query, equipment::id, page).load(conn)?;
+    Ok(Page::from_rows(rows, page, |r| &r.id).map(EquipmentRow::into_view))
+}

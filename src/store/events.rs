@@ -1,0 +1,117 @@
+//! The timeline: one row per change, written in the same transaction as the change.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::page::{Page, PageRequest};
+use super::schema::{events, users};
+use super::{now, utc, DbConnection};
+use crate::core::ids;
+use crate::error::AppError;
+use crate::keyset_page;
+
+/// What to record: who did what to which record, and what changed.
+pub struct NewEvent<'a> {
+    pub actor_id: Option<&'a str>,
+    pub customer_id: Option<&'a str>,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub changes: Value,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = events)]
+struct EventRow<'a> {
+    id: String,
+    occurred_at: chrono::NaiveDateTime,
+    actor_id: Option<&'a str>,
+    customer_id: Option<&'a str>,
+    entity_type: &'a str,
+    entity_id: &'a str,
+    action: &'a str,
+    changes: String,
+}
+
+/// Writes one event; call it inside the transaction of the change it describes.
+pub fn record(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<(), AppError> {
+    diesel::insert_into(events::table)
+        .values(EventRow {
+            id: ids::new_id(),
+            occurred_at: now(),
+            actor_id: event.actor_id,
+            customer_id: event.customer_id,
+            entity_type: event.entity_type,
+            entity_id: event.entity_id,
+            action: event.action,
+            changes: event.changes.to_string(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One entry of a timeline as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Event {
+    pub id: String,
+    pub occurred_at: DateTime<Utc>,
+    /// Who did it; absent for the system (scheduler, import).
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub entity_type: String,
+    pub entity_id: String,
+    /// `created`, `updated`, `archived`, `restored`, or a work-order action.
+    pub action: String,
+    /// `{"field": {"from": old, "to": new}}` for changes; details for actions.
+    #[schema(value_type = Object)]
+    pub changes: Value,
+}
+
+type EventTuple = (
+    String,
+    chrono::NaiveDateTime,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A customer's events, newest first.
+pub fn customer_timeline(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    page: &PageRequest,
+) -> Result<Page<Event>, AppError> {
+    let query = events::table
+        .left_join(users::table)
+        .filter(events::customer_id.eq(customer_id))
+        .select((
+            events::id,
+            events::occurred_at,
+            events::actor_id,
+            users::name.nullable(),
+            events::entity_type,
+            events::entity_id,
+            events::action,
+            events::changes,
+        ))
+        .into_boxed();
+    let rows: Vec<EventTuple> = keyset_page!(query, events::id, page).load(conn)?;
+    Ok(Page::from_rows(rows, page, |r| &r.0).map(
+        |(id, at, actor_id, actor_name, entity_type, entity_id, action, changes)| Event {
+            id,
+            occurred_at: utc(at),
+            actor_id,
+            actor_name,
+            entity_type,
+            entity_id,
+            action,
+            changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+        },
+    ))
+}

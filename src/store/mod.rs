@@ -1,0 +1,193 @@
+//! Persistence with diesel: one connection type for SQLite and PostgreSQL, pooled.
+//!
+//! The backend is chosen from the URL scheme in [`ConnectionManager`], never by
+//! letting diesel try each backend in turn (SQLite accepts any string as a path).
+
+pub mod contacts;
+pub mod customers;
+pub mod equipment;
+pub mod events;
+pub mod page;
+pub mod records;
+pub mod schema;
+pub mod sites;
+pub mod tokens;
+pub mod users;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, TimeZone, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+/// A connection to whichever database the deployment uses.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// The database kinds Orderly runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a `DATABASE_URL`: `postgres://`/`postgresql://` or a SQLite path.
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The name health checks report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Opens connections of the backend named by the URL, with SQLite's pragmas set.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    pub fn new(url: &str) -> Self {
+        ConnectionManager {
+            url: url.strip_prefix("sqlite://").unwrap_or(url).to_owned(),
+            backend: Backend::from_url(url),
+        }
+    }
+}
+
+/// WAL lets readers work while one writer writes; the busy timeout makes a second
+/// writer wait instead of failing; foreign keys are off by default in SQLite.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        match self.backend {
+            Backend::Postgres => {
+                diesel::PgConnection::establish(&self.url).map(DbConnection::Postgresql)
+            }
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(&self.url)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The pool every request and job draws connections from.
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// A connection borrowed from the pool.
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Builds the pool; fails when the database cannot be reached at all.
+pub fn connect(url: &str, max_size: u32) -> Result<(Pool, Backend), String> {
+    let manager = ConnectionManager::new(url);
+    let backend = manager.backend;
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    Ok((pool, backend))
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Applies pending migrations; returns how many ran.
+///
+/// On PostgreSQL an advisory lock keeps several instances starting at once from
+/// running the same migration twice.
+pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
+    let ran = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(727300)")
+                .map_err(|e| e.to_string())?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            c.batch_execute("SELECT pg_advisory_unlock(727300)")
+                .map_err(|e| e.to_string())?;
+            result
+        }
+    };
+    ran.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Now, in UTC, at the microsecond precision both backends keep.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A stored UTC time as the API shows it.
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&t)
+}
+
+/// Runs `f` in one transaction, mapping diesel's errors into [`AppError`].
+pub fn transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    conn.transaction::<T, TxError, _>(|c| f(c).map_err(TxError::App))
+        .map_err(|e| match e {
+            TxError::App(a) => a,
+            TxError::Db(d) => d.into(),
+        })
+}
+
+/// Lets a transaction body return [`AppError`] while diesel rolls back on any error.
+enum TxError {
+    App(AppError),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Db(e)
+    }
+}
+
+/// A JSON list stored in a text column (tags, phones, roles).
+pub fn json_list(raw: &str) -> Vec<String> {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+/// The text stored for a JSON list.
+pub fn to_json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}

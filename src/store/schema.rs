@@ -1,0 +1,134 @@
+//! Tables, kept by hand with the types both backends share: ids and JSON as
+//! `Text`, UTC `Timestamp`, `Double` coordinates.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        roles -> Text,
+        active -> Bool,
+        token_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        kind -> Text,
+        segment -> Text,
+        name -> Text,
+        legal_name -> Nullable<Text>,
+        tax_id -> Nullable<Text>,
+        legal_address -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        tags -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        customer_id -> Text,
+        label -> Nullable<Text>,
+        address_line1 -> Text,
+        address_line2 -> Nullable<Text>,
+        city -> Text,
+        postal_code -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        access_notes -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Nullable<Text>,
+        name -> Text,
+        phones -> Text,
+        email -> Nullable<Text>,
+        role -> Nullable<Text>,
+        availability -> Nullable<Text>,
+        preferred_channel -> Nullable<Text>,
+        consent_service -> Bool,
+        consent_marketing -> Bool,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    equipment (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Text,
+        kind -> Text,
+        model -> Nullable<Text>,
+        serial_number -> Nullable<Text>,
+        installed_on -> Nullable<Date>,
+        status -> Text,
+        notes -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        entity_type -> Text,
+        entity_id -> Text,
+        action -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(sites -> customers (customer_id));
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(equipment -> customers (customer_id));
+diesel::joinable!(equipment -> sites (site_id));
+diesel::joinable!(events -> customers (customer_id));
+diesel::joinable!(events -> users (actor_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    customers,
+    sites,
+    contacts,
+    equipment,
+    events,
+);
