@@ -244,10 +244,10 @@ fn demo_customer(
             tax_id: organisation.then(|| format!("{:08}", 30_000_000 + i * 7919)),
             legal_address: organisation
                 .then(|| format!("{} {}, Київ", pick(rng, STREETS), rng.gen_range(1..120))),
-            notes: (i % 5 == 0).then(|| {
+            notes: i.is_multiple_of(5).then(|| {
                 "Prefers morning visits; promised 10% off the next cartridge change.".to_owned()
             }),
-            tags: if i % 7 == 0 {
+            tags: if i.is_multiple_of(7) {
                 vec!["vip".into()]
             } else {
                 vec![]
@@ -289,13 +289,13 @@ fn demo_customer(
                         ContactRole::Payer
                     }),
                     availability: Some(pick(rng, AVAILABILITY).to_owned()),
-                    preferred_channel: Some(if i % 3 == 0 {
+                    preferred_channel: Some(if i.is_multiple_of(3) {
                         Channel::Phone
                     } else {
                         Channel::Sms
                     }),
                     consent_service: true,
-                    consent_marketing: i % 2 == 0,
+                    consent_marketing: i.is_multiple_of(2),
                 },
             )?;
         }

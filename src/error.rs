@@ -132,12 +132,11 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
             message: format!("malformed JSON: {message}"),
         };
     }
-    // "unknown field `x`" and "missing field `x`" name the field inside the object at `path`.
-    let named = message
-        .split('`')
-        .nth(1)
-        .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"));
-    let field = match (named, path.as_str()) {
+    // The path of a missing field is its parent object; the name is in the message.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let field = match (missing, path.as_str()) {
         (Some(name), ".") => name.to_owned(),
         (Some(name), parent) => format!("{parent}.{name}"),
         (None, p) => p.to_owned(),

@@ -45,7 +45,7 @@ pub async fn set_access_notes(
     id: web::Path<String>,
     body: Json<AccessNotes>,
 ) -> Result<web::Json<Site>, AppError> {
-    let patch = json!({ "access_notes": body.0.access_notes });
+    let patch = json!({ "access_notes": body.into_inner()?.access_notes });
     records::update::<Sites>(&state, caller.user_id, id.into_inner(), patch).await
 }
 
@@ -63,7 +63,7 @@ pub async fn set_availability(
     id: web::Path<String>,
     body: Json<Availability>,
 ) -> Result<web::Json<Contact>, AppError> {
-    let patch = json!({ "availability": body.0.availability });
+    let patch = json!({ "availability": body.into_inner()?.availability });
     records::update::<Contacts>(&state, caller.user_id, id.into_inner(), patch).await
 }
 

@@ -13,7 +13,18 @@ use crate::error::{from_json_bytes, AppError};
 const MAX_JSON_BYTES: usize = 256 * 1024;
 
 /// A JSON body read with field-naming errors: `{"error": {"field": "phones[1]"}}`.
-pub struct Json<T>(pub T);
+///
+/// A parse error is kept, not raised, until the handler asks with [`Json::into_inner`]:
+/// actix resolves extractors together and answers the first to fail, so a bad body
+/// would otherwise answer 400 before the role check could answer 401 or 403.
+pub struct Json<T>(Result<T, AppError>);
+
+impl<T> Json<T> {
+    /// The body, or the 400 that names the field at fault.
+    pub fn into_inner(self) -> Result<T, AppError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = AppError;
@@ -28,29 +39,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .unwrap_or(false);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(AppError::BadRequest {
+            let bytes = body.await;
+            let parsed = if !content_type_ok {
+                Err(AppError::BadRequest {
                     field: None,
                     message: "the body must be JSON (Content-Type: application/json)".into(),
-                });
-            }
-            let bytes = body.await.map_err(|e| AppError::BadRequest {
-                field: None,
-                message: format!("cannot read the body: {e}"),
-            })?;
-            if bytes.len() > MAX_JSON_BYTES {
-                return Err(AppError::BadRequest {
-                    field: None,
-                    message: format!("the body is larger than {MAX_JSON_BYTES} bytes"),
-                });
-            }
-            from_json_bytes(&bytes).map(Json)
+                })
+            } else {
+                match bytes {
+                    Err(e) => Err(AppError::BadRequest {
+                        field: None,
+                        message: format!("cannot read the body: {e}"),
+                    }),
+                    Ok(b) if b.len() > MAX_JSON_BYTES => Err(AppError::BadRequest {
+                        field: None,
+                        message: format!("the body is larger than {MAX_JSON_BYTES} bytes"),
+                    }),
+                    Ok(b) => from_json_bytes(&b),
+                }
+            };
+            Ok(Json(parsed))
         })
     }
 }
 
-/// Query parameters read with errors that name the parameter.
-pub struct Query<T>(pub T);
+/// Query parameters read with errors that name the parameter; like [`Json`], the
+/// error waits for the handler so that the role check answers first.
+pub struct Query<T>(Result<T, AppError>);
+
+impl<T> Query<T> {
+    /// The parameters, or the 400 that names the one at fault.
+    pub fn into_inner(self) -> Result<T, AppError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Error = AppError;
@@ -58,20 +80,18 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let parsed = serde_urlencoded::Deserializer::new(form_parse(req.query_string()));
-        std::future::ready(
-            serde_path_to_error::deserialize(parsed)
-                .map(Query)
-                .map_err(|e| {
-                    let field = e.path().to_string();
-                    let message = e.into_inner().to_string();
-                    let field = if field == "." {
-                        message.split('`').nth(1).map(str::to_owned)
-                    } else {
-                        Some(field)
-                    };
-                    AppError::BadRequest { field, message }
-                }),
-        )
+        std::future::ready(Ok(Query(serde_path_to_error::deserialize(parsed).map_err(
+            |e| {
+                let field = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = if field == "." {
+                    message.split('`').nth(1).map(str::to_owned)
+                } else {
+                    Some(field)
+                };
+                AppError::BadRequest { field, message }
+            },
+        ))))
     }
 }
 

@@ -88,11 +88,11 @@ pub fn build_app(
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(web::Data::new(state))
+        // Before the scope: a scope that matches the prefix answers 404 itself.
+        .route("/api/v1/openapi.json", web::get().to(openapi_json))
         .service(scope::scope("/api/v1").configure(api_routes))
         .split_for_parts();
-    let document = web::Data::new(api);
-    app.app_data(document)
-        .route("/api/v1/openapi.json", web::get().to(openapi_json))
+    app.app_data(web::Data::new(api))
         .default_service(web::to(error::no_route))
         .wrap(middleware::Compress::default())
         .wrap(middleware::Logger::new("%r %s %Dms").log_target("orderly::http"))

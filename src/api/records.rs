@@ -115,8 +115,9 @@ macro_rules! record_routes {
             page: Query<PageQuery>,
             filter: Query<$filter>,
         ) -> Result<web::Json<Page<$view>>, AppError> {
-            let page = page.0.check()?;
-            Ok(web::Json(state.db(move |c| $list(c, &filter.0, &page)).await?))
+            let filter = filter.into_inner()?;
+            let page = page.into_inner()?.check()?;
+            Ok(web::Json(state.db(move |c| $list(c, &filter, &page)).await?))
         }
 
         #[utoipa::path(
@@ -136,7 +137,7 @@ macro_rules! record_routes {
             caller: Manager,
             body: Json<$fields>,
         ) -> Result<HttpResponse, AppError> {
-            records::create::<$repo>(&state, caller.user_id, body.0).await
+            records::create::<$repo>(&state, caller.user_id, body.into_inner()?).await
         }
 
         #[utoipa::path(
@@ -178,7 +179,7 @@ macro_rules! record_routes {
             id: web::Path<String>,
             body: Json<serde_json::Value>,
         ) -> Result<web::Json<$view>, AppError> {
-            records::update::<$repo>(&state, caller.user_id, id.into_inner(), body.0).await
+            records::update::<$repo>(&state, caller.user_id, id.into_inner(), body.into_inner()?).await
         }
 
         #[utoipa::path(

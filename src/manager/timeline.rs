@@ -25,7 +25,7 @@ pub async fn timeline(
     id: web::Path<String>,
     page: Query<PageQuery>,
 ) -> Result<web::Json<Page<Event>>, AppError> {
-    let page = page.0.check()?;
+    let page = page.into_inner()?.check()?;
     let page = state
         .db(move |conn| {
             let customer = records::get::<Customers>(conn, &id)?;

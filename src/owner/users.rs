@@ -83,7 +83,7 @@ pub async fn list_users(
     _caller: Owner,
     page: Query<PageQuery>,
 ) -> Result<web::Json<Page<User>>, AppError> {
-    let page = page.0.check()?;
+    let page = page.into_inner()?.check()?;
     Ok(web::Json(state.db(move |c| users::list(c, &page)).await?))
 }
 
@@ -105,7 +105,7 @@ pub async fn add_user(
 ) -> Result<HttpResponse, AppError> {
     let st = state.clone();
     let row = state
-        .db(move |c| create_user(c, &st, Some(&caller.user_id), body.0))
+        .db(move |c| create_user(c, &st, Some(&caller.user_id), body.into_inner()?))
         .await?;
     Ok(HttpResponse::Created().json(row.into_view()))
 }
@@ -149,7 +149,7 @@ pub async fn update_user(
     id: web::Path<String>,
     body: Json<UserChanges>,
 ) -> Result<web::Json<User>, AppError> {
-    let changes = body.0;
+    let changes = body.into_inner()?;
     let name = changes
         .name
         .as_deref()

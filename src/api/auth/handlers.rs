@@ -94,7 +94,7 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
-    let LoginRequest { email, password } = body.0;
+    let LoginRequest { email, password } = body.into_inner()?;
     let email = Email::parse("email", &email)
         .map(Email::into_string)
         .unwrap_or(email);
@@ -143,7 +143,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
-    let hash = hash_refresh_token(body.0.refresh_token.trim());
+    let hash = hash_refresh_token(body.into_inner()?.refresh_token.trim());
     let st = state.clone();
     let outcome = state
         .db(move |conn| {
@@ -177,7 +177,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let hash = hash_refresh_token(body.0.refresh_token.trim());
+    let hash = hash_refresh_token(body.into_inner()?.refresh_token.trim());
     state
         .db(move |conn| {
             if let Some(row) = tokens::find_by_hash(conn, &hash)? {
@@ -208,7 +208,7 @@ pub async fn change_password(
     let PasswordChange {
         current_password,
         new_password,
-    } = body.0;
+    } = body.into_inner()?;
     check_new_password("new_password", &new_password)?;
     let st = state.clone();
     state

@@ -1,0 +1,12 @@
+//! Integration tests: the real HTTP app on a fresh database per test, on SQLite
+//! and, when `ORDERLY_TEST_POSTGRES_URL` is set, on PostgreSQL. One binary keeps
+//! link times down; one module per capability.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod accounts;
+mod customer_base;
+mod role_matrix;
+mod validation;

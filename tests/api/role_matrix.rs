@@ -1,0 +1,138 @@
+//! Every route × every role: who is let in and who gets 403.
+//!
+//! The table must list exactly the routes the OpenAPI document lists, and every
+//! route is registered through utoipa, so a new route without a row here fails.
+
+use std::collections::BTreeSet;
+
+use orderly::core::ids;
+use orderly::core::role::Role;
+use orderly::core::role::Role::{Administrator as A, Engineer as E, Manager as M, Owner as O};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+
+/// Who may call a route.
+enum Allowed {
+    /// No token needed.
+    Public,
+    Roles(&'static [Role]),
+}
+use Allowed::{Public, Roles};
+
+const ALL: &[Role] = &[O, M, A, E];
+const OWNER: &[Role] = &[O];
+const MANAGERS: &[Role] = &[O, M];
+const OFFICE: &[Role] = &[O, M, A];
+
+const MATRIX: &[(&str, &str, Allowed)] = &[
+    ("GET", "/api/v1/health", Public),
+    ("POST", "/api/v1/auth/login", Public),
+    ("POST", "/api/v1/auth/refresh", Public),
+    ("POST", "/api/v1/auth/logout", Public),
+    ("POST", "/api/v1/auth/password", Roles(ALL)),
+    ("GET", "/api/v1/auth/me", Roles(ALL)),
+    ("GET", "/api/v1/users", Roles(OWNER)),
+    ("POST", "/api/v1/users", Roles(OWNER)),
+    ("GET", "/api/v1/users/{id}", Roles(OWNER)),
+    ("PATCH", "/api/v1/users/{id}", Roles(OWNER)),
+    ("GET", "/api/v1/customers", Roles(OFFICE)),
+    ("POST", "/api/v1/customers", Roles(MANAGERS)),
+    ("GET", "/api/v1/customers/{id}", Roles(OFFICE)),
+    ("PATCH", "/api/v1/customers/{id}", Roles(MANAGERS)),
+    ("POST", "/api/v1/customers/{id}/archive", Roles(MANAGERS)),
+    ("POST", "/api/v1/customers/{id}/restore", Roles(MANAGERS)),
+    ("GET", "/api/v1/customers/{id}/timeline", Roles(OFFICE)),
+    ("GET", "/api/v1/contacts", Roles(OFFICE)),
+    ("POST", "/api/v1/contacts", Roles(MANAGERS)),
+    ("GET", "/api/v1/contacts/{id}", Roles(OFFICE)),
+    ("PATCH", "/api/v1/contacts/{id}", Roles(MANAGERS)),
+    ("POST", "/api/v1/contacts/{id}/archive", Roles(MANAGERS)),
+    ("POST", "/api/v1/contacts/{id}/restore", Roles(MANAGERS)),
+    ("PATCH", "/api/v1/contacts/{id}/availability", Roles(OFFICE)),
+    ("GET", "/api/v1/sites", Roles(OFFICE)),
+    ("POST", "/api/v1/sites", Roles(MANAGERS)),
+    ("GET", "/api/v1/sites/{id}", Roles(OFFICE)),
+    ("PATCH", "/api/v1/sites/{id}", Roles(MANAGERS)),
+    ("POST", "/api/v1/sites/{id}/archive", Roles(MANAGERS)),
+    ("POST", "/api/v1/sites/{id}/restore", Roles(MANAGERS)),
+    ("PATCH", "/api/v1/sites/{id}/access-notes", Roles(OFFICE)),
+    ("GET", "/api/v1/equipment", Roles(OFFICE)),
+    ("POST", "/api/v1/equipment", Roles(MANAGERS)),
+    ("GET", "/api/v1/equipment/{id}", Roles(OFFICE)),
+    ("PATCH", "/api/v1/equipment/{id}", Roles(MANAGERS)),
+    ("POST", "/api/v1/equipment/{id}/archive", Roles(MANAGERS)),
+    ("POST", "/api/v1/equipment/{id}/restore", Roles(MANAGERS)),
+];
+
+#[test]
+fn the_table_lists_exactly_the_routes_that_exist() {
+    let doc = serde_json::to_value(orderly::api::openapi()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    let listed: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the role matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:?}"
+    );
+    assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
+}
+
+on_both_backends!(
+    every_route_lets_in_exactly_its_roles,
+    the_openapi_document_is_served
+);
+
+async fn every_route_lets_in_exactly_its_roles(app: TestApp) {
+    let id = ids::new_id();
+    for (method, template, allowed) in MATRIX {
+        let path = template.replace("{id}", &id);
+        let body = (*method != "GET").then(|| "{}".to_owned());
+        let anonymous = app.anonymous().send(method, &path, body.clone()).await;
+        match allowed {
+            Public => assert_ne!(anonymous.status, 401, "{method} {path} is public"),
+            Roles(_) => assert_eq!(anonymous.status, 401, "{method} {path} without a token"),
+        }
+        for role in Role::ALL {
+            let r = app.as_role(role).send(method, &path, body.clone()).await;
+            let let_in = match allowed {
+                Public => true,
+                Roles(roles) => roles.contains(&role),
+            };
+            if let_in {
+                assert!(
+                    ![401, 403].contains(&r.status),
+                    "{method} {path} as {role:?} should be let in: {r:?}"
+                );
+                assert!(r.status < 500, "{method} {path} as {role:?}: {r:?}");
+            } else {
+                assert_eq!(
+                    r.status, 403,
+                    "{method} {path} as {role:?} should be refused: {r:?}"
+                );
+            }
+        }
+    }
+}
+
+async fn the_openapi_document_is_served(app: TestApp) {
+    let r = app.anonymous().get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, 200);
+    assert!(r["paths"]["/api/v1/customers/{id}/timeline"]["get"].is_object());
+    assert!(r["components"]["securitySchemes"]["bearer"].is_object());
+}

@@ -1,0 +1,336 @@
+//! `TestApp`: the real server on a bound port, on a fresh database, with a client per role.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+
+use actix_web::HttpServer;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use orderly::api::build_app;
+use orderly::api::state::AppState;
+use orderly::config::Config;
+use orderly::core::ids;
+use orderly::core::role::Role;
+use orderly::store::{self, users, Backend};
+use serde_json::Value;
+
+pub const PASSWORD: &str = "test-password-1";
+
+/// A database made for one test and dropped after it.
+pub enum TestDb {
+    /// Holds the folder of the SQLite file until the test ends.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ =
+                    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server tests use, when `ORDERLY_TEST_POSTGRES_URL` is set.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("ORDERLY_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh database of the backend: its URL and the guard that drops it.
+pub fn fresh_database(backend: Backend) -> (String, TestDb, tempfile::TempDir) {
+    let data = tempfile::tempdir().expect("tempdir");
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = dir.path().join("test.db").to_string_lossy().into_owned();
+            (url, TestDb::Sqlite(dir), data)
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_url().expect("ORDERLY_TEST_POSTGRES_URL");
+            let name = format!("orderly_test_{}", ids::new_id().replace('-', ""));
+            let mut conn = diesel::PgConnection::establish(&admin_url)
+                .expect("connect to the test PostgreSQL");
+            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .expect("create test database");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("a database URL with a path");
+            let url = format!("{base}/{name}");
+            (url, TestDb::Postgres { admin_url, name }, data)
+        }
+    }
+}
+
+/// Settings for a test: a fresh data folder, cheap password hashing, a fixed secret.
+pub fn test_config(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> Config {
+    let mut vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url),
+        ("ORDERLY_DATA_DIR", data_dir.to_str().expect("utf-8 path")),
+        ("ORDERLY_JWT_SECRET", "test-secret-test-secret-test-secret"),
+        ("ORDERLY_ARGON2_MEMORY_KIB", "64"),
+        ("ORDERLY_POOL_SIZE", "4"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    Config::from_vars(vars).expect("test config")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub users: HashMap<Role, (String, String)>,
+    client: awc::Client,
+    _server: actix_web::dev::ServerHandle,
+    _data: tempfile::TempDir,
+    _db: TestDb,
+}
+
+/// The answer to one request.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Resp {
+    /// The `field` of an error answer.
+    pub fn field(&self) -> Option<&str> {
+        self.body["error"]["field"].as_str()
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        self.body["error"]["code"].as_str()
+    }
+}
+
+impl std::ops::Index<&str> for Resp {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        &self.body[key]
+    }
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database of the backend, with one user per role.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// As [`spawn`], with extra settings.
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+        let (url, db, data) = fresh_database(backend);
+        let config = test_config(&url, data.path(), extra);
+        let (pool, backend) = store::connect(&config.database_url, config.pool_size).expect("pool");
+        store::migrate(&mut pool.get().expect("conn")).expect("migrate");
+        let state = AppState::new(pool, backend, config);
+
+        let mut created = HashMap::new();
+        let hash = state.passwords.hash(PASSWORD).expect("hash");
+        let mut conn = state.pool.get().expect("conn");
+        for role in Role::ALL {
+            let email = format!("{}@test.orderly", role.as_str());
+            let row = users::insert(
+                &mut conn,
+                &ids::new_id(),
+                &email,
+                role.as_str(),
+                &hash,
+                &[role],
+            )
+            .expect("user");
+            created.insert(role, (row.id, email));
+        }
+        drop(conn);
+
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let app_state = state.clone();
+        let server = HttpServer::new(move || build_app(app_state.clone()))
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .expect("listen")
+            .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+            users: created,
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            _server: handle,
+            _data: data,
+            _db: db,
+        }
+    }
+
+    /// An access token for the test user of the role.
+    pub fn token(&self, role: Role) -> String {
+        self.state
+            .keys
+            .issue(&self.users[&role].0, 0)
+            .expect("token")
+    }
+
+    pub fn as_role(&self, role: Role) -> Client<'_> {
+        Client {
+            app: self,
+            token: Some(self.token(role)),
+        }
+    }
+    pub fn as_owner(&self) -> Client<'_> {
+        self.as_role(Role::Owner)
+    }
+    pub fn as_manager(&self) -> Client<'_> {
+        self.as_role(Role::Manager)
+    }
+    pub fn as_administrator(&self) -> Client<'_> {
+        self.as_role(Role::Administrator)
+    }
+    pub fn as_engineer(&self) -> Client<'_> {
+        self.as_role(Role::Engineer)
+    }
+    /// A client with no token.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            app: self,
+            token: None,
+        }
+    }
+    /// A client with the given bearer token.
+    pub fn with_token(&self, token: &str) -> Client<'_> {
+        Client {
+            app: self,
+            token: Some(token.to_owned()),
+        }
+    }
+
+    /// Logs in through the API and returns the answer.
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.anonymous()
+            .post(
+                "/api/v1/auth/login",
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await
+    }
+
+    /// Creates a customer as the manager and returns its id.
+    pub async fn customer(&self, name: &str) -> String {
+        let r = self
+            .as_manager()
+            .post(
+                "/api/v1/customers",
+                serde_json::json!({"kind": "person", "segment": "b2c", "name": name}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        r["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a site of a customer and returns its id.
+    pub async fn site(&self, customer_id: &str) -> String {
+        let r = self
+            .as_manager()
+            .post(
+                "/api/v1/sites",
+                serde_json::json!({"customer_id": customer_id, "address_line1": "Khreshchatyk 1", "city": "Kyiv",
+                                   "latitude": 50.45, "longitude": 30.52}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        r["id"].as_str().expect("id").to_owned()
+    }
+}
+
+/// Requests as one caller.
+pub struct Client<'a> {
+    app: &'a TestApp,
+    token: Option<String>,
+}
+
+impl Client<'_> {
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send("GET", path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send("POST", path, Some(body.to_string())).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.send("PATCH", path, Some(body.to_string())).await
+    }
+
+    /// Any method, any raw body (for malformed JSON).
+    pub async fn send(&self, method: &str, path: &str, body: Option<String>) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self
+            .app
+            .client
+            .request(method, format!("{}{}", self.app.base, path));
+        if let Some(t) = &self.token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        let mut res = match body {
+            Some(b) => {
+                req.insert_header(("Content-Type", "application/json"))
+                    .send_body(b)
+                    .await
+            }
+            None => req.send().await,
+        }
+        .expect("request");
+        let status = res.status().as_u16();
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        Resp { status, body }
+    }
+}
+
+/// Runs each listed test on SQLite, and on PostgreSQL when `ORDERLY_TEST_POSTGRES_URL` is set.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    super::$name($crate::support::TestApp::spawn(orderly::store::Backend::Sqlite).await).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    if $crate::support::postgres_url().is_none() {
+                        eprintln!("ORDERLY_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+                        return;
+                    }
+                    super::$name($crate::support::TestApp::spawn(orderly::store::Backend::Postgres).await).await;
+                }
+            )+
+        }
+    };
+}
