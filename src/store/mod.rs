@@ -75,8 +75,8 @@ impl ConnectionManager {
 
 /// WAL lets readers work while one writer writes; the busy timeout makes a second
 /// writer wait instead of failing; foreign keys are off by default in SQLite.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl r2d2::ManageConnection for ConnectionManager {
     type Connection = DbConnection;
@@ -158,11 +158,45 @@ pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     Utc.from_utc_datetime(&t)
 }
 
-/// Runs `f` in one transaction, mapping diesel's errors into [`AppError`].
+/// Runs `f` in one write transaction, mapping diesel's errors into [`AppError`].
+///
+/// On SQLite the outermost transaction starts with `BEGIN IMMEDIATE`: it takes the
+/// write lock before the first read, so two writers queue (busy timeout) instead of
+/// the second failing with "database is locked" when it upgrades a stale snapshot.
+/// Nested calls become savepoints, as with diesel's own `transaction`.
 pub fn transaction<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Sqlite = diesel::SqliteConnection;
+    if let DbConnection::Sqlite(inner) = conn {
+        let status =
+            <AnsiTransactionManager as TransactionManager<Sqlite>>::transaction_manager_status_mut(
+                inner,
+            );
+        if status.transaction_depth()?.is_none() {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            let DbConnection::Sqlite(inner) = conn else {
+                return Err(AppError::internal(
+                    "connection changed kind inside a transaction",
+                ));
+            };
+            return match result {
+                Ok(value) => {
+                    <AnsiTransactionManager as TransactionManager<Sqlite>>::commit_transaction(
+                        inner,
+                    )?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    let _ = <AnsiTransactionManager as TransactionManager<Sqlite>>::rollback_transaction(inner);
+                    Err(e)
+                }
+            };
+        }
+    }
     conn.transaction::<T, TxError, _>(|c| f(c).map_err(TxError::App))
         .map_err(|e| match e {
             TxError::App(a) => a,
