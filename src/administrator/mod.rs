@@ -1,3 +1,5 @@
 //! The administrator's HTTP surface: what it takes to get an engineer on site.
 
+pub mod actions;
+pub mod queue;
 pub mod site_access;

@@ -1,5 +1,6 @@
 //! Shared HTTP plumbing: state, errors, extractors, auth, and the app itself.
 
+pub mod actions;
 pub mod auth;
 pub mod error;
 pub mod extract;
@@ -15,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt};
 
 use self::state::AppState;
-use crate::{administrator, manager, owner};
+use crate::{administrator, engineer, manager, owner};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -59,7 +60,15 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::contacts::routes)
         .configure(manager::sites::routes)
         .configure(manager::equipment::routes)
-        .configure(administrator::site_access::routes);
+        .configure(administrator::site_access::routes)
+        .configure(manager::work_orders::routes)
+        .configure(manager::actions::routes)
+        .configure(manager::reminders::routes)
+        .configure(manager::card::routes)
+        .configure(administrator::actions::routes)
+        .service(administrator::queue::queue)
+        .configure(engineer::actions::routes)
+        .configure(engineer::visits::routes);
 }
 
 /// The OpenAPI document of every route.

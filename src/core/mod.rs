@@ -4,6 +4,8 @@
 //! unit-tested without a server or a database. Entities derive serde and utoipa's
 //! `ToSchema`: they are the shapes the API speaks, described once.
 
+pub mod agreement;
+pub mod calendar;
 pub mod changes;
 pub mod contact;
 pub mod contact_info;
@@ -12,10 +14,13 @@ pub mod equipment;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod reminder;
 pub mod role;
 pub mod site;
 pub mod text;
 pub mod validation;
+pub mod visit;
+pub mod work_order;
 
 pub use fields::{Fields, InputContext};
 pub use validation::ValidationError;

@@ -1,7 +1,11 @@
 //! The manager's HTTP surface: the customer base and the relationship with it.
 
+pub mod actions;
+pub mod card;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;
+pub mod reminders;
 pub mod sites;
 pub mod timeline;
+pub mod work_orders;

@@ -3,16 +3,20 @@
 //! The backend is chosen from the URL scheme in [`ConnectionManager`], never by
 //! letting diesel try each backend in turn (SQLite accepts any string as a path).
 
+pub mod agreements;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;
 pub mod events;
 pub mod page;
 pub mod records;
+pub mod reminders;
 pub mod schema;
 pub mod sites;
 pub mod tokens;
 pub mod users;
+pub mod visits;
+pub mod work_orders;
 
 use std::time::Duration;
 

@@ -115,6 +115,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        text -> Text,
+        amount -> Nullable<BigInt>,
+        currency -> Text,
+        percent -> Nullable<Double>,
+        valid_until -> Nullable<Date>,
+        follow_up_on -> Nullable<Date>,
+        status -> Text,
+        honoured_work_order_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reminders (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        status -> Text,
+        due_on -> Date,
+        note -> Nullable<Text>,
+        equipment_id -> Nullable<Text>,
+        agreement_id -> Nullable<Text>,
+        work_order_id -> Nullable<Text>,
+        converted_work_order_id -> Nullable<Text>,
+        snoozed_until -> Nullable<Date>,
+        dismiss_reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Text,
+        equipment_ids -> Text,
+        status -> Text,
+        priority -> Text,
+        scope_lines -> Text,
+        total -> BigInt,
+        currency -> Text,
+        estimated_minutes -> Nullable<Integer>,
+        required_skills -> Text,
+        engineer_notes -> Nullable<Text>,
+        time_wishes -> Nullable<Text>,
+        reminder_id -> Nullable<Text>,
+        status_reason -> Nullable<Text>,
+        postponed_until -> Nullable<Date>,
+        postponed_from -> Nullable<Text>,
+        completion_summary -> Nullable<Text>,
+        next_step -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        work_order_id -> Text,
+        engineer_id -> Text,
+        planned_start -> Timestamp,
+        planned_end -> Timestamp,
+        on_site_contact_id -> Nullable<Text>,
+        status -> Text,
+        travel_started_at -> Nullable<Timestamp>,
+        arrived_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        result_notes -> Nullable<Text>,
+        lines_done -> Text,
+        parts_used -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -122,6 +210,12 @@ diesel::joinable!(equipment -> customers (customer_id));
 diesel::joinable!(equipment -> sites (site_id));
 diesel::joinable!(events -> customers (customer_id));
 diesel::joinable!(events -> users (actor_id));
+diesel::joinable!(reminders -> customers (customer_id));
+diesel::joinable!(work_orders -> customers (customer_id));
+diesel::joinable!(work_orders -> sites (site_id));
+diesel::joinable!(visits -> work_orders (work_order_id));
+diesel::joinable!(visits -> users (engineer_id));
+diesel::joinable!(agreements -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -131,4 +225,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     equipment,
     events,
+    agreements,
+    reminders,
+    work_orders,
+    visits,
 );

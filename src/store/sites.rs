@@ -227,3 +227,15 @@ pub fn list(
     let rows: Vec<SiteRow> = keyset_page!(query, sites::id, page).load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id).map(SiteRow::into_view))
 }
+
+/// Ids of the customer's sites that are not archived.
+pub fn active_ids_for_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .filter(sites::archived_at.is_null())
+        .select(sites::id)
+        .load(conn)?)
+}

@@ -10,3 +10,4 @@ mod accounts;
 mod customer_base;
 mod role_matrix;
 mod validation;
+mod work_orders;

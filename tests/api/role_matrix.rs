@@ -24,6 +24,8 @@ const ALL: &[Role] = &[O, M, A, E];
 const OWNER: &[Role] = &[O];
 const MANAGERS: &[Role] = &[O, M];
 const OFFICE: &[Role] = &[O, M, A];
+const DISPATCH: &[Role] = &[O, A];
+const ENGINEER: &[Role] = &[E];
 
 const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/health", Public),
@@ -63,6 +65,90 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("PATCH", "/api/v1/equipment/{id}", Roles(MANAGERS)),
     ("POST", "/api/v1/equipment/{id}/archive", Roles(MANAGERS)),
     ("POST", "/api/v1/equipment/{id}/restore", Roles(MANAGERS)),
+    ("GET", "/api/v1/customers/{id}/card", Roles(MANAGERS)),
+    ("GET", "/api/v1/customers/{id}/agreements", Roles(OFFICE)),
+    ("POST", "/api/v1/customers/{id}/agreements", Roles(MANAGERS)),
+    ("GET", "/api/v1/work-orders", Roles(OFFICE)),
+    ("POST", "/api/v1/work-orders", Roles(MANAGERS)),
+    ("GET", "/api/v1/work-orders/{id}", Roles(OFFICE)),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/agree",
+        Roles(MANAGERS),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/send-to-scheduling",
+        Roles(MANAGERS),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/close",
+        Roles(MANAGERS),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/postpone",
+        Roles(OFFICE),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/cancel",
+        Roles(OFFICE),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/reopen",
+        Roles(OFFICE),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/schedule",
+        Roles(DISPATCH),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/reschedule",
+        Roles(DISPATCH),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/unschedule",
+        Roles(DISPATCH),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/certify",
+        Roles(DISPATCH),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/start-travel",
+        Roles(ENGINEER),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/arrive",
+        Roles(ENGINEER),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/finish",
+        Roles(ENGINEER),
+    ),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/actions/no-access",
+        Roles(ENGINEER),
+    ),
+    ("GET", "/api/v1/reminders", Roles(MANAGERS)),
+    ("POST", "/api/v1/reminders", Roles(MANAGERS)),
+    ("POST", "/api/v1/reminders/{id}/convert", Roles(MANAGERS)),
+    ("POST", "/api/v1/reminders/{id}/snooze", Roles(MANAGERS)),
+    ("POST", "/api/v1/reminders/{id}/dismiss", Roles(MANAGERS)),
+    ("GET", "/api/v1/scheduling-queue", Roles(DISPATCH)),
+    ("GET", "/api/v1/my/visits", Roles(ENGINEER)),
+    ("GET", "/api/v1/my/visits/{id}", Roles(ENGINEER)),
 ];
 
 #[test]

@@ -280,6 +280,17 @@ impl Client<'_> {
 
     /// Any method, any raw body (for malformed JSON).
     pub async fn send(&self, method: &str, path: &str, body: Option<String>) -> Resp {
+        self.send_with_headers(method, path, body, &[]).await
+    }
+
+    /// As [`send`], with extra headers.
+    pub async fn send_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self
             .app
@@ -287,6 +298,9 @@ impl Client<'_> {
             .request(method, format!("{}{}", self.app.base, path));
         if let Some(t) = &self.token {
             req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
         }
         let mut res = match body {
             Some(b) => {

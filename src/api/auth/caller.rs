@@ -14,6 +14,7 @@ use super::tokens::invalid_token;
 use crate::api::state::AppState;
 use crate::core::role::Role;
 use crate::error::AppError;
+use crate::flow::Actor;
 use crate::store::users;
 
 /// A set of roles allowed to call a route.
@@ -27,6 +28,10 @@ pub struct OwnerOnly;
 pub struct Managers;
 /// Office staff: managers, administrators and the owner.
 pub struct OfficeStaff;
+/// Administrators (and the owner): booking visits, completion records.
+pub struct Dispatchers;
+/// Engineers alone: their own visits (the owner does not drive the van).
+pub struct Engineers;
 /// Anyone with an account.
 pub struct Everyone;
 
@@ -38,6 +43,12 @@ impl RoleSet for Managers {
 }
 impl RoleSet for OfficeStaff {
     const ALLOWED: &'static [Role] = &[Role::Owner, Role::Manager, Role::Administrator];
+}
+impl RoleSet for Dispatchers {
+    const ALLOWED: &'static [Role] = &[Role::Owner, Role::Administrator];
+}
+impl RoleSet for Engineers {
+    const ALLOWED: &'static [Role] = &[Role::Engineer];
 }
 impl RoleSet for Everyone {
     const ALLOWED: &'static [Role] = &Role::ALL;
@@ -55,11 +66,23 @@ pub type Owner = Caller<OwnerOnly>;
 pub type Manager = Caller<Managers>;
 pub type Office = Caller<OfficeStaff>;
 pub type AnyStaff = Caller<Everyone>;
+pub type Dispatcher = Caller<Dispatchers>;
+pub type Engineer = Caller<Engineers>;
 
 impl<R: RoleSet> Caller<R> {
     /// Whether the caller holds a role (for handlers that vary by role).
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The caller as the flow sees it, with the company settings its rules need.
+    pub fn actor(&self, state: &AppState) -> Actor {
+        Actor {
+            user_id: self.user_id.clone(),
+            roles: self.roles.clone(),
+            timezone: state.config.timezone,
+            currency: state.config.currency.clone(),
+        }
     }
 }
 

@@ -6,4 +6,4 @@ pub mod password;
 pub mod throttle;
 pub mod tokens;
 
-pub use caller::{AnyStaff, Caller, Manager, Office, Owner};
+pub use caller::{AnyStaff, Caller, Dispatcher, Engineer, Manager, Office, Owner};

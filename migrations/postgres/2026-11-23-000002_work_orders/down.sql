@@ -1,0 +1,4 @@
+DROP TABLE visits;
+DROP TABLE work_orders;
+DROP TABLE reminders;
+DROP TABLE agreements;

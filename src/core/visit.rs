@@ -1,0 +1,118 @@
+//! Visits: an engineer's appointment for a work order, and what came of it.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::text::{self, LINE};
+use super::work_order::ScopeLine;
+use super::ValidationError;
+use crate::text_enum;
+
+text_enum! {
+    /// Where a visit stands.
+    pub enum VisitStatus {
+        Booked => "booked",
+        EnRoute => "en_route",
+        OnSite => "on_site",
+        Finished => "finished",
+        Cancelled => "cancelled",
+    }
+}
+
+text_enum! {
+    /// How a visit ended.
+    pub enum Outcome { Done => "done", NoAccess => "no_access", NeedsFollowUp => "needs_follow_up" }
+}
+
+/// A part taken from the van and left at the site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartUsed {
+    pub name: String,
+    pub quantity: f64,
+}
+
+/// Checks the parts list, naming the bad entry.
+pub fn check_parts(field: &str, parts: &[PartUsed]) -> Result<Vec<PartUsed>, ValidationError> {
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = text::required(&format!("{field}[{i}].name"), &p.name, LINE)?;
+            if !p.quantity.is_finite() || p.quantity <= 0.0 || p.quantity > 10_000.0 {
+                return Err(ValidationError::new(
+                    format!("{field}[{i}].quantity"),
+                    "must be above 0 and at most 10000",
+                ));
+            }
+            Ok(PartUsed {
+                name,
+                quantity: p.quantity,
+            })
+        })
+        .collect()
+}
+
+/// The planned start and end of a visit; the end after the start, at most a day apart.
+pub fn check_window(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), ValidationError> {
+    if end <= start {
+        return Err(ValidationError::new("end", "must be after start"));
+    }
+    if end - start > Duration::hours(24) {
+        return Err(ValidationError::new(
+            "end",
+            "a visit may last at most 24 hours",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether two half-open windows `[start, end)` share any moment.
+pub fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// A visit as the API returns it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Visit {
+    pub id: String,
+    pub work_order_id: String,
+    pub engineer_id: String,
+    pub engineer_name: Option<String>,
+    pub planned_start: DateTime<Utc>,
+    pub planned_end: DateTime<Utc>,
+    pub on_site_contact_id: Option<String>,
+    pub status: VisitStatus,
+    pub travel_started_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub result_notes: Option<String>,
+    pub lines_done: Vec<ScopeLine>,
+    pub parts_used: Vec<PartUsed>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn windows_touching_at_an_end_do_not_overlap() {
+        assert!(overlaps((at(9), at(11)), (at(10), at(12))));
+        assert!(!overlaps((at(9), at(10)), (at(10), at(11))));
+        assert!(overlaps((at(9), at(17)), (at(10), at(11))));
+    }
+
+    #[test]
+    fn windows_must_run_forward() {
+        assert_eq!(check_window(at(10), at(9)).unwrap_err().field, "end");
+        assert!(check_window(at(9), at(10)).is_ok());
+    }
+}

@@ -1,0 +1,32 @@
+//! The engineer's actions, allowed only on its own visit (another's answers 404).
+
+use crate::api::auth::Engineer;
+use actix_web::post;
+
+use crate::flow::bodies;
+use crate::work_order_action;
+
+work_order_action!(
+    /// Set out for the site.
+    start_travel, "/work-orders/{id}/actions/start-travel", Engineer, StartTravel, bodies::VersionOnly
+);
+work_order_action!(
+    /// Arrive on site.
+    arrive, "/work-orders/{id}/actions/arrive", Engineer, Arrive, bodies::VersionOnly
+);
+work_order_action!(
+    /// Report the work done: notes, lines done, parts used.
+    finish, "/work-orders/{id}/actions/finish", Engineer, Finish, bodies::Finish
+);
+work_order_action!(
+    /// Nobody let the engineer in: the order goes back to scheduling with the reason.
+    no_access, "/work-orders/{id}/actions/no-access", Engineer, NoAccess, bodies::Reason
+);
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(start_travel)
+        .service(arrive)
+        .service(finish)
+        .service(no_access);
+}

@@ -1,0 +1,4 @@
+//! The engineer's HTTP surface: its own visits and what it does on them.
+
+pub mod actions;
+pub mod visits;

@@ -1,0 +1,62 @@
+//! `/my/visits`: the engineer's own day, with what it needs on site.
+
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::api::auth::Engineer;
+use crate::api::error::ErrorBody;
+use crate::api::extract::Query;
+use crate::api::state::AppState;
+use crate::error::AppError;
+use crate::flow::views::{self, EngineerVisit};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Day {
+    /// `YYYY-MM-DD` in the company's time zone; today when absent.
+    pub date: Option<NaiveDate>,
+}
+
+#[utoipa::path(
+    tag = "engineer",
+    params(Day),
+    responses((status = 200, body = Vec<EngineerVisit>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/my/visits")]
+pub async fn my_visits(
+    state: web::Data<AppState>,
+    caller: Engineer,
+    day: Query<Day>,
+) -> Result<web::Json<Vec<EngineerVisit>>, AppError> {
+    let actor = caller.actor(&state);
+    let date = day.into_inner()?.date.unwrap_or_else(|| actor.today());
+    Ok(web::Json(
+        state.db(move |c| views::my_visits(c, &actor, date)).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "engineer",
+    params(("id" = String, Path)),
+    responses((status = 200, body = EngineerVisit), (status = 404, description = "not this engineer's visit", body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/my/visits/{id}")]
+pub async fn my_visit(
+    state: web::Data<AppState>,
+    caller: Engineer,
+    id: web::Path<String>,
+) -> Result<web::Json<EngineerVisit>, AppError> {
+    let actor = caller.actor(&state);
+    Ok(web::Json(
+        state.db(move |c| views::my_visit(c, &actor, &id)).await?,
+    ))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(my_visits).service(my_visit);
+}

@@ -1,0 +1,58 @@
+//! The flow of DESIGN.md: reminders become work orders, work orders move through
+//! their states, and each step is recorded. Use cases that combine the pure rules
+//! of `core` with `store`; each runs in one transaction with its events.
+
+pub mod actions;
+pub mod agreements;
+pub mod bodies;
+pub mod reminders;
+pub mod views;
+pub mod work_orders;
+
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use crate::core::role::Role;
+use crate::error::AppError;
+use crate::store::events::{self, NewEvent};
+use crate::store::DbConnection;
+
+/// Who is acting, and the company settings the rules need.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: String,
+    pub roles: Vec<Role>,
+    pub timezone: Tz,
+    pub currency: String,
+}
+
+impl Actor {
+    /// Today in the company's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.timezone).date_naive()
+    }
+}
+
+/// Writes one timeline event of a customer.
+pub fn event(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    customer_id: &str,
+    entity_type: &str,
+    entity_id: &str,
+    action: &str,
+    changes: Value,
+) -> Result<(), AppError> {
+    events::record(
+        conn,
+        NewEvent {
+            actor_id: Some(&actor.user_id),
+            customer_id: Some(customer_id),
+            entity_type,
+            entity_id,
+            action,
+            changes,
+        },
+    )
+}

@@ -1,0 +1,79 @@
+//! `/work-orders`: opening orders, and reading them.
+
+use actix_web::{get, post, web, HttpResponse};
+
+use crate::api::auth::{Manager, Office};
+use crate::api::error::ErrorBody;
+use crate::api::extract::{Json, Query};
+use crate::api::state::AppState;
+use crate::core::calendar::day_bounds;
+use crate::core::work_order::{WorkOrder, WorkOrderDraft};
+use crate::error::AppError;
+use crate::flow::work_orders::{self, WorkOrderDetail};
+use crate::store::page::{Page, PageQuery};
+use crate::store::work_orders::{self as store, WorkOrderFilter};
+
+#[utoipa::path(
+    tag = "work-orders",
+    request_body = WorkOrderDraft,
+    responses((status = 201, body = WorkOrderDetail), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[post("/work-orders")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Manager,
+    body: Json<WorkOrderDraft>,
+) -> Result<HttpResponse, AppError> {
+    let draft = body.into_inner()?;
+    let actor = caller.actor(&state);
+    let detail = state
+        .db(move |c| work_orders::create(c, &actor, draft, None))
+        .await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+#[utoipa::path(
+    tag = "work-orders",
+    params(PageQuery, WorkOrderFilter),
+    responses((status = 200, body = Page<WorkOrder>), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/work-orders")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Office,
+    page: Query<PageQuery>,
+    filter: Query<WorkOrderFilter>,
+) -> Result<web::Json<Page<WorkOrder>>, AppError> {
+    let page = page.into_inner()?.check()?;
+    let filter = filter.into_inner()?;
+    let day = filter.date.map(|d| day_bounds(d, state.config.timezone));
+    Ok(web::Json(
+        state
+            .db(move |c| store::list(c, &filter, day, &page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path)),
+    responses((status = 200, body = WorkOrderDetail), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/work-orders/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: web::Path<String>,
+) -> Result<web::Json<WorkOrderDetail>, AppError> {
+    Ok(web::Json(
+        state.db(move |c| work_orders::find_detail(c, &id)).await?,
+    ))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create).service(list).service(read);
+}

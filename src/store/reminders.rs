@@ -1,0 +1,214 @@
+//! Reminders table: the manager's inbox, due soonest first.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::page::{contains_pattern, Page};
+use super::schema::{customers, reminders, sites};
+use super::{now, utc, DbConnection};
+use crate::core::customer::Segment;
+use crate::core::ids;
+use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = reminders, treat_none_as_null = true)]
+pub struct ReminderRow {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: String,
+    pub status: String,
+    pub due_on: NaiveDate,
+    pub note: Option<String>,
+    pub equipment_id: Option<String>,
+    pub agreement_id: Option<String>,
+    pub work_order_id: Option<String>,
+    pub converted_work_order_id: Option<String>,
+    pub snoozed_until: Option<NaiveDate>,
+    pub dismiss_reason: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ReminderRow {
+    /// A new open reminder.
+    pub fn new(
+        customer_id: &str,
+        kind: ReminderKind,
+        due_on: NaiveDate,
+        note: Option<String>,
+        created_by: Option<&str>,
+    ) -> Self {
+        let at = now();
+        ReminderRow {
+            id: ids::new_id(),
+            customer_id: customer_id.to_owned(),
+            kind: kind.as_str().to_owned(),
+            status: ReminderStatus::Open.as_str().to_owned(),
+            due_on,
+            note,
+            equipment_id: None,
+            agreement_id: None,
+            work_order_id: None,
+            converted_work_order_id: None,
+            snoozed_until: None,
+            dismiss_reason: None,
+            created_by: created_by.map(str::to_owned),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    pub fn status(&self) -> ReminderStatus {
+        ReminderStatus::parse(&self.status).unwrap_or(ReminderStatus::Open)
+    }
+
+    pub fn into_view(self, customer_name: Option<String>) -> Reminder {
+        Reminder {
+            kind: ReminderKind::parse(&self.kind).unwrap_or(ReminderKind::Manual),
+            status: self.status(),
+            id: self.id,
+            customer_id: self.customer_id,
+            customer_name,
+            due_on: self.due_on,
+            note: self.note,
+            equipment_id: self.equipment_id,
+            agreement_id: self.agreement_id,
+            work_order_id: self.work_order_id,
+            converted_work_order_id: self.converted_work_order_id,
+            snoozed_until: self.snoozed_until,
+            dismiss_reason: self.dismiss_reason,
+            created_at: utc(self.created_at),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ReminderRow) -> Result<(), AppError> {
+    diesel::insert_into(reminders::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReminderRow>, AppError> {
+    Ok(reminders::table
+        .find(id)
+        .select(ReminderRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn save(conn: &mut DbConnection, row: &mut ReminderRow) -> Result<(), AppError> {
+    row.updated_at = now();
+    diesel::update(reminders::table.find(&row.id))
+        .set(&*row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Filters of the inbox.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReminderFilter {
+    /// Only reminders due on or before this day.
+    pub due_before: Option<NaiveDate>,
+    pub segment: Option<Segment>,
+    /// Customers with a site in this city (part of the name, any case).
+    pub city: Option<String>,
+    pub kind: Option<ReminderKind>,
+    pub customer_id: Option<String>,
+    /// `open` by default (with snoozed ones whose snooze has ended); `snoozed`, `dismissed`, `converted`.
+    pub status: Option<ReminderStatus>,
+}
+
+/// The inbox: soonest due first; the cursor is `due_on/id` of the last item.
+pub fn inbox(
+    conn: &mut DbConnection,
+    filter: &ReminderFilter,
+    today: NaiveDate,
+    limit: i64,
+    cursor: Option<&str>,
+) -> Result<Page<Reminder>, AppError> {
+    let mut query = reminders::table
+        .inner_join(customers::table)
+        .select((ReminderRow::as_select(), customers::name))
+        .into_boxed();
+    query = match filter.status.unwrap_or(ReminderStatus::Open) {
+        ReminderStatus::Open => query.filter(
+            reminders::status.eq("open").or(reminders::status
+                .eq("snoozed")
+                .and(reminders::snoozed_until.le(today))),
+        ),
+        other => query.filter(reminders::status.eq(other.as_str())),
+    };
+    if let Some(d) = filter.due_before {
+        query = query.filter(reminders::due_on.le(d));
+    }
+    if let Some(s) = filter.segment {
+        query = query.filter(customers::segment.eq(s.as_str()));
+    }
+    if let Some(k) = filter.kind {
+        query = query.filter(reminders::kind.eq(k.as_str()));
+    }
+    if let Some(c) = &filter.customer_id {
+        query = query.filter(reminders::customer_id.eq(c.to_lowercase()));
+    }
+    if let Some(city) = filter
+        .city
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let in_city = sites::table
+            .filter(sites::search_text.like(contains_pattern(city)).escape('\\'))
+            .select(sites::customer_id);
+        query = query.filter(reminders::customer_id.eq_any(in_city));
+    }
+    if let Some((due, id)) = cursor.and_then(parse_cursor) {
+        query = query.filter(
+            reminders::due_on
+                .gt(due)
+                .or(reminders::due_on.eq(due).and(reminders::id.gt(id))),
+        );
+    }
+    let rows: Vec<(ReminderRow, String)> = query
+        .order((reminders::due_on.asc(), reminders::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > limit;
+    let items: Vec<Reminder> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(r, name)| r.into_view(Some(name)))
+        .collect();
+    let next_cursor = if more {
+        items.last().map(|r| format!("{}/{}", r.due_on, r.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// Reads a `due_on/id` cursor.
+pub fn parse_cursor(cursor: &str) -> Option<(NaiveDate, String)> {
+    let (date, id) = cursor.split_once('/')?;
+    Some((date.parse().ok()?, ids::parse_id(id)?))
+}
+
+/// A customer's reminders that still wait, soonest first.
+pub fn open_for_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> Result<Vec<Reminder>, AppError> {
+    let rows: Vec<ReminderRow> = reminders::table
+        .filter(reminders::customer_id.eq(customer_id))
+        .filter(reminders::status.eq_any(["open", "snoozed"]))
+        .order(reminders::due_on.asc())
+        .limit(50)
+        .select(ReminderRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.into_view(None)).collect())
+}

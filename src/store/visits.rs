@@ -1,0 +1,173 @@
+//! Visits table: booking, the engineer's progress, and calendar clashes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{users, visits};
+use super::{utc, DbConnection};
+use crate::core::visit::{Outcome, Visit, VisitStatus};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = visits, treat_none_as_null = true)]
+pub struct VisitRow {
+    pub id: String,
+    pub work_order_id: String,
+    pub engineer_id: String,
+    pub planned_start: NaiveDateTime,
+    pub planned_end: NaiveDateTime,
+    pub on_site_contact_id: Option<String>,
+    pub status: String,
+    pub travel_started_at: Option<NaiveDateTime>,
+    pub arrived_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub outcome: Option<String>,
+    pub result_notes: Option<String>,
+    pub lines_done: String,
+    pub parts_used: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Visit states that hold a place in the engineer's calendar.
+const LIVE: [&str; 3] = ["booked", "en_route", "on_site"];
+
+impl VisitRow {
+    pub fn into_view(self, engineer_name: Option<String>) -> Visit {
+        Visit {
+            status: VisitStatus::parse(&self.status).unwrap_or(VisitStatus::Booked),
+            outcome: self.outcome.as_deref().and_then(Outcome::parse),
+            lines_done: serde_json::from_str(&self.lines_done).unwrap_or_default(),
+            parts_used: serde_json::from_str(&self.parts_used).unwrap_or_default(),
+            id: self.id,
+            work_order_id: self.work_order_id,
+            engineer_id: self.engineer_id,
+            engineer_name,
+            planned_start: utc(self.planned_start),
+            planned_end: utc(self.planned_end),
+            on_site_contact_id: self.on_site_contact_id,
+            travel_started_at: self.travel_started_at.map(utc),
+            arrived_at: self.arrived_at.map(utc),
+            finished_at: self.finished_at.map(utc),
+            result_notes: self.result_notes,
+            created_at: utc(self.created_at),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &VisitRow) -> Result<(), AppError> {
+    diesel::insert_into(visits::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn save(conn: &mut DbConnection, row: &VisitRow) -> Result<(), AppError> {
+    diesel::update(visits::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The order's visit that is booked or under way, if any.
+pub fn live_for_order(
+    conn: &mut DbConnection,
+    work_order_id: &str,
+) -> Result<Option<VisitRow>, AppError> {
+    Ok(visits::table
+        .filter(visits::work_order_id.eq(work_order_id))
+        .filter(visits::status.eq_any(LIVE))
+        .select(VisitRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every visit of an order, oldest first, with engineer names.
+pub fn for_order(conn: &mut DbConnection, work_order_id: &str) -> Result<Vec<Visit>, AppError> {
+    let rows: Vec<(VisitRow, String)> = visits::table
+        .inner_join(users::table)
+        .filter(visits::work_order_id.eq(work_order_id))
+        .order(visits::id.asc())
+        .select((VisitRow::as_select(), users::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(v, name)| v.into_view(Some(name)))
+        .collect())
+}
+
+/// The engineer's live visit that shares time with `[start, end)`, other than `except`.
+pub fn clash(
+    conn: &mut DbConnection,
+    engineer_id: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    except: Option<&str>,
+) -> Result<Option<VisitRow>, AppError> {
+    let mut query = visits::table
+        .filter(visits::engineer_id.eq(engineer_id))
+        .filter(visits::status.eq_any(LIVE))
+        .filter(visits::planned_start.lt(end))
+        .filter(visits::planned_end.gt(start))
+        .select(VisitRow::as_select())
+        .into_boxed();
+    if let Some(id) = except {
+        query = query.filter(visits::id.ne(id.to_owned()));
+    }
+    Ok(query.first(conn).optional()?)
+}
+
+/// The engineer's visits (not cancelled) that touch `[from, to)`, in time order.
+pub fn for_engineer_between(
+    conn: &mut DbConnection,
+    engineer_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<VisitRow>, AppError> {
+    Ok(visits::table
+        .filter(visits::engineer_id.eq(engineer_id))
+        .filter(visits::status.ne(VisitStatus::Cancelled.as_str()))
+        .filter(visits::planned_start.lt(to))
+        .filter(visits::planned_end.gt(from))
+        .order(visits::planned_start.asc())
+        .select(VisitRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<VisitRow>, AppError> {
+    Ok(visits::table
+        .find(id)
+        .select(VisitRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Holds the engineer's calendar for the rest of the transaction, so two bookings
+/// into one engineer's day cannot both pass the clash check.
+///
+/// PostgreSQL locks the engineer's row; SQLite already holds the database write
+/// lock from `BEGIN IMMEDIATE`.
+pub fn lock_engineer(conn: &mut DbConnection, engineer_id: &str) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(engineer_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The most recent finished visit of a customer's orders.
+pub fn last_finished_for_orders(
+    conn: &mut DbConnection,
+    order_ids: &[String],
+) -> Result<Option<Visit>, AppError> {
+    let row: Option<(VisitRow, String)> = visits::table
+        .inner_join(users::table)
+        .filter(visits::work_order_id.eq_any(order_ids))
+        .filter(visits::status.eq(VisitStatus::Finished.as_str()))
+        .order(visits::finished_at.desc())
+        .select((VisitRow::as_select(), users::name))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(v, name)| v.into_view(Some(name))))
+}

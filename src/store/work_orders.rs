@@ -1,0 +1,214 @@
+//! Work orders table: rows, optimistic versioning and the list.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::page::{Page, PageRequest};
+use super::schema::{visits, work_orders};
+use super::{json_list, utc, DbConnection};
+use crate::core::work_order::{allowed_actions, Priority, ScopeLine, WorkOrder, WorkOrderStatus};
+use crate::error::AppError;
+use crate::keyset_page;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = work_orders, treat_none_as_null = true)]
+pub struct WorkOrderRow {
+    pub id: String,
+    pub customer_id: String,
+    pub site_id: String,
+    pub equipment_ids: String,
+    pub status: String,
+    pub priority: String,
+    pub scope_lines: String,
+    pub total: i64,
+    pub currency: String,
+    pub estimated_minutes: Option<i32>,
+    pub required_skills: String,
+    pub engineer_notes: Option<String>,
+    pub time_wishes: Option<String>,
+    pub reminder_id: Option<String>,
+    pub status_reason: Option<String>,
+    pub postponed_until: Option<NaiveDate>,
+    pub postponed_from: Option<String>,
+    pub completion_summary: Option<String>,
+    pub next_step: Option<String>,
+    pub version: i64,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl WorkOrderRow {
+    pub fn status(&self) -> WorkOrderStatus {
+        WorkOrderStatus::parse(&self.status).unwrap_or(WorkOrderStatus::New)
+    }
+
+    pub fn scope(&self) -> Vec<ScopeLine> {
+        serde_json::from_str(&self.scope_lines).unwrap_or_default()
+    }
+
+    pub fn into_view(self) -> WorkOrder {
+        let status = self.status();
+        WorkOrder {
+            scope_lines: self.scope(),
+            equipment_ids: json_list(&self.equipment_ids),
+            required_skills: json_list(&self.required_skills),
+            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            allowed_actions: allowed_actions(status),
+            status,
+            id: self.id,
+            customer_id: self.customer_id,
+            site_id: self.site_id,
+            total: self.total,
+            currency: self.currency,
+            estimated_minutes: self.estimated_minutes,
+            engineer_notes: self.engineer_notes,
+            time_wishes: self.time_wishes,
+            reminder_id: self.reminder_id,
+            status_reason: self.status_reason,
+            postponed_until: self.postponed_until,
+            completion_summary: self.completion_summary,
+            next_step: self.next_step,
+            version: self.version,
+            created_by: self.created_by,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), AppError> {
+    diesel::insert_into(work_orders::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WorkOrderRow>, AppError> {
+    Ok(work_orders::table
+        .find(id)
+        .select(WorkOrderRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Takes the order's row lock for the rest of the transaction (a no-op write), so
+/// concurrent actions on one order queue up on every backend; false if there is no such order.
+pub fn lock(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+    let n = diesel::update(work_orders::table.find(id))
+        .set(work_orders::version.eq(work_orders::version))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Saves the row if nobody changed it since `expected_version` was read; the version moves on.
+pub fn save_versioned(
+    conn: &mut DbConnection,
+    row: &mut WorkOrderRow,
+    expected_version: i64,
+) -> Result<(), AppError> {
+    row.version = expected_version + 1;
+    let n = diesel::update(
+        work_orders::table
+            .find(&row.id)
+            .filter(work_orders::version.eq(expected_version)),
+    )
+    .set(&*row)
+    .execute(conn)?;
+    if n == 0 {
+        return Err(AppError::conflict(
+            "stale_version",
+            "the work order was changed by someone else; reload it",
+        ));
+    }
+    Ok(())
+}
+
+/// Filters of the work-order list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkOrderFilter {
+    pub status: Option<WorkOrderStatus>,
+    pub customer_id: Option<String>,
+    /// Orders with a visit of this engineer.
+    pub engineer_id: Option<String>,
+    /// Orders with a visit planned on this day (company time zone), `YYYY-MM-DD`.
+    pub date: Option<NaiveDate>,
+}
+
+/// One page of work orders, newest first; `day` is the UTC span of `filter.date`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &WorkOrderFilter,
+    day: Option<(NaiveDateTime, NaiveDateTime)>,
+    page: &PageRequest,
+) -> Result<Page<WorkOrder>, AppError> {
+    let mut query = work_orders::table
+        .select(WorkOrderRow::as_select())
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(work_orders::status.eq(status.as_str()));
+    }
+    if let Some(c) = &filter.customer_id {
+        query = query.filter(work_orders::customer_id.eq(c.to_lowercase()));
+    }
+    if filter.engineer_id.is_some() || day.is_some() {
+        let mut visit_query = visits::table
+            .filter(visits::status.ne("cancelled"))
+            .select(visits::work_order_id)
+            .distinct()
+            .into_boxed();
+        if let Some(e) = &filter.engineer_id {
+            visit_query = visit_query.filter(visits::engineer_id.eq(e.to_lowercase()));
+        }
+        if let Some((from, to)) = day {
+            visit_query = visit_query
+                .filter(visits::planned_start.lt(to))
+                .filter(visits::planned_end.gt(from));
+        }
+        // Two steps: diesel's multi-backend cannot nest a boxed subquery.
+        let order_ids: Vec<String> = visit_query.limit(10_000).load(conn)?;
+        query = query.filter(work_orders::id.eq_any(order_ids));
+    }
+    let rows: Vec<WorkOrderRow> = keyset_page!(query, work_orders::id, page).load(conn)?;
+    Ok(Page::from_rows(rows, page, |r| &r.id).map(WorkOrderRow::into_view))
+}
+
+/// A customer's orders, newest first, at most `limit`.
+pub fn for_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    limit: i64,
+) -> Result<Vec<WorkOrder>, AppError> {
+    let rows: Vec<WorkOrderRow> = work_orders::table
+        .filter(work_orders::customer_id.eq(customer_id))
+        .order(work_orders::id.desc())
+        .limit(limit)
+        .select(WorkOrderRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(WorkOrderRow::into_view).collect())
+}
+
+/// Orders waiting for a visit, most urgent first, then oldest.
+pub fn waiting_for_scheduling(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<WorkOrderRow>, AppError> {
+    let mut rows: Vec<WorkOrderRow> = work_orders::table
+        .filter(work_orders::status.eq(WorkOrderStatus::Scheduling.as_str()))
+        .order(work_orders::id.asc())
+        .limit(limit)
+        .select(WorkOrderRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| {
+        (
+            Priority::parse(&r.priority)
+                .unwrap_or(Priority::Normal)
+                .rank(),
+            r.id.clone(),
+        )
+    });
+    Ok(rows)
+}
