@@ -36,6 +36,9 @@ enum Command {
         /// Load the demo company (once) before serving.
         #[arg(long)]
         demo: bool,
+        /// Multiply the demo's customers (benchmarks use 10).
+        #[arg(long, default_value_t = 1, requires = "demo")]
+        demo_scale: usize,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -135,10 +138,15 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("created user {} <{}>", user.id, user.email);
             Ok(())
         }
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            demo_scale,
+        } => {
             if demo {
                 let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-                crate::demo::load(&mut conn, &state).map_err(|e| format!("demo: {e}"))?;
+                crate::demo::load(&mut conn, &state, demo_scale)
+                    .map_err(|e| format!("demo: {e}"))?;
             }
             let bind = bind.unwrap_or_else(|| state.config.bind.clone());
             serve(state, &bind, started)

@@ -1,6 +1,8 @@
 //! The demo company: a Kyiv water-treatment and climate service firm with
 //! staff for every role and about two hundred customers. Loaded once.
 
+mod work;
+
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -176,7 +178,9 @@ fn phone(rng: &mut StdRng) -> String {
 }
 
 /// Loads the demo company unless its owner already exists; returns whether it loaded.
-pub fn load(conn: &mut DbConnection, state: &AppState) -> Result<bool, AppError> {
+///
+/// `scale` multiplies the customer base (benchmarks run on ten times the demo).
+pub fn load(conn: &mut DbConnection, state: &AppState, scale: usize) -> Result<bool, AppError> {
     if users::find_by_email(conn, STAFF[0].0)?.is_some() {
         tracing::info!("demo company already loaded");
         return Ok(false);
@@ -185,20 +189,27 @@ pub fn load(conn: &mut DbConnection, state: &AppState) -> Result<bool, AppError>
     let hash = state.passwords.hash(DEMO_PASSWORD)?;
     let mut rng = StdRng::seed_from_u64(20261123);
     transaction(conn, |conn| {
-        let mut actors = Vec::new();
+        let mut staff = Staff::default();
         for (email, name, roles) in STAFF {
             let user = users::insert(conn, &ids::new_id(), email, name, &hash, roles)?;
-            if roles.contains(&Role::Manager) {
-                actors.push(user.id);
+            match roles[0] {
+                Role::Manager => staff.managers.push(user.id),
+                Role::Administrator => staff.administrators.push(user.id),
+                Role::Engineer => staff.engineers.push(user.id),
+                Role::Owner => {}
             }
         }
-        for i in 0..DEMO_CUSTOMERS {
-            let actor = actors[i % actors.len()].clone();
-            demo_customer(conn, &mut rng, &ctx, &actor, i)?;
+        let mut customers = Vec::new();
+        for i in 0..DEMO_CUSTOMERS * scale.max(1) {
+            let actor = staff.managers[i % staff.managers.len()].clone();
+            customers.push(demo_customer(conn, &mut rng, &ctx, &actor, i)?);
         }
-        Ok(())
+        work::load(conn, state, &staff, &customers)
     })?;
-    tracing::info!(customers = DEMO_CUSTOMERS, "demo company loaded");
+    tracing::info!(
+        customers = DEMO_CUSTOMERS * scale.max(1),
+        "demo company loaded"
+    );
     Ok(true)
 }
 
@@ -211,13 +222,35 @@ fn create<R: Repo>(
     records::create::<R>(conn, actor, fields.normalise(ctx)?)
 }
 
+/// The demo staff's ids by role.
+#[derive(Default)]
+pub struct Staff {
+    pub managers: Vec<String>,
+    pub administrators: Vec<String>,
+    pub engineers: Vec<String>,
+}
+
+/// A demo customer's ids: the customer, its first site, the first equipment there.
+pub struct DemoCustomer {
+    pub customer_id: String,
+    pub site_id: String,
+    pub equipment_id: String,
+    pub contact_id: String,
+}
+
 fn demo_customer(
     conn: &mut DbConnection,
     rng: &mut StdRng,
     ctx: &crate::core::InputContext,
     actor: &str,
     i: usize,
-) -> Result<(), AppError> {
+) -> Result<DemoCustomer, AppError> {
+    let mut first = DemoCustomer {
+        customer_id: String::new(),
+        site_id: String::new(),
+        equipment_id: String::new(),
+        contact_id: String::new(),
+    };
     let organisation = i % 4 == 3;
     let person = format!("{} {}", pick(rng, FIRST), pick(rng, LAST));
     let customer = create::<Customers>(
@@ -273,7 +306,8 @@ fn demo_customer(
             },
         )?;
         if s == 0 {
-            create::<Contacts>(
+            first.site_id = site.id.clone();
+            first.contact_id = create::<Contacts>(
                 conn,
                 ctx,
                 actor,
@@ -297,14 +331,15 @@ fn demo_customer(
                     consent_service: true,
                     consent_marketing: i.is_multiple_of(2),
                 },
-            )?;
+            )?
+            .id;
         }
         let items = rng.gen_range(1..=if organisation { 3 } else { 2 });
         for _ in 0..items {
             let (kind, models) = EQUIPMENT[rng.gen_range(0..EQUIPMENT.len())];
             let installed = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default()
                 + Duration::days(rng.gen_range(0..1700));
-            create::<EquipmentRepo>(
+            let item = create::<EquipmentRepo>(
                 conn,
                 ctx,
                 actor,
@@ -322,8 +357,12 @@ fn demo_customer(
                     notes: None,
                 },
             )?;
+            if first.equipment_id.is_empty() {
+                first.equipment_id = item.id;
+            }
         }
     }
+    first.customer_id = customer.id.clone();
     if organisation {
         create::<Contacts>(
             conn,
@@ -343,5 +382,5 @@ fn demo_customer(
             },
         )?;
     }
-    Ok(())
+    Ok(first)
 }

@@ -1,0 +1,217 @@
+//! The demo company's work in progress: reminders coming due, promises kept on
+//! the card, orders in every state, and engineers' days booked ahead — all made
+//! through the same flow the API uses.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+use super::{DemoCustomer, Staff};
+use crate::api::state::AppState;
+use crate::core::agreement::{AgreementDraft, AgreementKind};
+use crate::core::reminder::ReminderKind;
+use crate::core::role::Role;
+use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft};
+use crate::error::AppError;
+use crate::flow::actions::{act, Request};
+use crate::flow::{agreements, bodies, work_orders, Actor};
+use crate::store::reminders::{self, ReminderRow};
+use crate::store::DbConnection;
+
+const SCOPES: &[(&str, i64)] = &[
+    ("Cartridge set change", 145_000),
+    ("Annual boiler service", 180_000),
+    ("Air conditioner cleaning", 120_000),
+    ("Softener resin regeneration", 95_000),
+    ("Leak diagnosis", 60_000),
+];
+
+struct Booking {
+    /// Next free slot per engineer: day offset * 4 + slot of the day.
+    next_slot: Vec<usize>,
+    /// Visits booked so far, to share them out among the engineers in turn.
+    booked: usize,
+}
+
+pub fn load(
+    conn: &mut DbConnection,
+    state: &AppState,
+    staff: &Staff,
+    customers: &[DemoCustomer],
+) -> Result<(), AppError> {
+    let actor = |id: &str, role: Role| Actor {
+        user_id: id.to_owned(),
+        roles: vec![role],
+        timezone: state.config.timezone,
+        currency: state.config.currency.clone(),
+    };
+    let today = Utc::now()
+        .with_timezone(&state.config.timezone)
+        .date_naive();
+    let mut booking = Booking {
+        next_slot: vec![0; staff.engineers.len()],
+        booked: 0,
+    };
+    for (i, c) in customers.iter().enumerate() {
+        let manager = actor(&staff.managers[i % staff.managers.len()], Role::Manager);
+        let admin = actor(
+            &staff.administrators[i % staff.administrators.len()],
+            Role::Administrator,
+        );
+        if i % 5 == 0 {
+            let mut r = ReminderRow::new(
+                &c.customer_id,
+                ReminderKind::Maintenance,
+                today + Duration::days((i % 30) as i64),
+                Some("Cartridges are due for a change".into()),
+                None,
+            );
+            r.equipment_id = Some(c.equipment_id.clone());
+            reminders::insert(conn, &r)?;
+        }
+        if i % 9 == 4 {
+            agreements::create(
+                conn,
+                &manager,
+                &c.customer_id,
+                AgreementDraft {
+                    kind: AgreementKind::Discount,
+                    text: "10% off the next service, promised on the phone".into(),
+                    amount: None,
+                    percent: Some(10.0),
+                    valid_until: Some(today + Duration::days(365)),
+                    follow_up_on: Some(today + Duration::days(30 + (i % 170) as i64)),
+                },
+            )?;
+        }
+        let stage = i % 20;
+        if ![3, 7, 8, 11, 12, 13, 16].contains(&stage) {
+            continue;
+        }
+        let (description, price) = SCOPES[i % SCOPES.len()];
+        let order = work_orders::create(
+            conn,
+            &manager,
+            WorkOrderDraft {
+                customer_id: c.customer_id.clone(),
+                site_id: c.site_id.clone(),
+                equipment_ids: vec![c.equipment_id.clone()],
+                scope_lines: vec![ScopeLine {
+                    description: description.into(),
+                    quantity: 1.0,
+                    unit_price: price,
+                }],
+                currency: None,
+                estimated_minutes: Some(60 + (i % 3) as i32 * 30),
+                priority: Some(if i % 40 == 11 {
+                    Priority::Urgent
+                } else {
+                    Priority::Normal
+                }),
+                required_skills: vec![],
+                engineer_notes: None,
+                time_wishes: (i % 2 == 0).then(|| "mornings preferred".to_owned()),
+            },
+            None,
+        )?;
+        let id = order.work_order.id;
+        if stage == 3 {
+            continue;
+        }
+        let mut version = 1;
+        let mut step =
+            |conn: &mut DbConnection, who: &Actor, request: Request| -> Result<(), AppError> {
+                act(conn, who, &id, request, Some(version))?;
+                version += 1;
+                Ok(())
+            };
+        step(conn, &manager, Request::Agree(bodies::Agree::default()))?;
+        step(
+            conn,
+            &manager,
+            Request::SendToScheduling(bodies::VersionOnly::default()),
+        )?;
+        if stage == 7 || stage == 8 {
+            continue;
+        }
+        let e = booking.booked % staff.engineers.len();
+        booking.booked += 1;
+        let slot = booking.next_slot[e];
+        booking.next_slot[e] += 1;
+        let (day, start_hour) = if stage == 16 {
+            (
+                today - Duration::days(1 + (slot / 4) as i64),
+                9 + (slot % 4) as u32 * 2,
+            )
+        } else {
+            (
+                today + Duration::days((slot / 4) as i64),
+                9 + (slot % 4) as u32 * 2,
+            )
+        };
+        let start = local(state, day, start_hour);
+        step(
+            conn,
+            &admin,
+            Request::Schedule(bodies::Schedule {
+                version: None,
+                engineer_id: staff.engineers[e].clone(),
+                start,
+                end: start + Duration::minutes(90),
+                on_site_contact_id: Some(c.contact_id.clone()),
+                force: true,
+            }),
+        )?;
+        if stage != 16 {
+            continue;
+        }
+        let engineer = actor(&staff.engineers[e], Role::Engineer);
+        step(
+            conn,
+            &engineer,
+            Request::StartTravel(bodies::VersionOnly::default()),
+        )?;
+        step(
+            conn,
+            &engineer,
+            Request::Arrive(bodies::VersionOnly::default()),
+        )?;
+        step(
+            conn,
+            &engineer,
+            Request::Finish(bodies::Finish {
+                result_notes: Some("Done; water pressure normal".into()),
+                ..Default::default()
+            }),
+        )?;
+        step(
+            conn,
+            &admin,
+            Request::Certify(bodies::Certify {
+                version: None,
+                summary: format!("{description}: completed"),
+                lines_done: None,
+            }),
+        )?;
+        step(
+            conn,
+            &manager,
+            Request::Close(bodies::Close {
+                version: None,
+                next_step: "Next service in six months".into(),
+                follow_up_on: Some(today + Duration::days(180)),
+                honoured_agreement_ids: vec![],
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+fn local(state: &AppState, day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+    let naive = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
+    state
+        .config
+        .timezone
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
