@@ -55,7 +55,7 @@ fn not_found() -> AppError {
     AppError::NotFound { entity: "reminder" }
 }
 
-/// The reminder with its row lock held, or 404.
+/// The reminder, or 404.
 fn load(conn: &mut DbConnection, id: &str) -> Result<ReminderRow, AppError> {
     let id = ids::parse_id(id).ok_or_else(not_found)?;
     reminders::find(conn, &id)?.ok_or_else(not_found)
@@ -189,23 +189,17 @@ pub fn snooze(
     if body.until <= actor.today() {
         return Err(AppError::invalid("until", "must be a day after today"));
     }
-    transaction(conn, |conn| {
-        let mut row = load(conn, id)?;
-        still_waiting(&row)?;
-        row.status = ReminderStatus::Snoozed.as_str().to_owned();
-        row.snoozed_until = Some(body.until);
-        reminders::save(conn, &mut row)?;
-        event(
-            conn,
-            actor,
-            &row.customer_id,
-            "reminder",
-            &row.id,
-            "snoozed",
-            json!({"until": body.until}),
-        )?;
-        Ok(row.into_view(None))
-    })
+    settle(
+        conn,
+        actor,
+        id,
+        "snoozed",
+        json!({"until": body.until}),
+        |row| {
+            row.status = ReminderStatus::Snoozed.as_str().to_owned();
+            row.snoozed_until = Some(body.until);
+        },
+    )
 }
 
 /// Takes the reminder out of the inbox, with the reason on the timeline.
@@ -216,11 +210,32 @@ pub fn dismiss(
     body: Dismiss,
 ) -> Result<Reminder, AppError> {
     let reason = text::required("reason", &body.reason, NOTE)?;
+    settle(
+        conn,
+        actor,
+        id,
+        "dismissed",
+        json!({"reason": reason}),
+        |row| {
+            row.status = ReminderStatus::Dismissed.as_str().to_owned();
+            row.dismiss_reason = Some(reason.clone());
+        },
+    )
+}
+
+/// Changes a waiting reminder and records the change on the customer's timeline.
+fn settle(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    action: &str,
+    payload: serde_json::Value,
+    change: impl FnOnce(&mut ReminderRow),
+) -> Result<Reminder, AppError> {
     transaction(conn, |conn| {
         let mut row = load(conn, id)?;
         still_waiting(&row)?;
-        row.status = ReminderStatus::Dismissed.as_str().to_owned();
-        row.dismiss_reason = Some(reason.clone());
+        change(&mut row);
         reminders::save(conn, &mut row)?;
         event(
             conn,
@@ -228,8 +243,8 @@ pub fn dismiss(
             &row.customer_id,
             "reminder",
             &row.id,
-            "dismissed",
-            json!({"reason": reason}),
+            action,
+            payload,
         )?;
         Ok(row.into_view(None))
     })

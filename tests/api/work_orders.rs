@@ -86,6 +86,36 @@ async fn act(app: &TestApp, role: Role, order: &str, action: &str, body: Value) 
         .await
 }
 
+/// Tries an action the order's state does not allow and checks nothing changed.
+async fn refused_in_current_state(app: &TestApp, order: &str) {
+    let before = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    let status = before["work_order"]["status"].as_str().unwrap().to_owned();
+    let version = before["work_order"]["version"].clone();
+    let (action, body) = if status == "certified" {
+        ("agree", json!({"version": version}))
+    } else {
+        ("close", json!({"version": version, "next_step": "x"}))
+    };
+    let r = act(app, Role::Manager, order, action, body).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, Some("invalid_transition")),
+        "{action} while {status}"
+    );
+    assert_eq!(
+        r.body["error"]["details"]["allowed"],
+        before["work_order"]["allowed_actions"]
+    );
+    let after = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    assert_eq!(after["work_order"], before["work_order"], "nothing changed");
+}
+
 fn engineer_id(app: &TestApp) -> String {
     app.users[&Role::Engineer].0.clone()
 }
@@ -237,6 +267,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
         "the visit moved, not doubled"
     );
     assert_eq!(moved["visits"][0]["planned_start"], "2026-12-02T10:00:00Z");
+    refused_in_current_state(&app, &order).await;
 
     for (action, version, body) in [
         ("start-travel", 5, json!({})),
@@ -251,6 +282,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
         body["version"] = json!(version);
         let r = act(&app, Role::Engineer, &order, action, body).await;
         assert_eq!(r.status, 200, "{action}: {r:?}");
+        refused_in_current_state(&app, &order).await;
     }
     let certified = act(
         &app,
