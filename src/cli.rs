@@ -42,6 +42,12 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Run the scheduled jobs once (for system cron, or to replay a given moment).
+    Tick {
+        /// The moment to run as, RFC 3339 (`2027-01-10T02:00:00+02:00`); now when absent.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -106,6 +112,19 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("database is up to date ({applied} migrations applied now)");
             Ok(())
         }
+        Command::Tick { at } => {
+            let at = at
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(chrono::Utc::now);
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let report = crate::scheduler::run_all(&mut conn, at, state.config.timezone)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "tick at {at}: {} plans looked at, {} maintenance reminders created",
+                report.plans, report.reminders
+            );
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -167,6 +186,12 @@ fn read_password() -> Result<String, String> {
 #[actix_web::main]
 async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), String> {
     let database = state.backend.name();
+    let _scheduler = if state.config.scheduler {
+        crate::scheduler::start(state.clone()).await?
+    } else {
+        tracing::info!("ORDERLY_SCHEDULER is off: no scheduled jobs on this instance");
+        None
+    };
     let server = HttpServer::new(move || build_app(state.clone()))
         .bind(bind)
         .map_err(|e| format!("ORDERLY_BIND: cannot listen on {bind}: {e}"))?;

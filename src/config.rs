@@ -34,6 +34,14 @@ pub struct Config {
     /// Failed logins for one account (or ten times as many from one address) before a lock-out.
     pub login_max_failures: u32,
     pub login_lockout: Duration,
+    /// Whether this instance runs the scheduled jobs (turn off on all but some instances, or for system cron).
+    pub scheduler: bool,
+    /// When the maintenance-reminder generation runs (six fields, seconds first); empty turns it off.
+    pub generation_cron: String,
+    /// Days a maintenance may be overdue before its customer counts as lost.
+    pub lost_grace_days: i64,
+    /// Months without a completed order after which a customer counts as lost.
+    pub lost_inactive_months: u32,
 }
 
 /// A setting that is missing or wrong.
@@ -65,6 +73,14 @@ impl Sources {
         }
         let key = env_name.trim_start_matches("ORDERLY_").to_lowercase();
         self.file.get(&key).cloned()
+    }
+
+    /// As [`get`], but an empty value counts (it turns a job off).
+    fn get_allow_empty(&self, env_name: &str) -> Option<String> {
+        match self.env.get(env_name) {
+            Some(v) => Some(v.clone()),
+            None => self.get(env_name),
+        }
     }
 
     fn parse<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError> {
@@ -171,6 +187,17 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             login_max_failures: src.parse("ORDERLY_LOGIN_MAX_FAILURES", 5u32)?,
             login_lockout: Duration::from_secs(src.parse("ORDERLY_LOGIN_LOCKOUT_SECS", 900u64)?),
+            scheduler: src.parse("ORDERLY_SCHEDULER", true)?,
+            generation_cron: {
+                let cron = src
+                    .get_allow_empty("ORDERLY_GENERATION_CRON")
+                    .unwrap_or_else(|| crate::scheduler::DEFAULT_GENERATION_CRON.into());
+                crate::scheduler::check_cron("ORDERLY_GENERATION_CRON", &cron)
+                    .map_err(|m| err("ORDERLY_GENERATION_CRON", m))?;
+                cron
+            },
+            lost_grace_days: src.parse("ORDERLY_LOST_GRACE_DAYS", 30i64)?,
+            lost_inactive_months: src.parse("ORDERLY_LOST_INACTIVE_MONTHS", 18u32)?,
         })
     }
 }

@@ -14,4 +14,5 @@ pub mod error;
 pub mod flow;
 pub mod manager;
 pub mod owner;
+pub mod scheduler;
 pub mod store;

@@ -65,6 +65,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::actions::routes)
         .configure(manager::reminders::routes)
         .configure(manager::card::routes)
+        .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)
         .configure(engineer::actions::routes)

@@ -14,6 +14,8 @@ pub mod equipment;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod plan;
+pub mod recurrence;
 pub mod reminder;
 pub mod role;
 pub mod site;

@@ -45,5 +45,7 @@ pub struct Reminder {
     pub converted_work_order_id: Option<String>,
     pub snoozed_until: Option<NaiveDate>,
     pub dismiss_reason: Option<String>,
+    /// The maintenance plan that produced it.
+    pub plan_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }

@@ -280,6 +280,18 @@ fn apply(
             }
             payload["next_step"] = json!(next_step);
             row.next_step = Some(next_step);
+            // A service from a maintenance plan moves the plan on.
+            if let Some(plan_id) = row
+                .reminder_id
+                .as_deref()
+                .map(|r| reminders::find(conn, r))
+                .transpose()?
+                .flatten()
+                .and_then(|r| r.plan_id)
+            {
+                super::plans::completed(conn, &plan_id, actor.today())?;
+                payload["plan_id"] = json!(plan_id);
+            }
         }
         Request::Postpone(b) => {
             if b.until <= actor.today() {

@@ -5,6 +5,8 @@
 pub mod actions;
 pub mod agreements;
 pub mod bodies;
+pub mod lost;
+pub mod plans;
 pub mod reminders;
 pub mod views;
 pub mod work_orders;

@@ -150,15 +150,23 @@ pub fn convert(
                 }
             }
         };
+        let plan = match &row.plan_id {
+            Some(p) => crate::store::plans::find(conn, p)?.map(|p| p.fields()),
+            None => None,
+        };
+        let scope_lines = match (&plan, body.scope_lines.is_empty()) {
+            (Some(p), true) => p.scope_lines.clone(),
+            _ => body.scope_lines,
+        };
         let draft = WorkOrderDraft {
             customer_id: row.customer_id.clone(),
             site_id,
             equipment_ids: equipment.iter().map(|e| e.id.clone()).collect(),
-            scope_lines: body.scope_lines,
+            scope_lines,
             currency: None,
-            estimated_minutes: None,
+            estimated_minutes: plan.as_ref().and_then(|p| p.estimated_minutes),
             priority: body.priority,
-            required_skills: vec![],
+            required_skills: plan.map(|p| p.required_skills).unwrap_or_default(),
             engineer_notes: row.note.clone(),
             time_wishes: None,
         };

@@ -5,6 +5,7 @@ pub mod card;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;
+pub mod plans;
 pub mod reminders;
 pub mod sites;
 pub mod timeline;

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod equipment;
 pub mod events;
 pub mod page;
+pub mod plans;
 pub mod records;
 pub mod reminders;
 pub mod schema;

@@ -31,6 +31,8 @@ pub struct ReminderRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The maintenance plan that produced it; (plan, due date) is unique.
+    pub plan_id: Option<String>,
 }
 
 impl ReminderRow {
@@ -59,6 +61,7 @@ impl ReminderRow {
             created_by: created_by.map(str::to_owned),
             created_at: at,
             updated_at: at,
+            plan_id: None,
         }
     }
 
@@ -81,6 +84,7 @@ impl ReminderRow {
             converted_work_order_id: self.converted_work_order_id,
             snoozed_until: self.snoozed_until,
             dismiss_reason: self.dismiss_reason,
+            plan_id: self.plan_id,
             created_at: utc(self.created_at),
         }
     }
@@ -91,6 +95,23 @@ pub fn insert(conn: &mut DbConnection, row: &ReminderRow) -> Result<(), AppError
         .values(row)
         .execute(conn)?;
     Ok(())
+}
+
+/// Inserts unless a reminder of the same plan and due date exists; true when inserted.
+///
+/// The unique key (plan_id, due_on) makes generation idempotent, also when two
+/// instances run it at once; the statement differs per backend.
+pub fn insert_if_absent(conn: &mut DbConnection, row: &ReminderRow) -> Result<bool, AppError> {
+    let n = match conn {
+        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(reminders::table)
+            .values(row)
+            .execute(c)?,
+        DbConnection::Postgresql(c) => diesel::insert_into(reminders::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(n == 1)
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReminderRow>, AppError> {

@@ -151,6 +151,33 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        plan_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    maintenance_plans (id) {
+        id -> Text,
+        equipment_id -> Text,
+        customer_id -> Text,
+        service_kind -> Text,
+        scope_lines -> Text,
+        estimated_minutes -> Nullable<Integer>,
+        required_skills -> Text,
+        lead_days -> Integer,
+        notify_customer -> Bool,
+        active -> Bool,
+        ends_on -> Nullable<Date>,
+        recurrence_kind -> Text,
+        rrule -> Nullable<Text>,
+        starts_on -> Nullable<Date>,
+        every -> Nullable<Integer>,
+        unit -> Nullable<Text>,
+        last_completed_on -> Nullable<Date>,
+        next_due_on -> Nullable<Date>,
+        appear_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -216,6 +243,8 @@ diesel::joinable!(work_orders -> sites (site_id));
 diesel::joinable!(visits -> work_orders (work_order_id));
 diesel::joinable!(visits -> users (engineer_id));
 diesel::joinable!(agreements -> customers (customer_id));
+diesel::joinable!(maintenance_plans -> equipment (equipment_id));
+diesel::joinable!(maintenance_plans -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -229,4 +258,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminders,
     work_orders,
     visits,
+    maintenance_plans,
 );

@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod customer_base;
+mod maintenance;
 mod role_matrix;
 mod validation;
 mod work_orders;

@@ -149,6 +149,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/scheduling-queue", Roles(DISPATCH)),
     ("GET", "/api/v1/my/visits", Roles(ENGINEER)),
     ("GET", "/api/v1/my/visits/{id}", Roles(ENGINEER)),
+    ("GET", "/api/v1/equipment/{id}/plans", Roles(MANAGERS)),
+    ("POST", "/api/v1/equipment/{id}/plans", Roles(MANAGERS)),
+    ("GET", "/api/v1/plans/{id}", Roles(MANAGERS)),
+    ("PATCH", "/api/v1/plans/{id}", Roles(MANAGERS)),
+    ("GET", "/api/v1/lost-customers", Roles(MANAGERS)),
 ];
 
 #[test]

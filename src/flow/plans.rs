@@ -1,0 +1,185 @@
+//! Maintenance plans on equipment: create, change (merge patch), pause, and move
+//! on when a service from the plan is completed.
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use super::{event, Actor};
+use crate::core::changes::{diff, merge_patch};
+use crate::core::ids;
+use crate::core::plan::{appear_on, within_end, MaintenancePlan, PlanFields, Schedule};
+use crate::error::{from_json, AppError};
+use crate::store::equipment::EquipmentRepo;
+use crate::store::plans::{self, PlanRow};
+use crate::store::records::get;
+use crate::store::{now, transaction, DbConnection};
+
+fn not_found() -> AppError {
+    AppError::NotFound {
+        entity: "maintenance plan",
+    }
+}
+
+/// Where the plan stands now: its next due date and when that reminder appears.
+///
+/// `base` is the last completion, else the installation, else the plan's creation.
+fn reschedule(row: &mut PlanRow, schedule: &Schedule, today: NaiveDate, base: NaiveDate) {
+    let next = within_end(schedule.first_due(today, base), row.ends_on);
+    row.next_due_on = next;
+    row.appear_on = next
+        .filter(|_| row.active)
+        .map(|d| appear_on(d, row.lead_days));
+}
+
+/// The plan with its preview of the next five due dates.
+pub fn view(row: PlanRow) -> Result<MaintenancePlan, AppError> {
+    let (_, schedule) = row.fields().normalise()?;
+    let preview = match row.next_due_on {
+        Some(next) => schedule
+            .preview(next, 5)
+            .into_iter()
+            .filter(|d| row.ends_on.is_none_or(|end| *d <= end))
+            .collect(),
+        None => vec![],
+    };
+    Ok(row.into_view(preview))
+}
+
+fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>) -> NaiveDate {
+    row.last_completed_on
+        .or(installed_on)
+        .unwrap_or_else(|| row.created_at.date())
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    equipment_id: &str,
+    fields: PlanFields,
+) -> Result<MaintenancePlan, AppError> {
+    let (fields, schedule) = fields.normalise()?;
+    transaction(conn, |conn| {
+        let item = get::<EquipmentRepo>(conn, equipment_id)?;
+        if item.archived_at.is_some() {
+            return Err(AppError::invalid(
+                "equipment_id",
+                "the equipment is archived",
+            ));
+        }
+        let at = now();
+        let mut row = PlanRow {
+            id: ids::new_id(),
+            equipment_id: item.id.clone(),
+            customer_id: item.customer_id.clone(),
+            service_kind: String::new(),
+            scope_lines: "[]".into(),
+            estimated_minutes: None,
+            required_skills: "[]".into(),
+            lead_days: 14,
+            notify_customer: false,
+            active: true,
+            ends_on: None,
+            recurrence_kind: String::new(),
+            rrule: None,
+            starts_on: None,
+            every: None,
+            unit: None,
+            last_completed_on: None,
+            next_due_on: None,
+            appear_on: None,
+            created_at: at,
+            updated_at: at,
+        };
+        row.set_fields(&fields)?;
+        let base = base_date(&row, item.fields.installed_on);
+        reschedule(&mut row, &schedule, actor.today(), base);
+        plans::insert(conn, &row)?;
+        event(
+            conn,
+            actor,
+            &row.customer_id,
+            "maintenance_plan",
+            &row.id,
+            "created",
+            json!({"equipment_id": row.equipment_id, "fields": fields, "next_due_on": row.next_due_on}),
+        )?;
+        view(row)
+    })
+}
+
+pub fn read(conn: &mut DbConnection, id: &str) -> Result<MaintenancePlan, AppError> {
+    let id = ids::parse_id(id).ok_or_else(not_found)?;
+    view(plans::find(conn, &id)?.ok_or_else(not_found)?)
+}
+
+pub fn for_equipment(
+    conn: &mut DbConnection,
+    equipment_id: &str,
+) -> Result<Vec<MaintenancePlan>, AppError> {
+    let item = get::<EquipmentRepo>(conn, equipment_id)?;
+    plans::for_equipment(conn, &item.id)?
+        .into_iter()
+        .map(view)
+        .collect()
+}
+
+/// Applies a merge patch; the schedule is worked out again (pausing, resuming, a new rule).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    patch: &Value,
+) -> Result<MaintenancePlan, AppError> {
+    if !patch.is_object() {
+        return Err(AppError::BadRequest {
+            field: None,
+            message: "the body must be a JSON object of the fields to change".into(),
+        });
+    }
+    transaction(conn, |conn| {
+        let id = ids::parse_id(id).ok_or_else(not_found)?;
+        let mut row = plans::find(conn, &id)?.ok_or_else(not_found)?;
+        let before = serde_json::to_value(row.fields())?;
+        let mut merged = before.clone();
+        merge_patch(&mut merged, patch);
+        let (fields, schedule) = from_json::<PlanFields>(merged)?.normalise()?;
+        let after = serde_json::to_value(&fields)?;
+        let changes = diff(&before, &after, &[]);
+        if changes.is_empty() {
+            return view(row);
+        }
+        row.set_fields(&fields)?;
+        let installed_on = get::<EquipmentRepo>(conn, &row.equipment_id)?
+            .fields
+            .installed_on;
+        let base = base_date(&row, installed_on);
+        reschedule(&mut row, &schedule, actor.today(), base);
+        row.updated_at = now();
+        plans::save(conn, &row)?;
+        event(
+            conn,
+            actor,
+            &row.customer_id,
+            "maintenance_plan",
+            &row.id,
+            "updated",
+            Value::Object(changes),
+        )?;
+        view(row)
+    })
+}
+
+/// A service from the plan was completed on `on`: an after-completion plan counts
+/// its next due date from here; a calendar plan keeps its calendar.
+pub fn completed(conn: &mut DbConnection, plan_id: &str, on: NaiveDate) -> Result<(), AppError> {
+    let Some(mut row) = plans::find(conn, plan_id)? else {
+        return Ok(());
+    };
+    let (_, schedule) = row.fields().normalise()?;
+    row.last_completed_on = Some(on);
+    if let Schedule::AfterCompletion { .. } = schedule {
+        reschedule(&mut row, &schedule, on, on);
+    }
+    row.updated_at = now();
+    plans::save(conn, &row)
+}

@@ -1,0 +1,186 @@
+//! Scheduled jobs: the same jobs run inside `serve` (tokio-cron-scheduler, in the
+//! company's time zone) and once from `orderly tick [--at]` for system cron and tests.
+
+pub mod generate;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use croner::parser::{CronParser, Seconds};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::api::state::AppState;
+use crate::error::AppError;
+use crate::store::DbConnection;
+
+pub use generate::{generate, GenerationReport};
+
+/// The default schedule of the generation job: daily at 02:00, company time.
+pub const DEFAULT_GENERATION_CRON: &str = "0 0 2 * * *";
+
+/// Checks a six-field cron expression (seconds first); empty means "off".
+pub fn check_cron(setting: &str, expr: &str) -> Result<(), String> {
+    if expr.trim().is_empty() {
+        return Ok(());
+    }
+    parser().parse(expr).map(|_| ()).map_err(|e| {
+        format!(
+            "{setting}: `{expr}` is not a cron expression with seconds (e.g. \"0 0 2 * * *\"): {e}"
+        )
+    })
+}
+
+fn parser() -> CronParser {
+    CronParser::builder().seconds(Seconds::Required).build()
+}
+
+/// The local day of `at` in the company's time zone.
+pub fn local_day(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// Every job once, as of `at`.
+pub fn run_all(
+    conn: &mut DbConnection,
+    at: DateTime<Utc>,
+    tz: Tz,
+) -> Result<GenerationReport, AppError> {
+    let report = generate(conn, local_day(at, tz))?;
+    tracing::info!(
+        plans = report.plans,
+        reminders = report.reminders,
+        "maintenance reminders generated"
+    );
+    Ok(report)
+}
+
+/// Lets a daily job run once per local day.
+///
+/// The cron library fires a second time on the spring-forward day in some zones
+/// (Europe/Kyiv: 02:00 EET and again 04:00 EEST on 29 March 2026); the guard keeps
+/// each daily job to exactly one run a day, DST or not.
+#[derive(Debug, Default)]
+pub struct DailyGuard(std::sync::Mutex<Option<NaiveDate>>);
+
+impl DailyGuard {
+    /// True the first time it is asked for a day.
+    pub fn claim(&self, day: NaiveDate) -> bool {
+        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if *last == Some(day) {
+            return false;
+        }
+        *last = Some(day);
+        true
+    }
+}
+
+/// Starts the jobs inside the server, and runs generation once at start-up.
+pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
+    let cron = state.config.generation_cron.clone();
+    let guard = std::sync::Arc::new(DailyGuard::default());
+    let run = {
+        let state = state.clone();
+        move || {
+            let state = state.clone();
+            let guard = guard.clone();
+            async move {
+                let tz = state.config.timezone;
+                let now = Utc::now();
+                if !guard.claim(local_day(now, tz)) {
+                    tracing::info!("generation already ran today; skipped a second firing");
+                    return;
+                }
+                let result = state.db(move |conn| run_all(conn, now, tz)).await;
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "scheduled generation failed");
+                }
+            }
+        }
+    };
+    actix_web::rt::spawn(run());
+    if cron.trim().is_empty() {
+        tracing::info!("ORDERLY_GENERATION_CRON is empty: the generation job is off");
+        return Ok(None);
+    }
+    let scheduler = JobScheduler::new()
+        .await
+        .map_err(|e| format!("scheduler: {e}"))?;
+    let job = Job::new_async_tz(cron.as_str(), state.config.timezone, move |_, _| {
+        Box::pin(run())
+    })
+    .map_err(|e| format!("ORDERLY_GENERATION_CRON: {e}"))?;
+    scheduler
+        .add(job)
+        .await
+        .map_err(|e| format!("scheduler: {e}"))?;
+    scheduler
+        .start()
+        .await
+        .map_err(|e| format!("scheduler: {e}"))?;
+    tracing::info!(%cron, timezone = %state.config.timezone, "scheduler started");
+    Ok(Some(scheduler))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Local days on which a daily job runs, through the guard, from an instant on.
+    fn firing_days(expr: &str, tz: Tz, from: DateTime<Utc>, days: usize) -> Vec<NaiveDate> {
+        let cron = parser().parse(expr).unwrap();
+        let guard = DailyGuard::default();
+        cron.iter_after(from.with_timezone(&tz))
+            .map(|t| t.date_naive())
+            .filter(|day| guard.claim(*day))
+            .take(days)
+            .collect()
+    }
+
+    #[test]
+    fn each_job_runs_once_on_dst_days() {
+        let tz: Tz = "Europe/Kyiv".parse().unwrap();
+        // Spring forward (29 March 2026, 03:00 → 04:00) and fall back (25 October 2026, 04:00 → 03:00).
+        for (expr, start) in [
+            (
+                "0 0 2 * * *",
+                Utc.with_ymd_and_hms(2026, 3, 27, 12, 0, 0).unwrap(),
+            ),
+            (
+                "0 30 3 * * *",
+                Utc.with_ymd_and_hms(2026, 3, 27, 12, 0, 0).unwrap(),
+            ),
+            (
+                "0 30 3 * * *",
+                Utc.with_ymd_and_hms(2026, 10, 23, 12, 0, 0).unwrap(),
+            ),
+            (
+                "0 0 2 * * *",
+                Utc.with_ymd_and_hms(2026, 10, 23, 12, 0, 0).unwrap(),
+            ),
+        ] {
+            let days = firing_days(expr, tz, start, 5);
+            let mut unique = days.clone();
+            unique.dedup();
+            assert_eq!(days, unique, "{expr} from {start}: {days:?}");
+            assert_eq!(days.len(), 5);
+            for pair in days.windows(2) {
+                assert_eq!(
+                    (pair[1] - pair[0]).num_days(),
+                    1,
+                    "{expr}: a day skipped in {days:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cron_settings_are_checked() {
+        assert!(check_cron("X", "").is_ok());
+        assert!(check_cron("X", DEFAULT_GENERATION_CRON).is_ok());
+        assert!(check_cron("X", "every night").is_err());
+        assert!(
+            check_cron("X", "0 2 * * *").is_err(),
+            "seconds are required"
+        );
+    }
+}

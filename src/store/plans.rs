@@ -1,0 +1,159 @@
+//! Maintenance plans table: rows, and the batches the generation job walks.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::maintenance_plans;
+use super::{json_list, utc, DbConnection};
+use crate::core::plan::{MaintenancePlan, PlanFields, RecurrenceKind};
+use crate::core::recurrence::IntervalUnit;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = maintenance_plans, treat_none_as_null = true)]
+pub struct PlanRow {
+    pub id: String,
+    pub equipment_id: String,
+    pub customer_id: String,
+    pub service_kind: String,
+    pub scope_lines: String,
+    pub estimated_minutes: Option<i32>,
+    pub required_skills: String,
+    pub lead_days: i32,
+    pub notify_customer: bool,
+    pub active: bool,
+    pub ends_on: Option<NaiveDate>,
+    pub recurrence_kind: String,
+    pub rrule: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub every: Option<i32>,
+    pub unit: Option<String>,
+    pub last_completed_on: Option<NaiveDate>,
+    /// The next due date (its reminder may exist already).
+    pub next_due_on: Option<NaiveDate>,
+    /// When the next reminder must be made; none while waiting for a service, after the end, or paused.
+    pub appear_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl PlanRow {
+    /// The editable fields as stored.
+    pub fn fields(&self) -> PlanFields {
+        PlanFields {
+            service_kind: self.service_kind.clone(),
+            scope_lines: serde_json::from_str(&self.scope_lines).unwrap_or_default(),
+            estimated_minutes: self.estimated_minutes,
+            required_skills: json_list(&self.required_skills),
+            lead_days: self.lead_days,
+            notify_customer: self.notify_customer,
+            active: self.active,
+            ends_on: self.ends_on,
+            recurrence: RecurrenceKind::parse(&self.recurrence_kind)
+                .unwrap_or(RecurrenceKind::Calendar),
+            rrule: self.rrule.clone(),
+            starts_on: self.starts_on,
+            every: self.every,
+            unit: self.unit.as_deref().and_then(IntervalUnit::parse),
+        }
+    }
+
+    /// Writes the fields into the row.
+    pub fn set_fields(&mut self, f: &PlanFields) -> Result<(), AppError> {
+        self.service_kind = f.service_kind.clone();
+        self.scope_lines = serde_json::to_string(&f.scope_lines)?;
+        self.estimated_minutes = f.estimated_minutes;
+        self.required_skills = serde_json::to_string(&f.required_skills)?;
+        self.lead_days = f.lead_days;
+        self.notify_customer = f.notify_customer;
+        self.active = f.active;
+        self.ends_on = f.ends_on;
+        self.recurrence_kind = f.recurrence.as_str().to_owned();
+        self.rrule = f.rrule.clone();
+        self.starts_on = f.starts_on;
+        self.every = f.every;
+        self.unit = f.unit.map(|u| u.as_str().to_owned());
+        Ok(())
+    }
+
+    pub fn into_view(self, preview: Vec<NaiveDate>) -> MaintenancePlan {
+        MaintenancePlan {
+            fields: self.fields(),
+            id: self.id,
+            equipment_id: self.equipment_id,
+            customer_id: self.customer_id,
+            last_completed_on: self.last_completed_on,
+            next_due_on: self.next_due_on,
+            preview,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &PlanRow) -> Result<(), AppError> {
+    diesel::insert_into(maintenance_plans::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn save(conn: &mut DbConnection, row: &PlanRow) -> Result<(), AppError> {
+    diesel::update(maintenance_plans::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PlanRow>, AppError> {
+    Ok(maintenance_plans::table
+        .find(id)
+        .select(PlanRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_equipment(
+    conn: &mut DbConnection,
+    equipment_id: &str,
+) -> Result<Vec<PlanRow>, AppError> {
+    Ok(maintenance_plans::table
+        .filter(maintenance_plans::equipment_id.eq(equipment_id))
+        .order(maintenance_plans::id.asc())
+        .limit(100)
+        .select(PlanRow::as_select())
+        .load(conn)?)
+}
+
+/// Active plans whose next reminder is due to appear by `today`, after `after_id`, in id order.
+pub fn due_batch(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    after_id: &str,
+    limit: i64,
+) -> Result<Vec<PlanRow>, AppError> {
+    Ok(maintenance_plans::table
+        .filter(maintenance_plans::appear_on.le(today))
+        .filter(maintenance_plans::active.eq(true))
+        .filter(maintenance_plans::id.gt(after_id))
+        .order(maintenance_plans::id.asc())
+        .limit(limit)
+        .select(PlanRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves a plan's next due date (and when its reminder appears).
+pub fn set_next(
+    conn: &mut DbConnection,
+    id: &str,
+    next_due_on: Option<NaiveDate>,
+    appear_on: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    diesel::update(maintenance_plans::table.find(id))
+        .set((
+            maintenance_plans::next_due_on.eq(next_due_on),
+            maintenance_plans::appear_on.eq(appear_on),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
