@@ -6,6 +6,7 @@
 //! second run, or a run on another instance at the same time, create nothing new.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -33,10 +34,10 @@ pub struct GenerationReport {
 /// Parsed schedules by rule and start: plans of one kind share them, and parsing an
 /// RRULE costs more than everything else a plan needs.
 #[derive(Default)]
-struct Schedules(HashMap<String, Schedule>);
+struct Schedules(HashMap<String, Rc<Schedule>>);
 
 impl Schedules {
-    fn of(&mut self, plan: &PlanRow) -> Result<Schedule, AppError> {
+    fn of(&mut self, plan: &PlanRow) -> Result<Rc<Schedule>, AppError> {
         let key = format!(
             "{}|{:?}|{:?}|{:?}|{:?}",
             plan.recurrence_kind, plan.rrule, plan.starts_on, plan.every, plan.unit
@@ -51,6 +52,7 @@ impl Schedules {
             ..plan.fields()
         };
         let (_, schedule) = probe.normalise()?;
+        let schedule = Rc::new(schedule);
         self.0.insert(key, schedule.clone());
         Ok(schedule)
     }
@@ -71,7 +73,8 @@ pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationR
         report.reminders += transaction(conn, |conn| {
             let mut made = 0;
             for plan in &batch {
-                made += generate_plan(conn, plan, &schedules.of(plan)?, today)?;
+                let schedule = schedules.of(plan)?;
+                made += generate_plan(conn, plan, &schedule, today)?;
             }
             Ok(made)
         })?;

@@ -114,14 +114,7 @@ impl Repo for Contacts {
     type Fields = ContactFields;
     type View = Contact;
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Contact>, AppError> {
-        Ok(contacts::table
-            .find(id)
-            .select(ContactRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(ContactRow::into_view))
-    }
+    crate::repo_common!(contacts, ContactRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -155,31 +148,8 @@ impl Repo for Contacts {
         Ok(())
     }
 
-    fn set_archived(
-        conn: &mut DbConnection,
-        id: &str,
-        archived_at: Option<NaiveDateTime>,
-        at: NaiveDateTime,
-    ) -> Result<(), AppError> {
-        diesel::update(contacts::table.find(id))
-            .set((
-                contacts::archived_at.eq(archived_at),
-                contacts::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        Ok(())
-    }
-
-    fn fields(view: &Contact) -> &ContactFields {
-        &view.fields
-    }
-
     fn customer_id(view: &Contact) -> &str {
         &view.fields.customer_id
-    }
-
-    fn is_archived(view: &Contact) -> bool {
-        view.archived_at.is_some()
     }
 }
 
@@ -215,11 +185,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<Contact>, AppError> {
     let mut query = contacts::table.select(ContactRow::as_select()).into_boxed();
-    query = if filter.archived.unwrap_or(false) {
-        query.filter(contacts::archived_at.is_not_null())
-    } else {
-        query.filter(contacts::archived_at.is_null())
-    };
+    query = crate::archived_filter!(query, contacts::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(contacts::customer_id.eq(c.to_lowercase()));
     }

@@ -62,14 +62,7 @@ impl Repo for Customers {
     type Fields = CustomerFields;
     type View = Customer;
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Customer>, AppError> {
-        Ok(customers::table
-            .find(id)
-            .select(CustomerRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(CustomerRow::into_view))
-    }
+    crate::repo_common!(customers, CustomerRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -119,31 +112,8 @@ impl Repo for Customers {
         Ok(())
     }
 
-    fn set_archived(
-        conn: &mut DbConnection,
-        id: &str,
-        archived_at: Option<NaiveDateTime>,
-        at: NaiveDateTime,
-    ) -> Result<(), AppError> {
-        diesel::update(customers::table.find(id))
-            .set((
-                customers::archived_at.eq(archived_at),
-                customers::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        Ok(())
-    }
-
-    fn fields(view: &Customer) -> &CustomerFields {
-        &view.fields
-    }
-
     fn customer_id(view: &Customer) -> &str {
         &view.id
-    }
-
-    fn is_archived(view: &Customer) -> bool {
-        view.archived_at.is_some()
     }
 }
 
@@ -207,11 +177,7 @@ pub fn list(
     let mut query = customers::table
         .select(CustomerRow::as_select())
         .into_boxed();
-    query = if filter.archived.unwrap_or(false) {
-        query.filter(customers::archived_at.is_not_null())
-    } else {
-        query.filter(customers::archived_at.is_null())
-    };
+    query = crate::archived_filter!(query, customers::archived_at, filter.archived);
     if let Some(pattern) = filter.q.as_deref().and_then(search_pattern) {
         query = query.filter(customers::search_text.like(pattern).escape('\\'));
     }

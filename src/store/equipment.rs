@@ -83,14 +83,7 @@ impl Repo for EquipmentRepo {
     type Fields = EquipmentFields;
     type View = Equipment;
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Equipment>, AppError> {
-        Ok(equipment::table
-            .find(id)
-            .select(EquipmentRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(EquipmentRow::into_view))
-    }
+    crate::repo_common!(equipment, EquipmentRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -136,31 +129,8 @@ impl Repo for EquipmentRepo {
         Ok(())
     }
 
-    fn set_archived(
-        conn: &mut DbConnection,
-        id: &str,
-        archived_at: Option<NaiveDateTime>,
-        at: NaiveDateTime,
-    ) -> Result<(), AppError> {
-        diesel::update(equipment::table.find(id))
-            .set((
-                equipment::archived_at.eq(archived_at),
-                equipment::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        Ok(())
-    }
-
-    fn fields(view: &Equipment) -> &EquipmentFields {
-        &view.fields
-    }
-
     fn customer_id(view: &Equipment) -> &str {
         &view.customer_id
-    }
-
-    fn is_archived(view: &Equipment) -> bool {
-        view.archived_at.is_some()
     }
 }
 
@@ -186,11 +156,7 @@ pub fn list(
     let mut query = equipment::table
         .select(EquipmentRow::as_select())
         .into_boxed();
-    query = if filter.archived.unwrap_or(false) {
-        query.filter(equipment::archived_at.is_not_null())
-    } else {
-        query.filter(equipment::archived_at.is_null())
-    };
+    query = crate::archived_filter!(query, equipment::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(equipment::customer_id.eq(c.to_lowercase()));
     }

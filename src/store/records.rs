@@ -161,3 +161,54 @@ fn after_change<R: Repo>(
         },
     )
 }
+
+/// The parts of a [`Repo`] that are alike for every table with `archived_at` and
+/// `updated_at`: reading one record, the archive mark, and the view's fields.
+#[macro_export]
+macro_rules! repo_common {
+    ($table:ident, $row:ty) => {
+        fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self::View>, AppError> {
+            Ok($table::table
+                .find(id)
+                .select(<$row>::as_select())
+                .first(conn)
+                .optional()?
+                .map(<$row>::into_view))
+        }
+
+        fn set_archived(
+            conn: &mut DbConnection,
+            id: &str,
+            archived_at: Option<NaiveDateTime>,
+            at: NaiveDateTime,
+        ) -> Result<(), AppError> {
+            diesel::update($table::table.find(id))
+                .set((
+                    $table::archived_at.eq(archived_at),
+                    $table::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(())
+        }
+
+        fn fields(view: &Self::View) -> &Self::Fields {
+            &view.fields
+        }
+
+        fn is_archived(view: &Self::View) -> bool {
+            view.archived_at.is_some()
+        }
+    };
+}
+
+/// Keeps archived records out of a list, or (with `archived=true`) only them.
+#[macro_export]
+macro_rules! archived_filter {
+    ($query:expr, $column:expr, $archived:expr) => {
+        if $archived.unwrap_or(false) {
+            $query.filter($column.is_not_null())
+        } else {
+            $query.filter($column.is_null())
+        }
+    };
+}

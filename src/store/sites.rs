@@ -86,14 +86,7 @@ impl Repo for Sites {
     type Fields = SiteFields;
     type View = Site;
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Site>, AppError> {
-        Ok(sites::table
-            .find(id)
-            .select(SiteRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(SiteRow::into_view))
-    }
+    crate::repo_common!(sites, SiteRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -125,28 +118,8 @@ impl Repo for Sites {
         Ok(())
     }
 
-    fn set_archived(
-        conn: &mut DbConnection,
-        id: &str,
-        archived_at: Option<NaiveDateTime>,
-        at: NaiveDateTime,
-    ) -> Result<(), AppError> {
-        diesel::update(sites::table.find(id))
-            .set((sites::archived_at.eq(archived_at), sites::updated_at.eq(at)))
-            .execute(conn)?;
-        Ok(())
-    }
-
-    fn fields(view: &Site) -> &SiteFields {
-        &view.fields
-    }
-
     fn customer_id(view: &Site) -> &str {
         &view.fields.customer_id
-    }
-
-    fn is_archived(view: &Site) -> bool {
-        view.archived_at.is_some()
     }
 }
 
@@ -201,11 +174,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<Site>, AppError> {
     let mut query = sites::table.select(SiteRow::as_select()).into_boxed();
-    query = if filter.archived.unwrap_or(false) {
-        query.filter(sites::archived_at.is_not_null())
-    } else {
-        query.filter(sites::archived_at.is_null())
-    };
+    query = crate::archived_filter!(query, sites::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(sites::customer_id.eq(c.to_lowercase()));
     }
