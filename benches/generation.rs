@@ -5,6 +5,8 @@
 //!
 //! `cargo bench --bench generation [-- PLANS]` (default 300000).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
