@@ -5,7 +5,7 @@
 //! of plans), each batch in one transaction. The unique key (plan, due date) makes a
 //! second run, or a run on another instance at the same time, create nothing new.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::NaiveDate;
@@ -70,25 +70,65 @@ pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationR
         };
         after = last.id.clone();
         report.plans += batch.len();
-        report.reminders += transaction(conn, |conn| {
-            let mut made = 0;
-            for plan in &batch {
-                let schedule = schedules.of(plan)?;
-                made += generate_plan(conn, plan, &schedule, today)?;
-            }
-            Ok(made)
-        })?;
+        let mut work = BatchWork::default();
+        for plan in &batch {
+            let schedule = schedules.of(plan)?;
+            plan_reminders(plan, &schedule, today, &mut work);
+        }
+        report.reminders += transaction(conn, |conn| work.write(conn))?;
     }
     Ok(report)
 }
 
-fn generate_plan(
-    conn: &mut DbConnection,
-    plan: &PlanRow,
-    schedule: &Schedule,
-    today: NaiveDate,
-) -> Result<usize, AppError> {
-    let mut made = 0;
+/// What one batch writes: the reminders, and each plan's new position, grouped so
+/// plans moving to the same dates share one UPDATE.
+#[derive(Default)]
+struct BatchWork {
+    reminders: Vec<ReminderRow>,
+    moves: BTreeMap<(Option<NaiveDate>, Option<NaiveDate>), Vec<String>>,
+}
+
+impl BatchWork {
+    fn write(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
+        let inserted: HashSet<String> = reminders::insert_many_if_absent(conn, &self.reminders)?
+            .into_iter()
+            .collect();
+        let changes: Vec<(usize, serde_json::Value)> = self
+            .reminders
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| inserted.contains(&r.id))
+            .map(|(i, r)| {
+                (
+                    i,
+                    json!({"kind": "maintenance", "due_on": r.due_on, "plan_id": r.plan_id}),
+                )
+            })
+            .collect();
+        let new_events: Vec<NewEvent> = changes
+            .iter()
+            .map(|(i, changes)| {
+                let r = &self.reminders[*i];
+                NewEvent {
+                    actor_id: None,
+                    customer_id: Some(&r.customer_id),
+                    entity_type: "reminder",
+                    entity_id: &r.id,
+                    action: "created",
+                    changes: changes.clone(),
+                }
+            })
+            .collect();
+        events::record_many(conn, &new_events)?;
+        for ((next_due_on, appear_on), ids) in &self.moves {
+            plans::set_next_many(conn, ids, *next_due_on, *appear_on)?;
+        }
+        Ok(inserted.len())
+    }
+}
+
+/// The plan's reminders due to appear by `today`, and where the plan stands after them.
+fn plan_reminders(plan: &PlanRow, schedule: &Schedule, today: NaiveDate, work: &mut BatchWork) {
     let mut next = plan.next_due_on;
     let mut count = 0;
     while let Some(due) = next {
@@ -105,34 +145,22 @@ fn generate_plan(
         );
         reminder.equipment_id = Some(plan.equipment_id.clone());
         reminder.plan_id = Some(plan.id.clone());
-        if reminders::insert_if_absent(conn, &reminder)? {
-            made += 1;
-            events::record(
-                conn,
-                NewEvent {
-                    actor_id: None,
-                    customer_id: Some(&plan.customer_id),
-                    entity_type: "reminder",
-                    entity_id: &reminder.id,
-                    action: "created",
-                    changes: json!({"kind": "maintenance", "due_on": due, "plan_id": plan.id}),
-                },
-            )?;
-        }
+        work.reminders.push(reminder);
         next = match schedule {
             Schedule::Calendar(_) => within_end(schedule.after_generated(due), plan.ends_on),
             // Waits for the service: the next due date is counted from its completion.
             Schedule::AfterCompletion { .. } => {
-                plans::set_next(conn, &plan.id, Some(due), None)?;
-                return Ok(made);
+                work.moves
+                    .entry((Some(due), None))
+                    .or_default()
+                    .push(plan.id.clone());
+                return;
             }
         };
     }
-    plans::set_next(
-        conn,
-        &plan.id,
-        next,
-        next.map(|d| appear_on(d, plan.lead_days)),
-    )?;
-    Ok(made)
+    let appear = next.map(|d| appear_on(d, plan.lead_days));
+    work.moves
+        .entry((next, appear))
+        .or_default()
+        .push(plan.id.clone());
 }

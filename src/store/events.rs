@@ -36,10 +36,9 @@ struct EventRow<'a> {
     changes: String,
 }
 
-/// Writes one event; call it inside the transaction of the change it describes.
-pub fn record(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<(), AppError> {
-    diesel::insert_into(events::table)
-        .values(EventRow {
+impl<'a> EventRow<'a> {
+    fn new(event: &NewEvent<'a>) -> Self {
+        EventRow {
             id: ids::new_id(),
             occurred_at: now(),
             actor_id: event.actor_id,
@@ -48,8 +47,24 @@ pub fn record(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<(), AppErr
             entity_id: event.entity_id,
             action: event.action,
             changes: event.changes.to_string(),
-        })
+        }
+    }
+}
+
+/// Writes one event; call it inside the transaction of the change it describes.
+pub fn record(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<(), AppError> {
+    diesel::insert_into(events::table)
+        .values(EventRow::new(&event))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Writes many events in multi-row statements (for jobs that change many records).
+pub fn record_many(conn: &mut DbConnection, batch: &[NewEvent<'_>]) -> Result<(), AppError> {
+    for chunk in batch.chunks(500) {
+        let rows: Vec<EventRow> = chunk.iter().map(EventRow::new).collect();
+        crate::multi_row_insert!(conn, events::table, rows);
+    }
     Ok(())
 }
 

@@ -221,6 +221,23 @@ impl From<diesel::result::Error> for TxError {
     }
 }
 
+/// A multi-row INSERT on the connection's own backend: diesel's multi-backend
+/// connection writes one row per statement, which costs a round trip per row on
+/// PostgreSQL. `$rows` is a `Vec` of `Insertable` rows.
+#[macro_export]
+macro_rules! multi_row_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::store::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values(&$rows).execute(c)?
+            }
+            $crate::store::DbConnection::Postgresql(c) => {
+                diesel::insert_into($table).values(&$rows).execute(c)?
+            }
+        }
+    };
+}
+
 /// A JSON list stored in a text column (tags, phones, roles).
 pub fn json_list(raw: &str) -> Vec<String> {
     serde_json::from_str(raw).unwrap_or_default()

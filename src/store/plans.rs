@@ -142,18 +142,20 @@ pub fn due_batch(
         .load(conn)?)
 }
 
-/// Moves a plan's next due date (and when its reminder appears).
-pub fn set_next(
+/// Sets the same next due date (and appearance) on many plans in one statement.
+pub fn set_next_many(
     conn: &mut DbConnection,
-    id: &str,
+    ids: &[String],
     next_due_on: Option<NaiveDate>,
     appear_on: Option<NaiveDate>,
 ) -> Result<(), AppError> {
-    diesel::update(maintenance_plans::table.find(id))
-        .set((
-            maintenance_plans::next_due_on.eq(next_due_on),
-            maintenance_plans::appear_on.eq(appear_on),
-        ))
-        .execute(conn)?;
+    for chunk in ids.chunks(500) {
+        diesel::update(maintenance_plans::table.filter(maintenance_plans::id.eq_any(chunk)))
+            .set((
+                maintenance_plans::next_due_on.eq(next_due_on),
+                maintenance_plans::appear_on.eq(appear_on),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
 }

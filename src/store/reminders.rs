@@ -114,6 +114,37 @@ pub fn insert_if_absent(conn: &mut DbConnection, row: &ReminderRow) -> Result<bo
     Ok(n == 1)
 }
 
+/// As [`insert_if_absent`] for many rows; returns the ids actually inserted.
+///
+/// PostgreSQL gets multi-row statements (a round trip saved per row); SQLite, in
+/// process, one statement per row (its batch insert cannot tell which were ignored).
+pub fn insert_many_if_absent(
+    conn: &mut DbConnection,
+    rows: &[ReminderRow],
+) -> Result<Vec<String>, AppError> {
+    let mut inserted = Vec::new();
+    match conn {
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                if insert_if_absent(conn, row)? {
+                    inserted.push(row.id.clone());
+                }
+            }
+        }
+        DbConnection::Postgresql(c) => {
+            for chunk in rows.chunks(500) {
+                let mut ids: Vec<String> = diesel::insert_into(reminders::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .returning(reminders::id)
+                    .get_results(c)?;
+                inserted.append(&mut ids);
+            }
+        }
+    }
+    Ok(inserted)
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReminderRow>, AppError> {
     Ok(reminders::table
         .find(id)
