@@ -117,11 +117,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .unwrap_or_else(chrono::Utc::now);
             let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-            let report = crate::scheduler::run_all(&mut conn, at, state.config.timezone)
+            let days = state.config.certify_within_days;
+            let report = crate::scheduler::run_all(&mut conn, at, state.config.timezone, days)
                 .map_err(|e| e.to_string())?;
             println!(
-                "tick at {at}: {} plans looked at, {} maintenance reminders created",
-                report.plans, report.reminders
+                "tick at {at}: {} plans looked at, {} maintenance reminders created, \
+                 {} overdue visits and {} uncertified orders reminded",
+                report.generation.plans,
+                report.generation.reminders,
+                report.overdue.overdue_visits,
+                report.overdue.not_certified
             );
             Ok(())
         }

@@ -42,6 +42,8 @@ pub struct Config {
     pub lost_grace_days: i64,
     /// Months without a completed order after which a customer counts as lost.
     pub lost_inactive_months: u32,
+    /// Days after the work is done before an uncertified order reminds the office.
+    pub certify_within_days: i64,
 }
 
 /// A setting that is missing or wrong.
@@ -198,6 +200,7 @@ impl Config {
             },
             lost_grace_days: src.parse("ORDERLY_LOST_GRACE_DAYS", 30i64)?,
             lost_inactive_months: src.parse("ORDERLY_LOST_INACTIVE_MONTHS", 18u32)?,
+            certify_within_days: src.parse("ORDERLY_CERTIFY_WITHIN_DAYS", 3i64)?,
         })
     }
 }

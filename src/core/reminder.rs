@@ -13,6 +13,10 @@ text_enum! {
         FollowUp => "follow_up",
         Agreement => "agreement",
         Manual => "manual",
+        /// For administrators: a booked visit whose window passed with no one setting out.
+        OverdueVisit => "overdue_visit",
+        /// For administrators: work done but not certified after some days.
+        NotCertified => "not_certified",
     }
 }
 

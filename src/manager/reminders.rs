@@ -1,10 +1,11 @@
-//! `/reminders`: the manager's inbox.
+//! `/reminders`: the manager's inbox (administrators read it too, for the
+//! `overdue_visit` and `not_certified` reminders the scheduler leaves them).
 
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::auth::Manager;
+use crate::api::auth::{Manager, Office};
 use crate::api::error::ErrorBody;
 use crate::api::extract::{Json, Query};
 use crate::api::state::AppState;
@@ -33,7 +34,7 @@ pub struct InboxPage {
 #[get("/reminders")]
 pub async fn inbox(
     state: web::Data<AppState>,
-    caller: Manager,
+    caller: Office,
     page: Query<InboxPage>,
     filter: Query<ReminderFilter>,
 ) -> Result<web::Json<Page<Reminder>>, AppError> {

@@ -1,7 +1,7 @@
 //! The generation job: every active plan whose next reminder is due to appear gets
 //! its maintenance reminder(s), once.
 //!
-//! It walks the due plans in id-ordered batches (bounded memory whatever the number
+//! It walks the due plans in (appear_on, id)-ordered batches (bounded memory whatever the number
 //! of plans), each batch in one transaction. The unique key (plan, due date) makes a
 //! second run, or a run on another instance at the same time, create nothing new.
 
@@ -62,13 +62,13 @@ impl Schedules {
 pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationReport, AppError> {
     let mut report = GenerationReport::default();
     let mut schedules = Schedules::default();
-    let mut after = String::new();
+    let mut after: Option<(NaiveDate, String)> = None;
     loop {
-        let batch = plans::due_batch(conn, today, &after, BATCH)?;
+        let batch = plans::due_batch(conn, today, after.as_ref(), BATCH)?;
         let Some(last) = batch.last() else {
             break;
         };
-        after = last.id.clone();
+        after = Some((last.appear_on.unwrap_or(today), last.id.clone()));
         report.plans += batch.len();
         let mut work = BatchWork::default();
         for plan in &batch {

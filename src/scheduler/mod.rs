@@ -2,6 +2,7 @@
 //! company's time zone) and once from `orderly tick [--at]` for system cron and tests.
 
 pub mod generate;
+pub mod overdue;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -13,6 +14,7 @@ use crate::error::AppError;
 use crate::store::DbConnection;
 
 pub use generate::{generate, GenerationReport};
+pub use overdue::{remind_overdue, OverdueReport};
 
 /// The default schedule of the generation job: daily at 02:00, company time.
 pub const DEFAULT_GENERATION_CRON: &str = "0 0 2 * * *";
@@ -38,19 +40,37 @@ pub fn local_day(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// What one run of every job did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub generation: GenerationReport,
+    pub overdue: OverdueReport,
+}
+
 /// Every job once, as of `at`.
 pub fn run_all(
     conn: &mut DbConnection,
     at: DateTime<Utc>,
     tz: Tz,
-) -> Result<GenerationReport, AppError> {
-    let report = generate(conn, local_day(at, tz))?;
+    certify_within_days: i64,
+) -> Result<TickReport, AppError> {
+    let today = local_day(at, tz);
+    let generation = generate(conn, today)?;
     tracing::info!(
-        plans = report.plans,
-        reminders = report.reminders,
+        plans = generation.plans,
+        reminders = generation.reminders,
         "maintenance reminders generated"
     );
-    Ok(report)
+    let overdue = remind_overdue(conn, at, today, certify_within_days)?;
+    tracing::info!(
+        visits = overdue.overdue_visits,
+        not_certified = overdue.not_certified,
+        "overdue work reminded"
+    );
+    Ok(TickReport {
+        generation,
+        overdue,
+    })
 }
 
 /// Lets a daily job run once per local day.
@@ -89,7 +109,8 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
                     tracing::info!("generation already ran today; skipped a second firing");
                     return;
                 }
-                let result = state.db(move |conn| run_all(conn, now, tz)).await;
+                let days = state.config.certify_within_days;
+                let result = state.db(move |conn| run_all(conn, now, tz, days)).await;
                 if let Err(e) = result {
                     tracing::error!(error = %e, "scheduled generation failed");
                 }

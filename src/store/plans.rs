@@ -125,20 +125,34 @@ pub fn for_equipment(
         .load(conn)?)
 }
 
-/// Active plans whose next reminder is due to appear by `today`, after `after_id`, in id order.
+/// Active plans whose next reminder is due to appear by `today`, in (appear_on, id)
+/// order after `after`: an index range scan, so each batch costs its own size.
 pub fn due_batch(
     conn: &mut DbConnection,
     today: NaiveDate,
-    after_id: &str,
+    after: Option<&(NaiveDate, String)>,
     limit: i64,
 ) -> Result<Vec<PlanRow>, AppError> {
-    Ok(maintenance_plans::table
+    let mut query = maintenance_plans::table
         .filter(maintenance_plans::appear_on.le(today))
         .filter(maintenance_plans::active.eq(true))
-        .filter(maintenance_plans::id.gt(after_id))
-        .order(maintenance_plans::id.asc())
-        .limit(limit)
         .select(PlanRow::as_select())
+        .into_boxed();
+    if let Some((appear, id)) = after {
+        query = query.filter(
+            maintenance_plans::appear_on
+                .gt(*appear)
+                .or(maintenance_plans::appear_on
+                    .eq(*appear)
+                    .and(maintenance_plans::id.gt(id.clone()))),
+        );
+    }
+    Ok(query
+        .order((
+            maintenance_plans::appear_on.asc(),
+            maintenance_plans::id.asc(),
+        ))
+        .limit(limit)
         .load(conn)?)
 }
 

@@ -171,3 +171,22 @@ pub fn last_finished_for_orders(
         .optional()?;
     Ok(row.map(|(v, name)| v.into_view(Some(name))))
 }
+
+/// Booked visits (nobody on the way yet) whose window ended before `before`:
+/// (work order, customer, planned start).
+pub fn booked_ending_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<(String, String, NaiveDateTime)>, AppError> {
+    use super::schema::work_orders;
+    Ok(visits::table
+        .inner_join(work_orders::table)
+        .filter(visits::status.eq(VisitStatus::Booked.as_str()))
+        .filter(visits::planned_end.lt(before))
+        .select((
+            visits::work_order_id,
+            work_orders::customer_id,
+            visits::planned_start,
+        ))
+        .load(conn)?)
+}

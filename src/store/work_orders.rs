@@ -212,3 +212,15 @@ pub fn waiting_for_scheduling(
     });
     Ok(rows)
 }
+
+/// Orders in `work_done` since before `before`: (order, customer).
+pub fn done_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(work_orders::table
+        .filter(work_orders::status.eq(WorkOrderStatus::WorkDone.as_str()))
+        .filter(work_orders::updated_at.lt(before))
+        .select((work_orders::id, work_orders::customer_id))
+        .load(conn)?)
+}

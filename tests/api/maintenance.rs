@@ -17,6 +17,7 @@ on_both_backends!(
     plan_input_is_checked,
     orderly_tick_runs_the_jobs_from_the_command_line,
     the_server_generates_at_start_up,
+    overdue_visits_and_uncertified_work_remind_the_office,
 );
 
 /// A customer with a site and a filter installed on `installed_on`: (customer, equipment).
@@ -43,10 +44,11 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     let pool = app.state.pool.clone();
     let tz = app.state.config.timezone;
-    actix_web::web::block(move || orderly::scheduler::run_all(&mut pool.get().unwrap(), at, tz))
+    actix_web::web::block(move || orderly::scheduler::run_all(&mut pool.get().unwrap(), at, tz, 3))
         .await
         .unwrap()
         .unwrap()
+        .generation
         .reminders
 }
 
@@ -336,8 +338,9 @@ async fn concurrent_runs_make_no_duplicates(app: TestApp) {
             let url = url.clone();
             std::thread::spawn(move || {
                 let (pool, _) = orderly::store::connect(&url, 2).unwrap();
-                orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), tz)
+                orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), tz, 3)
                     .unwrap()
+                    .generation
                     .reminders
             })
         })
@@ -512,4 +515,83 @@ async fn the_server_generates_at_start_up(app: TestApp) {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("no reminder was generated at start-up");
+}
+
+async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
+    let (customer, item) = equipment(&app, "2026-01-10").await;
+    let site = app
+        .as_manager()
+        .get(&format!("/api/v1/equipment/{item}"))
+        .await["site_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let engineer = app.users[&Role::Engineer].0.clone();
+    let mut orders = Vec::new();
+    for day in ["2026-01-05", "2026-01-06"] {
+        let created = app
+            .as_manager()
+            .post(
+                "/api/v1/work-orders",
+                json!({"customer_id": customer, "site_id": site,
+                   "scope_lines": [{"description": "x", "quantity": 1, "unit_price": 100}]}),
+            )
+            .await;
+        let id = created["work_order"]["id"].as_str().unwrap().to_owned();
+        for (version, (role, action, mut body)) in [
+            (Role::Manager, "agree", json!({})),
+            (Role::Manager, "send-to-scheduling", json!({})),
+            (Role::Administrator, "schedule", json!({"engineer_id": engineer, "start": format!("{day}T08:00:00Z"), "end": format!("{day}T09:00:00Z")})),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            body["version"] = json!(version + 1);
+            let r = app.as_role(role).post(&format!("/api/v1/work-orders/{id}/actions/{action}"), body).await;
+            assert_eq!(r.status, 200, "{r:?}");
+        }
+        orders.push(id);
+    }
+    for (version, action) in [(4, "start-travel"), (5, "arrive"), (6, "finish")] {
+        let r = app
+            .as_engineer()
+            .post(
+                &format!("/api/v1/work-orders/{}/actions/{action}", orders[1]),
+                json!({"version": version}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    let at = Utc::now() + chrono::Duration::days(4);
+    let pool = app.state.pool.clone();
+    let tz = app.state.config.timezone;
+    let run = move || {
+        let pool = pool.clone();
+        actix_web::web::block(move || {
+            orderly::scheduler::run_all(&mut pool.get().unwrap(), at, tz, 3)
+        })
+    };
+    let report = run().await.unwrap().unwrap();
+    assert_eq!(
+        (report.overdue.overdue_visits, report.overdue.not_certified),
+        (1, 1)
+    );
+    let again = run().await.unwrap().unwrap();
+    assert_eq!(
+        (again.overdue.overdue_visits, again.overdue.not_certified),
+        (0, 0),
+        "once a day"
+    );
+
+    let inbox = app
+        .as_administrator()
+        .get("/api/v1/reminders?kind=overdue_visit")
+        .await;
+    assert_eq!(inbox.status, 200, "{inbox:?}");
+    assert_eq!(inbox["items"][0]["work_order_id"], orders[0].as_str());
+    let inbox = app
+        .as_administrator()
+        .get("/api/v1/reminders?kind=not_certified")
+        .await;
+    assert_eq!(inbox["items"][0]["work_order_id"], orders[1].as_str());
 }

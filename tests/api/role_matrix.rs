@@ -141,7 +141,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
         "/api/v1/work-orders/{id}/actions/no-access",
         Roles(ENGINEER),
     ),
-    ("GET", "/api/v1/reminders", Roles(MANAGERS)),
+    ("GET", "/api/v1/reminders", Roles(OFFICE)),
     ("POST", "/api/v1/reminders", Roles(MANAGERS)),
     ("POST", "/api/v1/reminders/{id}/convert", Roles(MANAGERS)),
     ("POST", "/api/v1/reminders/{id}/snooze", Roles(MANAGERS)),

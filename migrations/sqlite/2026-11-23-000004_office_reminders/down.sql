@@ -1,0 +1,1 @@
+DROP INDEX reminders_order_kind_due;
