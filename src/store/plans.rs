@@ -125,51 +125,80 @@ pub fn for_equipment(
         .load(conn)?)
 }
 
-/// Active plans whose next reminder is due to appear by `today`, in (appear_on, id)
-/// order after `after`: an index range scan, so each batch costs its own size.
+/// Active plans whose next reminder is due to appear by `today`, after `after_id`, in id order.
 pub fn due_batch(
     conn: &mut DbConnection,
     today: NaiveDate,
-    after: Option<&(NaiveDate, String)>,
+    after_id: &str,
     limit: i64,
 ) -> Result<Vec<PlanRow>, AppError> {
-    let mut query = maintenance_plans::table
+    Ok(maintenance_plans::table
         .filter(maintenance_plans::appear_on.le(today))
         .filter(maintenance_plans::active.eq(true))
-        .select(PlanRow::as_select())
-        .into_boxed();
-    if let Some((appear, id)) = after {
-        query = query.filter(
-            maintenance_plans::appear_on
-                .gt(*appear)
-                .or(maintenance_plans::appear_on
-                    .eq(*appear)
-                    .and(maintenance_plans::id.gt(id.clone()))),
-        );
-    }
-    Ok(query
-        .order((
-            maintenance_plans::appear_on.asc(),
-            maintenance_plans::id.asc(),
-        ))
+        .filter(maintenance_plans::id.gt(after_id))
+        .order(maintenance_plans::id.asc())
         .limit(limit)
+        .select(PlanRow::as_select())
         .load(conn)?)
 }
 
-/// Sets the same next due date (and appearance) on many plans in one statement.
-pub fn set_next_many(
+/// Moves many plans to their new due dates in as few statements as the backend allows:
+/// one `UPDATE … FROM (VALUES …)` per 1,000 plans on PostgreSQL (a round trip saved
+/// per plan), one UPDATE per distinct pair of dates on SQLite (in process).
+pub fn set_next_batch(
     conn: &mut DbConnection,
-    ids: &[String],
-    next_due_on: Option<NaiveDate>,
-    appear_on: Option<NaiveDate>,
+    moves: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
 ) -> Result<(), AppError> {
-    for chunk in ids.chunks(500) {
-        diesel::update(maintenance_plans::table.filter(maintenance_plans::id.eq_any(chunk)))
-            .set((
-                maintenance_plans::next_due_on.eq(next_due_on),
-                maintenance_plans::appear_on.eq(appear_on),
-            ))
-            .execute(conn)?;
+    use diesel::sql_types::{Date, Nullable, Text};
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in moves.chunks(1000) {
+                let values: Vec<String> = (0..chunk.len())
+                    .map(|i| {
+                        format!(
+                            "(${}, ${}::date, ${}::date)",
+                            3 * i + 1,
+                            3 * i + 2,
+                            3 * i + 3
+                        )
+                    })
+                    .collect();
+                let sql = format!(
+                    "UPDATE maintenance_plans AS p SET next_due_on = v.next_due_on, appear_on = v.appear_on \
+                     FROM (VALUES {}) AS v(id, next_due_on, appear_on) WHERE p.id = v.id",
+                    values.join(", ")
+                );
+                let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+                for (id, next, appear) in chunk {
+                    query = query
+                        .bind::<Text, _>(id.clone())
+                        .bind::<Nullable<Date>, _>(*next)
+                        .bind::<Nullable<Date>, _>(*appear);
+                }
+                query.execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(_) => {
+            let mut groups: std::collections::BTreeMap<
+                (Option<NaiveDate>, Option<NaiveDate>),
+                Vec<String>,
+            > = Default::default();
+            for (id, next, appear) in moves {
+                groups.entry((*next, *appear)).or_default().push(id.clone());
+            }
+            for ((next, appear), ids) in groups {
+                for chunk in ids.chunks(500) {
+                    diesel::update(
+                        maintenance_plans::table.filter(maintenance_plans::id.eq_any(chunk)),
+                    )
+                    .set((
+                        maintenance_plans::next_due_on.eq(next),
+                        maintenance_plans::appear_on.eq(appear),
+                    ))
+                    .execute(conn)?;
+                }
+            }
+        }
     }
     Ok(())
 }
