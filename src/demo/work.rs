@@ -1,4 +1,4 @@
-//! The demo company's work in progress: reminders coming due, promises kept on
+//! The demo company's work in progress: maintenance plans coming due, promises kept on
 //! the card, orders in every state, and engineers' days booked ahead — all made
 //! through the same flow the API uses.
 
@@ -7,13 +7,13 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use super::{DemoCustomer, Staff};
 use crate::api::state::AppState;
 use crate::core::agreement::{AgreementDraft, AgreementKind};
-use crate::core::reminder::ReminderKind;
+use crate::core::plan::{PlanFields, RecurrenceKind};
+use crate::core::recurrence::IntervalUnit;
 use crate::core::role::Role;
 use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft};
 use crate::error::AppError;
 use crate::flow::actions::{act, Request};
-use crate::flow::{agreements, bodies, work_orders, Actor};
-use crate::store::reminders::{self, ReminderRow};
+use crate::flow::{agreements, bodies, plans, work_orders, Actor};
 use crate::store::DbConnection;
 
 const SCOPES: &[(&str, i64)] = &[
@@ -56,17 +56,39 @@ pub fn load(
             &staff.administrators[i % staff.administrators.len()],
             Role::Administrator,
         );
-        if i % 5 == 0 {
-            let mut r = ReminderRow::new(
-                &c.customer_id,
-                ReminderKind::Maintenance,
-                today + Duration::days((i % 30) as i64),
-                Some("Cartridges are due for a change".into()),
-                None,
-            );
-            r.equipment_id = Some(c.equipment_id.clone());
-            reminders::insert(conn, &r)?;
-        }
+        // Every first piece of equipment is serviced every six months; the last service
+        // was some day in the past half year, so due dates spread over the coming months
+        // and the scheduler's start-up run fills the inbox with those due soon.
+        let (service, price) = SCOPES[i % SCOPES.len()];
+        let plan = plans::create(
+            conn,
+            &manager,
+            &c.equipment_id,
+            PlanFields {
+                service_kind: service.into(),
+                scope_lines: vec![ScopeLine {
+                    description: service.into(),
+                    quantity: 1.0,
+                    unit_price: price,
+                }],
+                estimated_minutes: Some(60),
+                required_skills: vec![],
+                lead_days: 30,
+                notify_customer: true,
+                active: true,
+                ends_on: None,
+                recurrence: RecurrenceKind::AfterCompletion,
+                rrule: None,
+                starts_on: None,
+                every: Some(6),
+                unit: Some(IntervalUnit::Months),
+            },
+        )?;
+        plans::completed(
+            conn,
+            &plan.id,
+            today - Duration::days(((i * 37) % 175) as i64),
+        )?;
         if i % 9 == 4 {
             agreements::create(
                 conn,
