@@ -3,8 +3,10 @@
 //!
 //! It walks the due plans in id-ordered batches (bounded memory whatever the number
 //! of plans), each batch in one transaction with multi-row writes. At 300,000 plans
-//! the first run takes 6.5 s on SQLite and 15 s on PostgreSQL; the per-batch query's
-//! plan on PostgreSQL is the first suspect for the difference (not yet profiled). The unique key (plan, due date) makes a
+//! the first run takes 6.5 s on SQLite and 15 s on PostgreSQL. On PostgreSQL the
+//! batch SELECT is an index scan of about 1 ms; the server's time goes to inserting
+//! the reminders (4.8 s: three foreign keys and five indexes per row) and to the plan
+//! updates (1.2 s), measured with `log_min_duration_statement`. The unique key (plan, due date) makes a
 //! second run, or a run on another instance at the same time, create nothing new.
 
 use std::collections::{HashMap, HashSet};
