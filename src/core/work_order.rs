@@ -247,6 +247,15 @@ pub fn check_scope(
     Ok((out, total))
 }
 
+/// The scope in one line, for extracts and certificates: "Cartridge set; Labour".
+pub fn scope_summary(lines: &[ScopeLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.description.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Skills an order needs (and engineers hold): short lower-case words.
 pub fn check_skills(field: &str, skills: &[String]) -> Result<Vec<String>, ValidationError> {
     text::tags(field, skills)

@@ -13,7 +13,7 @@ use crate::core::role::Role;
 use crate::core::text::{self, NOTE};
 use crate::core::visit::{check_parts, check_window, Outcome, VisitStatus};
 use crate::core::work_order::{
-    check_minutes, check_scope, check_skills, next_status, Action, ScopeLine, WorkOrderStatus,
+    check_minutes, check_scope, check_skills, next_status, Action, WorkOrderStatus,
 };
 use crate::error::AppError;
 use crate::store::reminders::{self, ReminderRow};
@@ -237,7 +237,7 @@ fn apply(
             let summary = text::required("summary", &b.summary, NOTE)?;
             if let Some(lines) = b.lines_done {
                 let (lines, _) = check_scope("lines_done", &lines)?;
-                if let Some(mut visit) = last_finished(conn, &row.id)? {
+                if let Some(mut visit) = visits::last_finished(conn, &row.id)? {
                     visit.lines_done = serde_json::to_string(&lines)?;
                     visit.updated_at = at;
                     visits::save(conn, &visit)?;
@@ -492,21 +492,4 @@ fn finish_visit(
     visit.finished_at = Some(at);
     visit.updated_at = at;
     visits::save(conn, visit)
-}
-
-fn last_finished(conn: &mut DbConnection, order_id: &str) -> Result<Option<VisitRow>, AppError> {
-    let all = visits::for_order(conn, order_id)?;
-    match all.iter().rev().find(|v| v.status == VisitStatus::Finished) {
-        Some(v) => visits::find(conn, &v.id),
-        None => Ok(None),
-    }
-}
-
-/// Scope lines as the certificate will show them.
-pub fn describe(lines: &[ScopeLine]) -> String {
-    lines
-        .iter()
-        .map(|l| l.description.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
 }

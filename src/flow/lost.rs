@@ -121,16 +121,15 @@ pub fn lost_customers(
     }
 
     let latest_order: BTreeMap<String, NaiveDateTime> = work_orders::table
-        .select((work_orders::customer_id, work_orders::created_at))
-        .load::<(String, NaiveDateTime)>(conn)?
+        .group_by(work_orders::customer_id)
+        .select((
+            work_orders::customer_id,
+            diesel::dsl::max(work_orders::created_at),
+        ))
+        .load::<(String, Option<NaiveDateTime>)>(conn)?
         .into_iter()
-        .fold(BTreeMap::new(), |mut m, (c, at)| {
-            let e = m.entry(c).or_insert(at);
-            if at > *e {
-                *e = at;
-            }
-            m
-        });
+        .filter_map(|(c, at)| Some((c, at?)))
+        .collect();
     let dismissed: Vec<(String, NaiveDateTime, Option<String>)> = reminders::table
         .filter(reminders::status.eq("dismissed"))
         .select((

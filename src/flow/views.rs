@@ -15,7 +15,7 @@ use crate::core::ids;
 use crate::core::reminder::{Reminder, ReminderKind};
 use crate::core::site::Site;
 use crate::core::visit::Visit;
-use crate::core::work_order::{is_open, Priority, WorkOrder};
+use crate::core::work_order::{is_open, scope_summary, Priority, WorkOrder};
 use crate::error::AppError;
 use crate::store::contacts::{self, ContactFilter};
 use crate::store::customers::Customers;
@@ -202,7 +202,7 @@ pub fn scheduling_queue(conn: &mut DbConnection, limit: i64) -> Result<Vec<Queue
             priority: order.priority,
             customer_id: customer.id,
             customer_name: customer.fields.name,
-            scope_summary: super::actions::describe(&order.scope_lines),
+            scope_summary: scope_summary(&order.scope_lines),
             estimated_minutes: order.estimated_minutes,
             required_skills: order.required_skills,
             address,

@@ -190,3 +190,17 @@ pub fn booked_ending_before(
         ))
         .load(conn)?)
 }
+
+/// The order's most recently finished visit (the one a completion record certifies).
+pub fn last_finished(
+    conn: &mut DbConnection,
+    work_order_id: &str,
+) -> Result<Option<VisitRow>, AppError> {
+    Ok(visits::table
+        .filter(visits::work_order_id.eq(work_order_id))
+        .filter(visits::status.eq(VisitStatus::Finished.as_str()))
+        .order(visits::finished_at.desc())
+        .select(VisitRow::as_select())
+        .first(conn)
+        .optional()?)
+}
