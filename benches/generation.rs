@@ -56,6 +56,17 @@ fn run(backend: &str, url: &str, plans: usize) {
     let mut conn = pool.get().expect("connection");
     store::migrate(&mut conn).expect("migrate");
     let today = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
+    let config = orderly::config::Config::from_vars(
+        [
+            ("DATABASE_URL", url),
+            ("ORDERLY_JWT_SECRET", "bench-secret-bench-secret-bench-secret"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    )
+    .expect("config");
+    let messaging = &config.messaging;
     let t = Instant::now();
     seed(&mut conn, plans, today);
     println!(
@@ -65,10 +76,10 @@ fn run(backend: &str, url: &str, plans: usize) {
 
     reset_peak_memory();
     let t = Instant::now();
-    let first = generate(&mut conn, today).expect("first run");
+    let first = generate(&mut conn, today, messaging).expect("first run");
     let first_time = t.elapsed();
     let t = Instant::now();
-    let second = generate(&mut conn, today).expect("second run");
+    let second = generate(&mut conn, today, messaging).expect("second run");
     let second_time = t.elapsed();
     println!(
         "| {backend} | {plans} | first run: {} reminders in {:.2} s | second run: {} reminders in {:.2} s | peak RSS {} MiB |",

@@ -117,16 +117,17 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .unwrap_or_else(chrono::Utc::now);
             let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-            let days = state.config.certify_within_days;
-            let report = crate::scheduler::run_all(&mut conn, at, state.config.timezone, days)
+            let report = crate::scheduler::run_all(&mut conn, at, &state.config)
                 .map_err(|e| e.to_string())?;
             println!(
                 "tick at {at}: {} plans looked at, {} maintenance reminders created, \
-                 {} overdue visits and {} uncertified orders reminded",
+                 {} overdue visits and {} uncertified orders reminded, \
+                 {} visits of tomorrow reminded to their customers",
                 report.generation.plans,
                 report.generation.reminders,
                 report.overdue.overdue_visits,
-                report.overdue.not_certified
+                report.overdue.not_certified,
+                report.visit_reminders
             );
             Ok(())
         }
@@ -195,6 +196,12 @@ async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), Stri
         crate::scheduler::start(state.clone()).await?
     } else {
         tracing::info!("ORDERLY_SCHEDULER is off: no scheduled jobs on this instance");
+        None
+    };
+    let _worker = if state.config.delivery.worker {
+        Some(crate::notify::worker::start(&state)?)
+    } else {
+        tracing::info!("ORDERLY_OUTBOX_WORKER is off: this instance delivers no messages");
         None
     };
     let server = HttpServer::new(move || build_app(state.clone()))

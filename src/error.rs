@@ -25,6 +25,9 @@ pub enum AppError {
     /// The record does not exist, or the caller may not know it exists.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
+    /// It existed, but is no longer available (an expired customer link).
+    #[error("{message}")]
+    Gone { message: String },
     /// The request clashes with the current state (duplicate e-mail, stale version, …).
     #[error("{message}")]
     Conflict {

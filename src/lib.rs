@@ -13,6 +13,8 @@ pub mod engineer;
 pub mod error;
 pub mod flow;
 pub mod manager;
+pub mod notify;
 pub mod owner;
 pub mod scheduler;
 pub mod store;
+pub mod web;

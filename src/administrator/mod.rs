@@ -1,5 +1,6 @@
 //! The administrator's HTTP surface: what it takes to get an engineer on site.
 
 pub mod actions;
+pub mod notifications;
 pub mod queue;
 pub mod site_access;

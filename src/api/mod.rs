@@ -69,7 +69,9 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)
         .configure(engineer::actions::routes)
-        .configure(engineer::visits::routes);
+        .configure(engineer::visits::routes)
+        .configure(administrator::notifications::routes)
+        .configure(owner::templates::routes);
 }
 
 /// The OpenAPI document of every route.
@@ -103,6 +105,7 @@ pub fn build_app(
         .service(scope::scope("/api/v1").configure(api_routes))
         .split_for_parts();
     app.app_data(web::Data::new(api))
+        .configure(crate::web::routes)
         .default_service(web::to(error::no_route))
         .wrap(middleware::Compress::default())
         .wrap(middleware::Logger::new("%r %s %Dms").log_target("orderly::http"))

@@ -10,7 +10,7 @@ use super::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::core::InputContext;
 use crate::error::AppError;
-use crate::store::{Backend, DbConnection, Pool};
+use crate::store::{notifications, Backend, DbConnection, Pool};
 
 /// Shared by every worker; cheap to clone.
 #[derive(Clone)]
@@ -21,6 +21,8 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
+    /// Wakes this instance's delivery worker when a request queued a message.
+    pub outbox: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -32,25 +34,31 @@ impl AppState {
                 config.login_max_failures,
                 config.login_lockout,
             )),
+            outbox: Arc::new(tokio::sync::Notify::new()),
             pool,
             backend,
             config: Arc::new(config),
         }
     }
 
-    /// Runs blocking database work (pool checkout included) off the async executor.
+    /// Runs blocking database work (pool checkout included) off the async executor,
+    /// and wakes the delivery worker if the work queued a message.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+        let (result, queued) = web::block(move || {
+            let result = pool.get().map_err(AppError::from).and_then(|mut c| f(&mut c));
+            (result, notifications::take_enqueued())
         })
         .await
-        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+        if queued {
+            self.outbox.notify_one();
+        }
+        result
     }
 
     /// The settings input rules depend on.

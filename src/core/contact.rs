@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::contact_info::{Email, Phone};
+use super::notice::{Locale, MessageChannel};
 use super::text::{self, SHORT};
 use super::{ids, Fields, InputContext, ValidationError};
 use crate::text_enum;
@@ -57,6 +58,12 @@ pub struct ContactFields {
     /// Consent to marketing messages; off unless given.
     #[serde(default)]
     pub consent_marketing: bool,
+    /// Channels the person asked not to be messaged on; the other one is used instead.
+    #[serde(default)]
+    pub opted_out: Vec<MessageChannel>,
+    /// The language of messages to this person; the company's default when absent.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 impl Fields for ContactFields {
@@ -99,6 +106,12 @@ impl Fields for ContactFields {
             preferred_channel: self.preferred_channel,
             consent_service: self.consent_service,
             consent_marketing: self.consent_marketing,
+            opted_out: {
+                let mut channels = self.opted_out;
+                channels.dedup();
+                channels
+            },
+            locale: self.locale,
         })
     }
 }

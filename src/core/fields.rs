@@ -38,6 +38,9 @@ macro_rules! text_enum {
         }
 
         impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
             /// The stored and spoken name.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }

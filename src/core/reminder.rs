@@ -17,6 +17,8 @@ text_enum! {
         OverdueVisit => "overdue_visit",
         /// For administrators: work done but not certified after some days.
         NotCertified => "not_certified",
+        /// For administrators: the customer asked, through their link, for another time.
+        CustomerRequest => "customer_request",
     }
 }
 

@@ -73,6 +73,24 @@ pub fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<U
     a.0 < b.1 && b.0 < a.1
 }
 
+text_enum! {
+    /// What the customer answered through the link in their message.
+    pub enum CustomerAnswer {
+        Confirmed => "confirmed",
+        /// Asked for another time; the office gets a reminder.
+        AskedToMove => "asked_to_move",
+    }
+}
+
+/// The customer's latest answer about a visit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerResponse {
+    pub answer: CustomerAnswer,
+    /// What they wrote, such as the times that suit them.
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
 /// A visit as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Visit {
@@ -91,6 +109,8 @@ pub struct Visit {
     pub result_notes: Option<String>,
     pub lines_done: Vec<ScopeLine>,
     pub parts_used: Vec<PartUsed>,
+    /// The customer's answer through the link in the visit message, if any.
+    pub customer_response: Option<CustomerResponse>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -68,22 +68,6 @@ text_enum! {
 use WorkOrderStatus as S;
 
 impl Action {
-    pub const ALL: [Action; 14] = [
-        Action::Agree,
-        Action::SendToScheduling,
-        Action::Close,
-        Action::Schedule,
-        Action::Reschedule,
-        Action::Unschedule,
-        Action::Certify,
-        Action::StartTravel,
-        Action::Arrive,
-        Action::Finish,
-        Action::NoAccess,
-        Action::Postpone,
-        Action::Cancel,
-        Action::Reopen,
-    ];
 
     /// The roles that may take the action (engineers only on their own visit).
     pub fn roles(self) -> &'static [Role] {
@@ -132,7 +116,8 @@ pub struct InvalidTransition {
 /// The actions that may be taken in a state.
 pub fn allowed_actions(status: WorkOrderStatus) -> Vec<Action> {
     Action::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|a| a.from_states().contains(&status))
         .collect()
 }
@@ -432,7 +417,7 @@ mod tests {
         ];
         for action in Action::ALL {
             for status in all {
-                let ok = next_status(status, action, None).is_ok();
+                let ok = next_status(status, *action, None).is_ok();
                 assert_eq!(
                     ok,
                     action.from_states().contains(&status),

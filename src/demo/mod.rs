@@ -330,6 +330,9 @@ fn demo_customer(
                     }),
                     consent_service: true,
                     consent_marketing: i.is_multiple_of(2),
+                    opted_out: vec![],
+                    // Every fourth household reads its messages in Ukrainian.
+                    locale: i.is_multiple_of(4).then_some(crate::core::notice::Locale::Uk),
                 },
             )?
             .id;
@@ -379,6 +382,8 @@ fn demo_customer(
                 preferred_channel: Some(Channel::Email),
                 consent_service: true,
                 consent_marketing: false,
+                opted_out: vec![],
+                locale: None,
             },
         )?;
     }

@@ -42,6 +42,7 @@ pub fn load(
         roles: vec![role],
         timezone: state.config.timezone,
         currency: state.config.currency.clone(),
+        messaging: state.config.messaging.clone(),
     };
     let today = Utc::now()
         .with_timezone(&state.config.timezone)
@@ -189,7 +190,7 @@ pub fn load(
         step(
             conn,
             &engineer,
-            Request::StartTravel(bodies::VersionOnly::default()),
+            Request::StartTravel(bodies::StartTravel::default()),
         )?;
         step(
             conn,

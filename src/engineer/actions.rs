@@ -8,7 +8,7 @@ use crate::work_order_action;
 
 work_order_action!(
     /// Set out for the site.
-    start_travel, "/work-orders/{id}/actions/start-travel", Engineer, StartTravel, bodies::VersionOnly
+    start_travel, "/work-orders/{id}/actions/start-travel", Engineer, StartTravel, bodies::StartTravel
 );
 work_order_action!(
     /// Arrive on site.

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use super::bodies;
 use super::work_orders::{detail, WorkOrderDetail};
-use super::{event, Actor};
+use super::{event, notices, Actor};
 use crate::core::ids;
+use crate::core::notice::NoticeEvent;
 use crate::core::reminder::ReminderKind;
 use crate::core::role::Role;
 use crate::core::text::{self, NOTE};
@@ -30,7 +31,7 @@ pub enum Request {
     Reschedule(bodies::Schedule),
     Unschedule(bodies::Reason),
     Certify(bodies::Certify),
-    StartTravel(bodies::VersionOnly),
+    StartTravel(bodies::StartTravel),
     Arrive(bodies::VersionOnly),
     Finish(bodies::Finish),
     NoAccess(bodies::Reason),
@@ -68,10 +69,8 @@ impl Request {
             Request::Certify(b) => b.version,
             Request::Finish(b) => b.version,
             Request::Postpone(b) => b.version,
-            Request::SendToScheduling(b)
-            | Request::StartTravel(b)
-            | Request::Arrive(b)
-            | Request::Reopen(b) => b.version,
+            Request::StartTravel(b) => b.version,
+            Request::SendToScheduling(b) | Request::Arrive(b) | Request::Reopen(b) => b.version,
         }
     }
 }
@@ -99,6 +98,15 @@ pub fn act(
             field: Some("version".into()),
             message: "send the version you read, as `version` or an If-Match header".into(),
         })?;
+    let eta_minutes = match &request {
+        Request::StartTravel(b) => match b.eta_minutes {
+            Some(m) if !(1..=600).contains(&m) => {
+                return Err(AppError::invalid("eta_minutes", "must be 1 to 600 minutes"))
+            }
+            m => m,
+        },
+        _ => None,
+    };
     transaction(conn, |conn| {
         if !work_orders::lock(conn, &order_id)? {
             return Err(not_found());
@@ -140,6 +148,7 @@ pub fn act(
         })?;
         let at = now();
         let mut payload = json!({"from": before, "to": next});
+        let visit_before = live.clone();
         apply(
             conn,
             actor,
@@ -162,8 +171,53 @@ pub fn act(
             action.as_str(),
             payload,
         )?;
+        tell_customer(conn, actor, &row, action, visit_before, eta_minutes)?;
         detail(conn, row)
     })
+}
+
+/// Writes the customer's message about what the action did, in its transaction.
+fn tell_customer(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &WorkOrderRow,
+    action: Action,
+    visit_before: Option<VisitRow>,
+    eta_minutes: Option<u32>,
+) -> Result<(), AppError> {
+    let m = &actor.messaging;
+    match action {
+        Action::Schedule | Action::Reschedule => {
+            if let Some(visit) = visits::live_for_order(conn, &row.id)? {
+                let (event, key) = if action == Action::Schedule {
+                    (NoticeEvent::VisitScheduled, format!("visit_scheduled:{}", visit.id))
+                } else {
+                    (
+                        NoticeEvent::VisitRescheduled,
+                        format!("visit_rescheduled:{}:{}", visit.id, row.version),
+                    )
+                };
+                notices::about_visit(conn, m, event, row, &visit, key)?;
+            }
+        }
+        Action::Unschedule | Action::Cancel | Action::Postpone => {
+            if let Some(visit) = visit_before {
+                let key = format!("visit_cancelled:{}", visit.id);
+                notices::about_visit(conn, m, NoticeEvent::VisitCancelled, row, &visit, key)?;
+            }
+        }
+        Action::StartTravel => {
+            if let Some(visit) = visits::live_for_order(conn, &row.id)? {
+                notices::on_the_way(conn, m, row, &visit, eta_minutes)?;
+            }
+        }
+        Action::Certify => {
+            let finished = visits::last_finished(conn, &row.id)?;
+            notices::certified(conn, m, row, finished.as_ref())?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -440,7 +494,16 @@ fn book(
         parts_used: "[]".into(),
         created_at: at,
         updated_at: at,
+        customer_response: None,
+        customer_response_note: None,
+        customer_responded_at: None,
     });
+    if (visit.planned_start, visit.planned_end) != (start, end) {
+        // A new time needs a new answer from the customer.
+        visit.customer_response = None;
+        visit.customer_response_note = None;
+        visit.customer_responded_at = None;
+    }
     visit.engineer_id = engineer.id;
     visit.planned_start = start;
     visit.planned_end = end;

@@ -15,6 +15,16 @@ pub struct VersionOnly {
     pub version: Option<i64>,
 }
 
+/// The engineer sets out; the customer is told when to expect them.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartTravel {
+    pub version: Option<i64>,
+    /// The engineer's own estimate of the drive, in minutes (1 to 600); the
+    /// company's usual travel time when absent.
+    pub eta_minutes: Option<u32>,
+}
+
 /// The manager agrees price and scope with the customer.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -5,7 +5,9 @@
 pub mod actions;
 pub mod agreements;
 pub mod bodies;
+pub mod customer_link;
 pub mod lost;
+pub mod notices;
 pub mod plans;
 pub mod reminders;
 pub mod views;
@@ -27,6 +29,8 @@ pub struct Actor {
     pub roles: Vec<Role>,
     pub timezone: Tz,
     pub currency: String,
+    /// How the company speaks to customers: messages are written with the change.
+    pub messaging: std::sync::Arc<notices::Messaging>,
 }
 
 impl Actor {

@@ -1,3 +1,4 @@
 //! The owner's HTTP surface: the company account and its users.
 
+pub mod templates;
 pub mod users;

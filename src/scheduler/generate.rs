@@ -21,7 +21,10 @@ use crate::error::AppError;
 use crate::store::events::{self, NewEvent};
 use crate::store::plans::{self, PlanRow};
 use crate::store::reminders::{self, ReminderRow};
-use crate::store::{transaction, DbConnection};
+use crate::core::contact::ContactFields;
+use crate::core::notice::NoticeEvent;
+use crate::flow::notices::{self, Draft, Messaging};
+use crate::store::{contacts, customers, equipment, now, transaction, DbConnection};
 
 /// Plans per batch (and per transaction).
 const BATCH: i64 = 1000;
@@ -63,7 +66,11 @@ impl Schedules {
 }
 
 /// Makes the reminders that should exist on `today` (company time zone).
-pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationReport, AppError> {
+pub fn generate(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    messaging: &Messaging,
+) -> Result<GenerationReport, AppError> {
     let mut report = GenerationReport::default();
     let mut schedules = Schedules::default();
     let mut after = String::new();
@@ -79,7 +86,7 @@ pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationR
             let schedule = schedules.of(plan)?;
             plan_reminders(plan, &schedule, today, &mut work);
         }
-        report.reminders += transaction(conn, |conn| work.write(conn))?;
+        report.reminders += transaction(conn, |conn| work.write(conn, messaging))?;
     }
     Ok(report)
 }
@@ -89,10 +96,12 @@ pub fn generate(conn: &mut DbConnection, today: NaiveDate) -> Result<GenerationR
 struct BatchWork {
     reminders: Vec<ReminderRow>,
     moves: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
+    /// Reminders whose plan asks to tell the customer.
+    notify: HashSet<String>,
 }
 
 impl BatchWork {
-    fn write(&self, conn: &mut DbConnection) -> Result<usize, AppError> {
+    fn write(&self, conn: &mut DbConnection, messaging: &Messaging) -> Result<usize, AppError> {
         let inserted: HashSet<String> = reminders::insert_many_if_absent(conn, &self.reminders)?
             .into_iter()
             .collect();
@@ -124,7 +133,62 @@ impl BatchWork {
             .collect();
         events::record_many(conn, &new_events)?;
         plans::set_next_batch(conn, &self.moves)?;
+        self.tell_customers(conn, messaging, &inserted)?;
         Ok(inserted.len())
+    }
+
+    /// "Maintenance due" messages for the new reminders of plans that ask for them.
+    fn tell_customers(
+        &self,
+        conn: &mut DbConnection,
+        messaging: &Messaging,
+        inserted: &HashSet<String>,
+    ) -> Result<(), AppError> {
+        let due: Vec<&ReminderRow> = self
+            .reminders
+            .iter()
+            .filter(|r| inserted.contains(&r.id) && self.notify.contains(&r.id))
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        let customer_ids: Vec<String> = due.iter().map(|r| r.customer_id.clone()).collect();
+        let equipment_ids: Vec<String> = due.iter().filter_map(|r| r.equipment_id.clone()).collect();
+        let names = customers::names(conn, &customer_ids)?;
+        let labels = equipment::labels(conn, &equipment_ids)?;
+        let mut people: HashMap<String, Vec<(String, ContactFields)>> = HashMap::new();
+        for (id, c) in contacts::active_of_customers(conn, &customer_ids)? {
+            people.entry(c.customer_id.clone()).or_default().push((id, c));
+        }
+        let at = now();
+        for r in due {
+            let equipment = r
+                .equipment_id
+                .as_ref()
+                .and_then(|e| labels.get(e).cloned())
+                .unwrap_or_default();
+            notices::queue(
+                conn,
+                messaging,
+                Draft {
+                    event: NoticeEvent::MaintenanceDue,
+                    dedupe_key: format!("maintenance_due:{}", r.id),
+                    customer_id: &r.customer_id,
+                    work_order_id: None,
+                    visit_id: None,
+                    first_contact: None,
+                    values: vec![
+                        ("service", r.note.clone().unwrap_or_default()),
+                        ("equipment", equipment),
+                    ],
+                    dates: vec![("due_date", r.due_on)],
+                },
+                names.get(&r.customer_id).map(String::as_str).unwrap_or(""),
+                people.get(&r.customer_id).cloned().unwrap_or_default(),
+                at,
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -146,6 +210,9 @@ fn plan_reminders(plan: &PlanRow, schedule: &Schedule, today: NaiveDate, work: &
         );
         reminder.equipment_id = Some(plan.equipment_id.clone());
         reminder.plan_id = Some(plan.id.clone());
+        if plan.notify_customer {
+            work.notify.insert(reminder.id.clone());
+        }
         work.reminders.push(reminder);
         next = match schedule {
             Schedule::Calendar(_) => within_end(schedule.after_generated(due), plan.ends_on),

@@ -3,6 +3,7 @@
 
 pub mod generate;
 pub mod overdue;
+pub mod visit_reminders;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -10,11 +11,13 @@ use croner::parser::{CronParser, Seconds};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::api::state::AppState;
+use crate::config::Config;
 use crate::error::AppError;
 use crate::store::DbConnection;
 
 pub use generate::{generate, GenerationReport};
 pub use overdue::{remind_overdue, OverdueReport};
+pub use visit_reminders::remind_visits;
 
 /// The default schedule of the generation job: daily at 02:00, company time.
 pub const DEFAULT_GENERATION_CRON: &str = "0 0 2 * * *";
@@ -45,23 +48,24 @@ pub fn local_day(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
 pub struct TickReport {
     pub generation: GenerationReport,
     pub overdue: OverdueReport,
+    /// Day-before visit reminders written.
+    pub visit_reminders: usize,
 }
 
-/// Every job once, as of `at`.
-pub fn run_all(
+/// The nightly job: maintenance reminders, then the office's overdue reminders.
+pub fn run_nightly(
     conn: &mut DbConnection,
     at: DateTime<Utc>,
-    tz: Tz,
-    certify_within_days: i64,
+    config: &Config,
 ) -> Result<TickReport, AppError> {
-    let today = local_day(at, tz);
-    let generation = generate(conn, today)?;
+    let today = local_day(at, config.timezone);
+    let generation = generate(conn, today, &config.messaging)?;
     tracing::info!(
         plans = generation.plans,
         reminders = generation.reminders,
         "maintenance reminders generated"
     );
-    let overdue = remind_overdue(conn, at, today, certify_within_days)?;
+    let overdue = remind_overdue(conn, at, today, config.certify_within_days)?;
     tracing::info!(
         visits = overdue.overdue_visits,
         not_certified = overdue.not_certified,
@@ -70,7 +74,30 @@ pub fn run_all(
     Ok(TickReport {
         generation,
         overdue,
+        visit_reminders: 0,
     })
+}
+
+/// The evening job: tomorrow's visits are reminded to their customers.
+pub fn run_evening(
+    conn: &mut DbConnection,
+    at: DateTime<Utc>,
+    config: &Config,
+) -> Result<usize, AppError> {
+    let n = remind_visits(conn, &config.messaging, at)?;
+    tracing::info!(visits = n, "tomorrow's visits reminded");
+    Ok(n)
+}
+
+/// Every job once, as of `at` (`orderly tick`).
+pub fn run_all(
+    conn: &mut DbConnection,
+    at: DateTime<Utc>,
+    config: &Config,
+) -> Result<TickReport, AppError> {
+    let mut report = run_nightly(conn, at, config)?;
+    report.visit_reminders = run_evening(conn, at, config)?;
+    Ok(report)
 }
 
 /// Lets a daily job run once per local day.
@@ -93,51 +120,70 @@ impl DailyGuard {
     }
 }
 
-/// Starts the jobs inside the server, and runs generation once at start-up.
-pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
-    let cron = state.config.generation_cron.clone();
+type JobFn = fn(&mut DbConnection, DateTime<Utc>, &Config) -> Result<(), AppError>;
+
+/// A daily job as a closure the scheduler can call: it runs once per local day
+/// (see [`DailyGuard`]) on the blocking pool, and logs a failure.
+fn daily(
+    state: AppState,
+    name: &'static str,
+    job: JobFn,
+) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Clone {
     let guard = std::sync::Arc::new(DailyGuard::default());
-    let run = {
+    move || {
         let state = state.clone();
-        move || {
-            let state = state.clone();
-            let guard = guard.clone();
-            async move {
-                let tz = state.config.timezone;
-                let now = Utc::now();
-                if !guard.claim(local_day(now, tz)) {
-                    tracing::info!("generation already ran today; skipped a second firing");
-                    return;
-                }
-                let days = state.config.certify_within_days;
-                let result = state.db(move |conn| run_all(conn, now, tz, days)).await;
-                if let Err(e) = result {
-                    tracing::error!(error = %e, "scheduled generation failed");
-                }
+        let guard = guard.clone();
+        Box::pin(async move {
+            let now = Utc::now();
+            if !guard.claim(local_day(now, state.config.timezone)) {
+                tracing::info!(job = name, "already ran today; skipped a second firing");
+                return;
             }
-        }
-    };
-    actix_web::rt::spawn(run());
-    if cron.trim().is_empty() {
-        tracing::info!("ORDERLY_GENERATION_CRON is empty: the generation job is off");
+            let config = state.config.clone();
+            if let Err(e) = state.db(move |conn| job(conn, now, &config)).await {
+                tracing::error!(job = name, error = %e, "scheduled job failed");
+            }
+        })
+    }
+}
+
+/// Starts the jobs inside the server, and runs the nightly one once at start-up.
+pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
+    let nightly = daily(state.clone(), "generation", |c, at, cfg| {
+        run_nightly(c, at, cfg).map(|_| ())
+    });
+    let evening = daily(state.clone(), "visit reminders", |c, at, cfg| {
+        run_evening(c, at, cfg).map(|_| ())
+    });
+    actix_web::rt::spawn(nightly());
+    let jobs = [
+        ("ORDERLY_GENERATION_CRON", state.config.generation_cron.clone(), nightly.clone()),
+        ("ORDERLY_VISIT_REMINDER_CRON", state.config.visit_reminder_cron.clone(), evening.clone()),
+    ];
+    if jobs.iter().all(|(_, cron, _)| cron.trim().is_empty()) {
+        tracing::info!("every job's cron is empty: no scheduled jobs");
         return Ok(None);
     }
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| format!("scheduler: {e}"))?;
-    let job = Job::new_async_tz(cron.as_str(), state.config.timezone, move |_, _| {
-        Box::pin(run())
-    })
-    .map_err(|e| format!("ORDERLY_GENERATION_CRON: {e}"))?;
-    scheduler
-        .add(job)
-        .await
-        .map_err(|e| format!("scheduler: {e}"))?;
+    for (setting, cron, run) in jobs {
+        if cron.trim().is_empty() {
+            tracing::info!("{setting} is empty: that job is off");
+            continue;
+        }
+        let job = Job::new_async_tz(cron.as_str(), state.config.timezone, move |_, _| run())
+            .map_err(|e| format!("{setting}: {e}"))?;
+        scheduler
+            .add(job)
+            .await
+            .map_err(|e| format!("scheduler: {e}"))?;
+        tracing::info!(%cron, timezone = %state.config.timezone, "{setting}: job scheduled");
+    }
     scheduler
         .start()
         .await
         .map_err(|e| format!("scheduler: {e}"))?;
-    tracing::info!(%cron, timezone = %state.config.timezone, "scheduler started");
     Ok(Some(scheduler))
 }
 

@@ -10,6 +10,7 @@ use super::records::Repo;
 use super::schema::{contacts, sites};
 use super::{customers, json_list, to_json_list, utc, DbConnection};
 use crate::core::contact::{Channel, Contact, ContactFields, ContactRole};
+use crate::core::notice::Locale;
 use crate::core::text::search_key;
 use crate::error::AppError;
 use crate::keyset_page;
@@ -28,6 +29,8 @@ struct ContactRow {
     preferred_channel: Option<String>,
     consent_service: bool,
     consent_marketing: bool,
+    opted_out: String,
+    locale: Option<String>,
     search_text: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -54,6 +57,8 @@ impl ContactRow {
             preferred_channel: f.preferred_channel.map(|c| c.as_str().to_owned()),
             consent_service: f.consent_service,
             consent_marketing: f.consent_marketing,
+            opted_out: serde_json::to_string(&f.opted_out).unwrap_or_else(|_| "[]".into()),
+            locale: f.locale.map(|l| l.as_str().to_owned()),
             search_text: search_key(words.iter().map(String::as_str)),
             created_at,
             updated_at,
@@ -73,6 +78,8 @@ impl ContactRow {
             preferred_channel: self.preferred_channel.as_deref().and_then(Channel::parse),
             consent_service: self.consent_service,
             consent_marketing: self.consent_marketing,
+            opted_out: serde_json::from_str(&self.opted_out).unwrap_or_default(),
+            locale: self.locale.as_deref().and_then(Locale::parse),
         }
     }
 
@@ -164,6 +171,21 @@ pub fn active_for_customer(
         .select(ContactRow::as_select())
         .load(conn)?;
     Ok(rows.iter().map(ContactRow::fields).collect())
+}
+
+/// The active contacts of some customers, with their ids, oldest first: the
+/// people a message may go to.
+pub fn active_of_customers(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+) -> Result<Vec<(String, ContactFields)>, AppError> {
+    let rows: Vec<ContactRow> = contacts::table
+        .filter(contacts::customer_id.eq_any(customer_ids))
+        .filter(contacts::archived_at.is_null())
+        .order(contacts::id.asc())
+        .select(ContactRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.fields(), r.id)).map(|(f, id)| (id, f)).collect())
 }
 
 /// Filters of the contact list.

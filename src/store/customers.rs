@@ -198,3 +198,15 @@ pub fn list(
     let rows: Vec<CustomerRow> = keyset_page!(query, customers::id, page).load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id).map(CustomerRow::into_view))
 }
+
+/// The names of some customers, by id: for messages and lists.
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let rows: Vec<(String, String)> = customers::table
+        .filter(customers::id.eq_any(ids))
+        .select((customers::id, customers::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -172,3 +172,24 @@ pub fn list(
     let rows: Vec<EquipmentRow> = keyset_page!(query, equipment::id, page).load(conn)?;
     Ok(Page::from_rows(rows, page, |r| &r.id).map(EquipmentRow::into_view))
 }
+
+/// How a customer names each piece of equipment: "water filter (Aquaphor Osmo 50)".
+pub fn labels(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let rows: Vec<(String, String, Option<String>)> = equipment::table
+        .filter(equipment::id.eq_any(ids))
+        .select((equipment::id, equipment::kind, equipment::model))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, model)| {
+            let label = match model {
+                Some(m) => format!("{kind} ({m})"),
+                None => kind,
+            };
+            (id, label)
+        })
+        .collect())
+}

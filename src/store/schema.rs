@@ -81,6 +81,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        opted_out -> Text,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -227,6 +229,62 @@ diesel::table! {
         parts_used -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        customer_response -> Nullable<Text>,
+        customer_response_note -> Nullable<Text>,
+        customer_responded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        dedupe_key -> Text,
+        customer_id -> Nullable<Text>,
+        contact_id -> Nullable<Text>,
+        work_order_id -> Nullable<Text>,
+        visit_id -> Nullable<Text>,
+        event -> Text,
+        channel -> Text,
+        kind -> Text,
+        locale -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        urgent -> Bool,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_attempts (id) {
+        id -> Text,
+        notification_id -> Text,
+        number -> Integer,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        outcome -> Text,
+        error -> Nullable<Text>,
+        provider_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notification_templates (event, channel, locale) {
+        event -> Text,
+        channel -> Text,
+        locale -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -245,6 +303,7 @@ diesel::joinable!(visits -> users (engineer_id));
 diesel::joinable!(agreements -> customers (customer_id));
 diesel::joinable!(maintenance_plans -> equipment (equipment_id));
 diesel::joinable!(maintenance_plans -> customers (customer_id));
+diesel::joinable!(notification_attempts -> notifications (notification_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -259,4 +318,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_orders,
     visits,
     maintenance_plans,
+    notifications,
+    notification_attempts,
+    notification_templates,
 );

@@ -208,3 +208,19 @@ pub fn active_ids_for_customer(
         .select(sites::id)
         .load(conn)?)
 }
+
+/// A site's address as a customer reads it: "Khreshchatyk 1, apt 5, Kyiv".
+pub fn address(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
+    let row: Option<(String, Option<String>, String)> = sites::table
+        .find(id)
+        .select((sites::address_line1, sites::address_line2, sites::city))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(line1, line2, city)| {
+        [Some(line1), line2, Some(city)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }))
+}

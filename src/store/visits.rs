@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{users, visits};
 use super::{utc, DbConnection};
-use crate::core::visit::{Outcome, Visit, VisitStatus};
+use crate::core::visit::{CustomerAnswer, CustomerResponse, Outcome, Visit, VisitStatus};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -27,6 +27,9 @@ pub struct VisitRow {
     pub parts_used: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub customer_response: Option<String>,
+    pub customer_response_note: Option<String>,
+    pub customer_responded_at: Option<NaiveDateTime>,
 }
 
 /// Visit states that hold a place in the engineer's calendar.
@@ -50,6 +53,17 @@ impl VisitRow {
             arrived_at: self.arrived_at.map(utc),
             finished_at: self.finished_at.map(utc),
             result_notes: self.result_notes,
+            customer_response: match (
+                self.customer_response.as_deref().and_then(CustomerAnswer::parse),
+                self.customer_responded_at,
+            ) {
+                (Some(answer), Some(at)) => Some(CustomerResponse {
+                    answer,
+                    note: self.customer_response_note,
+                    at: utc(at),
+                }),
+                _ => None,
+            },
             created_at: utc(self.created_at),
         }
     }
@@ -203,4 +217,19 @@ pub fn last_finished(
         .select(VisitRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Booked visits starting in `[from, to)`: tomorrow's, for their reminders.
+pub fn booked_starting_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<VisitRow>, AppError> {
+    Ok(visits::table
+        .filter(visits::status.eq(VisitStatus::Booked.as_str()))
+        .filter(visits::planned_start.ge(from))
+        .filter(visits::planned_start.lt(to))
+        .order(visits::planned_start.asc())
+        .select(VisitRow::as_select())
+        .load(conn)?)
 }

@@ -43,8 +43,8 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 /// Runs the scheduled jobs as of a moment, like `orderly tick --at`.
 async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     let pool = app.state.pool.clone();
-    let tz = app.state.config.timezone;
-    actix_web::web::block(move || orderly::scheduler::run_all(&mut pool.get().unwrap(), at, tz, 3))
+    let config = app.state.config.clone();
+    actix_web::web::block(move || orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config))
         .await
         .unwrap()
         .unwrap()
@@ -332,13 +332,13 @@ async fn concurrent_runs_make_no_duplicates(app: TestApp) {
     }
     // Two pools, as two server instances would have.
     let url = app.state.config.database_url.clone();
-    let tz = app.state.config.timezone;
     let runs: Vec<_> = (0..2)
         .map(|_| {
             let url = url.clone();
+            let config = app.state.config.clone();
             std::thread::spawn(move || {
                 let (pool, _) = orderly::store::connect(&url, 2).unwrap();
-                orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), tz, 3)
+                orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), &config)
                     .unwrap()
                     .generation
                     .reminders
@@ -564,11 +564,12 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
     }
     let at = Utc::now() + chrono::Duration::days(4);
     let pool = app.state.pool.clone();
-    let tz = app.state.config.timezone;
+    let config = app.state.config.clone();
     let run = move || {
         let pool = pool.clone();
+        let config = config.clone();
         actix_web::web::block(move || {
-            orderly::scheduler::run_all(&mut pool.get().unwrap(), at, tz, 3)
+            orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config)
         })
     };
     let report = run().await.unwrap().unwrap();

@@ -82,6 +82,7 @@ impl<R: RoleSet> Caller<R> {
             roles: self.roles.clone(),
             timezone: state.config.timezone,
             currency: state.config.currency.clone(),
+            messaging: state.config.messaging.clone(),
         }
     }
 }

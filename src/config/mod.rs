@@ -3,8 +3,11 @@
 //! An environment variable wins over the file. A bad value stops start-up with a
 //! message that names the setting.
 
+mod notify;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -44,6 +47,12 @@ pub struct Config {
     pub lost_inactive_months: u32,
     /// Days after the work is done before an uncertified order reminds the office.
     pub certify_within_days: i64,
+    /// When the day-before visit reminders go out (six fields); empty turns them off.
+    pub visit_reminder_cron: String,
+    /// What messages say, the customer link and quiet hours.
+    pub messaging: Arc<crate::flow::notices::Messaging>,
+    /// The SMS provider, the e-mail transport and the delivery worker.
+    pub delivery: crate::notify::settings::DeliverySettings,
 }
 
 /// A setting that is missing or wrong.
@@ -83,6 +92,15 @@ impl Sources {
             Some(v) => Some(v.clone()),
             None => self.get(env_name),
         }
+    }
+
+    /// A cron setting, checked; empty turns the job off.
+    fn cron(&self, name: &str, default: &str) -> Result<String, ConfigError> {
+        let cron = self
+            .get_allow_empty(name)
+            .unwrap_or_else(|| default.into());
+        crate::scheduler::check_cron(name, &cron).map_err(|m| err(name, m))?;
+        Ok(cron)
     }
 
     fn parse<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError> {
@@ -173,11 +191,13 @@ impl Config {
         if argon2_memory_kib < 8 {
             return Err(err("ORDERLY_ARGON2_MEMORY_KIB", "must be at least 8"));
         }
+        let bind = src
+            .get("ORDERLY_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let messaging = notify::messaging(&src, timezone, &bind, &jwt_secret)?;
         Ok(Config {
             database_url,
-            bind: src
-                .get("ORDERLY_BIND")
-                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            bind,
             jwt_secret,
             timezone,
             currency,
@@ -190,17 +210,19 @@ impl Config {
             login_max_failures: src.parse("ORDERLY_LOGIN_MAX_FAILURES", 5u32)?,
             login_lockout: Duration::from_secs(src.parse("ORDERLY_LOGIN_LOCKOUT_SECS", 900u64)?),
             scheduler: src.parse("ORDERLY_SCHEDULER", true)?,
-            generation_cron: {
-                let cron = src
-                    .get_allow_empty("ORDERLY_GENERATION_CRON")
-                    .unwrap_or_else(|| crate::scheduler::DEFAULT_GENERATION_CRON.into());
-                crate::scheduler::check_cron("ORDERLY_GENERATION_CRON", &cron)
-                    .map_err(|m| err("ORDERLY_GENERATION_CRON", m))?;
-                cron
-            },
+            generation_cron: src.cron(
+                "ORDERLY_GENERATION_CRON",
+                crate::scheduler::DEFAULT_GENERATION_CRON,
+            )?,
             lost_grace_days: src.parse("ORDERLY_LOST_GRACE_DAYS", 30i64)?,
             lost_inactive_months: src.parse("ORDERLY_LOST_INACTIVE_MONTHS", 18u32)?,
             certify_within_days: src.parse("ORDERLY_CERTIFY_WITHIN_DAYS", 3i64)?,
+            visit_reminder_cron: src.cron(
+                "ORDERLY_VISIT_REMINDER_CRON",
+                notify::DEFAULT_VISIT_REMINDER_CRON,
+            )?,
+            messaging,
+            delivery: notify::delivery(&src)?,
         })
     }
 }
@@ -288,10 +310,35 @@ mod tests {
             ("ORDERLY_CURRENCY", "hryvnia"),
             ("ORDERLY_POOL_SIZE", "many"),
             ("ORDERLY_PHONE_REGION", "XYZ"),
+            ("ORDERLY_QUIET_HOURS", "late"),
+            ("ORDERLY_LOCALE", "fr"),
+            ("ORDERLY_SMS_PROVIDER", "pigeon"),
+            ("ORDERLY_EMAIL_TRANSPORT", "fax"),
+            ("ORDERLY_EMAIL_FROM", "nobody"),
+            ("ORDERLY_OUTBOX_MAX_ATTEMPTS", "0"),
+            ("ORDERLY_VISIT_REMINDER_CRON", "at six"),
+            ("ORDERLY_PUBLIC_URL", "orderly.example"),
         ] {
             let mut v = vars(&base);
             v.insert(name.into(), value.into());
             assert_eq!(Config::from_vars(v).unwrap_err().setting, name);
+        }
+    }
+
+    #[test]
+    fn a_provider_names_its_missing_setting() {
+        let base = [
+            ("DATABASE_URL", "postgres://x/y"),
+            ("ORDERLY_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ];
+        for (provider, value, missing) in [
+            ("ORDERLY_SMS_PROVIDER", "twilio", "ORDERLY_TWILIO_ACCOUNT_SID"),
+            ("ORDERLY_SMS_PROVIDER", "webhook", "ORDERLY_SMS_WEBHOOK_URL"),
+            ("ORDERLY_EMAIL_TRANSPORT", "smtp", "ORDERLY_SMTP_HOST"),
+        ] {
+            let mut v = vars(&base);
+            v.insert(provider.into(), value.into());
+            assert_eq!(Config::from_vars(v).unwrap_err().setting, missing);
         }
     }
 

@@ -1,0 +1,131 @@
+//! `/notifications`: the outbox as administrators and the owner see it: what was
+//! sent to whom, what failed and why, and a retry for a message that gave up.
+
+use actix_web::{get, post, web};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::auth::Dispatcher;
+use crate::api::error::ErrorBody;
+use crate::api::extract::Query;
+use crate::api::state::AppState;
+use crate::core::ids;
+use crate::core::notice::{Attempt, Notification};
+use crate::error::AppError;
+use crate::store::events::{self, NewEvent};
+use crate::store::notifications::{self, NotificationFilter};
+use crate::store::page::{Page, PageQuery};
+use crate::store::{now, transaction, DbConnection};
+
+/// One message with every attempt at it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationDetail {
+    #[serde(flatten)]
+    pub notification: Notification,
+    pub attempts_made: Vec<Attempt>,
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound {
+        entity: "notification",
+    }
+}
+
+fn detail(conn: &mut DbConnection, id: &str) -> Result<NotificationDetail, AppError> {
+    let id = ids::parse_id(id).ok_or_else(not_found)?;
+    let row = notifications::find(conn, &id)?.ok_or_else(not_found)?;
+    Ok(NotificationDetail {
+        attempts_made: notifications::attempts(conn, &id)?,
+        notification: row.into_view(),
+    })
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(PageQuery, NotificationFilter),
+    responses((status = 200, description = "newest first", body = Page<Notification>), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/notifications")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Dispatcher,
+    page: Query<PageQuery>,
+    filter: Query<NotificationFilter>,
+) -> Result<web::Json<Page<Notification>>, AppError> {
+    let page = page.into_inner()?.check()?;
+    let filter = filter.into_inner()?;
+    Ok(web::Json(
+        state
+            .db(move |c| notifications::list(c, &filter, &page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(("id" = String, Path)),
+    responses((status = 200, body = NotificationDetail), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/notifications/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Dispatcher,
+    id: web::Path<String>,
+) -> Result<web::Json<NotificationDetail>, AppError> {
+    Ok(web::Json(state.db(move |c| detail(c, &id)).await?))
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "queued again with a fresh set of attempts", body = NotificationDetail),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`not_retryable`: only a failed or dead message is retried", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/notifications/{id}/retry")]
+pub async fn retry(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+) -> Result<web::Json<NotificationDetail>, AppError> {
+    let detail = state
+        .db(move |conn| {
+            transaction(conn, |conn| {
+                let current = detail(conn, &id)?.notification;
+                if !notifications::requeue(conn, &current.id, now())? {
+                    return Err(AppError::conflict(
+                        "not_retryable",
+                        format!(
+                            "the message is {}; only a failed or dead one can be retried",
+                            current.status.as_str()
+                        ),
+                    ));
+                }
+                events::record(
+                    conn,
+                    NewEvent {
+                        actor_id: Some(&caller.user_id),
+                        customer_id: current.customer_id.as_deref(),
+                        entity_type: "notification",
+                        entity_id: &current.id,
+                        action: "retried",
+                        changes: json!({"from": current.status, "last_error": current.last_error}),
+                    },
+                )?;
+                detail(conn, &current.id)
+            })
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(get).service(retry);
+}

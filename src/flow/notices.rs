@@ -1,0 +1,285 @@
+//! Messages to the customer, written to the outbox in the transaction of the
+//! change that causes them: the words from the template in force, the recipient
+//! from the customer's contacts and wishes, the time from quiet hours.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::core::contact::ContactFields;
+use crate::core::ids;
+use crate::core::notice::delivery::{role_rank, route, QuietHours, Route};
+use crate::core::notice::link::LinkKey;
+use crate::core::notice::template::render;
+use crate::core::notice::{format, Locale, MessageChannel, NoticeEvent, NotificationStatus};
+use crate::error::AppError;
+use crate::store::notifications::{self, NotificationRow};
+use crate::store::visits::VisitRow;
+use crate::store::work_orders::WorkOrderRow;
+use crate::store::{contacts, customers, now, sites, templates, users, utc, DbConnection};
+
+/// How the company speaks to its customers.
+#[derive(Debug, Clone)]
+pub struct Messaging {
+    /// The name messages are signed with.
+    pub company: String,
+    pub timezone: Tz,
+    /// The language of contacts that have not chosen one.
+    pub locale: Locale,
+    /// Where customers reach the server: the base of their links.
+    pub public_url: String,
+    pub link_key: LinkKey,
+    /// Local hours without SMS (urgent ones excepted); none when off.
+    pub quiet_hours: Option<QuietHours>,
+    /// Travel time assumed for "on the way" when the engineer gives none.
+    pub travel_minutes: u32,
+}
+
+impl Messaging {
+    /// The customer's link to a visit, valid until three days after it.
+    pub fn visit_link(&self, visit: &VisitRow) -> String {
+        let expires = utc(visit.planned_end) + Duration::days(3);
+        match self.link_key.sign(&visit.id, expires) {
+            Some(token) => format!("{}/v/{token}", self.public_url),
+            None => self.public_url.clone(),
+        }
+    }
+
+    /// When a message written at `at` may go out.
+    pub fn release_at(&self, channel: MessageChannel, urgent: bool, at: DateTime<Utc>) -> DateTime<Utc> {
+        match (channel, urgent, self.quiet_hours) {
+            (MessageChannel::Sms, false, Some(q)) => q.release_at(at, self.timezone),
+            _ => at,
+        }
+    }
+}
+
+/// One message to write: its cause, its customer and its words.
+pub struct Draft<'a> {
+    pub event: NoticeEvent,
+    /// One message per cause: `visit_scheduled:{visit id}` and the like.
+    pub dedupe_key: String,
+    pub customer_id: &'a str,
+    pub work_order_id: Option<&'a str>,
+    pub visit_id: Option<&'a str>,
+    /// The contact to try first (the visit's on-site contact).
+    pub first_contact: Option<&'a str>,
+    /// The event's words, besides company, customer and contact names.
+    pub values: Vec<(&'static str, String)>,
+    /// Words that are days, written in the recipient's language.
+    pub dates: Vec<(&'static str, NaiveDate)>,
+}
+
+/// The customer's contacts in the order they are tried: the named one, then by role.
+fn candidates(
+    mut all: Vec<(String, ContactFields)>,
+    first: Option<&str>,
+) -> Vec<(String, ContactFields)> {
+    all.sort_by_key(|(id, c)| (Some(id.as_str()) != first, role_rank(c.role)));
+    all
+}
+
+/// Writes the message (once per dedupe key); a message nobody can receive is
+/// written as `suppressed` with the reason, so the office sees why.
+pub fn queue(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    draft: Draft<'_>,
+    customer_name: &str,
+    contacts: Vec<(String, ContactFields)>,
+    at: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let people = candidates(contacts, draft.first_contact);
+    let fields: Vec<ContactFields> = people.iter().map(|(_, c)| c.clone()).collect();
+    let chosen = route(&fields, draft.event.default_channel(), draft.event.kind());
+    let (contact, channel, recipient, status, error) = match chosen {
+        Route::Send {
+            contact,
+            channel,
+            address,
+        } => (Some(contact), channel, address, NotificationStatus::Queued, None),
+        Route::Suppressed { contact, reason } => (
+            contact,
+            draft.event.default_channel(),
+            String::new(),
+            NotificationStatus::Suppressed,
+            Some(reason),
+        ),
+    };
+    let person = contact.map(|i| &people[i]);
+    let locale = person
+        .and_then(|(_, c)| c.locale)
+        .unwrap_or(m.locale);
+    let (template, _) = templates::current(conn, draft.event, channel, locale)?;
+    let mut values = draft.values;
+    for (name, day) in draft.dates {
+        values.push((name, format::date(day, locale)));
+    }
+    values.push(("company", m.company.clone()));
+    values.push(("customer_name", customer_name.to_owned()));
+    values.push((
+        "contact_name",
+        person.map(|(_, c)| c.name.clone()).unwrap_or_default(),
+    ));
+    let urgent = draft.event.urgent();
+    let due = m.release_at(channel, urgent, utc(at)).naive_utc();
+    let row = NotificationRow {
+        id: ids::new_id(),
+        dedupe_key: draft.dedupe_key,
+        customer_id: Some(draft.customer_id.to_owned()),
+        contact_id: person.map(|(id, _)| id.clone()),
+        work_order_id: draft.work_order_id.map(str::to_owned),
+        visit_id: draft.visit_id.map(str::to_owned),
+        event: draft.event.as_str().to_owned(),
+        channel: channel.as_str().to_owned(),
+        kind: draft.event.kind().as_str().to_owned(),
+        locale: locale.as_str().to_owned(),
+        recipient,
+        subject: template.subject.as_deref().map(|s| render(s, &values)),
+        body: render(&template.body, &values),
+        urgent,
+        status: status.as_str().to_owned(),
+        attempts: 0,
+        next_attempt_at: (status == NotificationStatus::Queued).then_some(due),
+        claimed_by: None,
+        provider_id: None,
+        last_error: error,
+        created_at: at,
+        updated_at: at,
+        sent_at: None,
+    };
+    notifications::enqueue(conn, &row)
+}
+
+/// The words every visit message shares.
+fn visit_values(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+) -> Result<Vec<(&'static str, String)>, AppError> {
+    let engineer = users::find(conn, &visit.engineer_id)?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let start = utc(visit.planned_start);
+    Ok(vec![
+        (
+            "window",
+            format::window(start, utc(visit.planned_end), m.timezone),
+        ),
+        ("engineer", engineer),
+        (
+            "address",
+            sites::address(conn, &order.site_id)?.unwrap_or_default(),
+        ),
+        ("link", m.visit_link(visit)),
+    ])
+}
+
+/// A message about a visit: booked, moved, cancelled, tomorrow, on the way.
+pub fn about_visit(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    event: NoticeEvent,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+    dedupe_key: String,
+) -> Result<bool, AppError> {
+    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let mut values = visit_values(conn, m, order, visit)?;
+    if event == NoticeEvent::OnTheWay {
+        let set_out = visit.travel_started_at.map(utc).unwrap_or_else(Utc::now);
+        let eta = set_out + Duration::minutes(i64::from(m.travel_minutes));
+        values.push(("eta", format::time(eta.max(utc(visit.planned_start)), m.timezone)));
+    }
+    let name = customer_name(conn, &order.customer_id)?;
+    queue(
+        conn,
+        m,
+        Draft {
+            event,
+            dedupe_key,
+            customer_id: &order.customer_id,
+            work_order_id: Some(&order.id),
+            visit_id: Some(&visit.id),
+            first_contact: visit.on_site_contact_id.as_deref(),
+            values,
+            dates: vec![(
+                "date",
+                format::local_day(utc(visit.planned_start), m.timezone),
+            )],
+        },
+        &name,
+        contacts,
+        now(),
+    )
+}
+
+/// "On the way", with an arrival time: the engineer's own estimate, or the
+/// configured travel time from now (never before the booked start).
+pub fn on_the_way(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+    eta_minutes: Option<u32>,
+) -> Result<bool, AppError> {
+    match eta_minutes {
+        Some(minutes) => {
+            let m = Messaging {
+                travel_minutes: minutes,
+                ..m.clone()
+            };
+            about_visit(conn, &m, NoticeEvent::OnTheWay, order, visit, format!("on_the_way:{}", visit.id))
+        }
+        None => about_visit(conn, m, NoticeEvent::OnTheWay, order, visit, format!("on_the_way:{}", visit.id)),
+    }
+}
+
+/// The e-mail that the work is certified complete.
+pub fn certified(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    order: &WorkOrderRow,
+    finished: Option<&VisitRow>,
+) -> Result<bool, AppError> {
+    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let first = finished.and_then(|v| v.on_site_contact_id.as_deref());
+    let done = finished
+        .and_then(|v| v.finished_at)
+        .map(utc)
+        .unwrap_or_else(Utc::now);
+    let values = vec![
+        (
+            "address",
+            sites::address(conn, &order.site_id)?.unwrap_or_default(),
+        ),
+        (
+            "summary",
+            order.completion_summary.clone().unwrap_or_default(),
+        ),
+    ];
+    let name = customer_name(conn, &order.customer_id)?;
+    queue(
+        conn,
+        m,
+        Draft {
+            event: NoticeEvent::WorkCertified,
+            dedupe_key: format!("work_certified:{}:{}", order.id, order.version),
+            customer_id: &order.customer_id,
+            work_order_id: Some(&order.id),
+            visit_id: finished.map(|v| v.id.as_str()),
+            first_contact: first,
+            values,
+            dates: vec![("date", format::local_day(done, m.timezone))],
+        },
+        &name,
+        contacts,
+        now(),
+    )
+}
+
+fn customer_name(conn: &mut DbConnection, customer_id: &str) -> Result<String, AppError> {
+    Ok(customers::names(conn, &[customer_id.to_owned()])?
+        .remove(customer_id)
+        .unwrap_or_default())
+}

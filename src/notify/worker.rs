@@ -1,0 +1,177 @@
+//! The delivery worker: claims due messages under a lease, sends them several at
+//! a time, and records each result, retrying passing failures with backoff.
+//!
+//! Several instances may run against one PostgreSQL: a message is claimed by one
+//! worker at a time (`FOR UPDATE SKIP LOCKED`), and a worker's result counts only
+//! while it still holds the lease. A worker that dies mid-send leaves its messages
+//! `sending`; when the lease ends another worker takes them. Providers receive
+//! the outbox id as an idempotency key (and e-mail a fixed Message-ID), so the
+//! one case that can repeat a message (death after the provider accepted it,
+//! before the result was written) is recognisable downstream.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, Utc};
+use futures_util::stream::{self, StreamExt};
+use rand::Rng;
+use tokio::sync::Notify;
+
+use super::email::EmailSender;
+use super::settings::DeliverySettings;
+use super::sms::SmsSender;
+use super::{Outgoing, SendError};
+use crate::api::state::AppState;
+use crate::core::ids;
+use crate::core::notice::delivery::retry_delay;
+use crate::core::notice::MessageChannel;
+use crate::error::AppError;
+use crate::flow::notices::Messaging;
+use crate::store::notifications::{self, Delivery, Finished, NotificationRow};
+use crate::store::utc;
+
+/// One delivery worker.
+pub struct Worker {
+    id: String,
+    state: AppState,
+    settings: DeliverySettings,
+    messaging: Arc<Messaging>,
+    sms: SmsSender,
+    email: EmailSender,
+}
+
+fn naive(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+impl Worker {
+    /// A worker with the transports of the state's configuration.
+    pub fn new(state: &AppState) -> Result<Worker, String> {
+        let settings = state.config.delivery.clone();
+        Ok(Worker {
+            id: format!("worker-{}", ids::new_id()),
+            sms: SmsSender::new(settings.sms.clone(), settings.timeout),
+            email: EmailSender::new(&settings.email, &settings.email_from, settings.timeout)?,
+            messaging: state.config.messaging.clone(),
+            state: state.clone(),
+            settings,
+        })
+    }
+
+    /// Claims one batch of due messages and delivers it; returns how many it claimed.
+    pub async fn run_once(&self) -> Result<usize, AppError> {
+        let now = Utc::now().naive_utc();
+        let lease_until = now + naive(self.settings.lease);
+        let (id, batch) = (self.id.clone(), self.settings.batch);
+        let claimed = self
+            .state
+            .db(move |conn| notifications::claim(conn, &id, now, lease_until, batch))
+            .await?;
+        let n = claimed.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        let results: Vec<Finished> = stream::iter(claimed.iter())
+            .map(|row| self.deliver(row))
+            .buffer_unordered(self.settings.concurrency)
+            .collect()
+            .await;
+        let id = self.id.clone();
+        self.state
+            .db(move |conn| notifications::finish(conn, &id, &results))
+            .await?;
+        Ok(n)
+    }
+
+    /// One attempt at one message, and what to record of it.
+    async fn deliver(&self, row: &NotificationRow) -> Finished {
+        let started = Utc::now().naive_utc();
+        let channel = row.channel();
+        let finished = |delivery| Finished {
+            id: row.id.clone(),
+            attempt: row.attempts,
+            started_at: started,
+            finished_at: Utc::now().naive_utc(),
+            delivery,
+        };
+        // Quiet hours may have begun since it was queued (a retry, a reclaimed lease).
+        let allowed = self.release_at(channel, row.urgent, started);
+        if allowed > started {
+            return finished(Delivery::Deferred { until: allowed });
+        }
+        let outgoing = Outgoing {
+            id: &row.id,
+            to: &row.recipient,
+            subject: row.subject.as_deref(),
+            body: &row.body,
+        };
+        let sent = tokio::time::timeout(self.settings.timeout, async {
+            match channel {
+                MessageChannel::Sms => self.sms.send(&outgoing).await,
+                MessageChannel::Email => self.email.send(&outgoing).await,
+            }
+        })
+        .await
+        .unwrap_or_else(|_| {
+            Err(SendError::Transient(format!(
+                "no answer within {} s",
+                self.settings.timeout.as_secs()
+            )))
+        });
+        let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+        let delivery = match sent {
+            Ok(provider_id) => Delivery::Sent { provider_id },
+            Err(SendError::Permanent(error)) => Delivery::Failed { error },
+            Err(SendError::Transient(error)) if attempt >= self.settings.max_attempts => {
+                Delivery::Dead {
+                    error: format!("{error} (gave up after {attempt} attempts)"),
+                }
+            }
+            Err(SendError::Transient(error)) => {
+                let jitter: f64 = rand::thread_rng().gen();
+                let delay = retry_delay(
+                    attempt,
+                    self.settings.retry_base,
+                    self.settings.retry_max,
+                    jitter,
+                );
+                let at = self.release_at(channel, row.urgent, Utc::now().naive_utc() + naive(delay));
+                Delivery::Retry { error, at }
+            }
+        };
+        if let Delivery::Failed { error } | Delivery::Dead { error } = &delivery {
+            tracing::warn!(id = %row.id, channel = channel.as_str(), %error, "message not delivered");
+        }
+        finished(delivery)
+    }
+
+    fn release_at(&self, channel: MessageChannel, urgent: bool, at: NaiveDateTime) -> NaiveDateTime {
+        self.messaging
+            .release_at(channel, urgent, utc(at))
+            .naive_utc()
+    }
+
+    /// Delivers until the process ends: a full batch is followed at once by the
+    /// next; otherwise it waits to be woken (a message was queued) or for the poll.
+    pub async fn run(self, wake: Arc<Notify>) {
+        tracing::info!(worker = %self.id, "delivery worker started");
+        loop {
+            match self.run_once().await {
+                Ok(n) if n as i64 >= self.settings.batch => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "delivery pass failed"),
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll) => {}
+            }
+        }
+    }
+}
+
+/// Starts the worker on the current (actix) runtime.
+pub fn start(state: &AppState) -> Result<actix_web::rt::task::JoinHandle<()>, String> {
+    let worker = Worker::new(state)?;
+    let wake = state.outbox.clone();
+    Ok(actix_web::rt::spawn(worker.run(wake)))
+}

@@ -1,0 +1,252 @@
+//! `/notification-templates`: the owner reads and edits the words of every
+//! message, per event, channel and language, and previews them with SMS length.
+
+use actix_web::{delete, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::auth::Owner;
+use crate::api::error::ErrorBody;
+use crate::api::extract::Json;
+use crate::api::state::AppState;
+use crate::core::notice::template::{check, render, sample_values, TemplateText};
+use crate::core::notice::{Locale, MessageChannel, NoticeEvent};
+use crate::core::sms::{measure, SmsLength};
+use crate::error::AppError;
+use crate::store::events::{self, NewEvent};
+use crate::store::{now, templates, transaction, DbConnection};
+
+/// A template in force, with the words it may use.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Template {
+    pub event: NoticeEvent,
+    pub channel: MessageChannel,
+    pub locale: Locale,
+    pub subject: Option<String>,
+    pub body: String,
+    /// `true` when the owner's version replaces the built-in one.
+    pub edited: bool,
+    /// The `{{words}}` the template may use.
+    pub variables: Vec<String>,
+}
+
+/// A template filled with example words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Preview {
+    pub subject: Option<String>,
+    pub body: String,
+    /// For SMS: the alphabet and the number of billed parts.
+    pub sms: Option<SmsLength>,
+}
+
+/// A template to preview: the given text, or the one in force when the body is empty.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub subject: Option<String>,
+    pub body: Option<String>,
+}
+
+/// The template's words as sent in a PUT.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateBody {
+    /// Required for e-mail, absent for SMS.
+    pub subject: Option<String>,
+    pub body: String,
+}
+
+type Key = (NoticeEvent, MessageChannel, Locale);
+
+/// Reads `{event}/{channel}/{locale}`, naming the part that is wrong.
+fn key(path: &(String, String, String)) -> Result<Key, AppError> {
+    let bad = |field: &str, value: &str, known: Vec<&str>| AppError::BadRequest {
+        field: Some(field.into()),
+        message: format!("`{value}` is not one of: {}", known.join(", ")),
+    };
+    let event = NoticeEvent::parse(&path.0).ok_or_else(|| {
+        bad(
+            "event",
+            &path.0,
+            NoticeEvent::ALL.iter().map(|e| e.as_str()).collect(),
+        )
+    })?;
+    let channel = MessageChannel::parse(&path.1).ok_or_else(|| {
+        bad(
+            "channel",
+            &path.1,
+            MessageChannel::ALL.iter().map(|c| c.as_str()).collect(),
+        )
+    })?;
+    let locale = Locale::parse(&path.2)
+        .ok_or_else(|| bad("locale", &path.2, Locale::ALL.iter().map(|l| l.as_str()).collect()))?;
+    Ok((event, channel, locale))
+}
+
+fn template(conn: &mut DbConnection, (event, channel, locale): Key) -> Result<Template, AppError> {
+    let (text, edited) = templates::current(conn, event, channel, locale)?;
+    Ok(Template {
+        event,
+        channel,
+        locale,
+        subject: text.subject,
+        body: text.body,
+        edited,
+        variables: event.variables().iter().map(|v| v.to_string()).collect(),
+    })
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    responses((status = 200, body = Vec<Template>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/notification-templates")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Owner,
+) -> Result<web::Json<Vec<Template>>, AppError> {
+    let all = state
+        .db(|conn| {
+            let mut out = Vec::new();
+            for e in NoticeEvent::ALL {
+                for c in MessageChannel::ALL {
+                    for l in Locale::ALL {
+                        out.push(template(conn, (*e, *c, *l))?);
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(web::Json(all))
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
+    request_body = TemplateBody,
+    responses((status = 200, body = Template), (status = 400, body = ErrorBody), (status = 422, description = "an unknown `{{word}}`, an SMS with a subject, an e-mail without one", body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[put("/notification-templates/{event}/{channel}/{locale}")]
+pub async fn save(
+    state: web::Data<AppState>,
+    caller: Owner,
+    path: web::Path<(String, String, String)>,
+    body: Json<TemplateBody>,
+) -> Result<web::Json<Template>, AppError> {
+    let key = key(&path)?;
+    let body = body.into_inner()?;
+    let text = check(
+        key.0,
+        key.1,
+        &TemplateText {
+            subject: body.subject,
+            body: body.body,
+        },
+    )?;
+    let saved = state
+        .db(move |conn| {
+            transaction(conn, |conn| {
+                templates::save(conn, key, &text, &caller.user_id, now())?;
+                record(conn, &caller.user_id, key, "edited")?;
+                template(conn, key)
+            })
+        })
+        .await?;
+    Ok(web::Json(saved))
+}
+
+fn record(conn: &mut DbConnection, user_id: &str, key: Key, action: &str) -> Result<(), AppError> {
+    let id = format!("{}/{}/{}", key.0.as_str(), key.1.as_str(), key.2.as_str());
+    events::record(
+        conn,
+        NewEvent {
+            actor_id: Some(user_id),
+            customer_id: None,
+            entity_type: "notification_template",
+            entity_id: &id,
+            action,
+            changes: json!({}),
+        },
+    )
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
+    responses((status = 200, description = "the built-in template is in force again", body = Template), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[delete("/notification-templates/{event}/{channel}/{locale}")]
+pub async fn reset(
+    state: web::Data<AppState>,
+    caller: Owner,
+    path: web::Path<(String, String, String)>,
+) -> Result<web::Json<Template>, AppError> {
+    let key = key(&path)?;
+    let t = state
+        .db(move |conn| {
+            transaction(conn, |conn| {
+                if templates::reset(conn, key)? {
+                    record(conn, &caller.user_id, key, "reset")?;
+                }
+                template(conn, key)
+            })
+        })
+        .await?;
+    Ok(web::Json(t))
+}
+
+#[utoipa::path(
+    tag = "notifications",
+    params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
+    request_body = PreviewRequest,
+    responses((status = 200, body = Preview), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[post("/notification-templates/{event}/{channel}/{locale}/preview")]
+pub async fn preview(
+    state: web::Data<AppState>,
+    _caller: Owner,
+    path: web::Path<(String, String, String)>,
+    body: Json<PreviewRequest>,
+) -> Result<web::Json<Preview>, AppError> {
+    let (event, channel, locale) = key(&path)?;
+    let body = body.into_inner()?;
+    let text = match body.body {
+        Some(b) => check(
+            event,
+            channel,
+            &TemplateText {
+                subject: body.subject,
+                body: b,
+            },
+        )?,
+        None => {
+            state
+                .db(move |conn| templates::current(conn, event, channel, locale))
+                .await?
+                .0
+        }
+    };
+    let m = &state.config.messaging;
+    let link = format!("{}/v/{}", m.public_url, "x".repeat(40));
+    let values = sample_values(locale, &m.company, &link);
+    let rendered = render(&text.body, &values);
+    Ok(web::Json(Preview {
+        subject: text.subject.as_deref().map(|s| render(s, &values)),
+        sms: (channel == MessageChannel::Sms).then(|| measure(&rendered)),
+        body: rendered,
+    }))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list)
+        .service(save)
+        .service(reset)
+        .service(preview);
+}
