@@ -59,7 +59,10 @@ fn run(backend: &str, url: &str, plans: usize) {
     let config = orderly::config::Config::from_vars(
         [
             ("DATABASE_URL", url),
-            ("ORDERLY_JWT_SECRET", "bench-secret-bench-secret-bench-secret"),
+            (
+                "ORDERLY_JWT_SECRET",
+                "bench-secret-bench-secret-bench-secret",
+            ),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -50,7 +50,10 @@ impl AppState {
     {
         let pool = self.pool.clone();
         let (result, queued) = web::block(move || {
-            let result = pool.get().map_err(AppError::from).and_then(|mut c| f(&mut c));
+            let result = pool
+                .get()
+                .map_err(AppError::from)
+                .and_then(|mut c| f(&mut c));
             (result, notifications::take_enqueued())
         })
         .await

@@ -96,9 +96,7 @@ impl Sources {
 
     /// A cron setting, checked; empty turns the job off.
     fn cron(&self, name: &str, default: &str) -> Result<String, ConfigError> {
-        let cron = self
-            .get_allow_empty(name)
-            .unwrap_or_else(|| default.into());
+        let cron = self.get_allow_empty(name).unwrap_or_else(|| default.into());
         crate::scheduler::check_cron(name, &cron).map_err(|m| err(name, m))?;
         Ok(cron)
     }
@@ -332,7 +330,11 @@ mod tests {
             ("ORDERLY_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
         ];
         for (provider, value, missing) in [
-            ("ORDERLY_SMS_PROVIDER", "twilio", "ORDERLY_TWILIO_ACCOUNT_SID"),
+            (
+                "ORDERLY_SMS_PROVIDER",
+                "twilio",
+                "ORDERLY_TWILIO_ACCOUNT_SID",
+            ),
             ("ORDERLY_SMS_PROVIDER", "webhook", "ORDERLY_SMS_WEBHOOK_URL"),
             ("ORDERLY_EMAIL_TRANSPORT", "smtp", "ORDERLY_SMTP_HOST"),
         ] {

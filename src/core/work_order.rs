@@ -68,7 +68,6 @@ text_enum! {
 use WorkOrderStatus as S;
 
 impl Action {
-
     /// The roles that may take the action (engineers only on their own visit).
     pub fn roles(self) -> &'static [Role] {
         const MANAGER: &[Role] = &[Role::Owner, Role::Manager];

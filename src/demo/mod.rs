@@ -332,7 +332,9 @@ fn demo_customer(
                     consent_marketing: i.is_multiple_of(2),
                     opted_out: vec![],
                     // Every fourth household reads its messages in Ukrainian.
-                    locale: i.is_multiple_of(4).then_some(crate::core::notice::Locale::Uk),
+                    locale: i
+                        .is_multiple_of(4)
+                        .then_some(crate::core::notice::Locale::Uk),
                 },
             )?
             .id;

@@ -190,7 +190,10 @@ fn tell_customer(
         Action::Schedule | Action::Reschedule => {
             if let Some(visit) = visits::live_for_order(conn, &row.id)? {
                 let (event, key) = if action == Action::Schedule {
-                    (NoticeEvent::VisitScheduled, format!("visit_scheduled:{}", visit.id))
+                    (
+                        NoticeEvent::VisitScheduled,
+                        format!("visit_scheduled:{}", visit.id),
+                    )
                 } else {
                     (
                         NoticeEvent::VisitRescheduled,

@@ -92,7 +92,10 @@ pub fn answer(
 ) -> Result<(), AppError> {
     let note = text::optional("note", note, LINE)?;
     if answer == CustomerAnswer::AskedToMove && note.is_none() {
-        return Err(AppError::invalid("note", "say which days or times suit you"));
+        return Err(AppError::invalid(
+            "note",
+            "say which days or times suit you",
+        ));
     }
     transaction(conn, |conn| {
         let mut visit = visit_of(conn, m, token, Utc::now())?;
@@ -133,7 +136,10 @@ pub fn answer(
                 today,
                 Some(format!(
                     "The customer asked to move the visit of {}: {}",
-                    format::date(format::local_day(utc(visit.planned_start), m.timezone), Locale::En),
+                    format::date(
+                        format::local_day(utc(visit.planned_start), m.timezone),
+                        Locale::En
+                    ),
                     note.as_deref().unwrap_or("")
                 )),
                 None,

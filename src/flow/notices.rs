@@ -45,7 +45,12 @@ impl Messaging {
     }
 
     /// When a message written at `at` may go out.
-    pub fn release_at(&self, channel: MessageChannel, urgent: bool, at: DateTime<Utc>) -> DateTime<Utc> {
+    pub fn release_at(
+        &self,
+        channel: MessageChannel,
+        urgent: bool,
+        at: DateTime<Utc>,
+    ) -> DateTime<Utc> {
         match (channel, urgent, self.quiet_hours) {
             (MessageChannel::Sms, false, Some(q)) => q.release_at(at, self.timezone),
             _ => at,
@@ -96,7 +101,13 @@ pub fn queue(
             contact,
             channel,
             address,
-        } => (Some(contact), channel, address, NotificationStatus::Queued, None),
+        } => (
+            Some(contact),
+            channel,
+            address,
+            NotificationStatus::Queued,
+            None,
+        ),
         Route::Suppressed { contact, reason } => (
             contact,
             draft.event.default_channel(),
@@ -106,9 +117,7 @@ pub fn queue(
         ),
     };
     let person = contact.map(|i| &people[i]);
-    let locale = person
-        .and_then(|(_, c)| c.locale)
-        .unwrap_or(m.locale);
+    let locale = person.and_then(|(_, c)| c.locale).unwrap_or(m.locale);
     let (template, _) = templates::current(conn, draft.event, channel, locale)?;
     let mut values = draft.values;
     for (name, day) in draft.dates {
@@ -189,7 +198,10 @@ pub fn about_visit(
     if event == NoticeEvent::OnTheWay {
         let set_out = visit.travel_started_at.map(utc).unwrap_or_else(Utc::now);
         let eta = set_out + Duration::minutes(i64::from(m.travel_minutes));
-        values.push(("eta", format::time(eta.max(utc(visit.planned_start)), m.timezone)));
+        values.push((
+            "eta",
+            format::time(eta.max(utc(visit.planned_start)), m.timezone),
+        ));
     }
     let name = customer_name(conn, &order.customer_id)?;
     queue(
@@ -229,9 +241,23 @@ pub fn on_the_way(
                 travel_minutes: minutes,
                 ..m.clone()
             };
-            about_visit(conn, &m, NoticeEvent::OnTheWay, order, visit, format!("on_the_way:{}", visit.id))
+            about_visit(
+                conn,
+                &m,
+                NoticeEvent::OnTheWay,
+                order,
+                visit,
+                format!("on_the_way:{}", visit.id),
+            )
         }
-        None => about_visit(conn, m, NoticeEvent::OnTheWay, order, visit, format!("on_the_way:{}", visit.id)),
+        None => about_visit(
+            conn,
+            m,
+            NoticeEvent::OnTheWay,
+            order,
+            visit,
+            format!("on_the_way:{}", visit.id),
+        ),
     }
 }
 

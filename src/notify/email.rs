@@ -17,7 +17,11 @@ pub struct EmailSender {
 }
 
 impl EmailSender {
-    pub fn new(transport: &EmailTransport, from: &str, timeout: Duration) -> Result<EmailSender, String> {
+    pub fn new(
+        transport: &EmailTransport,
+        from: &str,
+        timeout: Duration,
+    ) -> Result<EmailSender, String> {
         let from: Mailbox = from
             .parse()
             .map_err(|e| format!("ORDERLY_EMAIL_FROM: {e}"))?;
@@ -31,9 +35,13 @@ impl EmailSender {
                 password,
             } => {
                 let builder = match security {
-                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                    }
                     SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
-                    SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
+                    SmtpSecurity::Plain => Ok(
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                    ),
                 }
                 .map_err(|e| format!("ORDERLY_SMTP_HOST: {e}"))?;
                 let mut builder = builder.port(*port).timeout(Some(timeout));
@@ -52,10 +60,9 @@ impl EmailSender {
     /// Sends one e-mail; its Message-ID is fixed by the outbox id, so a resend
     /// after a crash is recognisable as the same message.
     pub async fn send(&self, mail: &Outgoing<'_>) -> Result<ProviderId, SendError> {
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .map_err(|e| SendError::Permanent(format!("`{}` is not an e-mail address: {e}", mail.to)))?;
+        let to: Mailbox = mail.to.parse().map_err(|e| {
+            SendError::Permanent(format!("`{}` is not an e-mail address: {e}", mail.to))
+        })?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -70,7 +77,9 @@ impl EmailSender {
         };
         match smtp.send(message).await {
             Ok(response) => Ok(Some(response.message().collect::<Vec<_>>().join(" "))),
-            Err(e) if e.is_permanent() => Err(SendError::Permanent(format!("SMTP server refused: {e}"))),
+            Err(e) if e.is_permanent() => {
+                Err(SendError::Permanent(format!("SMTP server refused: {e}")))
+            }
             Err(e) => Err(SendError::Transient(format!("SMTP: {e}"))),
         }
     }

@@ -56,7 +56,12 @@ impl SmsSender {
     pub async fn send(&self, sms: &Outgoing<'_>) -> Result<ProviderId, SendError> {
         let response = match &self.provider {
             SmsProvider::Log => {
-                tracing::info!(id = sms.id, to = sms.to, body = sms.body, "SMS (log channel: not sent)");
+                tracing::info!(
+                    id = sms.id,
+                    to = sms.to,
+                    body = sms.body,
+                    "SMS (log channel: not sent)"
+                );
                 return Ok(Some(format!("log-{}", sms.id)));
             }
             SmsProvider::Twilio {
@@ -88,13 +93,11 @@ impl SmsSender {
                     .await
             }
         };
-        let mut response =
-            response.map_err(|e| SendError::Transient(format!("cannot reach the SMS provider: {e}")))?;
-        let body = response
-            .body()
-            .limit(64 * 1024)
-            .await
-            .map_err(|e| SendError::Transient(format!("the SMS provider's answer broke off: {e}")))?;
+        let mut response = response
+            .map_err(|e| SendError::Transient(format!("cannot reach the SMS provider: {e}")))?;
+        let body = response.body().limit(64 * 1024).await.map_err(|e| {
+            SendError::Transient(format!("the SMS provider's answer broke off: {e}"))
+        })?;
         classify(response.status(), &body)
     }
 }

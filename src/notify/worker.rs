@@ -135,7 +135,8 @@ impl Worker {
                     self.settings.retry_max,
                     jitter,
                 );
-                let at = self.release_at(channel, row.urgent, Utc::now().naive_utc() + naive(delay));
+                let at =
+                    self.release_at(channel, row.urgent, Utc::now().naive_utc() + naive(delay));
                 Delivery::Retry { error, at }
             }
         };
@@ -145,7 +146,12 @@ impl Worker {
         finished(delivery)
     }
 
-    fn release_at(&self, channel: MessageChannel, urgent: bool, at: NaiveDateTime) -> NaiveDateTime {
+    fn release_at(
+        &self,
+        channel: MessageChannel,
+        urgent: bool,
+        at: NaiveDateTime,
+    ) -> NaiveDateTime {
         self.messaging
             .release_at(channel, urgent, utc(at))
             .naive_utc()

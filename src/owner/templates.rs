@@ -79,8 +79,13 @@ fn key(path: &(String, String, String)) -> Result<Key, AppError> {
             MessageChannel::ALL.iter().map(|c| c.as_str()).collect(),
         )
     })?;
-    let locale = Locale::parse(&path.2)
-        .ok_or_else(|| bad("locale", &path.2, Locale::ALL.iter().map(|l| l.as_str()).collect()))?;
+    let locale = Locale::parse(&path.2).ok_or_else(|| {
+        bad(
+            "locale",
+            &path.2,
+            Locale::ALL.iter().map(|l| l.as_str()).collect(),
+        )
+    })?;
     Ok((event, channel, locale))
 }
 

@@ -15,15 +15,15 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use serde_json::json;
 
+use crate::core::contact::ContactFields;
+use crate::core::notice::NoticeEvent;
 use crate::core::plan::{appear_on, within_end, PlanFields, Schedule};
 use crate::core::reminder::ReminderKind;
 use crate::error::AppError;
+use crate::flow::notices::{self, Draft, Messaging};
 use crate::store::events::{self, NewEvent};
 use crate::store::plans::{self, PlanRow};
 use crate::store::reminders::{self, ReminderRow};
-use crate::core::contact::ContactFields;
-use crate::core::notice::NoticeEvent;
-use crate::flow::notices::{self, Draft, Messaging};
 use crate::store::{contacts, customers, equipment, now, transaction, DbConnection};
 
 /// Plans per batch (and per transaction).
@@ -153,12 +153,16 @@ impl BatchWork {
             return Ok(());
         }
         let customer_ids: Vec<String> = due.iter().map(|r| r.customer_id.clone()).collect();
-        let equipment_ids: Vec<String> = due.iter().filter_map(|r| r.equipment_id.clone()).collect();
+        let equipment_ids: Vec<String> =
+            due.iter().filter_map(|r| r.equipment_id.clone()).collect();
         let names = customers::names(conn, &customer_ids)?;
         let labels = equipment::labels(conn, &equipment_ids)?;
         let mut people: HashMap<String, Vec<(String, ContactFields)>> = HashMap::new();
         for (id, c) in contacts::active_of_customers(conn, &customer_ids)? {
-            people.entry(c.customer_id.clone()).or_default().push((id, c));
+            people
+                .entry(c.customer_id.clone())
+                .or_default()
+                .push((id, c));
         }
         let at = now();
         for r in due {

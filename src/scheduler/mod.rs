@@ -157,8 +157,16 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
     });
     actix_web::rt::spawn(nightly());
     let jobs = [
-        ("ORDERLY_GENERATION_CRON", state.config.generation_cron.clone(), nightly.clone()),
-        ("ORDERLY_VISIT_REMINDER_CRON", state.config.visit_reminder_cron.clone(), evening.clone()),
+        (
+            "ORDERLY_GENERATION_CRON",
+            state.config.generation_cron.clone(),
+            nightly.clone(),
+        ),
+        (
+            "ORDERLY_VISIT_REMINDER_CRON",
+            state.config.visit_reminder_cron.clone(),
+            evening.clone(),
+        ),
     ];
     if jobs.iter().all(|(_, cron, _)| cron.trim().is_empty()) {
         tracing::info!("every job's cron is empty: no scheduled jobs");

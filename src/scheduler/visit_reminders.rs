@@ -28,8 +28,14 @@ pub fn remind_visits(
                 return Ok(0);
             };
             let key = format!("visit_reminder:{}:{tomorrow}", visit.id);
-            let new =
-                notices::about_visit(conn, messaging, NoticeEvent::VisitReminder, &order, &visit, key)?;
+            let new = notices::about_visit(
+                conn,
+                messaging,
+                NoticeEvent::VisitReminder,
+                &order,
+                &visit,
+                key,
+            )?;
             Ok(usize::from(new))
         })?;
     }

@@ -185,7 +185,11 @@ pub fn active_of_customers(
         .order(contacts::id.asc())
         .select(ContactRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.fields(), r.id)).map(|(f, id)| (id, f)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.fields(), r.id))
+        .map(|(f, id)| (id, f))
+        .collect())
 }
 
 /// Filters of the contact list.

@@ -240,15 +240,26 @@ pub fn claim(
 /// What came of one attempt.
 #[derive(Debug, Clone)]
 pub enum Delivery {
-    Sent { provider_id: Option<String> },
+    Sent {
+        provider_id: Option<String>,
+    },
     /// A passing failure: try again at the given time.
-    Retry { error: String, at: NaiveDateTime },
+    Retry {
+        error: String,
+        at: NaiveDateTime,
+    },
     /// Refused for good.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
     /// Out of attempts.
-    Dead { error: String },
+    Dead {
+        error: String,
+    },
     /// Not tried (quiet hours began while it waited): back in the queue, the attempt not counted.
-    Deferred { until: NaiveDateTime },
+    Deferred {
+        until: NaiveDateTime,
+    },
 }
 
 /// The result of one claimed message.

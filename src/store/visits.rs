@@ -54,7 +54,9 @@ impl VisitRow {
             finished_at: self.finished_at.map(utc),
             result_notes: self.result_notes,
             customer_response: match (
-                self.customer_response.as_deref().and_then(CustomerAnswer::parse),
+                self.customer_response
+                    .as_deref()
+                    .and_then(CustomerAnswer::parse),
                 self.customer_responded_at,
             ) {
                 (Some(answer), Some(at)) => Some(CustomerResponse {

@@ -164,10 +164,18 @@ fn error_page(state: &AppState, e: &AppError) -> HttpResponse {
     )
 }
 
-async fn show(state: &AppState, token: String, status: StatusCode, error: Option<String>) -> HttpResponse {
+async fn show(
+    state: &AppState,
+    token: String,
+    status: StatusCode,
+    error: Option<String>,
+) -> HttpResponse {
     let m = state.config.messaging.clone();
     let t = token.clone();
-    match state.db(move |conn| customer_link::open(conn, &m, &t)).await {
+    match state
+        .db(move |conn| customer_link::open(conn, &m, &t))
+        .await
+    {
         Ok(v) => respond(status, visit_page(&token, &v, error.as_deref())),
         Err(e) => error_page(state, &e),
     }
@@ -197,7 +205,13 @@ async fn record(
             .insert_header((header::REFERRER_POLICY, "no-referrer"))
             .finish(),
         Err(AppError::Invalid(v)) => {
-            show(state, token, StatusCode::UNPROCESSABLE_ENTITY, Some(v.message)).await
+            show(
+                state,
+                token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(v.message),
+            )
+            .await
         }
         Err(AppError::Conflict { message, .. }) => {
             show(state, token, StatusCode::CONFLICT, Some(message)).await

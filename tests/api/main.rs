@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod sinks;
 mod support;
 
 mod accounts;
 mod customer_base;
 mod maintenance;
+mod notifications;
 mod role_matrix;
 mod validation;
 mod work_orders;

@@ -44,12 +44,14 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     let pool = app.state.pool.clone();
     let config = app.state.config.clone();
-    actix_web::web::block(move || orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config))
-        .await
-        .unwrap()
-        .unwrap()
-        .generation
-        .reminders
+    actix_web::web::block(move || {
+        orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config)
+    })
+    .await
+    .unwrap()
+    .unwrap()
+    .generation
+    .reminders
 }
 
 fn noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {

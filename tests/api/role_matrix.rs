@@ -154,6 +154,25 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/plans/{id}", Roles(MANAGERS)),
     ("PATCH", "/api/v1/plans/{id}", Roles(MANAGERS)),
     ("GET", "/api/v1/lost-customers", Roles(MANAGERS)),
+    ("GET", "/api/v1/notifications", Roles(DISPATCH)),
+    ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
+    ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
+    ("GET", "/api/v1/notification-templates", Roles(OWNER)),
+    (
+        "PUT",
+        "/api/v1/notification-templates/{event}/{channel}/{locale}",
+        Roles(OWNER),
+    ),
+    (
+        "DELETE",
+        "/api/v1/notification-templates/{event}/{channel}/{locale}",
+        Roles(OWNER),
+    ),
+    (
+        "POST",
+        "/api/v1/notification-templates/{event}/{channel}/{locale}/preview",
+        Roles(OWNER),
+    ),
 ];
 
 #[test]
@@ -192,7 +211,11 @@ on_both_backends!(
 async fn every_route_lets_in_exactly_its_roles(app: TestApp) {
     let id = ids::new_id();
     for (method, template, allowed) in MATRIX {
-        let path = template.replace("{id}", &id);
+        let path = template
+            .replace("{id}", &id)
+            .replace("{event}", "visit_scheduled")
+            .replace("{channel}", "sms")
+            .replace("{locale}", "en");
         let body = (*method != "GET").then(|| "{}".to_owned());
         let anonymous = app.anonymous().send(method, &path, body.clone()).await;
         match allowed {

@@ -81,6 +81,8 @@ pub fn test_config(
         ("ORDERLY_JWT_SECRET", "test-secret-test-secret-test-secret"),
         ("ORDERLY_ARGON2_MEMORY_KIB", "64"),
         ("ORDERLY_POOL_SIZE", "4"),
+        // Tests run at any hour; the quiet-hours test sets its own.
+        ("ORDERLY_QUIET_HOURS", "off"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -175,6 +177,7 @@ impl TestApp {
             users: created,
             client: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
+                .disable_redirects()
                 .finish(),
             _server: handle,
             _data: data,
@@ -261,6 +264,15 @@ impl TestApp {
     }
 }
 
+/// An answer as text, with the headers tests look at.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: u16,
+    pub location: Option<String>,
+    pub content_type: Option<String>,
+    pub text: String,
+}
+
 /// Requests as one caller.
 pub struct Client<'a> {
     app: &'a TestApp,
@@ -291,6 +303,26 @@ impl Client<'_> {
         body: Option<String>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let raw = self.raw(method, path, body, headers).await;
+        let body = if raw.text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&raw.text).unwrap_or(Value::Null)
+        };
+        Resp {
+            status: raw.status,
+            body,
+        }
+    }
+
+    /// Any request, answered as text (pages, redirects); JSON unless a Content-Type is given.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Raw {
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self
             .app
@@ -302,7 +334,11 @@ impl Client<'_> {
         for (name, value) in headers {
             req = req.insert_header((*name, *value));
         }
+        let typed = headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
         let mut res = match body {
+            Some(b) if typed => req.send_body(b).await,
             Some(b) => {
                 req.insert_header(("Content-Type", "application/json"))
                     .send_body(b)
@@ -312,19 +348,49 @@ impl Client<'_> {
         }
         .expect("request");
         let status = res.status().as_u16();
-        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        let header = |name| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
         };
-        Resp { status, body }
+        let (location, content_type) = (header("location"), header("content-type"));
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
+        Raw {
+            status,
+            location,
+            content_type,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
 /// Runs each listed test on SQLite, and on PostgreSQL when `ORDERLY_TEST_POSTGRES_URL` is set.
+/// With `backend:` first, the tests receive the backend and start their own app.
 #[macro_export]
 macro_rules! on_both_backends {
+    (backend: $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    super::$name(orderly::store::Backend::Sqlite).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                async fn $name() {
+                    if $crate::support::postgres_url().is_none() {
+                        eprintln!("ORDERLY_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+                        return;
+                    }
+                    super::$name(orderly::store::Backend::Postgres).await;
+                }
+            )+
+        }
+    };
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(

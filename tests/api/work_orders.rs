@@ -19,7 +19,10 @@ on_both_backends!(
 );
 
 /// A customer with a site, an on-site contact and a filter: (customer, site, contact, equipment).
-async fn customer_with_site(app: &TestApp, name: &str) -> (String, String, String, String) {
+pub(crate) async fn customer_with_site(
+    app: &TestApp,
+    name: &str,
+) -> (String, String, String, String) {
     let customer = app.customer(name).await;
     let site = app.site(&customer).await;
     app.as_manager()
@@ -52,7 +55,11 @@ async fn customer_with_site(app: &TestApp, name: &str) -> (String, String, Strin
 }
 
 /// A work order taken to `scheduling`: (order id, version).
-async fn order_in_scheduling(app: &TestApp, customer: &str, site: &str) -> (String, i64) {
+pub(crate) async fn order_in_scheduling(
+    app: &TestApp,
+    customer: &str,
+    site: &str,
+) -> (String, i64) {
     let created = app
         .as_manager()
         .post(
@@ -77,7 +84,7 @@ async fn order_in_scheduling(app: &TestApp, customer: &str, site: &str) -> (Stri
     (id, 3)
 }
 
-async fn act(app: &TestApp, role: Role, order: &str, action: &str, body: Value) -> Resp {
+pub(crate) async fn act(app: &TestApp, role: Role, order: &str, action: &str, body: Value) -> Resp {
     app.as_role(role)
         .post(
             &format!("/api/v1/work-orders/{order}/actions/{action}"),
@@ -116,11 +123,11 @@ async fn refused_in_current_state(app: &TestApp, order: &str) {
     assert_eq!(after["work_order"], before["work_order"], "nothing changed");
 }
 
-fn engineer_id(app: &TestApp) -> String {
+pub(crate) fn engineer_id(app: &TestApp) -> String {
     app.users[&Role::Engineer].0.clone()
 }
 
-fn window(day: &str, from: &str, to: &str) -> (String, String) {
+pub(crate) fn window(day: &str, from: &str, to: &str) -> (String, String) {
     (format!("{day}T{from}:00Z"), format!("{day}T{to}:00Z"))
 }
 

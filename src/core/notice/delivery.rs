@@ -27,7 +27,9 @@ impl FromStr for QuietHours {
         let parse = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad());
         let (start, end) = (parse(a)?, parse(b)?);
         if start == end {
-            return Err(format!("`{s}`: the quiet hours start and end at the same time"));
+            return Err(format!(
+                "`{s}`: the quiet hours start and end at the same time"
+            ));
         }
         Ok(QuietHours { start, end })
     }
@@ -82,7 +84,10 @@ pub enum Route {
         address: String,
     },
     /// Nobody can or wishes to receive it; the reason is shown to the office.
-    Suppressed { contact: Option<usize>, reason: String },
+    Suppressed {
+        contact: Option<usize>,
+        reason: String,
+    },
 }
 
 /// The order contacts are tried in when no one is named for the visit.
@@ -230,16 +235,32 @@ mod tests {
     fn the_preferred_channel_wins_and_opt_outs_fall_back() {
         let mut c = contact("Olena", Some("+380671234567"), Some("o@x.ua"));
         let sms = route(&[c.clone()], MessageChannel::Sms, MessageKind::Service);
-        assert!(matches!(sms, Route::Send { channel: MessageChannel::Sms, ref address, .. } if address == "+380671234567"));
+        assert!(
+            matches!(sms, Route::Send { channel: MessageChannel::Sms, ref address, .. } if address == "+380671234567")
+        );
         c.preferred_channel = Some(Channel::Email);
         let email = route(&[c.clone()], MessageChannel::Sms, MessageKind::Service);
-        assert!(matches!(email, Route::Send { channel: MessageChannel::Email, .. }));
+        assert!(matches!(
+            email,
+            Route::Send {
+                channel: MessageChannel::Email,
+                ..
+            }
+        ));
         c.opted_out = vec![MessageChannel::Email];
         let back = route(&[c.clone()], MessageChannel::Sms, MessageKind::Service);
-        assert!(matches!(back, Route::Send { channel: MessageChannel::Sms, .. }));
+        assert!(matches!(
+            back,
+            Route::Send {
+                channel: MessageChannel::Sms,
+                ..
+            }
+        ));
         c.opted_out = vec![MessageChannel::Email, MessageChannel::Sms];
         let none = route(&[c], MessageChannel::Sms, MessageKind::Service);
-        assert!(matches!(none, Route::Suppressed { contact: Some(0), ref reason } if reason.contains("opted out: email, sms")));
+        assert!(
+            matches!(none, Route::Suppressed { contact: Some(0), ref reason } if reason.contains("opted out: email, sms"))
+        );
     }
 
     #[test]
@@ -252,7 +273,14 @@ mod tests {
             MessageChannel::Sms,
             MessageKind::Service,
         );
-        assert!(matches!(r, Route::Send { contact: 1, channel: MessageChannel::Email, .. }));
+        assert!(matches!(
+            r,
+            Route::Send {
+                contact: 1,
+                channel: MessageChannel::Email,
+                ..
+            }
+        ));
         let r = route(&[refuses], MessageChannel::Sms, MessageKind::Marketing);
         assert!(matches!(r, Route::Suppressed { ref reason, .. } if reason.contains("marketing")));
         assert!(matches!(

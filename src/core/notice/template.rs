@@ -68,10 +68,24 @@ pub fn sample_values(locale: Locale, company: &str, link: &str) -> Vec<(&'static
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 15).unwrap_or_default();
     let date = super::format::date(day, locale);
     let (customer, contact, engineer, address, summary, service, equipment) = match locale {
-        Locale::En => ("Olena Kovalenko", "Olena", "Taras Bondarenko", "12 Khreshchatyk St, apt 5, Kyiv",
-            "Cartridges replaced, pressure checked.", "Cartridge change", "water filter (Aquaphor Osmo 50)"),
-        Locale::Uk => ("Олена Коваленко", "Олена", "Тарас Бондаренко", "вул. Хрещатик, 12, кв. 5, Київ",
-            "Картриджі замінено, тиск перевірено.", "Заміна картриджів", "фільтр (Aquaphor Osmo 50)"),
+        Locale::En => (
+            "Olena Kovalenko",
+            "Olena",
+            "Taras Bondarenko",
+            "12 Khreshchatyk St, apt 5, Kyiv",
+            "Cartridges replaced, pressure checked.",
+            "Cartridge change",
+            "water filter (Aquaphor Osmo 50)",
+        ),
+        Locale::Uk => (
+            "Олена Коваленко",
+            "Олена",
+            "Тарас Бондаренко",
+            "вул. Хрещатик, 12, кв. 5, Київ",
+            "Картриджі замінено, тиск перевірено.",
+            "Заміна картриджів",
+            "фільтр (Aquaphor Osmo 50)",
+        ),
     };
     vec![
         ("company", company.to_owned()),
@@ -198,7 +212,12 @@ mod tests {
             subject: None,
             body: body.into(),
         };
-        let e = check(NoticeEvent::OnTheWay, MessageChannel::Sms, &t("at {{date}}")).unwrap_err();
+        let e = check(
+            NoticeEvent::OnTheWay,
+            MessageChannel::Sms,
+            &t("at {{date}}"),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "body");
         assert!(e.message.contains("{{date}}"), "{}", e.message);
         let e = check(NoticeEvent::OnTheWay, MessageChannel::Sms, &t("at {{eta")).unwrap_err();
