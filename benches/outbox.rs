@@ -42,7 +42,13 @@ fn main() {
             conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
                 .expect("create database");
             let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-            run("PostgreSQL", &format!("{base}/{name}"), dir.path(), messages).await;
+            run(
+                "PostgreSQL",
+                &format!("{base}/{name}"),
+                dir.path(),
+                messages,
+            )
+            .await;
             conn.batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
                 .expect("drop database");
         }
@@ -87,7 +93,10 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
     let vars: HashMap<String, String> = [
         ("DATABASE_URL", url.to_owned()),
         ("ORDERLY_DATA_DIR", data.to_string_lossy().into_owned()),
-        ("ORDERLY_JWT_SECRET", "bench-secret-bench-secret-bench-secret".into()),
+        (
+            "ORDERLY_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret".into(),
+        ),
         ("ORDERLY_SMS_PROVIDER", "webhook".into()),
         ("ORDERLY_SMS_WEBHOOK_URL", format!("{}/sms", sms.url)),
         ("ORDERLY_EMAIL_TRANSPORT", "smtp".into()),
@@ -98,6 +107,8 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    // The worker's pace may be tried out from the environment.
+    .chain(std::env::vars().filter(|(k, _)| k.starts_with("ORDERLY_OUTBOX_")))
     .collect();
     let config = Config::from_vars(vars).expect("config");
     let (pool, kind) = store::connect(&config.database_url, config.pool_size).expect("pool");
@@ -167,6 +178,8 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
         actix_web::rt::time::sleep(Duration::from_millis(20)).await;
     }
     runner.abort();
+    // Let the worker drop inside the runtime (its SMTP pool closes connections on drop).
+    let _ = runner.await;
     let mut delays: Vec<f64> = sms
         .requests()
         .iter()

@@ -96,7 +96,15 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let started = Instant::now();
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let mut vars: std::collections::HashMap<String, String> = std::env::vars().collect();
+    if let Command::Serve {
+        bind: Some(bind), ..
+    } = &cli.command
+    {
+        // `--bind` wins over ORDERLY_BIND, and so also sets the default address of customer links.
+        vars.insert("ORDERLY_BIND".into(), bind.clone());
+    }
+    let config = Config::from_vars(vars).map_err(|e| e.to_string())?;
     let (pool, backend) = store::connect(&config.database_url, config.pool_size)?;
     let mut conn = pool
         .get()
@@ -164,16 +172,14 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Serve {
-            bind,
-            demo,
-            demo_scale,
+            demo, demo_scale, ..
         } => {
             if demo {
                 let mut conn = state.pool.get().map_err(|e| e.to_string())?;
                 crate::demo::load(&mut conn, &state, demo_scale)
                     .map_err(|e| format!("demo: {e}"))?;
             }
-            let bind = bind.unwrap_or_else(|| state.config.bind.clone());
+            let bind = state.config.bind.clone();
             serve(state, &bind, started)
         }
     }
@@ -198,7 +204,7 @@ async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), Stri
         tracing::info!("ORDERLY_SCHEDULER is off: no scheduled jobs on this instance");
         None
     };
-    let _worker = if state.config.delivery.worker {
+    let worker = if state.config.delivery.worker {
         Some(crate::notify::worker::start(&state)?)
     } else {
         tracing::info!("ORDERLY_OUTBOX_WORKER is off: this instance delivers no messages");
@@ -213,5 +219,11 @@ async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), Stri
         startup_ms = started.elapsed().as_millis() as u64,
         "Orderly is listening on http://{bind}"
     );
-    server.run().await.map_err(|e| e.to_string())
+    let result = server.run().await.map_err(|e| e.to_string());
+    if let Some(worker) = worker {
+        // Dropped inside the runtime: its SMTP pool closes its connections on drop.
+        worker.abort();
+        let _ = worker.await;
+    }
+    result
 }

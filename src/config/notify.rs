@@ -43,9 +43,19 @@ pub(super) fn messaging(
                 .map_err(|m| err("ORDERLY_QUIET_HOURS", m))?,
         ),
     };
-    let public_url = src
-        .get("ORDERLY_PUBLIC_URL")
-        .unwrap_or_else(|| format!("http://{bind}"));
+    let public_url = match src.get("ORDERLY_PUBLIC_URL") {
+        Some(url) => url,
+        None => {
+            let url = format!("http://{bind}");
+            if src.get("ORDERLY_SMS_PROVIDER").is_some_and(|p| p != "log") {
+                tracing::warn!(
+                    %url,
+                    "ORDERLY_PUBLIC_URL is not set: customers' links point at the bind address"
+                );
+            }
+            url
+        }
+    };
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         return Err(err(
             "ORDERLY_PUBLIC_URL",

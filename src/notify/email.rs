@@ -5,6 +5,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::settings::{EmailTransport, SmtpSecurity};
@@ -17,10 +18,12 @@ pub struct EmailSender {
 }
 
 impl EmailSender {
+    /// `connections`: the most SMTP connections kept open, one per concurrent send.
     pub fn new(
         transport: &EmailTransport,
         from: &str,
         timeout: Duration,
+        connections: usize,
     ) -> Result<EmailSender, String> {
         let from: Mailbox = from
             .parse()
@@ -44,7 +47,9 @@ impl EmailSender {
                     ),
                 }
                 .map_err(|e| format!("ORDERLY_SMTP_HOST: {e}"))?;
-                let mut builder = builder.port(*port).timeout(Some(timeout));
+                let pool =
+                    PoolConfig::new().max_size(u32::try_from(connections).unwrap_or(u32::MAX));
+                let mut builder = builder.port(*port).timeout(Some(timeout)).pool_config(pool);
                 if let Some(user) = username {
                     builder = builder.credentials(Credentials::new(
                         user.clone(),

@@ -51,7 +51,12 @@ impl Worker {
         Ok(Worker {
             id: format!("worker-{}", ids::new_id()),
             sms: SmsSender::new(settings.sms.clone(), settings.timeout),
-            email: EmailSender::new(&settings.email, &settings.email_from, settings.timeout)?,
+            email: EmailSender::new(
+                &settings.email,
+                &settings.email_from,
+                settings.timeout,
+                settings.concurrency,
+            )?,
             messaging: state.config.messaging.clone(),
             state: state.clone(),
             settings,

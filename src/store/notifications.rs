@@ -282,6 +282,7 @@ pub fn finish(
 ) -> Result<usize, AppError> {
     transaction(conn, |conn| {
         let mut recorded = 0;
+        let mut attempts = Vec::with_capacity(results.len());
         for r in results {
             let held = notifications::table
                 .filter(notifications::id.eq(&r.id))
@@ -346,18 +347,20 @@ pub fn finish(
                 continue;
             }
             recorded += 1;
-            diesel::insert_into(notification_attempts::table)
-                .values(AttemptRow {
-                    id: ids::new_id(),
-                    notification_id: r.id.clone(),
-                    number: r.attempt,
-                    started_at: r.started_at,
-                    finished_at: r.finished_at,
-                    outcome: outcome.to_owned(),
-                    error,
-                    provider_id: provider,
-                })
-                .execute(conn)?;
+            attempts.push(AttemptRow {
+                id: ids::new_id(),
+                notification_id: r.id.clone(),
+                number: r.attempt,
+                started_at: r.started_at,
+                finished_at: r.finished_at,
+                outcome: outcome.to_owned(),
+                error,
+                provider_id: provider,
+            });
+        }
+        // One statement for the batch's attempts: a round trip per row costs on PostgreSQL.
+        if !attempts.is_empty() {
+            crate::multi_row_insert!(conn, notification_attempts::table, attempts);
         }
         Ok(recorded)
     })

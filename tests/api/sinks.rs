@@ -47,6 +47,7 @@ impl SmtpSink {
         let task = tokio::spawn(async move {
             let mut n = 0u64;
             while let Ok((socket, _)) = listener.accept().await {
+                let _ = socket.set_nodelay(true);
                 n += 1;
                 tokio::spawn(session(socket, store.clone(), n));
             }
