@@ -7,10 +7,11 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use orderly::core::ids;
 use orderly::scheduler::generate;
@@ -39,15 +40,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sqlite = dir.path().join("bench.db").to_string_lossy().into_owned();
     run("SQLite", &sqlite, plans);
-    if let Ok(admin) = std::env::var("ORDERLY_BENCH_POSTGRES_URL") {
-        let name = format!("orderly_bench_{}", ids::new_id().replace('-', ""));
-        let mut conn = diesel::PgConnection::establish(&admin).expect("PostgreSQL");
-        conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .expect("create database");
-        let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-        run("PostgreSQL", &format!("{base}/{name}"), plans);
-        conn.batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
-            .expect("drop database");
+    if let Some(db) = common::BenchDatabase::create() {
+        run("PostgreSQL", &db.url, plans);
     }
 }
 

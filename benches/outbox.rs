@@ -7,6 +7,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 #[path = "../tests/api/sinks.rs"]
 #[allow(dead_code)]
 mod sinks;
@@ -14,8 +16,6 @@ mod sinks;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use orderly::api::state::AppState;
 use orderly::config::Config;
 use orderly::core::ids;
@@ -36,21 +36,8 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         let sqlite = dir.path().join("bench.db").to_string_lossy().into_owned();
         run("SQLite", &sqlite, dir.path(), messages).await;
-        if let Ok(admin) = std::env::var("ORDERLY_BENCH_POSTGRES_URL") {
-            let name = format!("orderly_bench_{}", ids::new_id().replace('-', ""));
-            let mut conn = diesel::PgConnection::establish(&admin).expect("PostgreSQL");
-            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
-                .expect("create database");
-            let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-            run(
-                "PostgreSQL",
-                &format!("{base}/{name}"),
-                dir.path(),
-                messages,
-            )
-            .await;
-            conn.batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
-                .expect("drop database");
+        if let Some(db) = common::BenchDatabase::create() {
+            run("PostgreSQL", &db.url, dir.path(), messages).await;
         }
     });
 }

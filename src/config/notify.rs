@@ -155,6 +155,14 @@ fn email(src: &Sources) -> Result<EmailTransport, ConfigError> {
     }
 }
 
+/// A count or duration that must be at least 1.
+fn positive(src: &Sources, name: &str, default: u64) -> Result<u64, ConfigError> {
+    match src.parse(name, default)? {
+        0 => Err(err(name, "must be at least 1")),
+        v => Ok(v),
+    }
+}
+
 /// The delivery worker and its transports.
 pub(super) fn delivery(src: &Sources) -> Result<DeliverySettings, ConfigError> {
     let email_from = src
@@ -166,50 +174,19 @@ pub(super) fn delivery(src: &Sources) -> Result<DeliverySettings, ConfigError> {
             format!("`{email_from}` is not an address like \"Company <office@example.com>\""),
         ));
     }
-    let positive = |name: &str, v: u64| {
-        if v == 0 {
-            Err(err(name, "must be at least 1"))
-        } else {
-            Ok(v)
-        }
-    };
-    let max_attempts = positive(
-        "ORDERLY_OUTBOX_MAX_ATTEMPTS",
-        src.parse("ORDERLY_OUTBOX_MAX_ATTEMPTS", 8u64)?,
-    )?;
     Ok(DeliverySettings {
         worker: src.parse("ORDERLY_OUTBOX_WORKER", true)?,
         sms: sms(src)?,
         email: email(src)?,
         email_from,
-        max_attempts: u32::try_from(max_attempts).unwrap_or(u32::MAX),
-        retry_base: Duration::from_millis(positive(
-            "ORDERLY_OUTBOX_RETRY_BASE_MS",
-            src.parse("ORDERLY_OUTBOX_RETRY_BASE_MS", 30_000u64)?,
-        )?),
-        retry_max: Duration::from_secs(positive(
-            "ORDERLY_OUTBOX_RETRY_MAX_SECS",
-            src.parse("ORDERLY_OUTBOX_RETRY_MAX_SECS", 3_600u64)?,
-        )?),
-        lease: Duration::from_millis(positive(
-            "ORDERLY_OUTBOX_LEASE_MS",
-            src.parse("ORDERLY_OUTBOX_LEASE_MS", 120_000u64)?,
-        )?),
-        poll: Duration::from_millis(positive(
-            "ORDERLY_OUTBOX_POLL_MS",
-            src.parse("ORDERLY_OUTBOX_POLL_MS", 1_000u64)?,
-        )?),
-        batch: positive(
-            "ORDERLY_OUTBOX_BATCH",
-            src.parse("ORDERLY_OUTBOX_BATCH", 100u64)?,
-        )? as i64,
-        concurrency: positive(
-            "ORDERLY_OUTBOX_CONCURRENCY",
-            src.parse("ORDERLY_OUTBOX_CONCURRENCY", 16u64)?,
-        )? as usize,
-        timeout: Duration::from_secs(positive(
-            "ORDERLY_SEND_TIMEOUT_SECS",
-            src.parse("ORDERLY_SEND_TIMEOUT_SECS", 20u64)?,
-        )?),
+        max_attempts: u32::try_from(positive(src, "ORDERLY_OUTBOX_MAX_ATTEMPTS", 8)?)
+            .unwrap_or(u32::MAX),
+        retry_base: Duration::from_millis(positive(src, "ORDERLY_OUTBOX_RETRY_BASE_MS", 30_000)?),
+        retry_max: Duration::from_secs(positive(src, "ORDERLY_OUTBOX_RETRY_MAX_SECS", 3_600)?),
+        lease: Duration::from_millis(positive(src, "ORDERLY_OUTBOX_LEASE_MS", 120_000)?),
+        poll: Duration::from_millis(positive(src, "ORDERLY_OUTBOX_POLL_MS", 1_000)?),
+        batch: positive(src, "ORDERLY_OUTBOX_BATCH", 100)? as i64,
+        concurrency: positive(src, "ORDERLY_OUTBOX_CONCURRENCY", 16)? as usize,
+        timeout: Duration::from_secs(positive(src, "ORDERLY_SEND_TIMEOUT_SECS", 20)?),
     })
 }

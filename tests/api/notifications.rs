@@ -844,38 +844,46 @@ async fn templates_are_edited_previewed_and_used(backend: Backend) {
     );
 
     // Bad edits name the field and change nothing.
-    for (body, field) in [
-        (json!({"body": "Візит {{when}}"}), "body"),
+    let other =
+        |event: &str, locale: &str| format!("/api/v1/notification-templates/{event}/sms/{locale}");
+    for (at, body, status, field) in [
         (
+            path.to_owned(),
+            json!({"body": "Візит {{when}}"}),
+            422,
+            "body",
+        ),
+        (
+            path.to_owned(),
             json!({"body": "Візит {{date}}", "subject": "Hi"}),
+            422,
             "subject",
         ),
-        (json!({"body": "  "}), "body"),
+        (path.to_owned(), json!({"body": "  "}), 422, "body"),
+        (
+            other("visit_party", "uk"),
+            json!({"body": "x"}),
+            400,
+            "event",
+        ),
+        (
+            other("visit_scheduled", "fr"),
+            json!({"body": "x"}),
+            400,
+            "locale",
+        ),
     ] {
         let r = app
             .as_owner()
-            .send("PUT", path, Some(body.to_string()))
+            .send("PUT", &at, Some(body.to_string()))
             .await;
-        assert_eq!((r.status, r.field()), (422, Some(field)), "{r:?}");
+        assert_eq!((r.status, r.field()), (status, Some(field)), "{at}: {r:?}");
     }
-    let r = app
+    let unchanged = app
         .as_owner()
-        .send(
-            "PUT",
-            "/api/v1/notification-templates/visit_party/sms/uk",
-            Some(json!({"body": "x"}).to_string()),
-        )
+        .post(&format!("{path}/preview"), json!({}))
         .await;
-    assert_eq!((r.status, r.field()), (400, Some("event")));
-    let r = app
-        .as_owner()
-        .send(
-            "PUT",
-            "/api/v1/notification-templates/visit_scheduled/sms/fr",
-            Some(json!({"body": "x"}).to_string()),
-        )
-        .await;
-    assert_eq!((r.status, r.field()), (400, Some("locale")));
+    assert_eq!(unchanged["body"], preview["body"]);
 
     let saved = app
         .as_owner()

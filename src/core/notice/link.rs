@@ -43,17 +43,13 @@ impl LinkKey {
         LinkKey(h.finalize().into())
     }
 
-    fn mac(&self, data: &[u8]) -> [u8; MAC_BYTES] {
-        // HMAC accepts a key of any length; this cannot fail.
+    fn hmac(&self, data: &[u8]) -> HmacSha256 {
         let mut mac = match HmacSha256::new_from_slice(&self.0) {
             Ok(m) => m,
             Err(_) => unreachable!("HMAC takes keys of any length"),
         };
         mac.update(data);
-        let full = mac.finalize().into_bytes();
-        let mut out = [0u8; MAC_BYTES];
-        out.copy_from_slice(&full[..MAC_BYTES]);
-        out
+        mac
     }
 
     /// A token for the visit, valid until `expires`.
@@ -63,8 +59,8 @@ impl LinkKey {
         let mut bytes = Vec::with_capacity(TOKEN_BYTES);
         bytes.extend_from_slice(id.as_bytes());
         bytes.extend_from_slice(&secs.to_be_bytes());
-        let mac = self.mac(&bytes);
-        bytes.extend_from_slice(&mac);
+        let mac = self.hmac(&bytes).finalize().into_bytes();
+        bytes.extend_from_slice(&mac[..MAC_BYTES]);
         Some(URL_SAFE_NO_PAD.encode(bytes))
     }
 
@@ -77,16 +73,10 @@ impl LinkKey {
             return Err(LinkError::Malformed);
         }
         let (data, mac) = bytes.split_at(16 + 4);
-        let expected = self.mac(data);
-        // Constant-time comparison through the MAC type.
-        let same = mac
-            .iter()
-            .zip(expected.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-        if !same {
-            return Err(LinkError::Forged);
-        }
+        // A constant-time comparison of the truncated tag.
+        self.hmac(data)
+            .verify_truncated_left(mac)
+            .map_err(|_| LinkError::Forged)?;
         let mut secs = [0u8; 4];
         secs.copy_from_slice(&data[16..20]);
         if i64::from(u32::from_be_bytes(secs)) < now.timestamp() {
