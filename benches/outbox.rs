@@ -71,6 +71,7 @@ fn message(channel: &str, to: &str) -> NotificationRow {
         created_at: at,
         updated_at: at,
         sent_at: None,
+        attachments: "[]".into(),
     }
 }
 

@@ -5,12 +5,14 @@
 
 pub mod administrator;
 pub mod api;
+pub mod certificates;
 pub mod cli;
 pub mod config;
 pub mod core;
 pub mod demo;
 pub mod engineer;
 pub mod error;
+pub mod files;
 pub mod flow;
 pub mod manager;
 pub mod notify;

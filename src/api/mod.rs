@@ -71,7 +71,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(engineer::actions::routes)
         .configure(engineer::visits::routes)
         .configure(administrator::notifications::routes)
-        .configure(owner::templates::routes);
+        .configure(owner::templates::routes)
+        .configure(manager::certificate::routes);
 }
 
 /// The OpenAPI document of every route.

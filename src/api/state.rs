@@ -10,6 +10,7 @@ use super::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::core::InputContext;
 use crate::error::AppError;
+use crate::files::{FileStore, LocalFiles};
 use crate::store::{notifications, Backend, DbConnection, Pool};
 
 /// Shared by every worker; cheap to clone.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Wakes this instance's delivery worker when a request queued a message.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Stored documents: certificates, later photos and signatures.
+    pub files: Arc<dyn FileStore>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
                 config.login_lockout,
             )),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
             pool,
             backend,
             config: Arc::new(config),

@@ -66,6 +66,7 @@ pub(super) fn messaging(
         company: src
             .get("ORDERLY_COMPANY_NAME")
             .unwrap_or_else(|| "Orderly".into()),
+        company_details: src.get("ORDERLY_COMPANY_DETAILS"),
         timezone,
         locale,
         public_url: public_url.trim_end_matches('/').to_owned(),

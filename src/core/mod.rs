@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod calendar;
+pub mod certificate;
 pub mod changes;
 pub mod contact;
 pub mod contact_info;
@@ -14,6 +15,7 @@ pub mod equipment;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod money;
 pub mod notice;
 pub mod plan;
 pub mod recurrence;

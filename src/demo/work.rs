@@ -43,6 +43,7 @@ pub fn load(
         timezone: state.config.timezone,
         currency: state.config.currency.clone(),
         messaging: state.config.messaging.clone(),
+        files: state.files.clone(),
     };
     let today = Utc::now()
         .with_timezone(&state.config.timezone)

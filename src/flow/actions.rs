@@ -216,7 +216,8 @@ fn tell_customer(
         }
         Action::Certify => {
             let finished = visits::last_finished(conn, &row.id)?;
-            notices::certified(conn, m, row, finished.as_ref())?;
+            let certificate = super::certificates::issue(conn, actor, row, finished.as_ref())?;
+            notices::certified(conn, m, row, finished.as_ref(), Some(&certificate))?;
         }
         _ => {}
     }

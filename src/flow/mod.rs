@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod agreements;
 pub mod bodies;
+pub mod certificates;
 pub mod customer_link;
 pub mod lost;
 pub mod notices;
@@ -31,6 +32,8 @@ pub struct Actor {
     pub currency: String,
     /// How the company speaks to customers: messages are written with the change.
     pub messaging: std::sync::Arc<notices::Messaging>,
+    /// Where documents made by the action (certificates) are stored.
+    pub files: std::sync::Arc<dyn crate::files::FileStore>,
 }
 
 impl Actor {

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use crate::core::contact::ContactFields;
 use crate::core::ids;
@@ -12,6 +13,7 @@ use crate::core::notice::link::LinkKey;
 use crate::core::notice::template::render;
 use crate::core::notice::{format, Locale, MessageChannel, NoticeEvent, NotificationStatus};
 use crate::error::AppError;
+use crate::store::certificates::CertificateRow;
 use crate::store::notifications::{self, NotificationRow};
 use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
@@ -22,6 +24,8 @@ use crate::store::{contacts, customers, now, sites, templates, users, utc, DbCon
 pub struct Messaging {
     /// The name messages are signed with.
     pub company: String,
+    /// Address, tax number, phone: under the company's name on certificates.
+    pub company_details: Option<String>,
     pub timezone: Tz,
     /// The language of contacts that have not chosen one.
     pub locale: Locale,
@@ -72,6 +76,18 @@ pub struct Draft<'a> {
     pub values: Vec<(&'static str, String)>,
     /// Words that are days, written in the recipient's language.
     pub dates: Vec<(&'static str, NaiveDate)>,
+    /// Stored files to send with an e-mail.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A stored file sent with a message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Its key in the file store.
+    pub key: String,
+    /// The file name the customer sees.
+    pub name: String,
+    pub content_type: String,
 }
 
 /// The customer's contacts in the order they are tried: the named one, then by role.
@@ -155,6 +171,7 @@ pub fn queue(
         created_at: at,
         updated_at: at,
         sent_at: None,
+        attachments: serde_json::to_string(&draft.attachments)?,
     };
     notifications::enqueue(conn, &row)
 }
@@ -219,6 +236,7 @@ pub fn about_visit(
                 "date",
                 format::local_day(utc(visit.planned_start), m.timezone),
             )],
+            attachments: vec![],
         },
         &name,
         contacts,
@@ -267,6 +285,7 @@ pub fn certified(
     m: &Messaging,
     order: &WorkOrderRow,
     finished: Option<&VisitRow>,
+    certificate: Option<&CertificateRow>,
 ) -> Result<bool, AppError> {
     let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
     let first = finished.and_then(|v| v.on_site_contact_id.as_deref());
@@ -297,6 +316,14 @@ pub fn certified(
             first_contact: first,
             values,
             dates: vec![("date", format::local_day(done, m.timezone))],
+            attachments: certificate
+                .map(|c| Attachment {
+                    key: c.file_key.clone(),
+                    name: format!("certificate-{}.pdf", c.number),
+                    content_type: "application/pdf".into(),
+                })
+                .into_iter()
+                .collect(),
         },
         &name,
         contacts,

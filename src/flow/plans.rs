@@ -171,6 +171,26 @@ pub fn update(
 
 /// A service from the plan was completed on `on`: an after-completion plan counts
 /// its next due date from here; a calendar plan keeps its calendar.
+/// When the plan's next service falls if a service is done on `on`: for the
+/// completion certificate, before the order is closed and the plan moves on.
+pub fn next_after_service(
+    conn: &mut DbConnection,
+    plan_id: &str,
+    on: NaiveDate,
+) -> Result<Option<NaiveDate>, AppError> {
+    let Some(row) = plans::find(conn, plan_id)? else {
+        return Ok(None);
+    };
+    if !row.active {
+        return Ok(None);
+    }
+    let (_, schedule) = row.fields().normalise()?;
+    Ok(match schedule {
+        Schedule::AfterCompletion { .. } => within_end(schedule.first_due(on, on), row.ends_on),
+        Schedule::Calendar(_) => row.next_due_on.filter(|d| *d > on),
+    })
+}
+
 pub fn completed(conn: &mut DbConnection, plan_id: &str, on: NaiveDate) -> Result<(), AppError> {
     let Some(mut row) = plans::find(conn, plan_id)? else {
         return Ok(());

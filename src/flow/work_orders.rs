@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::{event, Actor};
 use crate::core::agreement::Agreement;
+use crate::core::certificate::CertificateInfo;
 use crate::core::ids;
 use crate::core::visit::Visit;
 use crate::core::work_order::{check_scope, WorkOrder, WorkOrderDraft, WorkOrderStatus};
@@ -14,7 +15,9 @@ use crate::store::equipment::EquipmentRepo;
 use crate::store::records::get;
 use crate::store::sites::Sites;
 use crate::store::work_orders::{self, WorkOrderRow};
-use crate::store::{agreements, customers, now, to_json_list, transaction, visits, DbConnection};
+use crate::store::{
+    agreements, certificates, customers, now, to_json_list, transaction, visits, DbConnection,
+};
 
 /// A work order with its visits and the customer's agreements (so nothing promised is missed).
 #[derive(Debug, Serialize, ToSchema)]
@@ -22,16 +25,20 @@ pub struct WorkOrderDetail {
     pub work_order: WorkOrder,
     pub visits: Vec<Visit>,
     pub agreements: Vec<Agreement>,
+    /// The completion certificate, once certified (the PDF is at `/work-orders/{id}/certificate`).
+    pub certificate: Option<CertificateInfo>,
 }
 
 /// Reads the detail of a stored order.
 pub fn detail(conn: &mut DbConnection, row: WorkOrderRow) -> Result<WorkOrderDetail, AppError> {
     let visits = visits::for_order(conn, &row.id)?;
     let agreements = agreements::for_customer(conn, &row.customer_id)?;
+    let certificate = certificates::latest_for_order(conn, &row.id)?.map(|c| c.info());
     Ok(WorkOrderDetail {
         work_order: row.into_view(),
         visits,
         agreements,
+        certificate,
     })
 }
 

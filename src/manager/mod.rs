@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod card;
+pub mod certificate;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;

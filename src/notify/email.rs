@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -68,14 +68,28 @@ impl EmailSender {
         let to: Mailbox = mail.to.parse().map_err(|e| {
             SendError::Permanent(format!("`{}` is not an e-mail address: {e}", mail.to))
         })?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.unwrap_or_default())
-            .message_id(Some(format!("<{}@orderly>", mail.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.to_owned())
-            .map_err(|e| SendError::Permanent(format!("cannot build the e-mail: {e}")))?;
+            .message_id(Some(format!("<{}@orderly>", mail.id)));
+        let built = if mail.attachments.is_empty() {
+            builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.to_owned())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(mail.body.to_owned()));
+            for file in mail.attachments {
+                let kind = ContentType::parse(&file.content_type)
+                    .map_err(|e| SendError::Permanent(format!("`{}`: {e}", file.content_type)))?;
+                parts = parts.singlepart(
+                    LettreAttachment::new(file.name.clone()).body(file.bytes.clone(), kind),
+                );
+            }
+            builder.multipart(parts)
+        };
+        let message =
+            built.map_err(|e| SendError::Permanent(format!("cannot build the e-mail: {e}")))?;
         let Some(smtp) = &self.smtp else {
             tracing::info!(id = mail.id, to = mail.to, subject = ?mail.subject, "e-mail (log channel: not sent)");
             return Ok(Some(format!("log-{}", mail.id)));

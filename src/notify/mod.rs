@@ -34,4 +34,14 @@ pub struct Outgoing<'a> {
     pub to: &'a str,
     pub subject: Option<&'a str>,
     pub body: &'a str,
+    /// Files to send with an e-mail (SMS ignore them).
+    pub attachments: &'a [File],
+}
+
+/// A stored file read for sending.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }

@@ -20,12 +20,14 @@ use tokio::sync::Notify;
 use super::email::EmailSender;
 use super::settings::DeliverySettings;
 use super::sms::SmsSender;
-use super::{Outgoing, SendError};
+use super::{File, Outgoing, SendError};
 use crate::api::state::AppState;
 use crate::core::ids;
 use crate::core::notice::delivery::retry_delay;
 use crate::core::notice::MessageChannel;
 use crate::error::AppError;
+use crate::files::FileStore;
+use crate::flow::notices::Attachment;
 use crate::flow::notices::Messaging;
 use crate::store::notifications::{self, Delivery, Finished, NotificationRow};
 use crate::store::utc;
@@ -68,16 +70,27 @@ impl Worker {
         let now = Utc::now().naive_utc();
         let lease_until = now + naive(self.settings.lease);
         let (id, batch) = (self.id.clone(), self.settings.batch);
+        let files = self.state.files.clone();
         let claimed = self
             .state
-            .db(move |conn| notifications::claim(conn, &id, now, lease_until, batch))
+            .db(move |conn| {
+                let rows = notifications::claim(conn, &id, now, lease_until, batch)?;
+                // Read here, on the blocking pool, not on the sending task.
+                Ok(rows
+                    .into_iter()
+                    .map(|row| {
+                        let files = attachments(files.as_ref(), &row.attachments);
+                        (row, files)
+                    })
+                    .collect::<Vec<_>>())
+            })
             .await?;
         let n = claimed.len();
         if n == 0 {
             return Ok(0);
         }
         let results: Vec<Finished> = stream::iter(claimed.iter())
-            .map(|row| self.deliver(row))
+            .map(|(row, files)| self.deliver(row, files))
             .buffer_unordered(self.settings.concurrency)
             .collect()
             .await;
@@ -89,7 +102,7 @@ impl Worker {
     }
 
     /// One attempt at one message, and what to record of it.
-    async fn deliver(&self, row: &NotificationRow) -> Finished {
+    async fn deliver(&self, row: &NotificationRow, files: &Result<Vec<File>, String>) -> Finished {
         let started = Utc::now().naive_utc();
         let channel = row.channel();
         let finished = |delivery| Finished {
@@ -104,11 +117,20 @@ impl Worker {
         if allowed > started {
             return finished(Delivery::Deferred { until: allowed });
         }
+        let attached = match files {
+            Ok(files) => files,
+            Err(error) => {
+                return finished(Delivery::Failed {
+                    error: error.clone(),
+                })
+            }
+        };
         let outgoing = Outgoing {
             id: &row.id,
             to: &row.recipient,
             subject: row.subject.as_deref(),
             body: &row.body,
+            attachments: attached,
         };
         let sent = tokio::time::timeout(self.settings.timeout, async {
             match channel {
@@ -178,6 +200,27 @@ impl Worker {
             }
         }
     }
+}
+
+/// Reads a message's attachments from the file store; a missing one fails the message.
+fn attachments(store: &dyn FileStore, json: &str) -> Result<Vec<File>, String> {
+    let listed: Vec<Attachment> =
+        serde_json::from_str(json).map_err(|e| format!("unreadable attachment list: {e}"))?;
+    listed
+        .into_iter()
+        .map(|a| match store.get(&a.key) {
+            Ok(Some(bytes)) => Ok(File {
+                name: a.name,
+                content_type: a.content_type,
+                bytes,
+            }),
+            Ok(None) => Err(format!(
+                "the attachment {} is missing from the file store",
+                a.name
+            )),
+            Err(e) => Err(format!("the attachment {} cannot be read: {e}", a.name)),
+        })
+        .collect()
 }
 
 /// Starts the worker on the current (actix) runtime.

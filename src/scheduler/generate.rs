@@ -186,6 +186,7 @@ impl BatchWork {
                         ("equipment", equipment),
                     ],
                     dates: vec![("due_date", r.due_on)],
+                    attachments: vec![],
                 },
                 names.get(&r.customer_id).map(String::as_str).unwrap_or(""),
                 people.get(&r.customer_id).cloned().unwrap_or_default(),

@@ -4,6 +4,7 @@
 //! letting diesel try each backend in turn (SQLite accepts any string as a path).
 
 pub mod agreements;
+pub mod certificates;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;

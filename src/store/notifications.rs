@@ -48,6 +48,8 @@ pub struct NotificationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// Files sent with an e-mail: JSON `[{"key", "name", "content_type"}]`.
+    pub attachments: String,
 }
 
 impl NotificationRow {

@@ -260,6 +260,23 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        attachments -> Text,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        work_order_id -> Text,
+        number -> Text,
+        year -> Integer,
+        sequence -> Integer,
+        file_key -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        locale -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -321,4 +338,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_attempts,
     notification_templates,
+    certificates,
 );

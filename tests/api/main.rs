@@ -8,6 +8,7 @@ mod sinks;
 mod support;
 
 mod accounts;
+mod certificates;
 mod customer_base;
 mod maintenance;
 mod notifications;

@@ -154,6 +154,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/plans/{id}", Roles(MANAGERS)),
     ("PATCH", "/api/v1/plans/{id}", Roles(MANAGERS)),
     ("GET", "/api/v1/lost-customers", Roles(MANAGERS)),
+    ("GET", "/api/v1/work-orders/{id}/certificate", Roles(OFFICE)),
     ("GET", "/api/v1/notifications", Roles(DISPATCH)),
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),

@@ -271,6 +271,7 @@ pub struct Raw {
     pub location: Option<String>,
     pub content_type: Option<String>,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Requests as one caller.
@@ -361,6 +362,7 @@ impl Client<'_> {
             location,
             content_type,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 }

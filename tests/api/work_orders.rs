@@ -353,6 +353,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
             "arrive",
             "finish",
             "certify",
+            "certificate_issued",
             "close"
         ]
     );

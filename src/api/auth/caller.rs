@@ -83,6 +83,7 @@ impl<R: RoleSet> Caller<R> {
             timezone: state.config.timezone,
             currency: state.config.currency.clone(),
             messaging: state.config.messaging.clone(),
+            files: state.files.clone(),
         }
     }
 }

@@ -1,0 +1,3 @@
+ALTER TABLE notifications DROP COLUMN attachments;
+DROP TABLE certificates;
+DROP TABLE certificate_counters;

@@ -1,0 +1,145 @@
+//! Issuing the completion certificate when an order is certified: the next
+//! number of the year, the PDF in the customer's language, stored once with its
+//! hash — all in the certifying transaction, so a failure leaves no gap.
+
+use chrono::{Datelike, Utc};
+use serde_json::json;
+
+use super::{event, Actor};
+use crate::certificates::{render, Certificate, CertificateLine};
+use crate::core::certificate::number;
+use crate::core::customer::CustomerKind;
+use crate::core::ids;
+use crate::core::notice::format;
+use crate::core::visit::PartUsed;
+use crate::core::work_order::{line_total, ScopeLine};
+use crate::error::AppError;
+use crate::files::sha256_hex;
+use crate::store::certificates::{self, CertificateRow};
+use crate::store::customers::Customers;
+use crate::store::records;
+use crate::store::visits::VisitRow;
+use crate::store::work_orders::WorkOrderRow;
+use crate::store::{contacts, now, reminders, sites, users, utc, DbConnection};
+
+/// Makes, stores and records the certificate of a certified order.
+pub fn issue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &WorkOrderRow,
+    visit: Option<&VisitRow>,
+) -> Result<CertificateRow, AppError> {
+    let tz = actor.timezone;
+    let today = actor.today();
+    let year = today.year();
+    let sequence = certificates::next_number(conn, year)?;
+    let customer = records::get::<Customers>(conn, &order.customer_id)?.fields;
+    let people = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let first = visit.and_then(|v| v.on_site_contact_id.as_deref());
+    let locale = people
+        .iter()
+        .find(|(id, _)| Some(id.as_str()) == first)
+        .or(people.first())
+        .and_then(|(_, c)| c.locale)
+        .unwrap_or(actor.messaging.locale);
+    let done_lines: Vec<ScopeLine> = visit
+        .and_then(|v| serde_json::from_str(&v.lines_done).ok())
+        .filter(|l: &Vec<ScopeLine>| !l.is_empty())
+        .unwrap_or_else(|| order.scope());
+    let lines: Vec<CertificateLine> = done_lines
+        .iter()
+        .map(|l| CertificateLine {
+            description: l.description.clone(),
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            total: line_total(l).unwrap_or(0),
+        })
+        .collect();
+    let parts: Vec<PartUsed> = visit
+        .and_then(|v| serde_json::from_str(&v.parts_used).ok())
+        .unwrap_or_default();
+    let local = |t: chrono::NaiveDateTime| format::time(utc(t), tz);
+    let finished_on = visit
+        .and_then(|v| v.finished_at)
+        .map(|t| format::local_day(utc(t), tz))
+        .unwrap_or(today);
+    let next_service = match order
+        .reminder_id
+        .as_deref()
+        .map(|r| reminders::find(conn, r))
+        .transpose()?
+        .flatten()
+        .and_then(|r| r.plan_id)
+    {
+        Some(plan) => super::plans::next_after_service(conn, &plan, finished_on)?,
+        None => None,
+    };
+    let doc = Certificate {
+        locale,
+        number: number(year, sequence),
+        issued_on: format::date(today, locale),
+        company: actor.messaging.company.clone(),
+        company_details: actor.messaging.company_details.clone(),
+        customer_details: match customer.kind {
+            CustomerKind::Organisation => {
+                let parts: Vec<String> = [customer.legal_name.clone(), customer.tax_id.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }
+            CustomerKind::Person => None,
+        },
+        customer: customer.name,
+        site: sites::address(conn, &order.site_id)?.unwrap_or_default(),
+        work_order: order.id.clone(),
+        visit_date: format::date(finished_on, locale),
+        visit_times: match visit {
+            Some(v) => format!(
+                "{}-{}",
+                v.arrived_at.map(local).unwrap_or_default(),
+                v.finished_at.map(local).unwrap_or_default()
+            ),
+            None => String::new(),
+        },
+        engineer: match visit {
+            Some(v) => users::find(conn, &v.engineer_id)?
+                .map(|u| u.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        },
+        total: lines.iter().map(|l| l.total).sum(),
+        lines,
+        currency: order.currency.clone(),
+        parts: parts.into_iter().map(|p| (p.name, p.quantity)).collect(),
+        summary: order.completion_summary.clone().unwrap_or_default(),
+        notes: visit.and_then(|v| v.result_notes.clone()),
+        next_service: next_service.map(|d| format::date(d, locale)),
+    };
+    let pdf = render(&doc).map_err(AppError::internal)?;
+    let key = actor.files.put(&pdf)?;
+    let row = CertificateRow {
+        id: ids::new_id(),
+        work_order_id: order.id.clone(),
+        number: doc.number.clone(),
+        year,
+        sequence,
+        sha256: sha256_hex(&pdf),
+        file_key: key,
+        size_bytes: pdf.len() as i64,
+        locale: locale.as_str().to_owned(),
+        created_by: Some(actor.user_id.clone()),
+        created_at: now(),
+    };
+    certificates::insert(conn, &row)?;
+    event(
+        conn,
+        actor,
+        &order.customer_id,
+        "work_order",
+        &order.id,
+        "certificate_issued",
+        json!({"number": row.number, "sha256": row.sha256, "issued_at": Utc::now()}),
+    )?;
+    Ok(row)
+}

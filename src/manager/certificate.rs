@@ -1,0 +1,65 @@
+//! `GET /work-orders/{id}/certificate`: the completion certificate's PDF, for
+//! managers, administrators and the owner, exactly as it was issued.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+
+use crate::api::auth::Office;
+use crate::api::error::ErrorBody;
+use crate::api::state::AppState;
+use crate::core::ids;
+use crate::error::AppError;
+use crate::store::certificates;
+
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "the PDF; its SHA-256 is the ETag and the order's `certificate.sha256`", content_type = "application/pdf"),
+        (status = 404, description = "no such order, or not certified yet", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/work-orders/{id}/certificate")]
+pub async fn download(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let none = || AppError::NotFound {
+        entity: "certificate",
+    };
+    let id = ids::parse_id(&id).ok_or_else(none)?;
+    let row = state
+        .db(move |conn| certificates::latest_for_order(conn, &id))
+        .await?
+        .ok_or_else(none)?;
+    let files = state.files.clone();
+    let key = row.file_key.clone();
+    let bytes = web::block(move || files.get(&key))
+        .await
+        .map_err(AppError::internal)??
+        .ok_or_else(|| {
+            AppError::internal(format!(
+                "certificate {} is missing from the file store",
+                row.number
+            ))
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::ETAG, format!("\"{}\"", row.sha256)))
+        .insert_header((
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        ))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"certificate-{}.pdf\"", row.number),
+        ))
+        .body(bytes))
+}
+
+/// Registers the route.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(download);
+}
