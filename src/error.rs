@@ -25,6 +25,9 @@ pub enum AppError {
     /// The record does not exist, or the caller may not know it exists.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
+    /// The body is larger than the route takes.
+    #[error("{message}")]
+    TooLarge { message: String },
     /// It existed, but is no longer available (an expired customer link).
     #[error("{message}")]
     Gone { message: String },

@@ -18,6 +18,20 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, AppError> {
     })
 }
 
+/// The phone's own id of a request (`Idempotency-Key`), if sent: 1 to 100 characters.
+pub fn client_id(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str().map(str::trim) {
+        Ok(id) if (1..=100).contains(&id.len()) => Ok(Some(id.to_owned())),
+        _ => Err(AppError::BadRequest {
+            field: Some("Idempotency-Key".into()),
+            message: "Idempotency-Key must be 1 to 100 visible characters".into(),
+        }),
+    }
+}
+
 /// One `POST /work-orders/{id}/actions/<action>` route: who may call it (the
 /// extractor), its body, and the flow request it becomes. The calling module
 /// imports `actix_web::post` (utoipa recognises the route by that attribute).
@@ -27,7 +41,8 @@ macro_rules! work_order_action {
         $(#[$doc])*
         #[utoipa::path(
             tag = "work-orders",
-            params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version read, if not in the body")),
+            params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version read, if not in the body"),
+                   ("Idempotency-Key" = Option<String>, Header, description = "the client's id of this request: a resend answers without acting again")),
             request_body = $body,
             responses(
                 (status = 200, body = $crate::flow::work_orders::WorkOrderDetail),
@@ -49,9 +64,12 @@ macro_rules! work_order_action {
         ) -> Result<actix_web::web::Json<$crate::flow::work_orders::WorkOrderDetail>, $crate::error::AppError> {
             let request = $crate::flow::actions::Request::$variant(body.into_inner()?);
             let version = $crate::api::actions::if_match(&req)?;
+            let client_id = $crate::api::actions::client_id(&req)?;
             let actor = caller.actor(&state);
             let detail = state
-                .db(move |conn| $crate::flow::actions::act(conn, &actor, &id, request, version))
+                .db(move |conn| {
+                    $crate::flow::actions::act(conn, &actor, &id, request, version, client_id.as_deref())
+                })
                 .await?;
             Ok(actix_web::web::Json(detail))
         }

@@ -72,7 +72,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(engineer::visits::routes)
         .configure(administrator::notifications::routes)
         .configure(owner::templates::routes)
-        .configure(manager::certificate::routes);
+        .configure(manager::certificate::routes)
+        .configure(engineer::media::routes);
 }
 
 /// The OpenAPI document of every route.

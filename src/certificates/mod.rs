@@ -4,7 +4,7 @@
 
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    PdfSaveOptions, Point, Pt, RawImage, Rgb, TextItem, XObjectTransform,
 };
 
 use crate::core::money;
@@ -46,7 +46,12 @@ pub struct Certificate {
     pub parts: Vec<(String, f64)>,
     pub summary: String,
     pub notes: Option<String>,
+    pub recommendations: Option<String>,
     pub next_service: Option<String>,
+    /// Up to six photos of the work (JPEG or PNG bytes).
+    pub photos: Vec<Vec<u8>>,
+    /// The customer's signature drawn on the engineer's phone (PNG).
+    pub signature: Option<Vec<u8>>,
 }
 
 struct Words {
@@ -66,6 +71,8 @@ struct Words {
     parts: &'static str,
     summary: &'static str,
     notes: &'static str,
+    recommendations: &'static str,
+    photos: &'static str,
     next: &'static str,
     signed_company: &'static str,
     signed_customer: &'static str,
@@ -87,7 +94,9 @@ const EN: Words = Words {
     total: "Total",
     parts: "Parts used",
     summary: "Work performed",
-    notes: "Notes and recommendations",
+    notes: "Notes",
+    recommendations: "Recommendations",
+    photos: "Photos",
     next: "Next service due",
     signed_company: "For the company",
     signed_customer: "Customer",
@@ -109,7 +118,9 @@ const UK: Words = Words {
     total: "Разом",
     parts: "Використані матеріали",
     summary: "Виконано",
-    notes: "Примітки та рекомендації",
+    notes: "Примітки",
+    recommendations: "Рекомендації",
+    photos: "Фото",
     next: "Наступне обслуговування",
     signed_company: "Від виконавця",
     signed_customer: "Замовник",
@@ -230,6 +241,34 @@ impl Writer {
         self.y -= 5.5;
     }
 
+    /// Places an image with its bottom-left corner at (`x`, current line), fitted
+    /// into `max_w` × `max_h` mm; returns its size in mm.
+    fn image(
+        &mut self,
+        doc: &mut PdfDocument,
+        image: &RawImage,
+        x: f32,
+        max_w: f32,
+        max_h: f32,
+    ) -> (f32, f32) {
+        const PT_PER_MM: f32 = 2.834_646;
+        let (px_w, px_h) = (image.width.max(1) as f32, image.height.max(1) as f32);
+        // Points per pixel that fit both sides; the dpi follows from it.
+        let scale = (max_w * PT_PER_MM / px_w).min(max_h * PT_PER_MM / px_h);
+        let id = doc.add_image(image);
+        let y = self.y;
+        self.ops().push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(y).into()),
+                dpi: Some(72.0 / scale),
+                ..XObjectTransform::default()
+            },
+        });
+        (px_w * scale / PT_PER_MM, px_h * scale / PT_PER_MM)
+    }
+
     fn heading(&mut self, text: &str) {
         self.need(12.0);
         self.y -= 3.0;
@@ -315,25 +354,52 @@ pub fn render(c: &Certificate) -> Result<Vec<u8>, String> {
         out.heading(w.notes);
         out.paragraph(LEFT, RIGHT - LEFT, notes, 10.0);
     }
+    if let Some(r) = &c.recommendations {
+        out.heading(w.recommendations);
+        out.paragraph(LEFT, RIGHT - LEFT, r, 10.0);
+    }
     if let Some(next) = &c.next_service {
         out.y -= 2.0;
         out.field(w.next, next);
     }
 
-    out.need(30.0);
-    out.y -= 18.0;
-    out.text_at(
-        LEFT,
-        &format!("{}: ______________________", w.signed_company),
-        10.0,
-        false,
-    );
-    out.text_at(
-        110.0,
-        &format!("{}: ______________________", w.signed_customer),
-        10.0,
-        false,
-    );
+    let photos: Vec<_> = c
+        .photos
+        .iter()
+        .take(6)
+        .filter_map(|p| RawImage::decode_from_bytes(p, &mut Vec::new()).ok())
+        .collect();
+    if !photos.is_empty() {
+        out.heading(w.photos);
+        for row in photos.chunks(3) {
+            out.need(50.0);
+            let mut x = LEFT;
+            let mut tallest: f32 = 0.0;
+            for image in row {
+                let (wmm, hmm) = out.image(&mut doc, image, x, 55.0, 45.0);
+                x += wmm.max(55.0) + 4.5;
+                tallest = tallest.max(hmm);
+            }
+            out.y -= tallest + 4.0;
+        }
+    }
+
+    out.need(40.0);
+    out.y -= 10.0;
+    let company_line = format!("{}: ______________________", w.signed_company);
+    out.text_at(LEFT, &company_line, 10.0, false);
+    out.text_at(110.0, &format!("{}:", w.signed_customer), 10.0, false);
+    let signature = c
+        .signature
+        .as_deref()
+        .and_then(|s| RawImage::decode_from_bytes(s, &mut Vec::new()).ok());
+    match signature {
+        // The signature stands on the line, to the right of the word.
+        Some(image) => {
+            out.image(&mut doc, &image, 135.0, 55.0, 22.0);
+        }
+        None => out.text_at(135.0, "______________________", 10.0, false),
+    }
 
     let pages = std::mem::take(&mut out.pages)
         .into_iter()
@@ -378,7 +444,10 @@ mod tests {
             parts: vec![("Cartridge".into(), 3.0)],
             summary: "Three cartridges changed.".into(),
             notes: None,
+            recommendations: Some("Change the membrane next time.".into()),
             next_service: Some("2027-06-15".into()),
+            photos: vec![],
+            signature: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod equipment;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod media;
 pub mod money;
 pub mod notice;
 pub mod plan;

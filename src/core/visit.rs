@@ -91,6 +91,18 @@ pub struct CustomerResponse {
     pub at: DateTime<Utc>,
 }
 
+/// A photo or the signature of a visit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VisitFile {
+    pub id: String,
+    pub kind: crate::core::media::MediaKind,
+    pub content_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A visit as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Visit {
@@ -111,6 +123,13 @@ pub struct Visit {
     pub parts_used: Vec<PartUsed>,
     /// The customer's answer through the link in the visit message, if any.
     pub customer_response: Option<CustomerResponse>,
+    /// What the engineer recommends for the next service.
+    pub recommendations: Option<String>,
+    /// The customer's rating of the visit, 1 to 5.
+    pub customer_rating: Option<i32>,
+    pub customer_comment: Option<String>,
+    /// Photos and the customer's signature; each at `/visits/{visit}/files/{id}`.
+    pub files: Vec<VisitFile>,
     pub created_at: DateTime<Utc>,
 }
 

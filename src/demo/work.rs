@@ -143,7 +143,7 @@ pub fn load(
         let mut version = 1;
         let mut step =
             |conn: &mut DbConnection, who: &Actor, request: Request| -> Result<(), AppError> {
-                act(conn, who, &id, request, Some(version))?;
+                act(conn, who, &id, request, Some(version), None)?;
                 version += 1;
                 Ok(())
             };

@@ -1,4 +1,5 @@
 //! The engineer's HTTP surface: its own visits and what it does on them.
 
 pub mod actions;
+pub mod media;
 pub mod visits;

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::store::reminders::{self, ReminderRow};
 use crate::store::visits::{self, VisitRow};
 use crate::store::work_orders::{self, WorkOrderRow};
-use crate::store::{agreements, contacts, now, transaction, users, DbConnection};
+use crate::store::{agreements, contacts, now, transaction, users, visit_files, DbConnection};
 
 /// An action with its body.
 pub enum Request {
@@ -82,12 +82,17 @@ fn not_found() -> AppError {
 }
 
 /// Takes the action; everything it changes, and its event, commit together or not at all.
+///
+/// With a `client_id` (the phone's `Idempotency-Key`), a request already taken
+/// answers with the order as it is now and changes nothing: a phone that lost the
+/// answer, or replays its offline queue, never acts twice.
 pub fn act(
     conn: &mut DbConnection,
     actor: &Actor,
     order_id: &str,
     request: Request,
     if_match: Option<i64>,
+    client_id: Option<&str>,
 ) -> Result<WorkOrderDetail, AppError> {
     let action = request.action();
     let order_id = ids::parse_id(order_id).ok_or_else(not_found)?;
@@ -112,6 +117,19 @@ pub fn act(
             return Err(not_found());
         }
         let mut row = work_orders::find(conn, &order_id)?.ok_or_else(not_found)?;
+        if let Some(id) = client_id {
+            if visit_files::seen_request(conn, &actor.user_id, id)? {
+                return detail(conn, row);
+            }
+            visit_files::remember_request(
+                conn,
+                &actor.user_id,
+                id,
+                &row.id,
+                action.as_str(),
+                now(),
+            )?;
+        }
         let live = visits::live_for_order(conn, &row.id)?;
         if action.roles() == [Role::Engineer] {
             // An engineer acts only on its own visit; any other order does not exist for it.
@@ -273,6 +291,16 @@ fn apply(
             visit.lines_done = serde_json::to_string(&lines)?;
             visit.parts_used = serde_json::to_string(&check_parts("parts_used", &b.parts_used)?)?;
             visit.result_notes = text::optional("result_notes", b.result_notes.as_deref(), NOTE)?;
+            visit.recommendations =
+                text::optional("recommendations", b.recommendations.as_deref(), NOTE)?;
+            visit.customer_comment =
+                text::optional("customer_comment", b.customer_comment.as_deref(), NOTE)?;
+            if let Some(r) = b.customer_rating {
+                if !(1..=5).contains(&r) {
+                    return Err(AppError::invalid("customer_rating", "must be 1 to 5"));
+                }
+            }
+            visit.customer_rating = b.customer_rating;
             let outcome = if b.needs_follow_up {
                 Outcome::NeedsFollowUp
             } else {
@@ -501,6 +529,9 @@ fn book(
         customer_response: None,
         customer_response_note: None,
         customer_responded_at: None,
+        recommendations: None,
+        customer_rating: None,
+        customer_comment: None,
     });
     if (visit.planned_start, visit.planned_end) != (start, end) {
         // A new time needs a new answer from the customer.

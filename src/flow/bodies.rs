@@ -87,6 +87,11 @@ pub struct Finish {
     /// `true` when another visit is needed for the same job.
     #[serde(default)]
     pub needs_follow_up: bool,
+    /// What the engineer recommends for the next service; printed on the certificate.
+    pub recommendations: Option<String>,
+    /// The customer's rating of the visit, 1 to 5, if they gave one.
+    pub customer_rating: Option<i32>,
+    pub customer_comment: Option<String>,
 }
 
 /// The administrator's completion record.

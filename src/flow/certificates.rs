@@ -10,6 +10,7 @@ use crate::certificates::{render, Certificate, CertificateLine};
 use crate::core::certificate::number;
 use crate::core::customer::CustomerKind;
 use crate::core::ids;
+use crate::core::media::MediaKind;
 use crate::core::notice::format;
 use crate::core::visit::PartUsed;
 use crate::core::work_order::{line_total, ScopeLine};
@@ -20,7 +21,27 @@ use crate::store::customers::Customers;
 use crate::store::records;
 use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
-use crate::store::{contacts, now, reminders, sites, users, utc, DbConnection};
+use crate::store::{contacts, now, reminders, sites, users, utc, visit_files, DbConnection};
+
+/// The bytes of a visit's images of one kind, oldest first, at most `limit`.
+fn images(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit: Option<&VisitRow>,
+    kind: MediaKind,
+    limit: usize,
+) -> Result<Vec<Vec<u8>>, AppError> {
+    let Some(visit) = visit else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::new();
+    for row in visit_files::of_visits(conn, std::slice::from_ref(&visit.id))? {
+        if row.kind == kind.as_str() && out.len() < limit {
+            out.extend(actor.files.get(&row.file_key)?);
+        }
+    }
+    Ok(out)
+}
 
 /// Makes, stores and records the certificate of a certified order.
 pub fn issue(
@@ -114,6 +135,9 @@ pub fn issue(
         parts: parts.into_iter().map(|p| (p.name, p.quantity)).collect(),
         summary: order.completion_summary.clone().unwrap_or_default(),
         notes: visit.and_then(|v| v.result_notes.clone()),
+        recommendations: visit.and_then(|v| v.recommendations.clone()),
+        photos: images(conn, actor, visit, MediaKind::Photo, 6)?,
+        signature: images(conn, actor, visit, MediaKind::Signature, usize::MAX)?.pop(),
         next_service: next_service.map(|d| format::date(d, locale)),
     };
     let pdf = render(&doc).map_err(AppError::internal)?;

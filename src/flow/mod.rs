@@ -8,6 +8,7 @@ pub mod bodies;
 pub mod certificates;
 pub mod customer_link;
 pub mod lost;
+pub mod media;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

@@ -19,6 +19,7 @@ pub mod sites;
 pub mod templates;
 pub mod tokens;
 pub mod users;
+pub mod visit_files;
 pub mod visits;
 pub mod work_orders;
 

@@ -232,6 +232,9 @@ diesel::table! {
         customer_response -> Nullable<Text>,
         customer_response_note -> Nullable<Text>,
         customer_responded_at -> Nullable<Timestamp>,
+        recommendations -> Nullable<Text>,
+        customer_rating -> Nullable<Integer>,
+        customer_comment -> Nullable<Text>,
     }
 }
 
@@ -305,6 +308,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    visit_files (id) {
+        id -> Text,
+        visit_id -> Text,
+        kind -> Text,
+        file_key -> Text,
+        content_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        size_bytes -> BigInt,
+        client_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_requests (user_id, client_id) {
+        user_id -> Text,
+        client_id -> Text,
+        work_order_id -> Text,
+        action -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -339,4 +368,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_attempts,
     notification_templates,
     certificates,
+    visit_files,
+    client_requests,
 );

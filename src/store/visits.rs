@@ -30,6 +30,9 @@ pub struct VisitRow {
     pub customer_response: Option<String>,
     pub customer_response_note: Option<String>,
     pub customer_responded_at: Option<NaiveDateTime>,
+    pub recommendations: Option<String>,
+    pub customer_rating: Option<i32>,
+    pub customer_comment: Option<String>,
 }
 
 /// Visit states that hold a place in the engineer's calendar.
@@ -66,6 +69,10 @@ impl VisitRow {
                 }),
                 _ => None,
             },
+            recommendations: self.recommendations,
+            customer_rating: self.customer_rating,
+            customer_comment: self.customer_comment,
+            files: vec![],
             created_at: utc(self.created_at),
         }
     }
@@ -106,10 +113,23 @@ pub fn for_order(conn: &mut DbConnection, work_order_id: &str) -> Result<Vec<Vis
         .order(visits::id.asc())
         .select((VisitRow::as_select(), users::name))
         .load(conn)?;
-    Ok(rows
+    let mut views: Vec<Visit> = rows
         .into_iter()
         .map(|(v, name)| v.into_view(Some(name)))
-        .collect())
+        .collect();
+    attach_files(conn, &mut views)?;
+    Ok(views)
+}
+
+/// Fills in the visits' photos and signatures, in one query.
+pub fn attach_files(conn: &mut DbConnection, views: &mut [Visit]) -> Result<(), AppError> {
+    let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
+    for file in super::visit_files::of_visits(conn, &ids)? {
+        if let Some(v) = views.iter_mut().find(|v| v.id == file.visit_id) {
+            v.files.push(file.view());
+        }
+    }
+    Ok(())
 }
 
 /// The engineer's live visit that shares time with `[start, end)`, other than `except`.

@@ -19,6 +19,7 @@ use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduli
 on_both_backends!(
     backend: a_certified_order_has_its_certificate,
     numbers_have_no_gaps_under_concurrent_certification,
+    a_visit_with_photos_and_a_signature_makes_a_full_certificate,
 );
 
 /// The text of a PDF, as `pdftotext` reads it.
@@ -227,4 +228,240 @@ async fn numbers_have_no_gaps_under_concurrent_certification(backend: Backend) {
         )
         .await;
     assert_eq!(pdf.status, 200);
+}
+
+/// A JPEG photo (a colour gradient) and a PNG signature (a line), as a phone sends them.
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn png_signature() -> Vec<u8> {
+    let img = image::GrayAlphaImage::from_fn(400, 120, |x, y| {
+        let on_line = (y as i32 - 60 - ((x as f32 / 25.0).sin() * 30.0) as i32).abs() < 3;
+        image::LumaA([0, if on_line { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn upload(
+    app: &TestApp,
+    visit: &str,
+    what: &str,
+    bytes: Vec<u8>,
+    key: Option<&str>,
+) -> crate::support::Raw {
+    let mut headers = vec![("Content-Type", "application/octet-stream")];
+    if let Some(k) = key {
+        headers.push(("Idempotency-Key", k));
+    }
+    app.as_engineer()
+        .raw(
+            "POST",
+            &format!("/api/v1/my/visits/{visit}/{what}"),
+            Some(bytes),
+            &headers,
+        )
+        .await
+}
+
+async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (customer, site, contact, _) = customer_with_site(&app, "Олена Коваленко").await;
+    app.as_manager()
+        .patch(
+            &format!("/api/v1/contacts/{contact}"),
+            json!({"locale": "uk"}),
+        )
+        .await;
+    let (order, v) = order_in_scheduling(&app, &customer, &site).await;
+    let steps = [
+        (
+            Role::Administrator,
+            "schedule",
+            json!({"version": v, "engineer_id": engineer_id(&app),
+            "start": "2030-03-02T08:00:00Z", "end": "2030-03-02T10:00:00Z", "on_site_contact_id": contact}),
+        ),
+        (Role::Engineer, "start-travel", json!({"version": v + 1})),
+    ];
+    for (role, action, body) in steps {
+        assert_eq!(
+            act(&app, role, &order, action, body).await.status,
+            200,
+            "{action}"
+        );
+    }
+    let detail = app
+        .as_administrator()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    let visit = detail["visits"][0]["id"].as_str().unwrap().to_owned();
+
+    // Photos: checked by content, and a resend with the same key is the same photo.
+    let first = upload(&app, &visit, "photos", jpeg(640, 480), Some("photo-1")).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let again = upload(&app, &visit, "photos", jpeg(640, 480), Some("photo-1")).await;
+    assert_eq!(again.status, 200);
+    let id = |r: &crate::support::Raw| {
+        serde_json::from_str::<serde_json::Value>(&r.text).unwrap()["id"].clone()
+    };
+    assert_eq!(id(&first), id(&again));
+    for (i, (w, h)) in [(480, 640), (800, 600), (300, 300)].into_iter().enumerate() {
+        let key = format!("photo-{}", i + 2);
+        assert_eq!(
+            upload(&app, &visit, "photos", jpeg(w, h), Some(&key))
+                .await
+                .status,
+            201
+        );
+    }
+    for (bytes, status) in [
+        (b"%PDF-1.7 not an image".to_vec(), 422),
+        (png_signature(), 201), // a PNG photo is fine
+        (vec![0xFF; 11 * 1024 * 1024], 413),
+    ] {
+        let r = upload(&app, &visit, "photos", bytes, None).await;
+        assert_eq!(r.status, status, "{}", r.text);
+    }
+    let not_png = upload(&app, &visit, "signature", jpeg(400, 120), None).await;
+    assert_eq!(not_png.status, 422);
+    assert!(
+        not_png.text.contains("a signature must be a PNG"),
+        "{}",
+        not_png.text
+    );
+
+    // The office reads them back as stored.
+    let detail = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    let files = detail["visits"][0]["files"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 5);
+    assert_eq!(
+        (files[0]["width"].as_i64(), files[0]["height"].as_i64()),
+        (Some(640), Some(480))
+    );
+    let photo = app
+        .as_manager()
+        .raw(
+            "GET",
+            &format!(
+                "/api/v1/visits/{visit}/files/{}",
+                files[0]["id"].as_str().unwrap()
+            ),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (photo.status, photo.content_type.as_deref()),
+        (200, Some("image/jpeg"))
+    );
+    assert!(photo.bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+
+    // Arrive and finish, each sent twice with its key as a phone replaying its queue would.
+    for (action, body, key) in [
+        ("arrive", json!({"version": v + 2}), "arrive-1"),
+        (
+            "finish",
+            json!({"version": v + 3, "result_notes": "Фільтр промито.",
+            "recommendations": "Замінити мембрану через рік.", "customer_rating": 5,
+            "customer_comment": "Дякую!"}),
+            "finish-1",
+        ),
+    ] {
+        for _ in 0..2 {
+            let r = app
+                .as_engineer()
+                .send_with_headers(
+                    "POST",
+                    &format!("/api/v1/work-orders/{order}/actions/{action}"),
+                    Some(body.to_string()),
+                    &[("Idempotency-Key", key)],
+                )
+                .await;
+            assert_eq!(r.status, 200, "{action}: {r:?}");
+        }
+    }
+    let bad = act(
+        &app,
+        Role::Engineer,
+        &order,
+        "finish",
+        json!({"version": v + 4, "customer_rating": 7}),
+    )
+    .await;
+    assert_ne!(bad.status, 200);
+    let sig = upload(&app, &visit, "signature", png_signature(), Some("sig-1")).await;
+    assert_eq!(sig.status, 201, "{sig:?}");
+    let detail = app
+        .as_administrator()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    assert_eq!(detail["work_order"]["version"], v + 4, "each action once");
+    assert_eq!(detail["visits"][0]["customer_rating"], 5);
+    assert_eq!(
+        detail["visits"][0]["recommendations"],
+        "Замінити мембрану через рік."
+    );
+
+    let r = act(
+        &app,
+        Role::Administrator,
+        &order,
+        "certify",
+        json!({"version": v + 4, "summary": "Готово."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let pdf = app
+        .as_administrator()
+        .raw(
+            "GET",
+            &format!("/api/v1/work-orders/{order}/certificate"),
+            None,
+            &[],
+        )
+        .await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Рекомендації") && text.contains("Замінити мембрану"),
+        "{text}"
+    );
+    assert!(text.contains("Фото"), "{text}");
+    // Six photos at most are printed: five here, and the signature.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let list = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let images = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .count();
+    assert_eq!(images, 6, "{}", String::from_utf8_lossy(&list.stdout));
+
+    let late = upload(&app, &visit, "photos", jpeg(100, 100), None).await;
+    assert_eq!(late.status, 409, "no photos after certification");
+    let timeline = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/timeline?limit=200"))
+        .await;
+    let finishes = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "finish")
+        .count();
+    assert_eq!(finishes, 1);
 }

@@ -381,7 +381,7 @@ async fn the_customer_link_confirms_and_asks_for_another_time(backend: Backend) 
         .raw(
             "POST",
             &format!("{path}/confirm"),
-            Some(String::new()),
+            Some(Vec::new()),
             &[("Content-Type", "application/x-www-form-urlencoded")],
         )
         .await;
@@ -465,12 +465,7 @@ async fn the_customer_link_confirms_and_asks_for_another_time(backend: Backend) 
     assert_eq!(r.status, 200, "{r:?}");
     let r = app
         .anonymous()
-        .raw(
-            "POST",
-            &format!("{path}/confirm"),
-            Some(String::new()),
-            &form,
-        )
+        .raw("POST", &format!("{path}/confirm"), Some(Vec::new()), &form)
         .await;
     assert_eq!(r.status, 409);
     assert!(

@@ -155,6 +155,9 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("PATCH", "/api/v1/plans/{id}", Roles(MANAGERS)),
     ("GET", "/api/v1/lost-customers", Roles(MANAGERS)),
     ("GET", "/api/v1/work-orders/{id}/certificate", Roles(OFFICE)),
+    ("POST", "/api/v1/my/visits/{id}/photos", Roles(ENGINEER)),
+    ("POST", "/api/v1/my/visits/{id}/signature", Roles(ENGINEER)),
+    ("GET", "/api/v1/visits/{id}/files/{file_id}", Roles(ALL)),
     ("GET", "/api/v1/notifications", Roles(DISPATCH)),
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
@@ -216,7 +219,8 @@ async fn every_route_lets_in_exactly_its_roles(app: TestApp) {
             .replace("{id}", &id)
             .replace("{event}", "visit_scheduled")
             .replace("{channel}", "sms")
-            .replace("{locale}", "en");
+            .replace("{locale}", "en")
+            .replace("{file_id}", &id);
         let body = (*method != "GET").then(|| "{}".to_owned());
         let anonymous = app.anonymous().send(method, &path, body.clone()).await;
         match allowed {

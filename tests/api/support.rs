@@ -304,7 +304,9 @@ impl Client<'_> {
         body: Option<String>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let raw = self.raw(method, path, body, headers).await;
+        let raw = self
+            .raw(method, path, body.map(String::into_bytes), headers)
+            .await;
         let body = if raw.text.is_empty() {
             Value::Null
         } else {
@@ -321,7 +323,7 @@ impl Client<'_> {
         &self,
         method: &str,
         path: &str,
-        body: Option<String>,
+        body: Option<Vec<u8>>,
         headers: &[(&str, &str)],
     ) -> Raw {
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");

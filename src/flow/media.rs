@@ -1,0 +1,120 @@
+//! Photos and the customer's signature, added by the engineer to their own
+//! visit while it is under way or just finished (until it is certified).
+
+use serde_json::json;
+
+use super::{event, Actor};
+use crate::core::ids;
+use crate::core::media::{check, MediaKind, MAX_PHOTOS};
+use crate::core::visit::{VisitFile, VisitStatus};
+use crate::core::work_order::WorkOrderStatus;
+use crate::error::AppError;
+use crate::store::visit_files::{self, VisitFileRow};
+use crate::store::{now, transaction, visits, work_orders, DbConnection};
+
+fn not_found() -> AppError {
+    AppError::NotFound { entity: "visit" }
+}
+
+/// Stores an image of the actor's visit; returns it and whether it is new (a
+/// resend with the same `client_id` returns the first one).
+pub fn add(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit_id: &str,
+    kind: MediaKind,
+    bytes: &[u8],
+    client_id: Option<&str>,
+) -> Result<(VisitFile, bool), AppError> {
+    let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
+    if let Some(id) = client_id {
+        if let Some(row) = visit_files::by_client_id(conn, &actor.user_id, id)? {
+            return Ok((row.view(), false));
+        }
+    }
+    let info = check(kind, bytes)?;
+    transaction(conn, |conn| {
+        let visit = visits::find(conn, &visit_id)?
+            .filter(|v| v.engineer_id == actor.user_id)
+            .ok_or_else(not_found)?;
+        let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(not_found)?;
+        let open_visit = matches!(
+            VisitStatus::parse(&visit.status),
+            Some(VisitStatus::EnRoute | VisitStatus::OnSite | VisitStatus::Finished)
+        );
+        let open_order = !matches!(
+            order.status(),
+            WorkOrderStatus::Certified | WorkOrderStatus::Closed | WorkOrderStatus::Cancelled
+        );
+        if !(open_visit && open_order) {
+            return Err(AppError::conflict(
+                "visit_closed",
+                "images are added while the visit is under way, until the work is certified",
+            ));
+        }
+        if kind == MediaKind::Photo
+            && visit_files::count(conn, &visit.id, kind)? >= MAX_PHOTOS as i64
+        {
+            return Err(AppError::conflict(
+                "too_many_photos",
+                format!("a visit holds at most {MAX_PHOTOS} photos"),
+            ));
+        }
+        let row = VisitFileRow {
+            id: ids::new_id(),
+            visit_id: visit.id.clone(),
+            kind: kind.as_str().to_owned(),
+            file_key: actor.files.put(bytes)?,
+            content_type: info.content_type.to_owned(),
+            width: info.width as i32,
+            height: info.height as i32,
+            size_bytes: bytes.len() as i64,
+            client_id: client_id.map(str::to_owned),
+            created_by: actor.user_id.clone(),
+            created_at: now(),
+        };
+        visit_files::insert(conn, &row)?;
+        event(
+            conn,
+            actor,
+            &order.customer_id,
+            "visit",
+            &visit.id,
+            match kind {
+                MediaKind::Photo => "photo_added",
+                MediaKind::Signature => "signature_added",
+            },
+            json!({"file_id": row.id, "work_order_id": order.id}),
+        )?;
+        Ok((row.view(), true))
+    })
+}
+
+/// An image's row, if the caller may see it: office staff, or the visit's engineer.
+pub fn readable(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit_id: &str,
+    file_id: &str,
+) -> Result<VisitFileRow, AppError> {
+    let none = || AppError::NotFound { entity: "file" };
+    let file_id = ids::parse_id(file_id).ok_or_else(none)?;
+    let row = visit_files::find(conn, &file_id)?
+        .filter(|f| Some(f.visit_id.as_str()) == ids::parse_id(visit_id).as_deref())
+        .ok_or_else(none)?;
+    let office = actor.roles.iter().any(|r| {
+        matches!(
+            r,
+            crate::core::role::Role::Owner
+                | crate::core::role::Role::Manager
+                | crate::core::role::Role::Administrator
+        )
+    });
+    if !office {
+        let visit = visits::find(conn, &row.visit_id)?.ok_or_else(none)?;
+        if visit.engineer_id != actor.user_id {
+            return Err(none());
+        }
+    }
+    Ok(row)
+}
