@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod certificates;
 mod customer_base;
+mod engineer_app;
 mod maintenance;
 mod notifications;
 mod role_matrix;

@@ -98,7 +98,8 @@ pub struct TestApp {
     pub state: AppState,
     pub users: HashMap<Role, (String, String)>,
     client: awc::Client,
-    _server: actix_web::dev::ServerHandle,
+    port: u16,
+    server: std::sync::Mutex<actix_web::dev::ServerHandle>,
     _data: tempfile::TempDir,
     _db: TestDb,
 }
@@ -162,15 +163,7 @@ impl TestApp {
 
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let app_state = state.clone();
-        let server = HttpServer::new(move || build_app(app_state.clone()))
-            .workers(1)
-            .disable_signals()
-            .listen(listener)
-            .expect("listen")
-            .run();
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
+        let handle = serve(&state, listener);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             state,
@@ -179,10 +172,23 @@ impl TestApp {
                 .timeout(std::time::Duration::from_secs(30))
                 .disable_redirects()
                 .finish(),
-            _server: handle,
+            port,
+            server: std::sync::Mutex::new(handle),
             _data: data,
             _db: db,
         }
+    }
+
+    /// Stops answering, as if the phone lost its connection (the port refuses).
+    pub async fn go_offline(&self) {
+        let handle = self.server.lock().unwrap().clone();
+        handle.stop(false).await;
+    }
+
+    /// Answers again on the same address.
+    pub fn go_online(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("bind again");
+        *self.server.lock().unwrap() = serve(&self.state, listener);
     }
 
     /// An access token for the test user of the role.
@@ -262,6 +268,20 @@ impl TestApp {
         assert_eq!(r.status, 201, "{r:?}");
         r["id"].as_str().expect("id").to_owned()
     }
+}
+
+/// Runs the app on a listener.
+fn serve(state: &AppState, listener: TcpListener) -> actix_web::dev::ServerHandle {
+    let app_state = state.clone();
+    let server = HttpServer::new(move || build_app(app_state.clone()))
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    handle
 }
 
 /// An answer as text, with the headers tests look at.

@@ -1,0 +1,89 @@
+//! Completion certificate generation: the PDF of an order with four phone photos
+//! (1280×960 JPEG, as the phone uploads them after downscaling) and a signature,
+//! rendered, hashed and stored, as certification does it.
+//!
+//! `cargo bench --bench certificate [-- RUNS]` (default 30).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::time::Instant;
+
+use orderly::certificates::{render, Certificate, CertificateLine};
+use orderly::core::notice::Locale;
+use orderly::files::{FileStore, LocalFiles};
+
+fn photo(seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(1280, 960, |x, y| {
+        image::Rgb([((x + seed) % 256) as u8, ((y * 3) % 256) as u8, ((x ^ y) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn signature() -> Vec<u8> {
+    let img = image::GrayAlphaImage::from_fn(600, 200, |x, y| {
+        let on = (y as i32 - 100 - ((x as f32 / 30.0).sin() * 50.0) as i32).abs() < 3;
+        image::LumaA([0, if on { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn main() {
+    let runs: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(30);
+    let certificate = Certificate {
+        locale: Locale::Uk,
+        number: "2026-000042".into(),
+        issued_on: "вт, 15 грудня".into(),
+        company: "Аква Сервіс".into(),
+        company_details: Some("Київ, вул. Хрещатик 1 · ЄДРПОУ 12345678".into()),
+        customer: "Олена Коваленко".into(),
+        customer_details: None,
+        site: "вул. Хрещатик, 12, кв. 5, Київ".into(),
+        work_order: "01a207e8-45c4-7401-a72d-ede2d59a06e0".into(),
+        visit_date: "вт, 15 грудня".into(),
+        visit_times: "10:05-11:40".into(),
+        engineer: "Тарас Бондаренко".into(),
+        lines: (1..=5)
+            .map(|i| CertificateLine {
+                description: format!("Робота {i}: заміна картриджа"),
+                quantity: 1.0,
+                unit_price: 45_000,
+                total: 45_000,
+            })
+            .collect(),
+        total: 225_000,
+        currency: "UAH".into(),
+        parts: vec![("Картридж PP-5".into(), 2.0)],
+        summary: "Замінено картриджі, перевірено тиск.".into(),
+        notes: Some("Тиск 3,1 бар.".into()),
+        recommendations: Some("Замінити мембрану через рік.".into()),
+        next_service: Some("пн, 15 червня".into()),
+        photos: (0..4).map(|i| photo(i * 40)).collect(),
+        signature: Some(signature()),
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = LocalFiles::new(dir.path().to_path_buf());
+    let mut times = Vec::with_capacity(runs);
+    let mut size = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let pdf = render(&certificate).expect("render");
+        store.put(&pdf).expect("store");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        size = pdf.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "| certificate with 4 photos and a signature | {runs} runs | p50 {:.1} ms | p90 {:.1} ms | {} KiB |",
+        pct(0.5),
+        pct(0.9),
+        size / 1024
+    );
+}

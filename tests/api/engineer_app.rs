@@ -1,0 +1,233 @@
+//! The engineer's phone app in a real browser: headless Chromium at phone size,
+//! driven through ChromeDriver (Debian's `chromium` and `chromium-driver`).
+//! Screenshots land in `target/screenshots/`.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use fantoccini::{Client, ClientBuilder, Locator};
+use orderly::core::role::Role;
+use orderly::store::Backend;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::{TestApp, PASSWORD};
+use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
+
+on_both_backends!(
+    backend: an_engineer_walks_a_visit_on_a_phone,
+    an_engineer_finishes_offline_and_nothing_is_lost_or_doubled,
+);
+
+/// ChromeDriver and a session with headless Chromium the size of a phone.
+struct Phone {
+    driver: Child,
+    client: Client,
+}
+
+impl Phone {
+    async fn open() -> Phone {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium chromium-driver)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            "--window-size=390,844", "--lang=en-US"]}),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a Chromium session");
+        Phone { driver, client }
+    }
+
+    async fn css(&self, selector: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("`{selector}` did not appear: {e}"))
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), self.client.screenshot().await.unwrap()).unwrap();
+    }
+
+    async fn queue(&self) -> Value {
+        self.client
+            .execute("return await window.orderlyQueue();", vec![])
+            .await
+            .unwrap()
+    }
+
+    /// Waits until the phone has sent everything it queued.
+    async fn drained(&self) {
+        for _ in 0..150 {
+            let q = self.queue().await;
+            if q["waiting"] == 0 {
+                assert_eq!(q["failed"], 0, "the server refused something: {q}");
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the queue never emptied: {}", self.queue().await);
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A booked visit at midday today (company time), for the test engineer: (order, visit).
+async fn todays_visit(app: &TestApp) -> (String, String) {
+    let (customer, site, contact, _) = customer_with_site(app, "Olena Kovalenko").await;
+    let (order, v) = order_in_scheduling(app, &customer, &site).await;
+    let tz = app.state.config.timezone;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let noon = tz
+        .from_local_datetime(&today.and_hms_opt(12, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc);
+    let r = act(app, Role::Administrator, &order, "schedule",
+        json!({"version": v, "engineer_id": engineer_id(app), "start": noon, "end": noon + chrono::Duration::hours(2),
+               "on_site_contact_id": contact})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let visit = r["visits"][0]["id"].as_str().unwrap().to_owned();
+    (order, visit)
+}
+
+async fn sign_in(phone: &Phone, app: &TestApp) {
+    phone.client.goto(&format!("{}/app/", app.base)).await.unwrap();
+    phone.css("input[name=email]").await.send_keys("engineer@test.orderly").await.unwrap();
+    phone.css("input[name=password]").await.send_keys(PASSWORD).await.unwrap();
+    phone.css("form button[type=submit]").await.click().await.unwrap();
+    phone.css("article.visit").await;
+}
+
+/// On site: one photo, a signature, notes and a rating, then "finish".
+async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
+    let photo = dir.join("filter.jpg");
+    let img = image::RgbImage::from_fn(2000, 1500, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    img.save(&photo).unwrap();
+    phone.css("#photo").await.send_keys(photo.to_str().unwrap()).await.unwrap();
+    phone
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//span[@id='photo-count' and text()='× 1']"))
+        .await
+        .expect("the photo is queued");
+    phone
+        .client
+        .execute(
+            "const c = document.querySelector('canvas.signature'); const r = c.getBoundingClientRect();
+             const ev = (type, x, y) => c.dispatchEvent(new PointerEvent(type,
+                 {clientX: r.left + x, clientY: r.top + y, pointerId: 1, bubbles: true}));
+             ev('pointerdown', 20, 40);
+             for (let i = 0; i < 30; i++) ev('pointermove', 20 + i * 10, 40 + (i % 3) * 15);
+             ev('pointerup', 320, 60);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    phone.css("textarea[name=notes]").await.send_keys("Filter flushed, pressure 3.1 bar").await.unwrap();
+    phone.css("textarea[name=recommendations]").await.send_keys("Membrane next year").await.unwrap();
+    phone
+        .client
+        .execute("document.querySelector('select[name=rating]').value = '5';", vec![])
+        .await
+        .unwrap();
+}
+
+async fn check_done(app: &TestApp, order: &str) {
+    let detail = app.as_administrator().get(&format!("/api/v1/work-orders/{order}")).await;
+    assert_eq!(detail["work_order"]["status"], "work_done", "{detail:?}");
+    let visit = &detail["visits"][0];
+    assert_eq!(visit["result_notes"], "Filter flushed, pressure 3.1 bar");
+    assert_eq!(visit["recommendations"], "Membrane next year");
+    assert_eq!(visit["customer_rating"], 5);
+    let kinds: Vec<&str> = visit["files"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["photo", "signature"], "exactly one of each");
+    let photo = &visit["files"][0];
+    assert_eq!((photo["width"].as_i64(), photo["height"].as_i64()), (Some(1600), Some(1200)), "downscaled on the phone");
+    let customer = detail["work_order"]["customer_id"].as_str().unwrap();
+    let timeline = app.as_manager().get(&format!("/api/v1/customers/{customer}/timeline?limit=200")).await;
+    for action in ["start-travel", "arrive", "finish"] {
+        let n = timeline["items"].as_array().unwrap().iter().filter(|e| e["action"] == action).count();
+        assert_eq!(n, 1, "{action} recorded once");
+    }
+}
+
+async fn an_engineer_walks_a_visit_on_a_phone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (order, visit) = todays_visit(&app).await;
+    let phone = Phone::open().await;
+    sign_in(&phone, &app).await;
+    phone.screenshot("engineer-route").await;
+    phone.css(&format!("article[data-visit='{visit}'] a.open")).await.click().await.unwrap();
+    phone.css("#on-the-way").await.click().await.unwrap();
+    phone.css("#arrived").await.click().await.unwrap();
+    phone.css("form#finish").await;
+    let dir = tempfile::tempdir().unwrap();
+    do_the_work(&phone, dir.path()).await;
+    phone.screenshot("engineer-visit").await;
+    phone.css("form#finish button.primary").await.click().await.unwrap();
+    phone.css("#done").await;
+    phone.drained().await;
+    phone.screenshot("engineer-finished").await;
+    check_done(&app, &order).await;
+    phone.close().await;
+}
+
+async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (order, visit) = todays_visit(&app).await;
+    let phone = Phone::open().await;
+    sign_in(&phone, &app).await;
+    // Let the service worker take the shell into its cache.
+    phone
+        .client
+        .execute("await navigator.serviceWorker.ready; return true;", vec![])
+        .await
+        .unwrap();
+
+    app.go_offline().await;
+    // The route opens from the phone's own copy, even after a reload.
+    phone.client.refresh().await.unwrap();
+    phone.css(&format!("article[data-visit='{visit}'] a.open")).await.click().await.unwrap();
+    phone.css("#on-the-way").await.click().await.unwrap();
+    phone.css("#arrived").await.click().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    do_the_work(&phone, dir.path()).await;
+    phone.css("form#finish button.primary").await.click().await.unwrap();
+    phone.css("#done").await;
+    let waiting = phone.queue().await;
+    assert_eq!(waiting["waiting"], 5, "travel, arrival, photo, signature, finish: {waiting}");
+    phone.screenshot("engineer-offline").await;
+
+    app.go_online();
+    phone.drained().await;
+    check_done(&app, &order).await;
+    phone.close().await;
+}
