@@ -14,7 +14,11 @@ use orderly::files::{FileStore, LocalFiles};
 
 fn photo(seed: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(1280, 960, |x, y| {
-        image::Rgb([((x + seed) % 256) as u8, ((y * 3) % 256) as u8, ((x ^ y) % 256) as u8])
+        image::Rgb([
+            ((x + seed) % 256) as u8,
+            ((y * 3) % 256) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();

@@ -114,7 +114,8 @@ fn run(cli: Cli) -> Result<(), String> {
         tracing::info!(applied, "migrations applied");
     }
     drop(conn);
-    let state = AppState::new(pool, backend, config);
+    let files = crate::files::open(&config.files)?;
+    let state = AppState::new(pool, backend, config).with_files(files);
     match cli.command {
         Command::Migrate => {
             println!("database is up to date ({applied} migrations applied now)");

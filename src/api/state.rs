@@ -45,6 +45,12 @@ impl AppState {
         }
     }
 
+    /// Uses another file store than the local folder (`ORDERLY_FILES=s3`).
+    pub fn with_files(mut self, files: Arc<dyn FileStore>) -> Self {
+        self.files = files;
+        self
+    }
+
     /// Runs blocking database work (pool checkout included) off the async executor,
     /// and wakes the delivery worker if the work queued a message.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>

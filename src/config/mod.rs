@@ -53,6 +53,8 @@ pub struct Config {
     pub messaging: Arc<crate::flow::notices::Messaging>,
     /// The SMS provider, the e-mail transport and the delivery worker.
     pub delivery: crate::notify::settings::DeliverySettings,
+    /// Where photos, signatures and certificates are stored.
+    pub files: crate::files::FilesSettings,
 }
 
 /// A setting that is missing or wrong.
@@ -193,6 +195,7 @@ impl Config {
             .get("ORDERLY_BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into());
         let messaging = notify::messaging(&src, timezone, &bind, &jwt_secret)?;
+        let files = files(&src, &data_dir)?;
         Ok(Config {
             database_url,
             bind,
@@ -221,7 +224,36 @@ impl Config {
             )?,
             messaging,
             delivery: notify::delivery(&src)?,
+            files,
         })
+    }
+}
+
+fn files(src: &Sources, data_dir: &Path) -> Result<crate::files::FilesSettings, ConfigError> {
+    use crate::files::{s3::S3Settings, FilesSettings};
+    let kind = src.get("ORDERLY_FILES").unwrap_or_else(|| "local".into());
+    match kind.trim() {
+        "local" => Ok(FilesSettings::Local(data_dir.join("files"))),
+        "s3" => {
+            let need = |name: &str| {
+                src.get(name)
+                    .ok_or_else(|| err(name, "is required with ORDERLY_FILES=s3"))
+            };
+            Ok(FilesSettings::S3(S3Settings {
+                bucket: need("ORDERLY_S3_BUCKET")?,
+                region: src
+                    .get("ORDERLY_S3_REGION")
+                    .unwrap_or_else(|| "us-east-1".into()),
+                endpoint: src.get("ORDERLY_S3_ENDPOINT"),
+                access_key_id: need("ORDERLY_S3_ACCESS_KEY_ID")?,
+                secret_access_key: need("ORDERLY_S3_SECRET_ACCESS_KEY")?,
+                prefix: src.get("ORDERLY_S3_PREFIX").unwrap_or_default(),
+            }))
+        }
+        other => Err(err(
+            "ORDERLY_FILES",
+            format!("`{other}` is not one of local, s3"),
+        )),
     }
 }
 

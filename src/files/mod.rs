@@ -5,8 +5,11 @@
 //! files in shared object storage; the local directory under the data folder is
 //! the default.
 
+pub mod s3;
+
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -25,6 +28,22 @@ pub trait FileStore: Send + Sync + std::fmt::Debug {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which store the configuration asks for.
+#[derive(Debug, Clone)]
+pub enum FilesSettings {
+    /// A folder under the data folder (one instance, or a shared volume).
+    Local(PathBuf),
+    S3(s3::S3Settings),
+}
+
+/// Opens the configured store.
+pub fn open(settings: &FilesSettings) -> Result<Arc<dyn FileStore>, String> {
+    Ok(match settings {
+        FilesSettings::Local(root) => Arc::new(LocalFiles::new(root.clone())),
+        FilesSettings::S3(s) => Arc::new(s3::S3Files::open(s)?),
+    })
 }
 
 fn valid_key(key: &str) -> bool {

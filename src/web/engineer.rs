@@ -3,7 +3,7 @@
 //! engineer does in IndexedDB and sends it with an `Idempotency-Key`.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use maud::{html, DOCTYPE};
 
 use crate::api::state::AppState;
@@ -16,12 +16,28 @@ static APP_CSS: &str = include_str!("../../assets/app/app.css");
 const POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; \
     script-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'";
 
-fn asset(content_type: &str, body: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        // Revalidated every time: a phone that is online always gets the current app.
+/// A script or style sheet, revalidated on every load (a phone online always
+/// gets the current app) and answered 304 when the phone's copy is current.
+fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpResponse {
+    let tag = format!("\"{}\"", &crate::files::sha256_hex(body.as_bytes())[..16]);
+    let current = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    let mut response = if current {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body)
+        .insert_header((header::ETAG, tag));
+    if current {
+        response.finish()
+    } else {
+        response.content_type(content_type).body(body)
+    }
 }
 
 /// The shell; the script fills it in.
@@ -66,18 +82,18 @@ pub async fn to_shell() -> HttpResponse {
 }
 
 #[get("/app/app.js")]
-pub async fn script() -> HttpResponse {
-    asset("text/javascript; charset=utf-8", APP_JS)
+pub async fn script(req: HttpRequest) -> HttpResponse {
+    asset(&req, "text/javascript; charset=utf-8", APP_JS)
 }
 
 #[get("/app/sw.js")]
-pub async fn worker() -> HttpResponse {
-    asset("text/javascript; charset=utf-8", SW_JS)
+pub async fn worker(req: HttpRequest) -> HttpResponse {
+    asset(&req, "text/javascript; charset=utf-8", SW_JS)
 }
 
 #[get("/app/app.css")]
-pub async fn styles() -> HttpResponse {
-    asset("text/css; charset=utf-8", APP_CSS)
+pub async fn styles(req: HttpRequest) -> HttpResponse {
+    asset(&req, "text/css; charset=utf-8", APP_CSS)
 }
 
 /// Registers the app's routes.

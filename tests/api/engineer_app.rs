@@ -29,7 +29,11 @@ struct Phone {
 
 impl Phone {
     async fn open() -> Phone {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -68,7 +72,11 @@ impl Phone {
     async fn screenshot(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), self.client.screenshot().await.unwrap()).unwrap();
+        std::fs::write(
+            dir.join(format!("{name}.png")),
+            self.client.screenshot().await.unwrap(),
+        )
+        .unwrap();
     }
 
     async fn queue(&self) -> Value {
@@ -118,19 +126,45 @@ async fn todays_visit(app: &TestApp) -> (String, String) {
 }
 
 async fn sign_in(phone: &Phone, app: &TestApp) {
-    phone.client.goto(&format!("{}/app/", app.base)).await.unwrap();
-    phone.css("input[name=email]").await.send_keys("engineer@test.orderly").await.unwrap();
-    phone.css("input[name=password]").await.send_keys(PASSWORD).await.unwrap();
-    phone.css("form button[type=submit]").await.click().await.unwrap();
+    phone
+        .client
+        .goto(&format!("{}/app/", app.base))
+        .await
+        .unwrap();
+    phone
+        .css("input[name=email]")
+        .await
+        .send_keys("engineer@test.orderly")
+        .await
+        .unwrap();
+    phone
+        .css("input[name=password]")
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    phone
+        .css("form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
     phone.css("article.visit").await;
 }
 
 /// On site: one photo, a signature, notes and a rating, then "finish".
 async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
     let photo = dir.join("filter.jpg");
-    let img = image::RgbImage::from_fn(2000, 1500, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let img = image::RgbImage::from_fn(2000, 1500, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
     img.save(&photo).unwrap();
-    phone.css("#photo").await.send_keys(photo.to_str().unwrap()).await.unwrap();
+    phone
+        .css("#photo")
+        .await
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
     phone
         .client
         .wait()
@@ -151,30 +185,63 @@ async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
         )
         .await
         .unwrap();
-    phone.css("textarea[name=notes]").await.send_keys("Filter flushed, pressure 3.1 bar").await.unwrap();
-    phone.css("textarea[name=recommendations]").await.send_keys("Membrane next year").await.unwrap();
+    phone
+        .css("textarea[name=notes]")
+        .await
+        .send_keys("Filter flushed, pressure 3.1 bar")
+        .await
+        .unwrap();
+    phone
+        .css("textarea[name=recommendations]")
+        .await
+        .send_keys("Membrane next year")
+        .await
+        .unwrap();
     phone
         .client
-        .execute("document.querySelector('select[name=rating]').value = '5';", vec![])
+        .execute(
+            "document.querySelector('select[name=rating]').value = '5';",
+            vec![],
+        )
         .await
         .unwrap();
 }
 
 async fn check_done(app: &TestApp, order: &str) {
-    let detail = app.as_administrator().get(&format!("/api/v1/work-orders/{order}")).await;
+    let detail = app
+        .as_administrator()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
     assert_eq!(detail["work_order"]["status"], "work_done", "{detail:?}");
     let visit = &detail["visits"][0];
     assert_eq!(visit["result_notes"], "Filter flushed, pressure 3.1 bar");
     assert_eq!(visit["recommendations"], "Membrane next year");
     assert_eq!(visit["customer_rating"], 5);
-    let kinds: Vec<&str> = visit["files"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = visit["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["photo", "signature"], "exactly one of each");
     let photo = &visit["files"][0];
-    assert_eq!((photo["width"].as_i64(), photo["height"].as_i64()), (Some(1600), Some(1200)), "downscaled on the phone");
+    assert_eq!(
+        (photo["width"].as_i64(), photo["height"].as_i64()),
+        (Some(1600), Some(1200)),
+        "downscaled on the phone"
+    );
     let customer = detail["work_order"]["customer_id"].as_str().unwrap();
-    let timeline = app.as_manager().get(&format!("/api/v1/customers/{customer}/timeline?limit=200")).await;
+    let timeline = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/timeline?limit=200"))
+        .await;
     for action in ["start-travel", "arrive", "finish"] {
-        let n = timeline["items"].as_array().unwrap().iter().filter(|e| e["action"] == action).count();
+        let n = timeline["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .count();
         assert_eq!(n, 1, "{action} recorded once");
     }
 }
@@ -185,14 +252,24 @@ async fn an_engineer_walks_a_visit_on_a_phone(backend: Backend) {
     let phone = Phone::open().await;
     sign_in(&phone, &app).await;
     phone.screenshot("engineer-route").await;
-    phone.css(&format!("article[data-visit='{visit}'] a.open")).await.click().await.unwrap();
+    phone
+        .css(&format!("article[data-visit='{visit}'] a.open"))
+        .await
+        .click()
+        .await
+        .unwrap();
     phone.css("#on-the-way").await.click().await.unwrap();
     phone.css("#arrived").await.click().await.unwrap();
     phone.css("form#finish").await;
     let dir = tempfile::tempdir().unwrap();
     do_the_work(&phone, dir.path()).await;
     phone.screenshot("engineer-visit").await;
-    phone.css("form#finish button.primary").await.click().await.unwrap();
+    phone
+        .css("form#finish button.primary")
+        .await
+        .click()
+        .await
+        .unwrap();
     phone.css("#done").await;
     phone.drained().await;
     phone.screenshot("engineer-finished").await;
@@ -215,15 +292,28 @@ async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Ba
     app.go_offline().await;
     // The route opens from the phone's own copy, even after a reload.
     phone.client.refresh().await.unwrap();
-    phone.css(&format!("article[data-visit='{visit}'] a.open")).await.click().await.unwrap();
+    phone
+        .css(&format!("article[data-visit='{visit}'] a.open"))
+        .await
+        .click()
+        .await
+        .unwrap();
     phone.css("#on-the-way").await.click().await.unwrap();
     phone.css("#arrived").await.click().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     do_the_work(&phone, dir.path()).await;
-    phone.css("form#finish button.primary").await.click().await.unwrap();
+    phone
+        .css("form#finish button.primary")
+        .await
+        .click()
+        .await
+        .unwrap();
     phone.css("#done").await;
     let waiting = phone.queue().await;
-    assert_eq!(waiting["waiting"], 5, "travel, arrival, photo, signature, finish: {waiting}");
+    assert_eq!(
+        waiting["waiting"], 5,
+        "travel, arrival, photo, signature, finish: {waiting}"
+    );
     phone.screenshot("engineer-offline").await;
 
     app.go_online();

@@ -11,6 +11,7 @@ mod accounts;
 mod certificates;
 mod customer_base;
 mod engineer_app;
+mod files;
 mod maintenance;
 mod notifications;
 mod role_matrix;

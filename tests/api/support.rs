@@ -141,7 +141,8 @@ impl TestApp {
         let config = test_config(&url, data.path(), extra);
         let (pool, backend) = store::connect(&config.database_url, config.pool_size).expect("pool");
         store::migrate(&mut pool.get().expect("conn")).expect("migrate");
-        let state = AppState::new(pool, backend, config);
+        let files = orderly::files::open(&config.files).expect("file store");
+        let state = AppState::new(pool, backend, config).with_files(files);
 
         let mut created = HashMap::new();
         let hash = state.passwords.hash(PASSWORD).expect("hash");
