@@ -42,7 +42,11 @@ impl S3Server {
         };
         let client = awc::Client::default();
         for _ in 0..100 {
-            if let Ok(r) = client.put(format!("{}/{bucket}", server.endpoint)).send().await {
+            if let Ok(r) = client
+                .put(format!("{}/{bucket}", server.endpoint))
+                .send()
+                .await
+            {
                 assert!(r.status().is_success(), "create bucket: {}", r.status());
                 return server;
             }
