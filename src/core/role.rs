@@ -21,6 +21,11 @@ impl Role {
         Role::Engineer,
     ];
 
+    /// Office staff see every customer's records; an engineer only its own visits.
+    pub fn is_office(self) -> bool {
+        matches!(self, Role::Owner | Role::Manager | Role::Administrator)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",

@@ -367,14 +367,7 @@ fn apply(
             payload["next_step"] = json!(next_step);
             row.next_step = Some(next_step);
             // A service from a maintenance plan moves the plan on.
-            if let Some(plan_id) = row
-                .reminder_id
-                .as_deref()
-                .map(|r| reminders::find(conn, r))
-                .transpose()?
-                .flatten()
-                .and_then(|r| r.plan_id)
-            {
+            if let Some(plan_id) = super::plans::plan_of(conn, row)? {
                 super::plans::completed(conn, &plan_id, actor.today())?;
                 payload["plan_id"] = json!(plan_id);
             }

@@ -21,7 +21,7 @@ use crate::store::customers::Customers;
 use crate::store::records;
 use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
-use crate::store::{contacts, now, reminders, sites, users, utc, visit_files, DbConnection};
+use crate::store::{contacts, now, sites, users, utc, visit_files, DbConnection};
 
 /// The bytes of a visit's images of one kind, oldest first, at most `limit`.
 fn images(
@@ -84,14 +84,7 @@ pub fn issue(
         .and_then(|v| v.finished_at)
         .map(|t| format::local_day(utc(t), tz))
         .unwrap_or(today);
-    let next_service = match order
-        .reminder_id
-        .as_deref()
-        .map(|r| reminders::find(conn, r))
-        .transpose()?
-        .flatten()
-        .and_then(|r| r.plan_id)
-    {
+    let next_service = match super::plans::plan_of(conn, order)? {
         Some(plan) => super::plans::next_after_service(conn, &plan, finished_on)?,
         None => None,
     };

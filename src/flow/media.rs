@@ -102,15 +102,7 @@ pub fn readable(
     let row = visit_files::find(conn, &file_id)?
         .filter(|f| Some(f.visit_id.as_str()) == ids::parse_id(visit_id).as_deref())
         .ok_or_else(none)?;
-    let office = actor.roles.iter().any(|r| {
-        matches!(
-            r,
-            crate::core::role::Role::Owner
-                | crate::core::role::Role::Manager
-                | crate::core::role::Role::Administrator
-        )
-    });
-    if !office {
+    if !actor.roles.iter().any(|r| r.is_office()) {
         let visit = visits::find(conn, &row.visit_id)?.ok_or_else(none)?;
         if visit.engineer_id != actor.user_id {
             return Err(none());

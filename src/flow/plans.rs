@@ -12,6 +12,7 @@ use crate::error::{from_json, AppError};
 use crate::store::equipment::EquipmentRepo;
 use crate::store::plans::{self, PlanRow};
 use crate::store::records::get;
+use crate::store::work_orders::WorkOrderRow;
 use crate::store::{now, transaction, DbConnection};
 
 fn not_found() -> AppError {
@@ -171,6 +172,17 @@ pub fn update(
 
 /// A service from the plan was completed on `on`: an after-completion plan counts
 /// its next due date from here; a calendar plan keeps its calendar.
+/// The maintenance plan an order serves: through the reminder it was opened from.
+pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<String>, AppError> {
+    Ok(order
+        .reminder_id
+        .as_deref()
+        .map(|r| crate::store::reminders::find(conn, r))
+        .transpose()?
+        .flatten()
+        .and_then(|r| r.plan_id))
+}
+
 /// When the plan's next service falls if a service is done on `on`: for the
 /// completion certificate, before the order is closed and the plan moves on.
 pub fn next_after_service(

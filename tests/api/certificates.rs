@@ -22,6 +22,18 @@ on_both_backends!(
     a_visit_with_photos_and_a_signature_makes_a_full_certificate,
 );
 
+/// An order's certificate as the office downloads it.
+pub(crate) async fn certificate_pdf(app: &TestApp, order: &str) -> crate::support::Raw {
+    app.as_manager()
+        .raw(
+            "GET",
+            &format!("/api/v1/work-orders/{order}/certificate"),
+            None,
+            &[],
+        )
+        .await
+}
+
 /// The text of a PDF, as `pdftotext` reads it.
 fn pdf_text(pdf: &[u8]) -> String {
     let mut child = Command::new("pdftotext")
@@ -109,15 +121,7 @@ async fn a_certified_order_has_its_certificate(backend: Backend) {
     let year = chrono::Utc::now().format("%Y").to_string();
     assert_eq!(info["number"], format!("{year}-000001"));
 
-    let pdf = app
-        .as_manager()
-        .raw(
-            "GET",
-            &format!("/api/v1/work-orders/{order}/certificate"),
-            None,
-            &[],
-        )
-        .await;
+    let pdf = certificate_pdf(&app, &order).await;
     assert_eq!(pdf.status, 200);
     assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
     let bytes = pdf.bytes;

@@ -10,6 +10,7 @@ use orderly::files::{sha256_hex, FileStore};
 use orderly::store::Backend;
 use serde_json::json;
 
+use crate::certificates::certificate_pdf;
 use crate::on_both_backends;
 use crate::support::TestApp;
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
@@ -167,15 +168,7 @@ async fn certificates_and_photos_live_in_s3(backend: Backend) {
             "{action}"
         );
     }
-    let pdf = app
-        .as_manager()
-        .raw(
-            "GET",
-            &format!("/api/v1/work-orders/{order}/certificate"),
-            None,
-            &[],
-        )
-        .await;
+    let pdf = certificate_pdf(&app, &order).await;
     assert_eq!(pdf.status, 200);
     let key = sha256_hex(&pdf.bytes);
     // Both files are objects in the bucket, readable by another instance.
