@@ -19,6 +19,9 @@ pub use generate::{generate, GenerationReport};
 pub use overdue::{remind_overdue, OverdueReport};
 pub use visit_reminders::remind_visits;
 
+/// Days a phone's request ids are remembered (a resend comes within days).
+pub const REQUEST_IDS_KEPT_DAYS: i64 = 30;
+
 /// The default schedule of the generation job: daily at 02:00, company time.
 pub const DEFAULT_GENERATION_CRON: &str = "0 0 2 * * *";
 
@@ -71,6 +74,11 @@ pub fn run_nightly(
         not_certified = overdue.not_certified,
         "overdue work reminded"
     );
+    let forgotten = crate::store::visit_files::forget_requests_before(
+        conn,
+        at.naive_utc() - chrono::Duration::days(REQUEST_IDS_KEPT_DAYS),
+    )?;
+    tracing::info!(forgotten, "old phone request ids forgotten");
     Ok(TickReport {
         generation,
         overdue,

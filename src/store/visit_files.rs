@@ -104,6 +104,18 @@ pub fn seen_request(
     Ok(n > 0)
 }
 
+/// Forgets request ids older than `before`: a phone resends within minutes or
+/// days, not months. Returns how many were forgotten.
+pub fn forget_requests_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(
+        diesel::delete(client_requests::table.filter(client_requests::created_at.lt(before)))
+            .execute(conn)?,
+    )
+}
+
 /// Remembers a request id, in the transaction of what it did.
 pub fn remember_request(
     conn: &mut DbConnection,

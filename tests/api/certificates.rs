@@ -468,4 +468,25 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
         .filter(|e| e["action"] == "finish")
         .count();
     assert_eq!(finishes, 1);
+
+    // The nightly job forgets request ids after 30 days, not before.
+    let count_after = |days: i64| {
+        let (pool, config) = (app.state.pool.clone(), app.state.config.clone());
+        actix_web::web::block(move || {
+            use diesel::prelude::*;
+            let mut conn = pool.get().unwrap();
+            let at = chrono::Utc::now() + chrono::Duration::days(days);
+            orderly::scheduler::run_all(&mut conn, at, &config).unwrap();
+            orderly::store::schema::client_requests::table
+                .count()
+                .get_result::<i64>(&mut *conn)
+                .unwrap()
+        })
+    };
+    assert_eq!(
+        count_after(29).await.unwrap(),
+        2,
+        "arrive-1 and finish-1 still known"
+    );
+    assert_eq!(count_after(31).await.unwrap(), 0);
 }
