@@ -201,7 +201,7 @@ fn visit_values(
     ])
 }
 
-/// A message about a visit: booked, moved, cancelled, tomorrow, on the way.
+/// A message about a visit: booked, moved, cancelled, tomorrow.
 pub fn about_visit(
     conn: &mut DbConnection,
     m: &Messaging,
@@ -210,16 +210,38 @@ pub fn about_visit(
     visit: &VisitRow,
     dedupe_key: String,
 ) -> Result<bool, AppError> {
-    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let values = visit_values(conn, m, order, visit)?;
+    queue_about_visit(conn, m, event, order, visit, dedupe_key, values)
+}
+
+/// "On the way", with an arrival time: the engineer's own estimate, or the
+/// configured travel time, from when they set out (never before the booked start).
+pub fn on_the_way(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+    eta_minutes: Option<u32>,
+) -> Result<bool, AppError> {
+    let minutes = eta_minutes.unwrap_or(m.travel_minutes);
+    let set_out = visit.travel_started_at.map(utc).unwrap_or_else(Utc::now);
+    let eta = (set_out + Duration::minutes(i64::from(minutes))).max(utc(visit.planned_start));
     let mut values = visit_values(conn, m, order, visit)?;
-    if event == NoticeEvent::OnTheWay {
-        let set_out = visit.travel_started_at.map(utc).unwrap_or_else(Utc::now);
-        let eta = set_out + Duration::minutes(i64::from(m.travel_minutes));
-        values.push((
-            "eta",
-            format::time(eta.max(utc(visit.planned_start)), m.timezone),
-        ));
-    }
+    values.push(("eta", format::time(eta, m.timezone)));
+    let key = format!("on_the_way:{}", visit.id);
+    queue_about_visit(conn, m, NoticeEvent::OnTheWay, order, visit, key, values)
+}
+
+fn queue_about_visit(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    event: NoticeEvent,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+    dedupe_key: String,
+    values: Vec<(&'static str, String)>,
+) -> Result<bool, AppError> {
+    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
     let name = customer_name(conn, &order.customer_id)?;
     queue(
         conn,
@@ -242,41 +264,6 @@ pub fn about_visit(
         contacts,
         now(),
     )
-}
-
-/// "On the way", with an arrival time: the engineer's own estimate, or the
-/// configured travel time from now (never before the booked start).
-pub fn on_the_way(
-    conn: &mut DbConnection,
-    m: &Messaging,
-    order: &WorkOrderRow,
-    visit: &VisitRow,
-    eta_minutes: Option<u32>,
-) -> Result<bool, AppError> {
-    match eta_minutes {
-        Some(minutes) => {
-            let m = Messaging {
-                travel_minutes: minutes,
-                ..m.clone()
-            };
-            about_visit(
-                conn,
-                &m,
-                NoticeEvent::OnTheWay,
-                order,
-                visit,
-                format!("on_the_way:{}", visit.id),
-            )
-        }
-        None => about_visit(
-            conn,
-            m,
-            NoticeEvent::OnTheWay,
-            order,
-            visit,
-            format!("on_the_way:{}", visit.id),
-        ),
-    }
 }
 
 /// The e-mail that the work is certified complete.

@@ -388,14 +388,3 @@ pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
     }
     Ok(n == 1)
 }
-
-/// Counts of messages by status, for the benchmark and health.
-pub fn count_by_status(
-    conn: &mut DbConnection,
-    status: NotificationStatus,
-) -> Result<i64, AppError> {
-    Ok(notifications::table
-        .filter(notifications::status.eq(status.as_str()))
-        .count()
-        .get_result(conn)?)
-}
