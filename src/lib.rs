@@ -17,6 +17,7 @@ pub mod flow;
 pub mod manager;
 pub mod notify;
 pub mod owner;
+pub mod routing;
 pub mod scheduler;
 pub mod store;
 pub mod web;

@@ -1,0 +1,174 @@
+//! Travel times between places: straight-line distance times a road factor at an
+//! average speed (no network needed), or an OSRM table service for real roads.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::solver::Matrix;
+use crate::core::geo::GeoPoint;
+
+/// How travel between sites is estimated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TravelModel {
+    /// Great-circle distance × `road_factor`, driven at `speed_kmh`.
+    StraightLine { road_factor: f64, speed_kmh: f64 },
+    /// `GET {base}/table/v1/driving/{lng,lat;…}?annotations=duration,distance`.
+    Osrm { base_url: String },
+}
+
+impl Default for TravelModel {
+    fn default() -> Self {
+        TravelModel::StraightLine {
+            road_factor: 1.3,
+            speed_kmh: 30.0,
+        }
+    }
+}
+
+/// A travel matrix could not be had (the OSRM service failed or answered nonsense).
+#[derive(Debug, thiserror::Error)]
+#[error("travel times: {0}")]
+pub struct TravelError(pub String);
+
+/// Seconds treated as "cannot get there" (an OSRM `null`): far beyond any shift.
+const UNREACHABLE: i64 = 30 * 24 * 3600;
+
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Metres along the great circle between two points (haversine).
+pub fn great_circle_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (la1, la2) = (a.latitude.to_radians(), b.latitude.to_radians());
+    let dlat = la2 - la1;
+    let dlng = (b.longitude - a.longitude).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlng / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+}
+
+/// The straight-line matrix: no network, the same answer every time.
+pub fn straight_line(points: &[GeoPoint], road_factor: f64, speed_kmh: f64) -> Matrix {
+    let size = points.len();
+    let mut durations = Vec::with_capacity(size * size);
+    let mut distances = Vec::with_capacity(size * size);
+    let metres_per_second = speed_kmh * 1000.0 / 3600.0;
+    for a in points {
+        for b in points {
+            let road = great_circle_m(*a, *b) * road_factor;
+            distances.push(road.round() as i64);
+            durations.push((road / metres_per_second).round() as i64);
+        }
+    }
+    Matrix {
+        size,
+        durations,
+        distances,
+    }
+}
+
+#[derive(Deserialize)]
+struct OsrmTable {
+    code: String,
+    #[serde(default)]
+    message: Option<String>,
+    durations: Option<Vec<Vec<Option<f64>>>>,
+    distances: Option<Vec<Vec<Option<f64>>>>,
+}
+
+/// The matrix for `points` under `model`; only OSRM goes to the network.
+pub async fn matrix(model: &TravelModel, points: &[GeoPoint]) -> Result<Matrix, TravelError> {
+    match model {
+        TravelModel::StraightLine {
+            road_factor,
+            speed_kmh,
+        } => Ok(straight_line(points, *road_factor, *speed_kmh)),
+        TravelModel::Osrm { base_url } => osrm(base_url, points).await,
+    }
+}
+
+async fn osrm(base_url: &str, points: &[GeoPoint]) -> Result<Matrix, TravelError> {
+    let size = points.len();
+    if size == 0 {
+        return Ok(Matrix {
+            size,
+            durations: vec![],
+            distances: vec![],
+        });
+    }
+    let coordinates: Vec<String> = points
+        .iter()
+        .map(|p| format!("{:.6},{:.6}", p.longitude, p.latitude))
+        .collect();
+    let url = format!(
+        "{}/table/v1/driving/{}?annotations=duration,distance",
+        base_url.trim_end_matches('/'),
+        coordinates.join(";")
+    );
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .finish();
+    let mut response = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| TravelError(format!("OSRM at {base_url}: {e}")))?;
+    let body = response
+        .body()
+        .limit(64 * 1024 * 1024)
+        .await
+        .map_err(|e| TravelError(format!("OSRM answer: {e}")))?;
+    let table: OsrmTable = serde_json::from_slice(&body)
+        .map_err(|e| TravelError(format!("OSRM answer is not a table: {e}")))?;
+    if table.code != "Ok" {
+        return Err(TravelError(format!(
+            "OSRM answered {}: {}",
+            table.code,
+            table.message.unwrap_or_default()
+        )));
+    }
+    let flat = |rows: Option<Vec<Vec<Option<f64>>>>, what: &str| {
+        let rows = rows.ok_or_else(|| TravelError(format!("OSRM sent no {what}")))?;
+        if rows.len() != size || rows.iter().any(|r| r.len() != size) {
+            return Err(TravelError(format!("OSRM {what} are not {size}×{size}")));
+        }
+        Ok::<_, TravelError>(
+            rows.into_iter()
+                .flatten()
+                .map(|v| v.map_or(UNREACHABLE, |x| x.round() as i64))
+                .collect::<Vec<_>>(),
+        )
+    };
+    Ok(Matrix {
+        size,
+        durations: flat(table.durations, "durations")?,
+        distances: flat(table.distances, "distances")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(latitude: f64, longitude: f64) -> GeoPoint {
+        GeoPoint {
+            latitude,
+            longitude,
+        }
+    }
+
+    #[test]
+    fn kyiv_to_lviv_is_about_470_km() {
+        let km = great_circle_m(p(50.4501, 30.5234), p(49.8397, 24.0297)) / 1000.0;
+        assert!((465.0..475.0).contains(&km), "{km}");
+    }
+
+    #[test]
+    fn straight_line_applies_factor_and_speed() {
+        // 0.01° of latitude is 1.112 km; ×1.5 road = 1.668 km; at 36 km/h = 10 m/s.
+        let m = straight_line(&[p(50.0, 30.0), p(50.01, 30.0)], 1.5, 36.0);
+        assert_eq!(m.between(0, 0), (0, 0));
+        let (secs, metres) = m.between(0, 1);
+        assert!((1665..=1670).contains(&metres), "{metres}");
+        assert_eq!(secs, (metres as f64 / 10.0).round() as i64);
+        assert_eq!(m.between(1, 0), m.between(0, 1));
+    }
+}
