@@ -50,7 +50,7 @@ pub struct Job {
     pub skills: Vec<String>,
     /// Load it takes from the vehicle (the benchmark's deliveries); `None` for service work.
     pub demand: Option<i32>,
-    /// How much doing it is worth against leaving it out (priority).
+    /// How much doing it is worth against leaving it out (priority); field service only.
     pub value: f64,
     /// A booked visit: only this vehicle, on this shift.
     pub pinned: Option<(String, usize)>,
@@ -268,7 +268,8 @@ fn at(index: usize) -> Location {
 }
 
 fn to_pragmatic(problem: &Problem) -> (api::Problem, api::Matrix) {
-    let jobs = problem.jobs.iter().map(to_job).collect();
+    let valued = problem.goal == Goal::FieldService;
+    let jobs = problem.jobs.iter().map(|j| to_job(j, valued)).collect();
     let relations: Vec<api::Relation> = problem
         .jobs
         .iter()
@@ -355,7 +356,7 @@ fn to_pragmatic(problem: &Problem) -> (api::Problem, api::Matrix) {
     (api_problem, matrix)
 }
 
-fn to_job(job: &Job) -> api::Job {
+fn to_job(job: &Job, valued: bool) -> api::Job {
     let task = api::JobTask {
         places: vec![api::JobPlace {
             location: at(job.location),
@@ -387,7 +388,7 @@ fn to_job(job: &Job) -> api::Job {
             one_of: None,
             none_of: None,
         }),
-        value: Some(job.value),
+        value: valued.then_some(job.value),
         group: None,
         compatibility: None,
     }
