@@ -21,6 +21,7 @@ pub mod notice;
 pub mod plan;
 pub mod recurrence;
 pub mod reminder;
+pub mod route;
 pub mod role;
 pub mod site;
 pub mod sms;

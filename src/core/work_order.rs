@@ -270,6 +270,9 @@ pub struct WorkOrderDraft {
     /// The customer's wishes for the visit time, in words: "mornings, not Fridays".
     #[serde(default)]
     pub time_wishes: Option<String>,
+    /// When the customer can have the visit; the day planner keeps to them.
+    #[serde(default)]
+    pub time_windows: Vec<super::route::TimeWindow>,
 }
 
 impl WorkOrderDraft {
@@ -301,6 +304,7 @@ impl WorkOrderDraft {
             required_skills: check_skills("required_skills", &self.required_skills)?,
             engineer_notes: text::optional("engineer_notes", self.engineer_notes.as_deref(), NOTE)?,
             time_wishes: text::optional("time_wishes", self.time_wishes.as_deref(), LINE)?,
+            time_windows: super::route::check_time_windows("time_windows", &self.time_windows)?,
         })
     }
 }
@@ -345,6 +349,7 @@ pub struct WorkOrder {
     pub required_skills: Vec<String>,
     pub engineer_notes: Option<String>,
     pub time_wishes: Option<String>,
+    pub time_windows: Vec<super::route::TimeWindow>,
     /// The reminder this order was opened from, if any.
     pub reminder_id: Option<String>,
     /// Why it was postponed, cancelled, or came back from a visit without access.

@@ -133,6 +133,7 @@ pub fn load(
                 required_skills: vec![],
                 engineer_notes: None,
                 time_wishes: (i % 2 == 0).then(|| "mornings preferred".to_owned()),
+                time_windows: vec![],
             },
             None,
         )?;

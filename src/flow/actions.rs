@@ -426,6 +426,10 @@ fn agree(
     if b.time_wishes.is_some() {
         row.time_wishes = text::optional("time_wishes", b.time_wishes.as_deref(), text::LINE)?;
     }
+    if let Some(windows) = &b.time_windows {
+        let windows = crate::core::route::check_time_windows("time_windows", windows)?;
+        row.time_windows = serde_json::to_string(&windows)?;
+    }
     payload["scope_lines"] = serde_json::from_str(&row.scope_lines)?;
     payload["total"] = json!(row.total);
     payload["currency"] = json!(row.currency);

@@ -37,6 +37,9 @@ pub struct Agree {
     pub required_skills: Option<Vec<String>>,
     pub engineer_notes: Option<String>,
     pub time_wishes: Option<String>,
+    /// Replaces the customer's time windows.
+    #[serde(default)]
+    pub time_windows: Option<Vec<crate::core::route::TimeWindow>>,
     /// Agreements of this customer that this order keeps (a promised discount).
     #[serde(default)]
     pub honoured_agreement_ids: Vec<String>,

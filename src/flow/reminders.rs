@@ -169,6 +169,7 @@ pub fn convert(
             required_skills: plan.map(|p| p.required_skills).unwrap_or_default(),
             engineer_notes: row.note.clone(),
             time_wishes: None,
+            time_windows: vec![],
         };
         let order = work_orders::create(conn, actor, draft, Some(&row.id))?;
         row.status = ReminderStatus::Converted.as_str().to_owned();

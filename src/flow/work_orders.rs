@@ -84,6 +84,7 @@ pub fn create(
         let (lines, total) = check_scope("scope_lines", &draft.scope_lines)?;
         let at = now();
         let row = WorkOrderRow {
+            time_windows: serde_json::to_string(&draft.time_windows)?,
             id: ids::new_id(),
             customer_id: draft.customer_id.clone(),
             site_id: draft.site_id.clone(),

@@ -208,6 +208,48 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_windows -> Text,
+    }
+}
+
+diesel::table! {
+    engineer_profiles (user_id) {
+        user_id -> Text,
+        skills -> Text,
+        work_days -> Text,
+        shift_start -> Text,
+        shift_end -> Text,
+        break_start -> Nullable<Text>,
+        break_minutes -> Integer,
+        start_latitude -> Double,
+        start_longitude -> Double,
+        start_label -> Nullable<Text>,
+        end_latitude -> Nullable<Double>,
+        end_longitude -> Nullable<Double>,
+        max_visits -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (engineer_id) {
+        engineer_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    route_plans (id) {
+        id -> Text,
+        created_by -> Text,
+        first_day -> Date,
+        last_day -> Date,
+        status -> Text,
+        proposal -> Text,
+        accepted_engineer_ids -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -370,4 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     visit_files,
     client_requests,
+    engineer_profiles,
+    calendar_feeds,
+    route_plans,
 );

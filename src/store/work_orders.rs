@@ -38,6 +38,7 @@ pub struct WorkOrderRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub time_windows: String,
 }
 
 impl WorkOrderRow {
@@ -49,8 +50,14 @@ impl WorkOrderRow {
         serde_json::from_str(&self.scope_lines).unwrap_or_default()
     }
 
+    /// The customer's time windows (none stored reads as none).
+    pub fn windows(&self) -> Vec<crate::core::route::TimeWindow> {
+        serde_json::from_str(&self.time_windows).unwrap_or_default()
+    }
+
     pub fn into_view(self) -> WorkOrder {
         let status = self.status();
+        let time_windows = self.windows();
         WorkOrder {
             scope_lines: self.scope(),
             equipment_ids: json_list(&self.equipment_ids),
@@ -66,6 +73,7 @@ impl WorkOrderRow {
             estimated_minutes: self.estimated_minutes,
             engineer_notes: self.engineer_notes,
             time_wishes: self.time_wishes,
+            time_windows,
             reminder_id: self.reminder_id,
             status_reason: self.status_reason,
             postponed_until: self.postponed_until,
