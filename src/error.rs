@@ -44,6 +44,9 @@ pub enum AppError {
     /// The database could not be reached in time.
     #[error("the service is busy; try again")]
     Unavailable(String),
+    /// A service Orderly relies on (the OSRM travel service) failed.
+    #[error("{0}")]
+    Upstream(String),
     /// A bug or an I/O failure; the cause is logged, never shown.
     #[error("internal error")]
     Internal(String),

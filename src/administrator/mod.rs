@@ -2,5 +2,6 @@
 
 pub mod actions;
 pub mod notifications;
+pub mod planning;
 pub mod queue;
 pub mod site_access;

@@ -73,7 +73,9 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(administrator::notifications::routes)
         .configure(owner::templates::routes)
         .configure(manager::certificate::routes)
-        .configure(engineer::media::routes);
+        .configure(engineer::media::routes)
+        .configure(administrator::planning::routes)
+        .configure(engineer::calendar::routes);
 }
 
 /// The OpenAPI document of every route.

@@ -4,6 +4,7 @@
 //! message that names the setting.
 
 mod notify;
+mod routing;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,8 @@ pub struct Config {
     pub delivery: crate::notify::settings::DeliverySettings,
     /// Where photos, signatures and certificates are stored.
     pub files: crate::files::FilesSettings,
+    /// The day planner's time budget and travel estimates.
+    pub routing: crate::routing::RoutingSettings,
 }
 
 /// A setting that is missing or wrong.
@@ -225,6 +228,7 @@ impl Config {
             messaging,
             delivery: notify::delivery(&src)?,
             files,
+            routing: routing::routing(&src)?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The engineer's HTTP surface: its own visits and what it does on them.
 
 pub mod actions;
+pub mod calendar;
 pub mod media;
 pub mod visits;

@@ -10,8 +10,10 @@ pub mod customer_link;
 pub mod lost;
 pub mod media;
 pub mod notices;
+pub mod planning;
 pub mod plans;
 pub mod reminders;
+pub mod route_day;
 pub mod views;
 pub mod work_orders;
 

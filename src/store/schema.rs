@@ -377,6 +377,7 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(engineer_profiles -> users (user_id));
 diesel::joinable!(sites -> customers (customer_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(equipment -> customers (customer_id));

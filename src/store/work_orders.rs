@@ -232,3 +232,73 @@ pub fn done_before(
         .select((work_orders::id, work_orders::customer_id))
         .load(conn)?)
 }
+
+/// Where an order's work is: the customer's name, the site's address and position.
+#[derive(Debug, Clone)]
+pub struct OrderPlace {
+    pub order: WorkOrderRow,
+    pub customer_name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+type PlaceColumns = (
+    WorkOrderRow,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn to_place(
+    (order, customer_name, line1, line2, city, latitude, longitude): PlaceColumns,
+) -> OrderPlace {
+    let mut address = line1;
+    if let Some(l2) = line2.filter(|l| !l.is_empty()) {
+        address = format!("{address}, {l2}");
+    }
+    OrderPlace {
+        order,
+        customer_name,
+        address: format!("{address}, {city}"),
+        latitude,
+        longitude,
+    }
+}
+
+/// Orders with their places: the given ids, or (with `None`) every order waiting
+/// for scheduling, oldest first, up to `limit`.
+pub fn places(
+    conn: &mut DbConnection,
+    ids: Option<&[String]>,
+    limit: i64,
+) -> Result<Vec<OrderPlace>, AppError> {
+    use super::schema::{customers, sites};
+    let mut query = work_orders::table
+        .inner_join(customers::table)
+        .inner_join(sites::table)
+        .select((
+            WorkOrderRow::as_select(),
+            customers::name,
+            sites::address_line1,
+            sites::address_line2,
+            sites::city,
+            sites::latitude,
+            sites::longitude,
+        ))
+        .order(work_orders::id.asc())
+        .limit(limit)
+        .into_boxed();
+    query = match ids {
+        Some(ids) => query.filter(work_orders::id.eq_any(ids.to_vec())),
+        None => query.filter(work_orders::status.eq(WorkOrderStatus::Scheduling.as_str())),
+    };
+    Ok(query
+        .load::<PlaceColumns>(conn)?
+        .into_iter()
+        .map(to_place)
+        .collect())
+}

@@ -9,5 +9,6 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.configure(engineer::routes)
         .service(visit_link::page)
         .service(visit_link::confirm)
-        .service(visit_link::ask_to_move);
+        .service(visit_link::ask_to_move)
+        .service(crate::engineer::calendar::feed);
 }

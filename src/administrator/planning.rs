@@ -1,0 +1,192 @@
+//! Day planning over HTTP: engineers' planning profiles, route proposals and their
+//! acceptance, and an engineer's day as a checked route.
+
+use actix_web::{get, post, put, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::auth::{Dispatcher, Office};
+use crate::api::error::ErrorBody;
+use crate::api::extract::{Json, Query};
+use crate::api::state::AppState;
+use crate::core::ids;
+use crate::core::route::EngineerProfile;
+use crate::error::AppError;
+use crate::flow::planning::{self, AcceptRequest, PlanRequest, RoutePlan};
+use crate::flow::route_day::{self, DayRoute};
+use crate::routing::travel;
+use crate::store::{engineers, now, users};
+
+/// An engineer as the planner sees them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedEngineer {
+    pub id: String,
+    pub name: String,
+    /// None until the office sets one; the planner skips such engineers.
+    pub profile: Option<EngineerProfile>,
+}
+
+#[utoipa::path(tag = "planning", responses((status = 200, body = Vec<PlannedEngineer>)), security(("bearer" = [])))]
+#[get("/engineers")]
+pub async fn list_engineers(state: web::Data<AppState>, _caller: Office) -> Result<web::Json<Vec<PlannedEngineer>>, AppError> {
+    let rows = state.db(engineers::active).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(id, name, profile)| PlannedEngineer { id, name, profile })
+            .collect(),
+    ))
+}
+
+fn engineer_id(raw: &str) -> Result<String, AppError> {
+    ids::parse_id(raw).ok_or(AppError::NotFound { entity: "engineer" })
+}
+
+#[utoipa::path(
+    tag = "planning",
+    params(("id" = String, Path)),
+    request_body = EngineerProfile,
+    responses((status = 200, body = PlannedEngineer), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[put("/engineers/{id}/profile")]
+pub async fn put_profile(
+    state: web::Data<AppState>,
+    _caller: Dispatcher,
+    id: web::Path<String>,
+    body: Json<EngineerProfile>,
+) -> Result<web::Json<PlannedEngineer>, AppError> {
+    let id = engineer_id(&id)?;
+    let profile = body.into_inner()?.validate()?;
+    let view = state
+        .db(move |conn| {
+            let user = users::find(conn, &id)?
+                .filter(|u| u.active && u.roles().contains(&crate::core::role::Role::Engineer))
+                .ok_or(AppError::NotFound { entity: "engineer" })?;
+            engineers::save_profile(conn, &id, &profile, now())?;
+            Ok(PlannedEngineer {
+                id: user.id,
+                name: user.name,
+                profile: Some(profile),
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(
+    tag = "planning",
+    request_body = PlanRequest,
+    responses(
+        (status = 201, body = RoutePlan),
+        (status = 400, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 502, description = "the OSRM travel service failed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/route-plans")]
+pub async fn propose(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    body: Json<PlanRequest>,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let request = body.into_inner()?;
+    let actor = caller.actor(&state);
+    let limits = state.config.routing.limits(request.time_limit_seconds);
+    let gather_actor = actor.clone();
+    let input = state
+        .db(move |conn| planning::gather(conn, &gather_actor, &request))
+        .await?;
+    let matrix = travel::matrix(&state.config.routing.travel, &crate::routing::planner::places(&input))
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let plan = planning::solve(input.clone(), matrix, limits).await?;
+    let saved = state
+        .db(move |conn| planning::save(conn, &actor, &input, plan))
+        .await?;
+    Ok(actix_web::HttpResponse::Created().json(saved))
+}
+
+#[utoipa::path(
+    tag = "planning",
+    params(("id" = String, Path)),
+    responses((status = 200, body = RoutePlan), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/route-plans/{id}")]
+pub async fn get_plan(state: web::Data<AppState>, _caller: Dispatcher, id: web::Path<String>) -> Result<web::Json<RoutePlan>, AppError> {
+    Ok(web::Json(state.db(move |c| planning::get(c, &id)).await?))
+}
+
+#[utoipa::path(
+    tag = "planning",
+    params(("id" = String, Path)),
+    request_body = AcceptRequest,
+    responses(
+        (status = 200, body = RoutePlan),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`already_accepted`, or an order changed since (`stale_version`, `invalid_transition`, `engineer_busy`): nothing was booked", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/route-plans/{id}/accept")]
+pub async fn accept(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    body: Json<AcceptRequest>,
+) -> Result<web::Json<RoutePlan>, AppError> {
+    let request = body.into_inner()?;
+    let actor = caller.actor(&state);
+    Ok(web::Json(
+        state
+            .db(move |c| planning::accept(c, &actor, &id, request))
+            .await?,
+    ))
+}
+
+/// The day asked for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DayQuery {
+    /// Company time.
+    pub date: NaiveDate,
+}
+
+#[utoipa::path(
+    tag = "planning",
+    params(("id" = String, Path), DayQuery),
+    responses((status = 200, body = DayRoute), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/engineers/{id}/route")]
+pub async fn day_route(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: web::Path<String>,
+    query: Query<DayQuery>,
+) -> Result<web::Json<DayRoute>, AppError> {
+    let date = query.into_inner()?.date;
+    let id = engineer_id(&id)?;
+    let tz = state.config.timezone;
+    let load_id = id.clone();
+    let data = state
+        .db(move |c| route_day::load(c, &load_id, date, tz))
+        .await?;
+    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    Ok(web::Json(route_day::day_route(&id, date, tz, data, &matrix)))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_engineers)
+        .service(put_profile)
+        .service(propose)
+        .service(get_plan)
+        .service(accept)
+        .service(day_route);
+}

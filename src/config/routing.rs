@@ -1,0 +1,48 @@
+//! Settings of the day planner: its time budget and travel estimates.
+
+use super::{err, ConfigError, Sources};
+use crate::routing::travel::TravelModel;
+use crate::routing::RoutingSettings;
+
+/// `ORDERLY_PLAN_SECONDS` (5), `ORDERLY_PLAN_THREADS` (0: every core),
+/// `ORDERLY_PLAN_GENERATIONS` (none), and the travel model: `ORDERLY_OSRM_URL`, else
+/// straight lines × `ORDERLY_ROAD_FACTOR` (1.3) at `ORDERLY_TRAVEL_SPEED_KMH` (30).
+pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
+    let seconds: f64 = src.parse("ORDERLY_PLAN_SECONDS", 5.0)?;
+    if !(0.1..=600.0).contains(&seconds) {
+        return Err(err("ORDERLY_PLAN_SECONDS", "must be 0.1 to 600"));
+    }
+    let threads: usize = src.parse("ORDERLY_PLAN_THREADS", 0)?;
+    let generations = match src.get("ORDERLY_PLAN_GENERATIONS") {
+        None => None,
+        Some(v) => Some(v.trim().parse::<usize>().ok().filter(|g| *g > 0).ok_or_else(
+            || err("ORDERLY_PLAN_GENERATIONS", "must be a whole number above 0"),
+        )?),
+    };
+    let travel = match src.get("ORDERLY_OSRM_URL") {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            TravelModel::Osrm { base_url: url }
+        }
+        Some(_) => return Err(err("ORDERLY_OSRM_URL", "must be an http(s) URL")),
+        None => {
+            let road_factor: f64 = src.parse("ORDERLY_ROAD_FACTOR", 1.3)?;
+            if !(1.0..=3.0).contains(&road_factor) {
+                return Err(err("ORDERLY_ROAD_FACTOR", "must be 1 to 3"));
+            }
+            let speed_kmh: f64 = src.parse("ORDERLY_TRAVEL_SPEED_KMH", 30.0)?;
+            if !(5.0..=130.0).contains(&speed_kmh) {
+                return Err(err("ORDERLY_TRAVEL_SPEED_KMH", "must be 5 to 130"));
+            }
+            TravelModel::StraightLine {
+                road_factor,
+                speed_kmh,
+            }
+        }
+    };
+    Ok(RoutingSettings {
+        seconds,
+        threads,
+        generations,
+        travel,
+    })
+}

@@ -1,0 +1,210 @@
+//! An engineer's booked day as a route: arrival times recomputed from the travel
+//! between visits, and what is wrong after a person moved things (overlaps, shift
+//! overrun, missing skill, outside the customer's window); and the calendar views.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::core::calendar::day_bounds;
+use crate::core::geo::GeoPoint;
+use crate::core::route::{check_day, Conflict, DayVisit, EngineerProfile};
+use crate::core::work_order::scope_summary;
+use crate::error::AppError;
+use crate::routing::ical::FeedVisit;
+use crate::routing::solver::Matrix;
+use crate::store::work_orders::{self, OrderPlace};
+use crate::store::{engineers, records, users, utc, visits, DbConnection};
+
+/// A visit in the day's route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouteVisit {
+    pub visit_id: String,
+    pub work_order_id: String,
+    pub status: String,
+    pub customer_name: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The earliest the engineer can be there, driving on from the previous visit.
+    pub arrival: DateTime<Utc>,
+    pub travel_minutes: i64,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The engineer's route on one day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayRoute {
+    pub engineer_id: String,
+    pub engineer_name: String,
+    pub date: NaiveDate,
+    /// None on a day off (or without a planning profile).
+    pub shift_start: Option<DateTime<Utc>>,
+    pub shift_end: Option<DateTime<Utc>>,
+    pub visits: Vec<RouteVisit>,
+    /// How many visits have something wrong.
+    pub conflicts: usize,
+}
+
+/// What the day view is computed from, read in one go.
+pub struct DayData {
+    engineer_name: String,
+    profile: Option<EngineerProfile>,
+    visits: Vec<(crate::store::visits::VisitRow, OrderPlace)>,
+}
+
+impl DayData {
+    /// The places to measure, in order: the day's start, each visit, the day's end.
+    pub fn places(&self) -> Vec<GeoPoint> {
+        let home = self.profile.as_ref().map(|p| (p.start(), p.end()));
+        let mut points = vec![];
+        let first = self.visits.iter().find_map(|(_, p)| point(p)).unwrap_or(GeoPoint {
+            latitude: 0.0,
+            longitude: 0.0,
+        });
+        points.push(home.map_or(first, |h| h.0));
+        for (_, p) in &self.visits {
+            points.push(point(p).unwrap_or(first));
+        }
+        points.push(home.map_or(first, |h| h.1));
+        points
+    }
+}
+
+fn point(p: &OrderPlace) -> Option<GeoPoint> {
+    GeoPoint::parse_pair(p.latitude, p.longitude).ok().flatten()
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound { entity: "engineer" }
+}
+
+/// Reads the engineer's live visits of `date`, with their places.
+pub fn load(conn: &mut DbConnection, engineer_id: &str, date: NaiveDate, tz: chrono_tz::Tz) -> Result<DayData, AppError> {
+    let user = users::find(conn, engineer_id)?.ok_or_else(not_found)?;
+    let (from, to) = day_bounds(date, tz);
+    let rows: Vec<_> = visits::for_engineer_between(conn, engineer_id, from, to)?
+        .into_iter()
+        .filter(|v| ["booked", "en_route", "on_site"].contains(&v.status.as_str()))
+        .collect();
+    let ids: Vec<String> = rows.iter().map(|v| v.work_order_id.clone()).collect();
+    let places = work_orders::places(conn, Some(&ids), ids.len() as i64 + 1)?;
+    let visits = rows
+        .into_iter()
+        .filter_map(|v| {
+            let p = places.iter().find(|p| p.order.id == v.work_order_id)?.clone();
+            Some((v, p))
+        })
+        .collect();
+    Ok(DayData {
+        engineer_name: user.name,
+        profile: engineers::profile(conn, engineer_id)?,
+        visits,
+    })
+}
+
+/// The day with arrivals and conflicts, on `matrix` measured between [`DayData::places`].
+pub fn day_route(engineer_id: &str, date: NaiveDate, tz: chrono_tz::Tz, data: DayData, matrix: &Matrix) -> DayRoute {
+    let shift = data.profile.as_ref().and_then(|p| p.shift_on(date, tz));
+    let skills = data.profile.as_ref().map(|p| p.skills.clone()).unwrap_or_default();
+    let n = data.visits.len();
+    let day: Vec<DayVisit> = data
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(i, (v, p))| DayVisit {
+            start: utc(v.planned_start).timestamp(),
+            end: utc(v.planned_end).timestamp(),
+            travel_in: matrix.between(i, i + 1).0,
+            skills: serde_json::from_str(&p.order.required_skills).unwrap_or_default(),
+            windows: p.order.windows().iter().map(|w| (w.start.timestamp(), w.end.timestamp())).collect(),
+        })
+        .collect();
+    let home = if n > 0 { matrix.between(n, n + 1).0 } else { 0 };
+    let checked = check_day(shift.map(|(a, b)| (a.timestamp(), b.timestamp())), &skills, &day, home);
+    let visits: Vec<RouteVisit> = data
+        .visits
+        .into_iter()
+        .zip(checked)
+        .zip(&day)
+        .map(|(((v, p), c), d)| RouteVisit {
+            visit_id: v.id,
+            work_order_id: v.work_order_id,
+            status: v.status,
+            customer_name: p.customer_name,
+            address: p.address,
+            latitude: p.latitude,
+            longitude: p.longitude,
+            start: utc(v.planned_start),
+            end: utc(v.planned_end),
+            arrival: DateTime::from_timestamp(c.arrival, 0).unwrap_or_default(),
+            travel_minutes: (d.travel_in + 30) / 60,
+            conflicts: c.conflicts,
+        })
+        .collect();
+    DayRoute {
+        engineer_id: engineer_id.to_owned(),
+        engineer_name: data.engineer_name,
+        date,
+        shift_start: shift.map(|s| s.0),
+        shift_end: shift.map(|s| s.1),
+        conflicts: visits.iter().filter(|v| !v.conflicts.is_empty()).count(),
+        visits,
+    }
+}
+
+/// The engineer's visits touching `[from, to)` (cancelled ones too, marked), for
+/// the calendar and its feed.
+pub fn calendar(
+    conn: &mut DbConnection,
+    engineer_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<FeedVisit>, AppError> {
+    use crate::store::schema::visits as v;
+    use diesel::prelude::*;
+    let rows: Vec<visits::VisitRow> = v::table
+        .filter(v::engineer_id.eq(engineer_id))
+        .filter(v::planned_start.lt(to.naive_utc()))
+        .filter(v::planned_end.gt(from.naive_utc()))
+        .order(v::planned_start.asc())
+        .limit(5000)
+        .select(visits::VisitRow::as_select())
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.work_order_id.clone()).collect();
+    let places = work_orders::places(conn, Some(&ids), ids.len() as i64 + 1)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(p) = places.iter().find(|p| p.order.id == r.work_order_id) else {
+            continue;
+        };
+        let contact = match &r.on_site_contact_id {
+            Some(id) => records::get::<crate::store::contacts::Contacts>(conn, id)
+                .ok()
+                .map(|c| match c.fields.phones.first() {
+                    Some(phone) => format!("{} {phone}", c.fields.name),
+                    None => c.fields.name.clone(),
+                }),
+            None => None,
+        };
+        out.push(FeedVisit {
+            visit_id: r.id,
+            work_order_id: r.work_order_id,
+            start: utc(r.planned_start),
+            end: utc(r.planned_end),
+            cancelled: r.status == "cancelled",
+            customer_name: p.customer_name.clone(),
+            address: p.address.clone(),
+            latitude: p.latitude,
+            longitude: p.longitude,
+            contact,
+            scope: scope_summary(&p.order.scope()),
+            notes: p.order.engineer_notes.clone(),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        });
+    }
+    Ok(out)
+}
