@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Day planning figures (README "Routes"): a realistic day of 10 engineers and 120
-# orders, then Solomon's instances through Orderly's solver and through Google
+# Day planning figures (README "Routes"):
+# Solomon's instances through Orderly's solver and through Google
 # OR-Tools at the same time limit, side by side.
 #   bash bench/routing.sh [SECONDS]     (default 30 s per Solomon instance)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 python3 -c 'import ortools' 2>/dev/null || pip install -q ortools
-cargo bench --bench day_plan 2>&1 | grep -v ' index created in '
 cargo bench --bench solomon -- "$seconds" 2>&1 | grep -v ' index created in '
 python3 bench/ortools_solomon.py "$seconds"
 python3 - <<'PY'

@@ -29,7 +29,10 @@ pub struct PlannedEngineer {
 
 #[utoipa::path(tag = "planning", responses((status = 200, body = Vec<PlannedEngineer>)), security(("bearer" = [])))]
 #[get("/engineers")]
-pub async fn list_engineers(state: web::Data<AppState>, _caller: Office) -> Result<web::Json<Vec<PlannedEngineer>>, AppError> {
+pub async fn list_engineers(
+    state: web::Data<AppState>,
+    _caller: Office,
+) -> Result<web::Json<Vec<PlannedEngineer>>, AppError> {
     let rows = state.db(engineers::active).await?;
     Ok(web::Json(
         rows.into_iter()
@@ -98,9 +101,12 @@ pub async fn propose(
     let input = state
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
         .await?;
-    let matrix = travel::matrix(&state.config.routing.travel, &crate::routing::planner::places(&input))
-        .await
-        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let matrix = travel::matrix(
+        &state.config.routing.travel,
+        &crate::routing::planner::places(&input),
+    )
+    .await
+    .map_err(|e| AppError::Upstream(e.to_string()))?;
     let plan = planning::solve(input.clone(), matrix, limits).await?;
     let saved = state
         .db(move |conn| planning::save(conn, &actor, &input, plan))
@@ -115,7 +121,11 @@ pub async fn propose(
     security(("bearer" = [])),
 )]
 #[get("/route-plans/{id}")]
-pub async fn get_plan(state: web::Data<AppState>, _caller: Dispatcher, id: web::Path<String>) -> Result<web::Json<RoutePlan>, AppError> {
+pub async fn get_plan(
+    state: web::Data<AppState>,
+    _caller: Dispatcher,
+    id: web::Path<String>,
+) -> Result<web::Json<RoutePlan>, AppError> {
     Ok(web::Json(state.db(move |c| planning::get(c, &id)).await?))
 }
 
@@ -178,7 +188,9 @@ pub async fn day_route(
     let matrix = travel::matrix(&state.config.routing.travel, &data.places())
         .await
         .map_err(|e| AppError::Upstream(e.to_string()))?;
-    Ok(web::Json(route_day::day_route(&id, date, tz, data, &matrix)))
+    Ok(web::Json(route_day::day_route(
+        &id, date, tz, data, &matrix,
+    )))
 }
 
 /// Registers the routes.

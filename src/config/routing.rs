@@ -15,9 +15,13 @@ pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
     let threads: usize = src.parse("ORDERLY_PLAN_THREADS", 0)?;
     let generations = match src.get("ORDERLY_PLAN_GENERATIONS") {
         None => None,
-        Some(v) => Some(v.trim().parse::<usize>().ok().filter(|g| *g > 0).ok_or_else(
-            || err("ORDERLY_PLAN_GENERATIONS", "must be a whole number above 0"),
-        )?),
+        Some(v) => Some(
+            v.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|g| *g > 0)
+                .ok_or_else(|| err("ORDERLY_PLAN_GENERATIONS", "must be a whole number above 0"))?,
+        ),
     };
     let travel = match src.get("ORDERLY_OSRM_URL") {
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => {

@@ -119,12 +119,10 @@ impl EngineerProfile {
         if self.max_visits == Some(0) || self.max_visits.is_some_and(|m| m > 100) {
             return Err(ValidationError::new("max_visits", "must be 1 to 100"));
         }
-        GeoPoint::parse_pair(Some(self.start_latitude), Some(self.start_longitude)).map_err(
-            |e| ValidationError::new(format!("start_{}", e.field), e.message),
-        )?;
-        GeoPoint::parse_pair(self.end_latitude, self.end_longitude).map_err(|e| {
-            ValidationError::new(format!("end_{}", e.field), e.message)
-        })?;
+        GeoPoint::parse_pair(Some(self.start_latitude), Some(self.start_longitude))
+            .map_err(|e| ValidationError::new(format!("start_{}", e.field), e.message))?;
+        GeoPoint::parse_pair(self.end_latitude, self.end_longitude)
+            .map_err(|e| ValidationError::new(format!("end_{}", e.field), e.message))?;
         self.start_label = super::text::optional(
             "start_label",
             self.start_label.as_deref(),
@@ -156,7 +154,10 @@ impl EngineerProfile {
         if !self.work_days.contains(&weekday) {
             return None;
         }
-        Some((local(day, self.shift_start, tz), local(day, self.shift_end, tz)))
+        Some((
+            local(day, self.shift_start, tz),
+            local(day, self.shift_end, tz),
+        ))
     }
 
     /// The lunch break on `day`: earliest start, latest start, minutes.
@@ -286,7 +287,11 @@ pub fn check_day(
         match shift {
             None => conflicts.push(Conflict::NotWorking),
             Some((_, close)) => {
-                let home = if i + 1 == visits.len() { travel_home } else { 0 };
+                let home = if i + 1 == visits.len() {
+                    travel_home
+                } else {
+                    0
+                };
                 if v.end + home > close && !conflicts.contains(&Conflict::ShiftOverrun) {
                     conflicts.push(Conflict::ShiftOverrun);
                 }

@@ -133,7 +133,9 @@ pub async fn revoke_feed(
     if state.db(move |c| engineers::revoke_feed(c, &id)).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
-        Err(AppError::NotFound { entity: "calendar feed" })
+        Err(AppError::NotFound {
+            entity: "calendar feed",
+        })
     }
 }
 
@@ -144,7 +146,10 @@ const FEED_AHEAD_DAYS: u64 = 92;
 /// `GET /calendar/{token}.ics`: the feed itself, for the phone (no login; the
 /// address is the secret). An unknown or revoked address is a 404.
 #[get("/calendar/{file}")]
-pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn feed(
+    state: web::Data<AppState>,
+    file: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = file
         .strip_suffix(".ics")
         .filter(|t| !t.is_empty() && t.len() <= 64)
@@ -152,15 +157,25 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result
     let hash = feed_hash(token);
     let tz = state.config.timezone;
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-    let from = today.checked_sub_days(Days::new(FEED_PAST_DAYS)).unwrap_or(today);
-    let to = today.checked_add_days(Days::new(FEED_AHEAD_DAYS)).unwrap_or(today);
+    let from = today
+        .checked_sub_days(Days::new(FEED_PAST_DAYS))
+        .unwrap_or(today);
+    let to = today
+        .checked_add_days(Days::new(FEED_AHEAD_DAYS))
+        .unwrap_or(today);
     let (name, visits) = state
         .db(move |c| {
-            let id = engineers::feed_owner(c, &hash)?.ok_or(AppError::NotFound { entity: "calendar" })?;
+            let id = engineers::feed_owner(c, &hash)?
+                .ok_or(AppError::NotFound { entity: "calendar" })?;
             let user = users::find(c, &id)?
                 .filter(|u| u.active)
                 .ok_or(AppError::NotFound { entity: "calendar" })?;
-            let visits = route_day::calendar(c, &id, utc(day_bounds(from, tz).0), utc(day_bounds(to, tz).1))?;
+            let visits = route_day::calendar(
+                c,
+                &id,
+                utc(day_bounds(from, tz).0),
+                utc(day_bounds(to, tz).1),
+            )?;
             Ok((user.name, visits))
         })
         .await?;

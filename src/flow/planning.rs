@@ -97,7 +97,8 @@ fn id_list(field: &str, raw: &[String]) -> Result<Vec<String>, AppError> {
     raw.iter()
         .enumerate()
         .map(|(i, r)| {
-            ids::parse_id(r).ok_or_else(|| AppError::invalid(format!("{field}[{i}]"), "is not a valid id"))
+            ids::parse_id(r)
+                .ok_or_else(|| AppError::invalid(format!("{field}[{i}]"), "is not a valid id"))
         })
         .collect()
 }
@@ -229,7 +230,12 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
 }
 
 /// Saves a proposal as made.
-pub fn save(conn: &mut DbConnection, actor: &Actor, input: &Input, plan: Plan) -> Result<RoutePlan, AppError> {
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &Input,
+    plan: Plan,
+) -> Result<RoutePlan, AppError> {
     let at = now();
     let row = RoutePlanRow {
         id: ids::new_id(),
@@ -247,13 +253,17 @@ pub fn save(conn: &mut DbConnection, actor: &Actor, input: &Input, plan: Plan) -
 }
 
 fn not_found() -> AppError {
-    AppError::NotFound { entity: "route plan" }
+    AppError::NotFound {
+        entity: "route plan",
+    }
 }
 
 /// A saved proposal.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<RoutePlan, AppError> {
     let id = ids::parse_id(id).ok_or_else(not_found)?;
-    route_plans::find(conn, &id)?.ok_or_else(not_found)?.into_view()
+    route_plans::find(conn, &id)?
+        .ok_or_else(not_found)?
+        .into_view()
 }
 
 /// Which routes to accept.
@@ -267,20 +277,33 @@ pub struct AcceptRequest {
 
 /// Books the chosen routes: every new visit scheduled and every freed one moved,
 /// with their events and messages, all in one transaction or none.
-pub fn accept(conn: &mut DbConnection, actor: &Actor, id: &str, r: AcceptRequest) -> Result<RoutePlan, AppError> {
+pub fn accept(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    r: AcceptRequest,
+) -> Result<RoutePlan, AppError> {
     let id = ids::parse_id(id).ok_or_else(not_found)?;
     transaction(conn, |conn| {
         let mut row = route_plans::find(conn, &id)?.ok_or_else(not_found)?;
         let read_accepted = row.accepted_engineer_ids.clone();
         let view = row.clone().into_view()?;
         let mut accepted = view.accepted_engineer_ids.clone();
-        let in_plan: Vec<&str> = view.plan.routes.iter().map(|r| r.engineer_id.as_str()).collect();
+        let in_plan: Vec<&str> = view
+            .plan
+            .routes
+            .iter()
+            .map(|r| r.engineer_id.as_str())
+            .collect();
         let chosen: Vec<String> = match &r.engineer_ids {
             Some(raw) => {
                 let wanted = id_list("engineer_ids", raw)?;
                 for (i, e) in wanted.iter().enumerate() {
                     if !in_plan.contains(&e.as_str()) {
-                        return Err(AppError::invalid(format!("engineer_ids[{i}]"), "has no route in this plan"));
+                        return Err(AppError::invalid(
+                            format!("engineer_ids[{i}]"),
+                            "has no route in this plan",
+                        ));
                     }
                     if accepted.contains(e) {
                         return Err(AppError::Conflict {
@@ -305,7 +328,12 @@ pub fn accept(conn: &mut DbConnection, actor: &Actor, id: &str, r: AcceptRequest
                 details: None,
             });
         }
-        for route in view.plan.routes.iter().filter(|r| chosen.contains(&r.engineer_id)) {
+        for route in view
+            .plan
+            .routes
+            .iter()
+            .filter(|r| chosen.contains(&r.engineer_id))
+        {
             for stop in &route.stops {
                 let body = bodies::Schedule {
                     version: None,
@@ -320,7 +348,14 @@ pub fn accept(conn: &mut DbConnection, actor: &Actor, id: &str, r: AcceptRequest
                     StopKind::New => Request::Schedule(body),
                     StopKind::Moved => Request::Reschedule(body),
                 };
-                act(conn, actor, &stop.work_order_id, request, Some(stop.work_order_version), None)?;
+                act(
+                    conn,
+                    actor,
+                    &stop.work_order_id,
+                    request,
+                    Some(stop.work_order_version),
+                    None,
+                )?;
             }
         }
         for e in chosen {
@@ -329,9 +364,13 @@ pub fn accept(conn: &mut DbConnection, actor: &Actor, id: &str, r: AcceptRequest
             }
         }
         let all = in_plan.iter().all(|e| accepted.iter().any(|a| a == e));
-        row.status = if all { PlanStatus::Accepted } else { PlanStatus::PartlyAccepted }
-            .as_str()
-            .to_owned();
+        row.status = if all {
+            PlanStatus::Accepted
+        } else {
+            PlanStatus::PartlyAccepted
+        }
+        .as_str()
+        .to_owned();
         row.accepted_engineer_ids = serde_json::to_string(&accepted)?;
         row.updated_at = now();
         if !route_plans::save_accepted(conn, &row, &read_accepted)? {
@@ -346,7 +385,11 @@ pub fn accept(conn: &mut DbConnection, actor: &Actor, id: &str, r: AcceptRequest
 }
 
 /// Plans in the background of a request: the solver runs on its own threads.
-pub async fn solve(input: Input, matrix: crate::routing::solver::Matrix, limits: crate::routing::solver::Limits) -> Result<Plan, AppError> {
+pub async fn solve(
+    input: Input,
+    matrix: crate::routing::solver::Matrix,
+    limits: crate::routing::solver::Limits,
+) -> Result<Plan, AppError> {
     actix_web::web::block(move || planner::plan(&input, &matrix, limits))
         .await
         .map_err(|e| AppError::internal(e.to_string()))?

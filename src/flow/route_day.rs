@@ -60,10 +60,14 @@ impl DayData {
     pub fn places(&self) -> Vec<GeoPoint> {
         let home = self.profile.as_ref().map(|p| (p.start(), p.end()));
         let mut points = vec![];
-        let first = self.visits.iter().find_map(|(_, p)| point(p)).unwrap_or(GeoPoint {
-            latitude: 0.0,
-            longitude: 0.0,
-        });
+        let first = self
+            .visits
+            .iter()
+            .find_map(|(_, p)| point(p))
+            .unwrap_or(GeoPoint {
+                latitude: 0.0,
+                longitude: 0.0,
+            });
         points.push(home.map_or(first, |h| h.0));
         for (_, p) in &self.visits {
             points.push(point(p).unwrap_or(first));
@@ -82,7 +86,12 @@ fn not_found() -> AppError {
 }
 
 /// Reads the engineer's live visits of `date`, with their places.
-pub fn load(conn: &mut DbConnection, engineer_id: &str, date: NaiveDate, tz: chrono_tz::Tz) -> Result<DayData, AppError> {
+pub fn load(
+    conn: &mut DbConnection,
+    engineer_id: &str,
+    date: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Result<DayData, AppError> {
     let user = users::find(conn, engineer_id)?.ok_or_else(not_found)?;
     let (from, to) = day_bounds(date, tz);
     let rows: Vec<_> = visits::for_engineer_between(conn, engineer_id, from, to)?
@@ -94,7 +103,10 @@ pub fn load(conn: &mut DbConnection, engineer_id: &str, date: NaiveDate, tz: chr
     let visits = rows
         .into_iter()
         .filter_map(|v| {
-            let p = places.iter().find(|p| p.order.id == v.work_order_id)?.clone();
+            let p = places
+                .iter()
+                .find(|p| p.order.id == v.work_order_id)?
+                .clone();
             Some((v, p))
         })
         .collect();
@@ -106,9 +118,19 @@ pub fn load(conn: &mut DbConnection, engineer_id: &str, date: NaiveDate, tz: chr
 }
 
 /// The day with arrivals and conflicts, on `matrix` measured between [`DayData::places`].
-pub fn day_route(engineer_id: &str, date: NaiveDate, tz: chrono_tz::Tz, data: DayData, matrix: &Matrix) -> DayRoute {
+pub fn day_route(
+    engineer_id: &str,
+    date: NaiveDate,
+    tz: chrono_tz::Tz,
+    data: DayData,
+    matrix: &Matrix,
+) -> DayRoute {
     let shift = data.profile.as_ref().and_then(|p| p.shift_on(date, tz));
-    let skills = data.profile.as_ref().map(|p| p.skills.clone()).unwrap_or_default();
+    let skills = data
+        .profile
+        .as_ref()
+        .map(|p| p.skills.clone())
+        .unwrap_or_default();
     let n = data.visits.len();
     let day: Vec<DayVisit> = data
         .visits
@@ -119,11 +141,21 @@ pub fn day_route(engineer_id: &str, date: NaiveDate, tz: chrono_tz::Tz, data: Da
             end: utc(v.planned_end).timestamp(),
             travel_in: matrix.between(i, i + 1).0,
             skills: serde_json::from_str(&p.order.required_skills).unwrap_or_default(),
-            windows: p.order.windows().iter().map(|w| (w.start.timestamp(), w.end.timestamp())).collect(),
+            windows: p
+                .order
+                .windows()
+                .iter()
+                .map(|w| (w.start.timestamp(), w.end.timestamp()))
+                .collect(),
         })
         .collect();
     let home = if n > 0 { matrix.between(n, n + 1).0 } else { 0 };
-    let checked = check_day(shift.map(|(a, b)| (a.timestamp(), b.timestamp())), &skills, &day, home);
+    let checked = check_day(
+        shift.map(|(a, b)| (a.timestamp(), b.timestamp())),
+        &skills,
+        &day,
+        home,
+    );
     let visits: Vec<RouteVisit> = data
         .visits
         .into_iter()

@@ -50,7 +50,11 @@ pub fn feed(name: &str, visits: &[FeedVisit], now: DateTime<Utc>) -> String {
             .created(v.created_at)
             .last_modified(v.updated_at)
             // Each change of a visit moves its updated_at on: a later SEQUENCE.
-            .sequence((v.updated_at - v.created_at).num_seconds().clamp(0, u32::MAX as i64) as u32)
+            .sequence(
+                (v.updated_at - v.created_at)
+                    .num_seconds()
+                    .clamp(0, u32::MAX as i64) as u32,
+            )
             .starts(v.start)
             .ends(v.end)
             .summary(&format!("{} — {}", v.customer_name, v.scope))

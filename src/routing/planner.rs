@@ -249,11 +249,7 @@ pub fn plan(input: &Input, matrix: &Matrix, limits: Limits) -> Result<Plan, solv
             continue;
         }
         let duration = o.minutes * 60;
-        let windows: Vec<(i64, i64)> = o
-            .windows
-            .iter()
-            .map(|w| (at(w.start), at(w.end)))
-            .collect();
+        let windows: Vec<(i64, i64)> = o.windows.iter().map(|w| (at(w.start), at(w.end))).collect();
         let can_reach = skilled.iter().any(|&i| {
             let e = &input.engineers[i];
             input.days.iter().any(|day| {

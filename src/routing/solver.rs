@@ -192,7 +192,8 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Solution, SolverError>
             seconds: 0.0,
         });
     }
-    let (api_problem, matrix) = to_pragmatic(problem);
+    let compact = compact(problem);
+    let (api_problem, matrix) = to_pragmatic(&compact);
     let core = Arc::new(
         (api_problem, vec![matrix])
             .read_pragmatic()
@@ -218,9 +219,50 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Solution, SolverError>
         .map_err(|e| SolverError(e.to_string()))?;
     let written: out::Solution =
         serde_json::from_slice(&bytes).map_err(|e| SolverError(e.to_string()))?;
-    let mut solution = from_pragmatic(written)?;
+    let mut solution = from_pragmatic(written, problem)?;
     solution.seconds = started.elapsed().as_secs_f64();
     Ok(solution)
+}
+
+/// The problem with only the locations it uses (the solver wants every matrix
+/// index used): places of jobs the planner already left out are dropped.
+fn compact(problem: &Problem) -> Problem {
+    let mut used: Vec<usize> = problem.jobs.iter().map(|j| j.location).collect();
+    for v in &problem.vehicles {
+        for s in &v.shifts {
+            used.push(s.start_location);
+            used.extend(s.end_location);
+        }
+    }
+    used.sort_unstable();
+    used.dedup();
+    let index = |old: usize| used.binary_search(&old).unwrap_or(0);
+    let size = used.len();
+    let mut durations = Vec::with_capacity(size * size);
+    let mut distances = Vec::with_capacity(size * size);
+    for &a in &used {
+        for &b in &used {
+            let (t, d) = problem.matrix.between(a, b);
+            durations.push(t);
+            distances.push(d);
+        }
+    }
+    let mut out = problem.clone();
+    out.matrix = Matrix {
+        size,
+        durations,
+        distances,
+    };
+    for j in &mut out.jobs {
+        j.location = index(j.location);
+    }
+    for v in &mut out.vehicles {
+        for s in &mut v.shifts {
+            s.start_location = index(s.start_location);
+            s.end_location = s.end_location.map(index);
+        }
+    }
+    out
 }
 
 fn run(
@@ -420,7 +462,12 @@ fn to_shift(shift: &Shift) -> api::VehicleShift {
     }
 }
 
-fn from_pragmatic(solution: out::Solution) -> Result<Solution, SolverError> {
+fn from_pragmatic(solution: out::Solution, problem: &Problem) -> Result<Solution, SolverError> {
+    let durations: std::collections::HashMap<&str, i64> = problem
+        .jobs
+        .iter()
+        .map(|j| (j.id.as_str(), j.duration))
+        .collect();
     let mut tours = Vec::with_capacity(solution.tours.len());
     for tour in solution.tours {
         let mut stops = vec![];
@@ -432,9 +479,18 @@ fn from_pragmatic(solution: out::Solution) -> Result<Solution, SolverError> {
                 (unstamp(&schedule.arrival)?, unstamp(&schedule.departure)?);
             let distance = stop.as_point().map_or(0, |p| p.distance);
             for activity in stop.activities() {
-                let (start, end) = match &activity.time {
-                    Some(t) => (unstamp(&t.start)?, unstamp(&t.end)?),
-                    None => (stop_arrival, stop_departure),
+                // A required break the solver lays over a job stretches the job's
+                // interval; the work itself still takes its duration, and the
+                // break follows it. A stop with one activity carries no activity
+                // time: the work ends at departure (any waiting came before).
+                let d = durations.get(activity.job_id.as_str()).copied();
+                let (start, end) = match (&activity.time, d) {
+                    (Some(t), Some(d)) => {
+                        let start = unstamp(&t.start)?;
+                        (start, start + d)
+                    }
+                    (Some(t), None) => (unstamp(&t.start)?, unstamp(&t.end)?),
+                    (None, d) => (stop_departure - d.unwrap_or(0), stop_departure),
                 };
                 match activity.activity_type.as_str() {
                     "departure" => departure = Some(stop_departure),

@@ -87,7 +87,10 @@ pub fn save_profile(
 }
 
 /// An engineer's profile, if the office has set one.
-pub fn profile(conn: &mut DbConnection, user_id: &str) -> Result<Option<EngineerProfile>, AppError> {
+pub fn profile(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Option<EngineerProfile>, AppError> {
     engineer_profiles::table
         .find(user_id)
         .select(ProfileRow::as_select())

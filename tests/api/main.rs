@@ -14,6 +14,7 @@ mod engineer_app;
 mod files;
 mod maintenance;
 mod notifications;
+mod planning;
 mod role_matrix;
 mod validation;
 mod work_orders;

@@ -83,6 +83,9 @@ pub fn test_config(
         ("ORDERLY_POOL_SIZE", "4"),
         // Tests run at any hour; the quiet-hours test sets its own.
         ("ORDERLY_QUIET_HOURS", "off"),
+        // Plans repeat: one solver thread and a generation limit.
+        ("ORDERLY_PLAN_THREADS", "1"),
+        ("ORDERLY_PLAN_GENERATIONS", "150"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -1,0 +1,564 @@
+//! Day planning through the API: profiles, proposals with reasons, accepting
+//! whole or per engineer (atomically), the checked day route, calendars and feeds.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use orderly::core::ids;
+use orderly::core::role::Role;
+use orderly::store::users;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+use crate::work_orders::{act, engineer_id};
+
+/// Two days ahead: always in the future, whatever the hour.
+fn plan_day() -> NaiveDate {
+    (Utc::now() + Duration::days(2)).date_naive()
+}
+
+/// Kyiv in winter is UTC+2: the 08:00-17:00 shift is 06:00-15:00 UTC.
+fn utc_at(day: NaiveDate, hour: u32) -> String {
+    format!("{day}T{hour:02}:00:00Z")
+}
+
+fn profile(skills: &[&str], max_visits: u32) -> Value {
+    json!({"skills": skills, "work_days": [1,2,3,4,5,6,7], "shift_start": "08:00", "shift_end": "17:00",
+           "break_start": "12:00", "break_minutes": 30, "start_latitude": 50.45, "start_longitude": 30.52,
+           "start_label": "Depot", "max_visits": max_visits})
+}
+
+async fn second_engineer(app: &TestApp) -> String {
+    let hash = app.state.passwords.hash("second-password").unwrap();
+    let mut conn = app.state.pool.get().unwrap();
+    users::insert(
+        &mut conn,
+        &ids::new_id(),
+        "gas@test.orderly",
+        "Gas Engineer",
+        &hash,
+        &[Role::Engineer],
+    )
+    .unwrap()
+    .id
+}
+
+/// An order waiting for scheduling at a point (or none), with skills, windows and minutes.
+async fn waiting_order(app: &TestApp, name: &str, at: Option<(f64, f64)>, extra: Value) -> String {
+    let customer = app.customer(name).await;
+    let mut site = json!({"customer_id": customer, "address_line1": format!("{name} street 1"), "city": "Kyiv"});
+    if let Some((lat, lng)) = at {
+        site["latitude"] = json!(lat);
+        site["longitude"] = json!(lng);
+    }
+    let site = app.as_manager().post("/api/v1/sites", site).await;
+    assert_eq!(site.status, 201, "{site:?}");
+    let mut body = json!({"customer_id": customer, "site_id": site["id"],
+        "scope_lines": [{"description": "Service", "quantity": 1, "unit_price": 100000}], "estimated_minutes": 60});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let created = app.as_manager().post("/api/v1/work-orders", body).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created["work_order"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        act(app, Role::Manager, &id, "agree", json!({"version": 1}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        act(
+            app,
+            Role::Manager,
+            &id,
+            "send-to-scheduling",
+            json!({"version": 2})
+        )
+        .await
+        .status,
+        200
+    );
+    id
+}
+
+fn ts(v: &Value) -> DateTime<Utc> {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+fn stops(plan: &Value) -> Vec<(String, Value)> {
+    plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (r["engineer_id"].as_str().unwrap().to_owned(), s.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+async fn a_day_keeps_skills_windows_shifts_and_says_why(app: TestApp) {
+    let day = plan_day();
+    let filters = engineer_id(&app);
+    let gas = second_engineer(&app).await;
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{filters}/profile"),
+            Some(profile(&["filters"], 10).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    // Bad input names its field and changes nothing.
+    let mut bad = profile(&["gas"], 10);
+    bad["shift_end"] = json!("07:00");
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{gas}/profile"),
+            Some(bad.to_string()),
+        )
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("shift_end")));
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{gas}/profile"),
+            Some(profile(&["filters", "gas"], 10).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+
+    let boiler = waiting_order(
+        &app,
+        "Boiler",
+        Some((50.47, 30.50)),
+        json!({"required_skills": ["gas"]}),
+    )
+    .await;
+    let afternoon = waiting_order(
+        &app,
+        "Afternoon",
+        Some((50.43, 30.55)),
+        json!({"time_windows": [{"start": utc_at(day, 12), "end": utc_at(day, 14)}]}),
+    )
+    .await;
+    let plain = waiting_order(&app, "Plain", Some((50.44, 30.49)), json!({})).await;
+    let electric = waiting_order(
+        &app,
+        "Electric",
+        Some((50.46, 30.53)),
+        json!({"required_skills": ["electric"]}),
+    )
+    .await;
+    let nowhere = waiting_order(&app, "Nowhere", None, json!({})).await;
+    let yesterday = day.pred_opt().unwrap();
+    let missed = waiting_order(
+        &app,
+        "Missed",
+        Some((50.45, 30.51)),
+        json!({"time_windows": [{"start": utc_at(yesterday, 8), "end": utc_at(yesterday, 10)}]}),
+    )
+    .await;
+    let huge = waiting_order(
+        &app,
+        "Huge",
+        Some((50.45, 30.53)),
+        json!({"estimated_minutes": 600}),
+    )
+    .await;
+
+    let r = app
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day, "days": 0}))
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("days")));
+    let r = app
+        .as_administrator()
+        .post(
+            "/api/v1/route-plans",
+            json!({"date": day, "engineer_ids": ["nobody"]}),
+        )
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("engineer_ids[0]")));
+
+    let plan = app
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day}))
+        .await;
+    assert_eq!(plan.status, 201, "{plan:?}");
+    assert_eq!(plan["status"], "proposed");
+    let reasons: Vec<(String, String)> = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["work_order_id"].as_str().unwrap().to_owned(),
+                u["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (order, reason) in [
+        (&electric, "no_skilled_engineer"),
+        (&nowhere, "no_coordinates"),
+        (&missed, "time_window"),
+        (&huge, "shift_full"),
+    ] {
+        assert!(
+            reasons.contains(&(order.clone(), reason.to_owned())),
+            "{order} {reason}: {reasons:?}"
+        );
+    }
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    let planned = stops(&plan.body);
+    assert_eq!(planned.len(), 3, "{planned:?}");
+    let (who, _) = planned
+        .iter()
+        .find(|(_, s)| s["work_order_id"] == boiler.as_str())
+        .unwrap();
+    assert_eq!(who, &gas, "only the gas engineer may take the boiler");
+    let (_, s) = planned
+        .iter()
+        .find(|(_, s)| s["work_order_id"] == afternoon.as_str())
+        .unwrap();
+    assert!(
+        ts(&s["start"]) >= ts(&json!(utc_at(day, 12)))
+            && ts(&s["end"]) <= ts(&json!(utc_at(day, 14))),
+        "{s}"
+    );
+    assert!(planned
+        .iter()
+        .any(|(_, s)| s["work_order_id"] == plain.as_str()));
+    for route in plan["routes"].as_array().unwrap() {
+        let (open, close) = (ts(&json!(utc_at(day, 6))), ts(&json!(utc_at(day, 15))));
+        assert!(
+            ts(&route["departure"]) >= open && ts(&route["return_at"]) <= close,
+            "{route}"
+        );
+        let mut free = ts(&route["departure"]);
+        for s in route["stops"].as_array().unwrap() {
+            assert!(ts(&s["arrival"]) >= free, "{s}");
+            assert_eq!(
+                (ts(&s["end"]) - ts(&s["start"])).num_minutes(),
+                60,
+                "{route}"
+            );
+            free = ts(&s["end"]);
+        }
+    }
+    // The proposal is saved as shown.
+    let id = plan["id"].as_str().unwrap();
+    let again = app
+        .as_administrator()
+        .get(&format!("/api/v1/route-plans/{id}"))
+        .await;
+    assert_eq!(again["routes"], plan["routes"]);
+}
+
+async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: TestApp) {
+    let day = plan_day();
+    let first = engineer_id(&app);
+    let second = second_engineer(&app).await;
+    for e in [&first, &second] {
+        let r = app
+            .as_administrator()
+            .send(
+                "PUT",
+                &format!("/api/v1/engineers/{e}/profile"),
+                Some(profile(&["filters"], 2).to_string()),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    let mut orders = vec![];
+    for (i, name) in ["North", "South", "East", "West"].iter().enumerate() {
+        orders.push(
+            waiting_order(
+                &app,
+                name,
+                Some((50.40 + i as f64 * 0.02, 30.45 + i as f64 * 0.03)),
+                json!({}),
+            )
+            .await,
+        );
+    }
+    let plan = app
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day}))
+        .await;
+    assert_eq!(plan.status, 201, "{plan:?}");
+    assert_eq!(stops(&plan.body).len(), 4, "two each: {plan:?}");
+    let id = plan["id"].as_str().unwrap().to_owned();
+
+    // An order changed since the plan: accepting fails as a whole, nothing is booked.
+    let changed = &orders[0];
+    let r = act(&app, Role::Manager, changed, "postpone",
+        json!({"version": 3, "until": (day + Duration::days(30)).to_string(), "reason": "customer away"})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = app
+        .as_administrator()
+        .post(&format!("/api/v1/route-plans/{id}/accept"), json!({}))
+        .await;
+    assert_eq!(r.status, 409, "{r:?}");
+    for o in &orders[1..] {
+        let wo = app
+            .as_manager()
+            .get(&format!("/api/v1/work-orders/{o}"))
+            .await;
+        assert_eq!(wo["work_order"]["status"], "scheduling", "rolled back");
+    }
+    let sent = app
+        .as_administrator()
+        .get("/api/v1/notifications?event=visit_scheduled")
+        .await;
+    assert_eq!(
+        sent["items"].as_array().unwrap().len(),
+        0,
+        "no message for a rolled-back booking"
+    );
+
+    // A fresh plan, accepted one engineer at a time.
+    let plan = app
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day}))
+        .await;
+    assert_eq!(plan.status, 201);
+    let id = plan["id"].as_str().unwrap().to_owned();
+    let routes = plan["routes"].as_array().unwrap().clone();
+    let one = routes[0]["engineer_id"].as_str().unwrap().to_owned();
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/route-plans/{id}/accept"),
+            json!({"engineer_ids": [one]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r["status"].as_str()),
+        (
+            200,
+            Some(if routes.len() > 1 {
+                "partly_accepted"
+            } else {
+                "accepted"
+            })
+        ),
+        "{r:?}"
+    );
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/route-plans/{id}/accept"),
+            json!({"engineer_ids": [one]}),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (409, Some("already_accepted")));
+    if routes.len() > 1 {
+        let r = app
+            .as_administrator()
+            .post(&format!("/api/v1/route-plans/{id}/accept"), json!({}))
+            .await;
+        assert_eq!(
+            (r.status, r["status"].as_str()),
+            (200, Some("accepted")),
+            "{r:?}"
+        );
+    }
+    for s in stops(&plan.body) {
+        let wo = app
+            .as_manager()
+            .get(&format!(
+                "/api/v1/work-orders/{}",
+                s.1["work_order_id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(wo["work_order"]["status"], "scheduled");
+    }
+    let sent = app
+        .as_administrator()
+        .get("/api/v1/notifications?event=visit_scheduled")
+        .await;
+    assert_eq!(
+        sent["items"].as_array().unwrap().len(),
+        3,
+        "one SMS per booked visit"
+    );
+
+    // The day as a route: arrivals from travel, no conflicts.
+    let route_of = |e: &str| format!("/api/v1/engineers/{e}/route?date={day}");
+    let busy = routes
+        .iter()
+        .find(|r| r["stops"].as_array().unwrap().len() == 2)
+        .unwrap();
+    let e = busy["engineer_id"].as_str().unwrap();
+    let before = app.as_administrator().get(&route_of(e)).await;
+    assert_eq!(before.status, 200, "{before:?}");
+    assert_eq!(before["conflicts"], 0, "{before:?}");
+    let visits = before["visits"].as_array().unwrap().clone();
+    assert_eq!(visits.len(), 2);
+    assert!(visits[1]["travel_minutes"].as_i64().unwrap() > 0);
+    // Move the first visit to end just as the second starts: the second's arrival
+    // moves on by the new end, and the overlap is flagged.
+    let second_start = ts(&visits[1]["start"]);
+    let order = visits[0]["work_order_id"].as_str().unwrap();
+    let wo = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    let r = act(
+        &app,
+        Role::Administrator,
+        order,
+        "reschedule",
+        json!({"version": wo["work_order"]["version"],
+        "engineer_id": e, "start": second_start - Duration::minutes(60), "end": second_start}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let after = app.as_administrator().get(&route_of(e)).await;
+    let moved = after["visits"].as_array().unwrap();
+    let drive = Duration::minutes(moved[1]["travel_minutes"].as_i64().unwrap());
+    let late = ts(&moved[1]["arrival"]) - (second_start + drive);
+    assert!(
+        late.num_seconds().abs() <= 30,
+        "arrival is the new end plus the drive: {after:?}"
+    );
+    assert!(
+        ts(&moved[1]["arrival"]) > ts(&visits[1]["arrival"]),
+        "recomputed: {after:?}"
+    );
+    assert_eq!(moved[1]["conflicts"], json!(["overlap"]), "{after:?}");
+    assert_eq!(after["conflicts"], 1);
+}
+
+async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
+    let day = plan_day();
+    let engineer = engineer_id(&app);
+    let order = waiting_order(&app, "Feed", Some((50.45, 30.52)), json!({})).await;
+    let r = act(
+        &app,
+        Role::Administrator,
+        &order,
+        "schedule",
+        json!({"version": 3, "engineer_id": engineer,
+        "start": utc_at(day, 7), "end": utc_at(day, 8)}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+
+    let cal = format!("/api/v1/engineers/{engineer}/calendar?from={day}&to={day}");
+    let mine = app.as_engineer().get(&cal).await;
+    assert_eq!(mine.status, 200, "{mine:?}");
+    assert_eq!(mine.body.as_array().unwrap().len(), 1);
+    assert_eq!(app.as_manager().get(&cal).await.status, 200);
+    let other = second_engineer(&app).await;
+    let r = app
+        .as_engineer()
+        .get(&format!(
+            "/api/v1/engineers/{other}/calendar?from={day}&to={day}"
+        ))
+        .await;
+    assert_eq!(
+        r.status, 404,
+        "another engineer's calendar does not exist for it"
+    );
+    let r = app
+        .as_engineer()
+        .get(&format!(
+            "/api/v1/engineers/{engineer}/calendar?from={day}&to=2020-01-01"
+        ))
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("to")));
+
+    let feed = app
+        .as_engineer()
+        .post(
+            &format!("/api/v1/engineers/{engineer}/calendar-feed"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(feed.status, 201, "{feed:?}");
+    let url = feed["url"].as_str().unwrap();
+    let path = &url[url.find("/calendar/").unwrap()..];
+    let parse = |text: &str| {
+        let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+        let calendar = parser.next().expect("one calendar").expect("parses");
+        calendar
+            .events
+            .into_iter()
+            .map(|e| {
+                e.properties
+                    .into_iter()
+                    .map(|p| (p.name, p.value.unwrap_or_default()))
+                    .collect::<std::collections::HashMap<_, _>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let text = app.anonymous().raw("GET", path, None, &[]).await;
+    assert_eq!(text.status, 200);
+    assert!(text
+        .content_type
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("text/calendar"));
+    let events = parse(&text.text);
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(
+        event["DTSTART"],
+        format!("{}T070000Z", day.format("%Y%m%d"))
+    );
+    assert!(event["LOCATION"].contains("Feed street 1"), "{event:?}");
+    assert!(event["DESCRIPTION"].contains("Feed"), "{event:?}");
+    assert_eq!(event["STATUS"], "CONFIRMED");
+
+    // Moved: the feed says so, with a later SEQUENCE.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = act(
+        &app,
+        Role::Administrator,
+        &order,
+        "reschedule",
+        json!({"version": 4, "engineer_id": engineer,
+        "start": utc_at(day, 9), "end": utc_at(day, 10)}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let moved = parse(&app.anonymous().raw("GET", path, None, &[]).await.text);
+    assert_eq!(
+        moved[0]["DTSTART"],
+        format!("{}T090000Z", day.format("%Y%m%d"))
+    );
+    assert!(
+        moved[0]["SEQUENCE"].parse::<u32>().unwrap() > event["SEQUENCE"].parse::<u32>().unwrap()
+    );
+
+    // Revoked: the address stops working.
+    let r = app
+        .as_engineer()
+        .send(
+            "DELETE",
+            &format!("/api/v1/engineers/{engineer}/calendar-feed"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        app.anonymous().raw("GET", path, None, &[]).await.status,
+        404
+    );
+}
+
+on_both_backends!(
+    a_day_keeps_skills_windows_shifts_and_says_why,
+    accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked,
+    calendars_and_the_ical_feed_follow_visits,
+);
