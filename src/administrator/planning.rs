@@ -193,6 +193,72 @@ pub async fn day_route(
     )))
 }
 
+/// A day's visits in a new order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrder {
+    pub date: NaiveDate,
+    /// Every visit of the engineer that day, in the order to drive them.
+    pub visit_ids: Vec<String>,
+}
+
+#[utoipa::path(
+    tag = "planning",
+    params(("id" = String, Path)),
+    request_body = NewOrder,
+    responses(
+        (status = 200, description = "the day re-timed in the new order", body = DayRoute),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "a visit is under way and cannot move (`invalid_transition`)", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/engineers/{id}/route/reorder")]
+pub async fn reorder(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    body: Json<NewOrder>,
+) -> Result<web::Json<DayRoute>, AppError> {
+    let NewOrder { date, visit_ids } = body.into_inner()?;
+    let id = engineer_id(&id)?;
+    let tz = state.config.timezone;
+    let load_id = id.clone();
+    let data = state
+        .db(move |c| route_day::load(c, &load_id, date, tz))
+        .await?
+        .reordered(&visit_ids)?;
+    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let actor = caller.actor(&state);
+    let apply_id = id.clone();
+    state
+        .db(move |c| route_day::apply_order(c, &actor, &apply_id, date, &data, &matrix))
+        .await?;
+    day_route_of(state, id, date).await
+}
+
+/// The day route as it is now.
+async fn day_route_of(
+    state: web::Data<AppState>,
+    id: String,
+    date: NaiveDate,
+) -> Result<web::Json<DayRoute>, AppError> {
+    let tz = state.config.timezone;
+    let load_id = id.clone();
+    let data = state
+        .db(move |c| route_day::load(c, &load_id, date, tz))
+        .await?;
+    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    Ok(web::Json(route_day::day_route(
+        &id, date, tz, data, &matrix,
+    )))
+}
+
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_engineers)
@@ -200,5 +266,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(propose)
         .service(get_plan)
         .service(accept)
-        .service(day_route);
+        .service(day_route)
+        .service(reorder);
 }

@@ -309,22 +309,32 @@ pub fn check_day(
     out
 }
 
+/// One visit of a route being put in a new order.
+#[derive(Debug, Clone)]
+pub struct Leg {
+    /// Seconds of work.
+    pub duration: i64,
+    /// Seconds of driving from the previous place.
+    pub travel: i64,
+    pub windows: Vec<(i64, i64)>,
+}
+
 /// New start times for visits taken in a given order: each starts as soon as the
-/// engineer gets there, but not before the day starts nor before its next window.
-/// `visits` hold (duration, travel from the previous place, windows).
-pub fn resequence(day_start: i64, visits: &[(i64, i64, Vec<(i64, i64)>)]) -> Vec<i64> {
+/// engineer gets there, but not before the day starts nor before the next of its
+/// windows it still fits in.
+pub fn resequence(day_start: i64, legs: &[Leg]) -> Vec<i64> {
     let mut free_at = day_start;
-    visits
-        .iter()
-        .map(|(duration, travel, windows)| {
-            let arrival = free_at + travel;
-            let start = windows
+    legs.iter()
+        .map(|leg| {
+            let arrival = free_at + leg.travel;
+            let start = leg
+                .windows
                 .iter()
-                .filter(|&&(_, end)| arrival.max(0) + duration <= end)
+                .filter(|&&(ws, we)| ws.max(arrival) + leg.duration <= we)
                 .map(|&(ws, _)| ws.max(arrival))
                 .min()
                 .unwrap_or(arrival);
-            free_at = start + duration;
+            free_at = start + leg.duration;
             start
         })
         .collect()
@@ -457,12 +467,17 @@ mod tests {
     #[test]
     fn resequencing_waits_for_windows() {
         let h = 3600;
+        let leg = |duration, travel, windows| Leg {
+            duration,
+            travel,
+            windows,
+        };
         let starts = resequence(
             8 * h,
             &[
-                (h, 600, vec![]),
-                (h, 600, vec![(11 * h, 13 * h)]),
-                (1800, 300, vec![]),
+                leg(h, 600, vec![]),
+                leg(h, 600, vec![(11 * h, 13 * h)]),
+                leg(1800, 300, vec![]),
             ],
         );
         assert_eq!(starts, vec![8 * h + 600, 11 * h, 12 * h + 300]);

@@ -240,3 +240,96 @@ pub fn calendar(
     }
     Ok(out)
 }
+
+impl DayData {
+    /// The day's visits put in the administrator's order, which must name each of
+    /// them exactly once.
+    pub fn reordered(mut self, visit_ids: &[String]) -> Result<DayData, AppError> {
+        let ids: Vec<&str> = self.visits.iter().map(|(v, _)| v.id.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        for (i, id) in visit_ids.iter().enumerate() {
+            if !ids.contains(&id.as_str()) || !seen.insert(id.as_str()) {
+                return Err(AppError::invalid(
+                    format!("visit_ids[{i}]"),
+                    "is not one of the engineer's visits that day, or is named twice",
+                ));
+            }
+        }
+        if visit_ids.len() != ids.len() {
+            return Err(AppError::invalid(
+                "visit_ids",
+                format!("name all {} visits of the day", ids.len()),
+            ));
+        }
+        self.visits
+            .sort_by_key(|(v, _)| visit_ids.iter().position(|id| id == &v.id));
+        Ok(self)
+    }
+}
+
+/// Books the day in its new order: each visit starts as soon as the engineer gets
+/// there from the previous one (not before the shift, nor outside the customer's
+/// windows), keeps its length, and moves with the usual event and message.
+pub fn apply_order(
+    conn: &mut DbConnection,
+    actor: &crate::flow::Actor,
+    engineer_id: &str,
+    date: NaiveDate,
+    data: &DayData,
+    matrix: &Matrix,
+) -> Result<(), AppError> {
+    use crate::core::route::{resequence, Leg};
+    use crate::flow::actions::{act, Request};
+    let Some((first, _)) = data.visits.first() else {
+        return Ok(());
+    };
+    let day_start = data
+        .profile
+        .as_ref()
+        .and_then(|p| p.shift_on(date, actor.timezone))
+        .map_or(utc(first.planned_start).timestamp(), |s| s.0.timestamp());
+    let legs: Vec<Leg> = data
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(i, (v, p))| Leg {
+            duration: (v.planned_end - v.planned_start).num_seconds(),
+            travel: matrix.between(i, i + 1).0,
+            windows: p
+                .order
+                .windows()
+                .iter()
+                .map(|w| (w.start.timestamp(), w.end.timestamp()))
+                .collect(),
+        })
+        .collect();
+    let starts = resequence(day_start, &legs);
+    crate::store::transaction(conn, |conn| {
+        for ((v, _), (start, leg)) in data.visits.iter().zip(starts.iter().zip(&legs)) {
+            if utc(v.planned_start).timestamp() == *start {
+                continue;
+            }
+            let order = work_orders::find(conn, &v.work_order_id)?
+                .ok_or_else(|| AppError::internal("a visit without its order"))?;
+            let start = DateTime::from_timestamp(*start, 0).unwrap_or_default();
+            let body = crate::flow::bodies::Schedule {
+                version: Some(order.version),
+                engineer_id: engineer_id.to_owned(),
+                start,
+                end: start + chrono::Duration::seconds(leg.duration),
+                on_site_contact_id: v.on_site_contact_id.clone(),
+                // Visits pass each other on the way to the new order.
+                force: true,
+            };
+            act(
+                conn,
+                actor,
+                &order.id,
+                Request::Reschedule(body),
+                None,
+                None,
+            )?;
+        }
+        Ok(())
+    })
+}

@@ -437,6 +437,41 @@ async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: Te
     );
     assert_eq!(moved[1]["conflicts"], json!(["overlap"]), "{after:?}");
     assert_eq!(after["conflicts"], 1);
+
+    // Reordering the day: the named order, re-timed one after another, no conflict.
+    let reorder = format!("/api/v1/engineers/{e}/route/reorder");
+    let r = app
+        .as_administrator()
+        .post(&reorder, json!({"date": day, "visit_ids": ["nope"]}))
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("visit_ids[0]")));
+    let ids: Vec<Value> = moved.iter().rev().map(|v| v["visit_id"].clone()).collect();
+    let r = app
+        .as_administrator()
+        .post(&reorder, json!({"date": day, "visit_ids": ids}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let now_ids: Vec<Value> = r["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["visit_id"].clone())
+        .collect();
+    assert_eq!(now_ids, ids);
+    assert_eq!(r["conflicts"], 0, "{r:?}");
+    let v = r["visits"].as_array().unwrap();
+    assert!(
+        ts(&v[1]["start"])
+            >= ts(&v[0]["end"]) + Duration::minutes(v[1]["travel_minutes"].as_i64().unwrap() - 1)
+    );
+    let moved_sms = app
+        .as_administrator()
+        .get("/api/v1/notifications?event=visit_rescheduled")
+        .await;
+    assert!(
+        moved_sms["items"].as_array().unwrap().len() >= 2,
+        "the customers hear of the new times"
+    );
 }
 
 async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {

@@ -165,6 +165,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/engineers", Roles(OFFICE)),
     ("PUT", "/api/v1/engineers/{id}/profile", Roles(DISPATCH)),
     ("GET", "/api/v1/engineers/{id}/route", Roles(OFFICE)),
+    (
+        "POST",
+        "/api/v1/engineers/{id}/route/reorder",
+        Roles(DISPATCH),
+    ),
     ("GET", "/api/v1/engineers/{id}/calendar", Roles(ALL)),
     ("POST", "/api/v1/engineers/{id}/calendar-feed", Roles(ALL)),
     ("DELETE", "/api/v1/engineers/{id}/calendar-feed", Roles(ALL)),
