@@ -592,6 +592,92 @@ async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
     );
 }
 
+/// A local server that answers like OSRM's table service: 25 minutes and 10 km
+/// between any two places; it counts the requests.
+fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(move || {
+        let seen = seen.clone();
+        App::new().route(
+            "/table/v1/driving/{coords}",
+            web::get().to(move |coords: web::Path<String>, q: web::Query<std::collections::HashMap<String, String>>| {
+                seen.fetch_add(1, Ordering::SeqCst);
+                let n = coords.split(';').count();
+                assert_eq!(q.get("annotations").map(String::as_str), Some("duration,distance"));
+                let grid = move |v: f64| (0..n).map(|a| (0..n).map(|b| if a == b { 0.0 } else { v }).collect::<Vec<_>>()).collect::<Vec<_>>();
+                async move { HttpResponse::Ok().json(json!({"code": "Ok", "durations": grid(1500.0), "distances": grid(10000.0)})) }
+            }),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_web::rt::spawn(server);
+    (format!("http://127.0.0.1:{port}"), calls)
+}
+
+async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend) {
+    let (url, calls) = fake_osrm();
+    let app = TestApp::spawn_with(backend, &[("ORDERLY_OSRM_URL", &url)]).await;
+    let day = plan_day();
+    let e = engineer_id(&app);
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{e}/profile"),
+            Some(profile(&[], 8).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    waiting_order(&app, "Far", Some((50.46, 30.52)), json!({})).await;
+    let plan = app
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day}))
+        .await;
+    assert_eq!(plan.status, 201, "{plan:?}");
+    let stop = &stops(&plan.body)[0].1;
+    assert_eq!(
+        (stop["travel_minutes"].as_i64(), stop["travel_km"].as_f64()),
+        (Some(25), Some(10.0)),
+        "{stop}"
+    );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // OSRM unreachable: a clear 502, and no proposal saved.
+    let down = TestApp::spawn_with(backend, &[("ORDERLY_OSRM_URL", "http://127.0.0.1:9")]).await;
+    let e = engineer_id(&down);
+    down.as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{e}/profile"),
+            Some(profile(&[], 8).to_string()),
+        )
+        .await;
+    waiting_order(&down, "Far", Some((50.46, 30.52)), json!({})).await;
+    let r = down
+        .as_administrator()
+        .post("/api/v1/route-plans", json!({"date": day}))
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (502, Some("upstream_failed")),
+        "{r:?}"
+    );
+}
+
+mod travel {
+    use super::*;
+    on_both_backends!(backend: travel_comes_from_osrm_when_configured);
+}
+
 on_both_backends!(
     a_day_keeps_skills_windows_shifts_and_says_why,
     accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked,
