@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
+cargo bench --bench day_plan 2>&1 | grep -v " index created in "
 python3 -c 'import ortools' 2>/dev/null || pip install -q ortools
 cargo bench --bench solomon -- "$seconds" 2>&1 | grep -v ' index created in '
 python3 bench/ortools_solomon.py "$seconds"
