@@ -195,7 +195,10 @@ pub fn load(conn: &mut DbConnection, state: &AppState, scale: usize) -> Result<b
             match roles[0] {
                 Role::Manager => staff.managers.push(user.id),
                 Role::Administrator => staff.administrators.push(user.id),
-                Role::Engineer => staff.engineers.push(user.id),
+                Role::Engineer => {
+                    demo_profile(conn, &user.id, staff.engineers.len())?;
+                    staff.engineers.push(user.id)
+                }
                 Role::Owner => {}
             }
         }
@@ -211,6 +214,32 @@ pub fn load(conn: &mut DbConnection, state: &AppState, scale: usize) -> Result<b
         "demo company loaded"
     );
     Ok(true)
+}
+
+/// Engineers start from the depot or from home around Kyiv; the first two also do gas work.
+fn demo_profile(conn: &mut DbConnection, user_id: &str, i: usize) -> Result<(), AppError> {
+    use crate::core::route::EngineerProfile;
+    let hm = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    let mut skills = vec!["filters".to_owned()];
+    if i < 2 {
+        skills.push("gas".into());
+    }
+    let profile = EngineerProfile {
+        skills,
+        work_days: vec![1, 2, 3, 4, 5],
+        shift_start: hm(8),
+        shift_end: hm(17),
+        break_start: Some(hm(12)),
+        break_minutes: 30,
+        start_latitude: 50.45 + 0.03 * (i as f64 - 2.0),
+        start_longitude: 30.52 + 0.02 * (i as f64 - 2.0),
+        start_label: Some(if i == 0 { "Depot" } else { "Home" }.to_owned()),
+        end_latitude: None,
+        end_longitude: None,
+        max_visits: Some(10),
+    }
+    .validate()?;
+    crate::store::engineers::save_profile(conn, user_id, &profile, crate::store::now())
 }
 
 fn create<R: Repo>(
