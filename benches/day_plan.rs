@@ -64,7 +64,11 @@ fn day_input() -> Input {
             }
         })
         .collect();
-    let at = |h| tz.from_local_datetime(&day.and_time(hm(h, 0))).unwrap().to_utc();
+    let at = |h| {
+        tz.from_local_datetime(&day.and_time(hm(h, 0)))
+            .unwrap()
+            .to_utc()
+    };
     let orders = (0..120)
         .map(|i| {
             let skills = match i {
@@ -74,9 +78,18 @@ fn day_input() -> Input {
                 _ => vec!["filters".to_owned()],
             };
             let windows = match rng.gen_range(0..10) {
-                0..=1 => vec![TimeWindow { start: at(8), end: at(11) }],
-                2 => vec![TimeWindow { start: at(11), end: at(14) }],
-                3 => vec![TimeWindow { start: at(14), end: at(17) }],
+                0..=1 => vec![TimeWindow {
+                    start: at(8),
+                    end: at(11),
+                }],
+                2 => vec![TimeWindow {
+                    start: at(11),
+                    end: at(14),
+                }],
+                3 => vec![TimeWindow {
+                    start: at(14),
+                    end: at(17),
+                }],
                 _ => vec![],
             };
             Order {
@@ -87,7 +100,11 @@ fn day_input() -> Input {
                 point: (i != 2).then(|| around(&mut rng, 6.0)),
                 minutes: [20, 30, 40][rng.gen_range(0..3)],
                 skills,
-                priority: if i % 17 == 0 { Priority::High } else { Priority::Normal },
+                priority: if i % 17 == 0 {
+                    Priority::High
+                } else {
+                    Priority::Normal
+                },
                 windows,
                 visit_id: None,
             }
@@ -122,10 +139,17 @@ fn main() {
     let assigned: usize = plan.routes.iter().map(|r| r.stops.len()).sum();
     let travel: i64 = plan.routes.iter().map(|r| r.travel_minutes).sum();
     let km: f64 = plan.routes.iter().map(|r| r.distance_km).sum();
-    println!("A day of 10 engineers and 120 orders, {seconds} s budget, {} threads\n", limits.threads);
+    println!(
+        "A day of 10 engineers and 120 orders, {seconds} s budget, {} threads\n",
+        limits.threads
+    );
     println!("| planned in | orders planned | feasible orders | left out (reasons) | driving | distance |");
     println!("|---:|---:|---:|---|---:|---:|");
-    let mut reasons: Vec<String> = plan.unassigned.iter().map(|u| u.reason.as_str().to_owned()).collect();
+    let mut reasons: Vec<String> = plan
+        .unassigned
+        .iter()
+        .map(|u| u.reason.as_str().to_owned())
+        .collect();
     reasons.sort();
     println!(
         "| {wall:.2} s | {assigned} | 117 | {} ({}) | {:.1} h | {km:.0} km |",

@@ -64,7 +64,8 @@ pub struct Shift {
     /// Where the day ends by `end`; `None` ends it at the last job, with no latest time.
     pub end_location: Option<usize>,
     pub end: i64,
-    /// A break of `duration` seconds starting between `earliest` and `latest`.
+    /// A break of `duration` seconds starting between `earliest` and `latest`, as a
+    /// stop between two jobs.
     pub lunch: Option<Break>,
 }
 
@@ -175,6 +176,9 @@ impl Solution {
 pub struct SolverError(pub String);
 
 const PROFILE: &str = "road";
+
+/// A lunch break outweighs any order (an urgent one is worth 10,000 to the planner).
+const BREAK_WORTH: f64 = 100_000.0;
 
 /// Solves on a fresh thread pool of its own, off any async executor: its threads
 /// start with the solver's fixed seed, so one thread and a generation limit give
@@ -333,7 +337,9 @@ fn to_pragmatic(problem: &Problem) -> (api::Problem, api::Matrix) {
                 time: 0.0166,
             },
             vec![
-                api::Objective::MaximizeValue { breaks: None },
+                api::Objective::MaximizeValue {
+                    breaks: Some(BREAK_WORTH),
+                },
                 api::Objective::MinimizeUnassigned { breaks: Some(1.) },
                 api::Objective::MinimizeCost,
             ],
@@ -448,13 +454,22 @@ fn to_shift(shift: &Shift) -> api::VehicleShift {
             latest: stamp(shift.end),
             location: at(location),
         }),
+        // An optional break is a stop of its own between two jobs (a required one
+        // is laid over whatever work is under way, and shifts booked visits).
+        // It is skipped only when the day does not reach its time; its worth in
+        // the goal keeps it from being traded for work.
         breaks: shift.lunch.map(|b| {
-            vec![api::VehicleBreak::Required {
-                time: api::VehicleRequiredBreakTime::ExactTime {
-                    earliest: stamp(b.earliest),
-                    latest: stamp(b.latest),
-                },
-                duration: b.duration as f64,
+            vec![api::VehicleBreak::Optional {
+                time: api::VehicleOptionalBreakTime::TimeWindow(vec![
+                    stamp(b.earliest),
+                    stamp(b.latest),
+                ]),
+                places: vec![api::VehicleOptionalBreakPlace {
+                    duration: b.duration as f64,
+                    location: None,
+                    tag: None,
+                }],
+                policy: Some(api::VehicleOptionalBreakPolicy::SkipIfNoIntersection),
             }]
         }),
         reloads: None,

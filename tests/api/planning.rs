@@ -244,7 +244,15 @@ async fn a_day_keeps_skills_windows_shifts_and_says_why(app: TestApp) {
             "{route}"
         );
         let mut free = ts(&route["departure"]);
+        let lunch = (route["break_start"].is_string())
+            .then(|| (ts(&route["break_start"]), ts(&route["break_end"])));
         for s in route["stops"].as_array().unwrap() {
+            if let Some((a, b)) = lunch {
+                assert!(
+                    ts(&s["end"]) <= a || ts(&s["start"]) >= b,
+                    "no work over lunch: {route}"
+                );
+            }
             assert!(ts(&s["arrival"]) >= free, "{s}");
             assert_eq!(
                 (ts(&s["end"]) - ts(&s["start"])).num_minutes(),
@@ -592,6 +600,104 @@ async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
     );
 }
 
+async fn booked_visits_stay_unless_freed(app: TestApp) {
+    let day = plan_day();
+    let e = engineer_id(&app);
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{e}/profile"),
+            Some(profile(&[], 8).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let mut booked = vec![];
+    for (i, name) in ["Kept", "Freed"].iter().enumerate() {
+        let order = waiting_order(
+            &app,
+            name,
+            Some((50.44 + i as f64 * 0.02, 30.50)),
+            json!({}),
+        )
+        .await;
+        let r = act(
+            &app,
+            Role::Administrator,
+            &order,
+            "schedule",
+            json!({"version": 3, "engineer_id": e,
+            "start": utc_at(day, 13 - i as u32 * 5), "end": utc_at(day, 14 - i as u32 * 5)}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        booked.push((order, r["visits"][0]["id"].as_str().unwrap().to_owned()));
+    }
+    let (kept, freed) = (&booked[0], &booked[1]);
+    let r = app
+        .as_administrator()
+        .post(
+            "/api/v1/route-plans",
+            json!({"date": day, "free_visit_ids": ["x"]}),
+        )
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("free_visit_ids[0]")));
+    let plan = app
+        .as_administrator()
+        .post(
+            "/api/v1/route-plans",
+            json!({"date": day, "free_visit_ids": [freed.1]}),
+        )
+        .await;
+    assert_eq!(plan.status, 201, "{plan:?}");
+    let all = stops(&plan.body);
+    let kind = |order: &str| {
+        all.iter()
+            .find(|(_, s)| s["work_order_id"] == order)
+            .map(|(_, s)| s.clone())
+            .unwrap()
+    };
+    let k = kind(&kept.0);
+    assert_eq!(
+        (k["kind"].as_str(), k["visit_id"].as_str()),
+        (Some("kept"), Some(kept.1.as_str()))
+    );
+    assert_eq!(k["start"].as_str(), Some(utc_at(day, 13).as_str()));
+    assert!(
+        ts(&k["arrival"]) <= ts(&k["start"]),
+        "on time for the kept visit: {k}"
+    );
+    let f = kind(&freed.0);
+    assert_eq!(
+        (f["kind"].as_str(), f["visit_id"].as_str()),
+        (Some("moved"), Some(freed.1.as_str()))
+    );
+    let id = plan["id"].as_str().unwrap();
+    let r = app
+        .as_administrator()
+        .post(&format!("/api/v1/route-plans/{id}/accept"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let wo = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{}", freed.0))
+        .await;
+    let visit = &wo["visits"][0];
+    assert_eq!(
+        (visit["id"].as_str(), ts(&visit["planned_start"])),
+        (Some(freed.1.as_str()), ts(&f["start"])),
+        "{wo:?}"
+    );
+    let wo = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{}", kept.0))
+        .await;
+    assert_eq!(
+        wo["work_order"]["version"], 4,
+        "the kept visit was not touched"
+    );
+}
+
 /// A local server that answers like OSRM's table service: 25 minutes and 10 km
 /// between any two places; it counts the requests.
 fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -682,4 +788,5 @@ on_both_backends!(
     a_day_keeps_skills_windows_shifts_and_says_why,
     accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked,
     calendars_and_the_ical_feed_follow_visits,
+    booked_visits_stay_unless_freed,
 );
