@@ -31,13 +31,9 @@ pub struct Period {
 
 /// Whose calendar: the caller's own, or (for the office) any engineer's.
 fn whose(caller: &AnyStaff, raw: &str) -> Result<String, AppError> {
-    let not_found = AppError::NotFound { entity: "engineer" };
-    let id = ids::parse_id(raw).ok_or(AppError::NotFound { entity: "engineer" })?;
-    if caller.roles.iter().any(|r| r.is_office()) || id == caller.user_id {
-        Ok(id)
-    } else {
-        Err(not_found)
-    }
+    ids::parse_id(raw)
+        .filter(|id| caller.roles.iter().any(|r| r.is_office()) || *id == caller.user_id)
+        .ok_or(AppError::NotFound { entity: "engineer" })
 }
 
 #[utoipa::path(

@@ -8,7 +8,7 @@ use orderly::store::users;
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{Resp, TestApp};
 use crate::work_orders::{act, engineer_id};
 
 /// Two days ahead: always in the future, whatever the hour.
@@ -81,6 +81,22 @@ async fn waiting_order(app: &TestApp, name: &str, at: Option<(f64, f64)>, extra:
     id
 }
 
+async fn set_profile(app: &TestApp, engineer: &str, body: Value) -> Resp {
+    app.as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{engineer}/profile"),
+            Some(body.to_string()),
+        )
+        .await
+}
+
+async fn propose(app: &TestApp, body: Value) -> Resp {
+    app.as_administrator()
+        .post("/api/v1/route-plans", body)
+        .await
+}
+
 fn ts(v: &Value) -> DateTime<Utc> {
     v.as_str().unwrap().parse().unwrap()
 }
@@ -105,35 +121,14 @@ async fn a_day_keeps_skills_windows_shifts_and_says_why(app: TestApp) {
     let day = plan_day();
     let filters = engineer_id(&app);
     let gas = second_engineer(&app).await;
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{filters}/profile"),
-            Some(profile(&["filters"], 10).to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &filters, profile(&["filters"], 10)).await;
     assert_eq!(r.status, 200, "{r:?}");
     // Bad input names its field and changes nothing.
     let mut bad = profile(&["gas"], 10);
     bad["shift_end"] = json!("07:00");
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{gas}/profile"),
-            Some(bad.to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &gas, bad).await;
     assert_eq!((r.status, r.field()), (422, Some("shift_end")));
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{gas}/profile"),
-            Some(profile(&["filters", "gas"], 10).to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &gas, profile(&["filters", "gas"], 10)).await;
     assert_eq!(r.status, 200, "{r:?}");
 
     let boiler = waiting_order(
@@ -175,24 +170,12 @@ async fn a_day_keeps_skills_windows_shifts_and_says_why(app: TestApp) {
     )
     .await;
 
-    let r = app
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day, "days": 0}))
-        .await;
+    let r = propose(&app, json!({"date": day, "days": 0})).await;
     assert_eq!((r.status, r.field()), (422, Some("days")));
-    let r = app
-        .as_administrator()
-        .post(
-            "/api/v1/route-plans",
-            json!({"date": day, "engineer_ids": ["nobody"]}),
-        )
-        .await;
+    let r = propose(&app, json!({"date": day, "engineer_ids": ["nobody"]})).await;
     assert_eq!((r.status, r.field()), (422, Some("engineer_ids[0]")));
 
-    let plan = app
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day}))
-        .await;
+    let plan = propose(&app, json!({"date": day})).await;
     assert_eq!(plan.status, 201, "{plan:?}");
     assert_eq!(plan["status"], "proposed");
     let reasons: Vec<(String, String)> = plan["unassigned"]
@@ -276,14 +259,7 @@ async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: Te
     let first = engineer_id(&app);
     let second = second_engineer(&app).await;
     for e in [&first, &second] {
-        let r = app
-            .as_administrator()
-            .send(
-                "PUT",
-                &format!("/api/v1/engineers/{e}/profile"),
-                Some(profile(&["filters"], 2).to_string()),
-            )
-            .await;
+        let r = set_profile(&app, e, profile(&["filters"], 2)).await;
         assert_eq!(r.status, 200);
     }
     let mut orders = vec![];
@@ -298,10 +274,7 @@ async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: Te
             .await,
         );
     }
-    let plan = app
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day}))
-        .await;
+    let plan = propose(&app, json!({"date": day})).await;
     assert_eq!(plan.status, 201, "{plan:?}");
     assert_eq!(stops(&plan.body).len(), 4, "two each: {plan:?}");
     let id = plan["id"].as_str().unwrap().to_owned();
@@ -334,10 +307,7 @@ async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: Te
     );
 
     // A fresh plan, accepted one engineer at a time.
-    let plan = app
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day}))
-        .await;
+    let plan = propose(&app, json!({"date": day})).await;
     assert_eq!(plan.status, 201);
     let id = plan["id"].as_str().unwrap().to_owned();
     let routes = plan["routes"].as_array().unwrap().clone();
@@ -603,14 +573,7 @@ async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
 async fn booked_visits_stay_unless_freed(app: TestApp) {
     let day = plan_day();
     let e = engineer_id(&app);
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{e}/profile"),
-            Some(profile(&[], 8).to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &e, profile(&[], 8)).await;
     assert_eq!(r.status, 200);
     let mut booked = vec![];
     for (i, name) in ["Kept", "Freed"].iter().enumerate() {
@@ -634,21 +597,9 @@ async fn booked_visits_stay_unless_freed(app: TestApp) {
         booked.push((order, r["visits"][0]["id"].as_str().unwrap().to_owned()));
     }
     let (kept, freed) = (&booked[0], &booked[1]);
-    let r = app
-        .as_administrator()
-        .post(
-            "/api/v1/route-plans",
-            json!({"date": day, "free_visit_ids": ["x"]}),
-        )
-        .await;
+    let r = propose(&app, json!({"date": day, "free_visit_ids": ["x"]})).await;
     assert_eq!((r.status, r.field()), (422, Some("free_visit_ids[0]")));
-    let plan = app
-        .as_administrator()
-        .post(
-            "/api/v1/route-plans",
-            json!({"date": day, "free_visit_ids": [freed.1]}),
-        )
-        .await;
+    let plan = propose(&app, json!({"date": day, "free_visit_ids": [freed.1]})).await;
     assert_eq!(plan.status, 201, "{plan:?}");
     let all = stops(&plan.body);
     let kind = |order: &str| {
@@ -734,20 +685,10 @@ async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend
     let app = TestApp::spawn_with(backend, &[("ORDERLY_OSRM_URL", &url)]).await;
     let day = plan_day();
     let e = engineer_id(&app);
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{e}/profile"),
-            Some(profile(&[], 8).to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &e, profile(&[], 8)).await;
     assert_eq!(r.status, 200);
     waiting_order(&app, "Far", Some((50.46, 30.52)), json!({})).await;
-    let plan = app
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day}))
-        .await;
+    let plan = propose(&app, json!({"date": day})).await;
     assert_eq!(plan.status, 201, "{plan:?}");
     let stop = &stops(&plan.body)[0].1;
     assert_eq!(
@@ -760,18 +701,9 @@ async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend
     // OSRM unreachable: a clear 502, and no proposal saved.
     let down = TestApp::spawn_with(backend, &[("ORDERLY_OSRM_URL", "http://127.0.0.1:9")]).await;
     let e = engineer_id(&down);
-    down.as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{e}/profile"),
-            Some(profile(&[], 8).to_string()),
-        )
-        .await;
+    set_profile(&down, &e, profile(&[], 8)).await;
     waiting_order(&down, "Far", Some((50.46, 30.52)), json!({})).await;
-    let r = down
-        .as_administrator()
-        .post("/api/v1/route-plans", json!({"date": day}))
-        .await;
+    let r = propose(&down, json!({"date": day})).await;
     assert_eq!(
         (r.status, r.code()),
         (502, Some("upstream_failed")),
