@@ -101,12 +101,7 @@ pub async fn propose(
     let input = state
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
         .await?;
-    let matrix = travel::matrix(
-        &state.config.routing.travel,
-        &crate::routing::planner::places(&input),
-    )
-    .await
-    .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let matrix = travel_between(&state, &crate::routing::planner::places(&input)).await?;
     let plan = planning::solve(input.clone(), matrix, limits).await?;
     let saved = state
         .db(move |conn| planning::save(conn, &actor, &input, plan))
@@ -179,18 +174,7 @@ pub async fn day_route(
     query: Query<DayQuery>,
 ) -> Result<web::Json<DayRoute>, AppError> {
     let date = query.into_inner()?.date;
-    let id = engineer_id(&id)?;
-    let tz = state.config.timezone;
-    let load_id = id.clone();
-    let data = state
-        .db(move |c| route_day::load(c, &load_id, date, tz))
-        .await?;
-    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
-        .await
-        .map_err(|e| AppError::Upstream(e.to_string()))?;
-    Ok(web::Json(route_day::day_route(
-        &id, date, tz, data, &matrix,
-    )))
+    day_route_of(state, engineer_id(&id)?, date).await
 }
 
 /// A day's visits in a new order.
@@ -229,9 +213,7 @@ pub async fn reorder(
         .db(move |c| route_day::load(c, &load_id, date, tz))
         .await?
         .reordered(&visit_ids)?;
-    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
-        .await
-        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let matrix = travel_between(&state, &data.places()).await?;
     let actor = caller.actor(&state);
     let apply_id = id.clone();
     state
@@ -251,12 +233,20 @@ async fn day_route_of(
     let data = state
         .db(move |c| route_day::load(c, &load_id, date, tz))
         .await?;
-    let matrix = travel::matrix(&state.config.routing.travel, &data.places())
-        .await
-        .map_err(|e| AppError::Upstream(e.to_string()))?;
+    let matrix = travel_between(&state, &data.places()).await?;
     Ok(web::Json(route_day::day_route(
         &id, date, tz, data, &matrix,
     )))
+}
+
+/// Travel between the places under the company's travel model; a failing OSRM is a 502.
+async fn travel_between(
+    state: &AppState,
+    points: &[crate::core::geo::GeoPoint],
+) -> Result<crate::routing::solver::Matrix, AppError> {
+    travel::matrix(&state.config.routing.travel, points)
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))
 }
 
 /// Registers the routes.
