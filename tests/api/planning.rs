@@ -81,6 +81,22 @@ async fn waiting_order(app: &TestApp, name: &str, at: Option<(f64, f64)>, extra:
     id
 }
 
+/// Books (or moves) an order's visit for an engineer, as the administrator; it must succeed.
+async fn book(
+    app: &TestApp,
+    action: &str,
+    order: &str,
+    version: impl serde::Serialize,
+    engineer: &str,
+    start: impl serde::Serialize,
+    end: impl serde::Serialize,
+) -> Resp {
+    let body = json!({"version": version, "engineer_id": engineer, "start": start, "end": end});
+    let r = act(app, Role::Administrator, order, action, body).await;
+    assert_eq!(r.status, 200, "{action}: {r:?}");
+    r
+}
+
 async fn set_profile(app: &TestApp, engineer: &str, body: Value) -> Resp {
     app.as_administrator()
         .send(
@@ -391,16 +407,16 @@ async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: Te
         .as_manager()
         .get(&format!("/api/v1/work-orders/{order}"))
         .await;
-    let r = act(
+    book(
         &app,
-        Role::Administrator,
-        order,
         "reschedule",
-        json!({"version": wo["work_order"]["version"],
-        "engineer_id": e, "start": second_start - Duration::minutes(60), "end": second_start}),
+        order,
+        &wo["work_order"]["version"],
+        e,
+        second_start - Duration::minutes(60),
+        second_start,
     )
     .await;
-    assert_eq!(r.status, 200, "{r:?}");
     let after = app.as_administrator().get(&route_of(e)).await;
     let moved = after["visits"].as_array().unwrap();
     let drive = Duration::minutes(moved[1]["travel_minutes"].as_i64().unwrap());
@@ -456,16 +472,16 @@ async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
     let day = plan_day();
     let engineer = engineer_id(&app);
     let order = waiting_order(&app, "Feed", Some((50.45, 30.52)), json!({})).await;
-    let r = act(
+    book(
         &app,
-        Role::Administrator,
-        &order,
         "schedule",
-        json!({"version": 3, "engineer_id": engineer,
-        "start": utc_at(day, 7), "end": utc_at(day, 8)}),
+        &order,
+        3,
+        &engineer,
+        utc_at(day, 7),
+        utc_at(day, 8),
     )
     .await;
-    assert_eq!(r.status, 200, "{r:?}");
 
     let cal = format!("/api/v1/engineers/{engineer}/calendar?from={day}&to={day}");
     let mine = app.as_engineer().get(&cal).await;
@@ -535,16 +551,16 @@ async fn calendars_and_the_ical_feed_follow_visits(app: TestApp) {
 
     // Moved: the feed says so, with a later SEQUENCE.
     actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let r = act(
+    book(
         &app,
-        Role::Administrator,
-        &order,
         "reschedule",
-        json!({"version": 4, "engineer_id": engineer,
-        "start": utc_at(day, 9), "end": utc_at(day, 10)}),
+        &order,
+        4,
+        &engineer,
+        utc_at(day, 9),
+        utc_at(day, 10),
     )
     .await;
-    assert_eq!(r.status, 200, "{r:?}");
     let moved = parse(&app.anonymous().raw("GET", path, None, &[]).await.text);
     assert_eq!(
         moved[0]["DTSTART"],
@@ -584,16 +600,16 @@ async fn booked_visits_stay_unless_freed(app: TestApp) {
             json!({}),
         )
         .await;
-        let r = act(
+        let r = book(
             &app,
-            Role::Administrator,
-            &order,
             "schedule",
-            json!({"version": 3, "engineer_id": e,
-            "start": utc_at(day, 13 - i as u32 * 5), "end": utc_at(day, 14 - i as u32 * 5)}),
+            &order,
+            3,
+            &e,
+            utc_at(day, 13 - i as u32 * 5),
+            utc_at(day, 14 - i as u32 * 5),
         )
         .await;
-        assert_eq!(r.status, 200, "{r:?}");
         booked.push((order, r["visits"][0]["id"].as_str().unwrap().to_owned()));
     }
     let (kept, freed) = (&booked[0], &booked[1]);
