@@ -102,9 +102,10 @@ pub async fn propose(
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
         .await?;
     let matrix = travel_between(&state, &crate::routing::planner::places(&input)).await?;
-    let plan = planning::solve(input.clone(), matrix, limits).await?;
+    let days = input.days.clone();
+    let plan = planning::solve(input, matrix, limits).await?;
     let saved = state
-        .db(move |conn| planning::save(conn, &actor, &input, plan))
+        .db(move |conn| planning::save(conn, &actor, &days, plan))
         .await?;
     Ok(actix_web::HttpResponse::Created().json(saved))
 }

@@ -229,19 +229,22 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
     })
 }
 
-/// Saves a proposal as made.
+/// Saves a proposal as made for `days` (those of its input, in order).
 pub fn save(
     conn: &mut DbConnection,
     actor: &Actor,
-    input: &Input,
+    days: &[NaiveDate],
     plan: Plan,
 ) -> Result<RoutePlan, AppError> {
+    let (Some(first_day), Some(last_day)) = (days.first(), days.last()) else {
+        return Err(AppError::internal("a plan without days"));
+    };
     let at = now();
     let row = RoutePlanRow {
         id: ids::new_id(),
         created_by: actor.user_id.clone(),
-        first_day: input.days[0],
-        last_day: input.days[input.days.len() - 1],
+        first_day: *first_day,
+        last_day: *last_day,
         status: PlanStatus::Proposed.as_str().to_owned(),
         proposal: serde_json::to_string(&plan)?,
         accepted_engineer_ids: "[]".into(),
