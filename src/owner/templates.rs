@@ -112,20 +112,20 @@ pub async fn list(
     state: web::Data<AppState>,
     _caller: Owner,
 ) -> Result<web::Json<Vec<Template>>, AppError> {
-    let all = state
-        .db(|conn| {
-            let mut out = Vec::new();
-            for e in NoticeEvent::ALL {
-                for c in MessageChannel::ALL {
-                    for l in Locale::ALL {
-                        out.push(template(conn, (*e, *c, *l))?);
-                    }
-                }
+    Ok(web::Json(state.db(all).await?))
+}
+
+/// Every template, as the company's messages use it now.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Template>, AppError> {
+    let mut out = Vec::new();
+    for e in NoticeEvent::ALL {
+        for c in MessageChannel::ALL {
+            for l in Locale::ALL {
+                out.push(template(conn, (*e, *c, *l))?);
             }
-            Ok(out)
-        })
-        .await?;
-    Ok(web::Json(all))
+        }
+    }
+    Ok(out)
 }
 
 #[utoipa::path(

@@ -8,12 +8,14 @@ mod sinks;
 mod support;
 
 mod accounts;
+mod browser;
 mod certificates;
 mod customer_base;
 mod engineer_app;
 mod files;
 mod maintenance;
 mod notifications;
+mod office;
 mod planning;
 mod role_matrix;
 mod validation;
