@@ -96,7 +96,7 @@ pub async fn propose(
 ) -> Result<actix_web::HttpResponse, AppError> {
     let request = body.into_inner()?;
     let actor = caller.actor(&state);
-    let limits = state.config.routing.limits(request.time_limit_seconds);
+    let limits = state.config().routing.limits(request.time_limit_seconds);
     let gather_actor = actor.clone();
     let input = state
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
@@ -210,7 +210,7 @@ pub async fn reorder(
 ) -> Result<web::Json<DayRoute>, AppError> {
     let NewOrder { date, visit_ids } = body.into_inner()?;
     let id = engineer_id(&id)?;
-    let tz = state.config.timezone;
+    let tz = state.config().timezone;
     let load_id = id.clone();
     let data = state
         .db(move |c| route_day::load(c, &load_id, date, tz))
@@ -231,7 +231,7 @@ pub async fn day_route_now(
     id: String,
     date: NaiveDate,
 ) -> Result<DayRoute, AppError> {
-    let tz = state.config.timezone;
+    let tz = state.config().timezone;
     let load_id = id.clone();
     let data = state
         .db(move |c| route_day::load(c, &load_id, date, tz))
@@ -245,7 +245,7 @@ async fn travel_between(
     state: &AppState,
     points: &[crate::core::geo::GeoPoint],
 ) -> Result<crate::routing::solver::Matrix, AppError> {
-    travel::matrix(&state.config.routing.travel, points)
+    travel::matrix(&state.config().routing.travel, points)
         .await
         .map_err(|e| AppError::Upstream(e.to_string()))
 }

@@ -1,7 +1,9 @@
-//! `/settings/test-message`: the owner checks the SMS provider or the SMTP
-//! server with one real message, and sees the provider's own answer at once.
+//! `/settings`: the company's settings (name and details for certificates, time
+//! zone, currency, message language, SMS provider, SMTP server), saved in the
+//! database and in force at once on every instance; and `/settings/test-message`,
+//! one real message through the provider with its own answer shown at once.
 
-use actix_web::{post, web};
+use actix_web::{get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -9,6 +11,7 @@ use crate::api::auth::Owner;
 use crate::api::error::ErrorBody;
 use crate::api::extract::Json;
 use crate::api::state::AppState;
+use crate::config::company::{CompanySettings, StoredSecrets};
 use crate::core::contact_info::{Email, Phone};
 use crate::core::ids;
 use crate::core::notice::MessageChannel;
@@ -16,6 +19,97 @@ use crate::error::AppError;
 use crate::notify::email::EmailSender;
 use crate::notify::sms::SmsSender;
 use crate::notify::{Outgoing, SendError};
+use crate::store::events::{self, NewEvent};
+use crate::store::{settings, transaction};
+
+/// The settings in force, without their secrets.
+#[derive(Serialize, ToSchema)]
+pub struct SettingsView {
+    pub settings: CompanySettings,
+    /// Which secrets are stored.
+    pub secrets: StoredSecrets,
+    /// 0 until the owner first saves; each save adds one.
+    pub version: i64,
+}
+
+async fn view(state: &AppState) -> Result<SettingsView, AppError> {
+    let st = state.clone();
+    state
+        .db(move |c| {
+            let saved = st.saved_settings(c)?;
+            Ok(SettingsView {
+                secrets: saved.secrets(),
+                settings: saved,
+                version: settings::version(c)?.unwrap_or(0),
+            })
+        })
+        .await
+}
+
+#[utoipa::path(
+    tag = "settings",
+    responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/settings")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    _caller: Owner,
+) -> Result<web::Json<SettingsView>, AppError> {
+    Ok(web::Json(view(&state).await?))
+}
+
+#[utoipa::path(
+    tag = "settings",
+    request_body = CompanySettings,
+    responses(
+        (status = 200, description = "saved and in force", body = SettingsView),
+        (status = 400, body = ErrorBody),
+        (status = 422, description = "a bad value, named in `field`; nothing is saved", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[put("/settings")]
+pub async fn save_settings(
+    state: web::Data<AppState>,
+    caller: Owner,
+    body: Json<CompanySettings>,
+) -> Result<web::Json<SettingsView>, AppError> {
+    let next = body.into_inner()?;
+    let st = state.clone();
+    let user = caller.user_id.clone();
+    let (merged, version) = state
+        .db(move |c| {
+            transaction(c, |c| {
+                let before = st.saved_settings(c)?;
+                // Stored as the validated configuration reads them: trimmed,
+                // defaults filled in, nothing of a provider not chosen.
+                let merged = CompanySettings::of(
+                    &st.base_config().with_company(&next.keep_secrets(&before))?,
+                );
+                let version = settings::save(c, &merged.to_stored_json().to_string(), &user)?;
+                events::record(
+                    c,
+                    NewEvent {
+                        actor_id: Some(&user),
+                        customer_id: None,
+                        entity_type: "company_settings",
+                        entity_id: "company",
+                        action: "updated",
+                        changes: serde_json::Value::Object(crate::core::changes::diff(
+                            &serde_json::to_value(&before)?,
+                            &serde_json::to_value(&merged)?,
+                            &[],
+                        )),
+                    },
+                )?;
+                Ok((merged, version))
+            })
+        })
+        .await?;
+    state.apply_settings(&merged, version)?;
+    Ok(web::Json(view(&state).await?))
+}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,14 +145,14 @@ pub async fn test_message(
     body: Json<TestMessage>,
 ) -> Result<web::Json<TestSent>, AppError> {
     let TestMessage { channel, to } = body.into_inner()?;
-    let delivery = &state.config.delivery;
-    let company = &state.config.messaging.company;
+    let delivery = &state.config().delivery;
+    let company = &state.config().messaging.company;
     let id = ids::new_id();
     let subject = format!("{company}: test message");
     let text = format!("{company}: this is a test message from Orderly. Messages to customers will arrive like this one.");
     let sent = match channel {
         MessageChannel::Sms => {
-            let to = Phone::parse("to", &to, state.config.phone_region)?.into_string();
+            let to = Phone::parse("to", &to, state.config().phone_region)?.into_string();
             let sender = SmsSender::new(delivery.sms.clone(), delivery.timeout);
             let message = Outgoing {
                 id: &id,
@@ -96,5 +190,7 @@ pub async fn test_message(
 
 /// Registers the route.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(test_message);
+    cfg.service(get_settings)
+        .service(save_settings)
+        .service(test_message);
 }

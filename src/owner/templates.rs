@@ -237,7 +237,7 @@ pub async fn preview(
                 .0
         }
     };
-    let m = &state.config.messaging;
+    let m = &state.config().messaging;
     let link = format!("{}/v/{}", m.public_url, "x".repeat(40));
     let values = sample_values(locale, &m.company, &link);
     let rendered = render(&text.body, &values);

@@ -43,7 +43,7 @@ pub fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpR
 /// The shell; the script fills it in.
 #[get("/app/")]
 pub async fn shell(state: web::Data<AppState>) -> HttpResponse {
-    let zone = state.config.timezone.name();
+    let zone = state.config().timezone.name();
     let page = html! {
         (DOCTYPE)
         html lang="en" {

@@ -24,7 +24,7 @@ on_both_backends!(
 async fn todays_visit(app: &TestApp) -> (String, String) {
     let (customer, site, contact, _) = customer_with_site(app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(app, &customer, &site).await;
-    let tz = app.state.config.timezone;
+    let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let noon = tz
         .from_local_datetime(&today.and_hms_opt(12, 0, 0).unwrap())

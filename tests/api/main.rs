@@ -18,5 +18,6 @@ mod notifications;
 mod office;
 mod planning;
 mod role_matrix;
+mod settings;
 mod validation;
 mod work_orders;

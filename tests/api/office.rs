@@ -40,7 +40,7 @@ async fn sign_out(b: &Browser) {
 /// inbox: (customer, equipment's plan, reminder).
 async fn due_filter(app: &TestApp) -> (String, String, String) {
     let (customer, _site, _contact, equipment) = customer_with_site(app, "Olena Kovalenko").await;
-    let tz = app.state.config.timezone;
+    let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let installed = app
         .as_manager()
@@ -62,7 +62,7 @@ async fn due_filter(app: &TestApp) -> (String, String, String) {
         .await;
     assert_eq!(plan.status, 201, "{plan:?}");
     let pool = app.state.pool.clone();
-    let config = app.state.config.clone();
+    let config = app.state.config();
     actix_web::web::block(move || {
         orderly::scheduler::run_all(&mut pool.get().unwrap(), Utc::now(), &config)
     })
@@ -122,7 +122,7 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{r:?}");
-    let tz = app.state.config.timezone;
+    let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let b = Browser::desktop().await;
 
@@ -351,8 +351,27 @@ async fn the_owner_runs_users_settings_and_templates(app: TestApp) {
     assert_eq!(iryna["roles"], json!(["manager"]));
     b.screenshot("office-users").await;
 
-    // Settings, with a real test message through the SMS provider.
+    // Settings: the company's details for certificates, in force at once.
     b.visit(&app.base, "/office/settings").await;
+    b.set("#settings input[name=company_name]", "Aqua Service")
+        .await;
+    b.set(
+        "#settings textarea[name=company_details]",
+        "Kyiv, Khreshchatyk 1 · EDRPOU 12345678",
+    )
+    .await;
+    b.click("#settings button.primary").await;
+    for _ in 0..50 {
+        if !b.css("#saved").await.text().await.unwrap().is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.state.config().messaging.company, "Aqua Service");
+    assert_eq!(
+        app.state.config().messaging.company_details.as_deref(),
+        Some("Kyiv, Khreshchatyk 1 · EDRPOU 12345678")
+    );
     b.screenshot("office-settings").await;
 
     // Templates: a preview on sample data.

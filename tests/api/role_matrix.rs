@@ -162,6 +162,8 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
     ("GET", "/api/v1/notification-templates", Roles(OWNER)),
+    ("GET", "/api/v1/settings", Roles(OWNER)),
+    ("PUT", "/api/v1/settings", Roles(OWNER)),
     ("POST", "/api/v1/settings/test-message", Roles(OWNER)),
     ("GET", "/api/v1/engineers", Roles(OFFICE)),
     ("PUT", "/api/v1/engineers/{id}/profile", Roles(DISPATCH)),

@@ -80,9 +80,9 @@ impl<R: RoleSet> Caller<R> {
         Actor {
             user_id: self.user_id.clone(),
             roles: self.roles.clone(),
-            timezone: state.config.timezone,
-            currency: state.config.currency.clone(),
-            messaging: state.config.messaging.clone(),
+            timezone: state.config().timezone,
+            currency: state.config().currency.clone(),
+            messaging: state.config().messaging.clone(),
             files: state.files.clone(),
         }
     }

@@ -63,7 +63,7 @@ fn issue_pair(
 ) -> Result<TokenPair, AppError> {
     let refresh_token = new_refresh_token();
     let ttl =
-        ChronoDuration::from_std(state.config.refresh_token_ttl).map_err(AppError::internal)?;
+        ChronoDuration::from_std(state.config().refresh_token_ttl).map_err(AppError::internal)?;
     tokens::insert(
         conn,
         &user.id,

@@ -163,7 +163,7 @@ impl<R: RoleSet + 'static> FromRequest for Page<R> {
         let caller = Caller::<R>::from_request(req, payload);
         let tz = req
             .app_data::<actix_web::web::Data<crate::api::state::AppState>>()
-            .map_or(chrono_tz::UTC, |s| s.config.timezone);
+            .map_or(chrono_tz::UTC, |s| s.config().timezone);
         let lang = Lang::of(req);
         let csrf = session::csrf(req).unwrap_or_default();
         let here = req

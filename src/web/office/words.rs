@@ -289,7 +289,7 @@ words! {
     b2c: "Private", "Приватний";
     agreed_on: "Agreed", "Погоджено";
     since: "Since", "З";
-    settings_from_environment: "These settings come from the server's configuration (environment or ORDERLY_CONFIG file); change them there and restart.", "Ці налаштування задаються конфігурацією сервера (змінні середовища або файл ORDERLY_CONFIG); змініть їх там і перезапустіть сервер.";
+    settings_from_environment: "Saved settings apply at once on every server; until the first save, the server's configuration (environment or ORDERLY_CONFIG) provides them.", "Збережені налаштування діють одразу на всіх серверах; до першого збереження їх бере конфігурація сервера (змінні середовища або ORDERLY_CONFIG).";
     last_contact: "Last contact", "Останній контакт";
     more_in_export: "More in the export.", "Решта — в експорті.";
 }

@@ -46,7 +46,7 @@ pub async fn plan_form(
                 label { (w.date) input type="date" name="date" value=(date.to_string()) required; }
                 label { (w.days) input name="days" data-type="int" value="1" inputmode="numeric"; }
                 label { (w.time_limit) input name="time_limit_seconds" data-type="number" inputmode="decimal"
-                        value=(state.config.routing.seconds); }
+                        value=(state.config().routing.seconds); }
             }
             (form_error())
             button.primary type="submit" { (w.plan_day) }

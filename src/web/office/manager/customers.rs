@@ -183,6 +183,8 @@ pub async fn card(
                     @if let Some(r) = &card.next_due {
                         p { strong class=[(r.due_on < today).then_some("overdue")] { (day(r.due_on, w)) } " " (badge(r.kind.as_str(), w)) }
                         @if let Some(n) = &r.note { p.small { (n) } }
+                    } @else if let Some(p) = plans.iter().filter(|p| p.next_due_on.is_some()).min_by_key(|p| p.next_due_on) {
+                        p { strong { (p.next_due_on.map(|d| day(d, w)).unwrap_or_default()) } " " (p.fields.service_kind) }
                     } @else { p.muted { (w.nothing) } }
                     @if card.open_reminders.len() > 1 {
                         h3 { (w.open_reminders) }

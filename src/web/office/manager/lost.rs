@@ -22,8 +22,8 @@ pub async fn list(
     let limit = filter.limit.unwrap_or(SHOWN).clamp(1, 5000) as usize;
     let rules = LostRules {
         today: page.caller.actor(&state).today(),
-        grace_days: state.config.lost_grace_days,
-        inactive_months: state.config.lost_inactive_months,
+        grace_days: state.config().lost_grace_days,
+        inactive_months: state.config().lost_inactive_months,
     };
     let segment = filter.segment.map(|s| s.as_str());
     let reason = filter.reason.map(|r| r.as_str());
