@@ -221,7 +221,10 @@ async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), Stri
             }
         }
     });
+    // Nagle's algorithm with the client's delayed ACK held every compressed
+    // (streamed) answer on a kept-alive connection for 40 ms: send at once.
     let server = HttpServer::new(move || build_app(state.clone()))
+        .tcp_nodelay(true)
         .bind(bind)
         .map_err(|e| format!("ORDERLY_BIND: cannot listen on {bind}: {e}"))?;
     tracing::info!(

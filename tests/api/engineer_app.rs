@@ -67,7 +67,7 @@ pub(crate) async fn sign_in(phone: &Phone, app: &TestApp) {
 }
 
 /// On site: one photo, a signature, notes and a rating, then "finish".
-pub(crate) async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
+async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
     let photo = dir.join("filter.jpg");
     let img = image::RgbImage::from_fn(2000, 1500, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
@@ -121,6 +121,24 @@ pub(crate) async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
         .unwrap();
 }
 
+/// Opens the visit from the route and does it: on the way, arrived, the work,
+/// finish; with `shots`, photographs the visit before finishing.
+pub(crate) async fn walk_visit(phone: &Phone, visit: &str, shots: bool) {
+    phone
+        .click(&format!("article[data-visit='{visit}'] a.open"))
+        .await;
+    phone.css("#on-the-way").await.click().await.unwrap();
+    phone.css("#arrived").await.click().await.unwrap();
+    phone.css("form#finish").await;
+    let dir = tempfile::tempdir().unwrap();
+    do_the_work(phone, dir.path()).await;
+    if shots {
+        phone.screenshot("engineer-visit").await;
+    }
+    phone.click("form#finish button.primary").await;
+    phone.css("#done").await;
+}
+
 async fn check_done(app: &TestApp, order: &str) {
     let detail = app
         .as_administrator()
@@ -166,22 +184,7 @@ async fn an_engineer_walks_a_visit_on_a_phone(backend: Backend) {
     let phone = Phone::phone().await;
     sign_in(&phone, &app).await;
     phone.screenshot("engineer-route").await;
-    phone
-        .click(&format!("article[data-visit='{visit}'] a.open"))
-        .await;
-    phone.css("#on-the-way").await.click().await.unwrap();
-    phone.css("#arrived").await.click().await.unwrap();
-    phone.css("form#finish").await;
-    let dir = tempfile::tempdir().unwrap();
-    do_the_work(&phone, dir.path()).await;
-    phone.screenshot("engineer-visit").await;
-    phone
-        .css("form#finish button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#done").await;
+    walk_visit(&phone, &visit, true).await;
     phone.drained().await;
     phone.screenshot("engineer-finished").await;
     check_done(&app, &order).await;
@@ -203,20 +206,7 @@ async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Ba
     app.go_offline().await;
     // The route opens from the phone's own copy, even after a reload.
     phone.client.refresh().await.unwrap();
-    phone
-        .click(&format!("article[data-visit='{visit}'] a.open"))
-        .await;
-    phone.css("#on-the-way").await.click().await.unwrap();
-    phone.css("#arrived").await.click().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    do_the_work(&phone, dir.path()).await;
-    phone
-        .css("form#finish button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#done").await;
+    walk_visit(&phone, &visit, false).await;
     let waiting = phone.queue().await;
     assert_eq!(
         waiting["waiting"], 5,

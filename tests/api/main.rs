@@ -16,6 +16,7 @@ mod files;
 mod maintenance;
 mod notifications;
 mod office;
+mod office_session;
 mod planning;
 mod role_matrix;
 mod settings;

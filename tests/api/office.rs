@@ -9,7 +9,7 @@ use orderly::core::role::Role;
 use serde_json::json;
 
 use crate::browser::Browser;
-use crate::engineer_app::{do_the_work, sign_in as phone_sign_in, Phone};
+use crate::engineer_app::{sign_in as phone_sign_in, walk_visit, Phone};
 use crate::on_both_backends;
 use crate::support::{TestApp, PASSWORD};
 use crate::work_orders::{customer_with_site, engineer_id};
@@ -217,21 +217,7 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
     // The engineer, on the phone.
     let phone = Phone::phone().await;
     phone_sign_in(&phone, &app).await;
-    phone
-        .click(&format!("article[data-visit='{visit}'] a.open"))
-        .await;
-    phone.css("#on-the-way").await.click().await.unwrap();
-    phone.css("#arrived").await.click().await.unwrap();
-    phone.css("form#finish").await;
-    let dir = tempfile::tempdir().unwrap();
-    do_the_work(&phone, dir.path()).await;
-    phone
-        .css("form#finish button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#done").await;
+    walk_visit(&phone, &visit, false).await;
     phone.drained().await;
     phone.close().await;
     assert_eq!(status(&app, &order).await, "work_done");
@@ -397,5 +383,55 @@ async fn the_owner_runs_users_settings_and_templates(app: TestApp) {
         .unwrap()
         .contains("Користувачі"));
     b.screenshot("office-templates-uk").await;
+    b.close().await;
+}
+
+/// The demo company in the office, for screenshots of full pages (SQLite only:
+/// the pages are the same on PostgreSQL, which the tests above cover).
+#[actix_web::test]
+async fn the_demo_company_in_the_office() {
+    let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
+    let (pool, state) = (app.state.pool.clone(), app.state.clone());
+    actix_web::web::block(move || {
+        let mut conn = pool.get().unwrap();
+        orderly::demo::load(&mut conn, &state, 1).unwrap();
+        orderly::scheduler::run_all(&mut conn, Utc::now(), &state.config()).unwrap();
+    })
+    .await
+    .unwrap();
+    let tz = app.state.config().timezone;
+    let tomorrow = Utc::now().with_timezone(&tz).date_naive() + Days::days(1);
+    let b = Browser::desktop().await;
+    office_sign_in(&b, &app, Role::Manager).await;
+    b.css("table tbody tr").await;
+    b.screenshot("demo-reminders").await;
+    let card = b
+        .css("table tbody tr td a[href^='/office/customers/']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    b.visit(&app.base, &card).await;
+    b.css("#timeline").await;
+    b.screenshot("demo-customer-card").await;
+    sign_out(&b).await;
+
+    office_sign_in(&b, &app, Role::Administrator).await;
+    b.css("table tbody tr").await;
+    b.screenshot("demo-queue").await;
+    b.visit(&app.base, "/office/board").await;
+    b.css(".board .block").await;
+    b.screenshot("demo-dispatch-board").await;
+    b.visit(&app.base, &format!("/office/plan?date={tomorrow}"))
+        .await;
+    b.set("input[name=time_limit_seconds]", "2").await;
+    b.click("form[data-api='/api/v1/route-plans'] button").await;
+    b.wait_for_url("/office/plans/").await;
+    b.css("svg.map polyline").await;
+    b.screenshot("demo-route-proposal").await;
+    b.visit(&app.base, &format!("/office/week?date={tomorrow}"))
+        .await;
+    b.screenshot("demo-week").await;
     b.close().await;
 }

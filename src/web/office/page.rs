@@ -205,11 +205,7 @@ type MenuEntry = (&'static str, fn(&Words) -> &'static str, &'static [Role]);
 /// The menu entries, each shown to the roles that use it.
 const MENU: &[MenuEntry] = &[
     ("/office/reminders", |w| w.menu_reminders, &[Role::Manager]),
-    (
-        "/office/customers",
-        |w| w.menu_customers,
-        &[Role::Manager, Role::Administrator],
-    ),
+    ("/office/customers", |w| w.menu_customers, &[Role::Manager]),
     ("/office/lost", |w| w.menu_lost, &[Role::Manager]),
     ("/office/queue", |w| w.menu_queue, &[Role::Administrator]),
     ("/office/board", |w| w.menu_board, &[Role::Administrator]),

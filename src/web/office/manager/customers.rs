@@ -5,7 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::api::auth::caller::{Managers, OfficeStaff};
+use crate::api::auth::caller::Managers;
 use crate::api::state::AppState;
 use crate::core::customer::Customer;
 use crate::core::plan::MaintenancePlan;
@@ -26,7 +26,7 @@ struct Cursor {
 
 #[get("/office/customers")]
 pub async fn search(
-    page: Page<OfficeStaff>,
+    page: Page<Managers>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::api::auth::caller::{Managers, OfficeStaff};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
+use crate::core::role::Role;
 use crate::core::work_order::{Action, ScopeLine};
 use crate::flow::views;
 use crate::flow::work_orders::{self, WorkOrderDetail};
@@ -65,7 +66,7 @@ pub async fn new_order(
     let w = page.w;
     let customer = &card.customer;
     let body = html! {
-        form.card data-api="/api/v1/work-orders" data-next="/office/orders/{id}?agree=1"
+        form.card data-api="/api/v1/work-orders" data-next="/office/orders/{id}"
             data-json=(json_attr(json!({"customer_id": customer.id}))) {
             p { a href={ "/office/customers/" (customer.id) } { "← " (customer.fields.name) } }
             label { (w.site) select name="site_id" required {
@@ -148,7 +149,10 @@ pub async fn order(
             div {
                 section.card {
                     dl.facts {
-                        dt { (w.customer) } dd { a href={ "/office/customers/" (o.customer_id) } { (data.customer) } }
+                        dt { (w.customer) } dd {
+                            @if page.has(Role::Manager) || page.has(Role::Owner) {
+                                a href={ "/office/customers/" (o.customer_id) } { (data.customer) }
+                            } @else { (data.customer) } }
                         dt { (w.status) } dd { (badge(o.status.as_str(), w)) @if let Some(r) = &o.status_reason { " " span.muted { (r) } } }
                         dt { (w.priority) } dd { (badge(o.priority.as_str(), w)) }
                         dt { (w.total) } dd { strong { (money(o.total, &o.currency)) } }

@@ -88,7 +88,7 @@ fn row(
                 } @else if open {
                     details.act {
                         summary { (w.convert) }
-                        form data-api={ "/api/v1/reminders/" (r.id) "/convert" } data-next="/office/orders/{id}?agree=1" {
+                        form data-api={ "/api/v1/reminders/" (r.id) "/convert" } data-next="/office/orders/{id}" {
                             label { (w.priority)
                                 select name="priority" {
                                     @for p in ["normal", "high", "urgent", "low"] { option value=(p) { (w.code(p)) } }
