@@ -8,24 +8,10 @@ cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 ORDERS="${2:-1000}"
 PORT=18182
-BASE="http://127.0.0.1:$PORT"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release --quiet
-DATA=$(mktemp -d)
-export ORDERLY_DATA_DIR="$DATA" ORDERLY_BIND="127.0.0.1:$PORT" ORDERLY_LOG=warn
-unset DATABASE_URL
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
-trap cleanup EXIT
+source bench/lib.sh
+start_demo "$PORT" 10
 
-target/release/orderly serve --demo --demo-scale 10 & PID=$!
-for _ in $(seq 1 600); do curl -sf "$BASE/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-
-login() {
-  curl -sf -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"demo-password\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
-}
 MANAGER=$(login manager@demo.orderly)
 ENGINEER=$(login engineer1@demo.orderly)
 

@@ -102,7 +102,7 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
     let (pool, kind) = store::connect(&config.database_url, config.pool_size).expect("pool");
     store::migrate(&mut pool.get().expect("connection")).expect("migrate");
     let state = AppState::new(pool, kind, config);
-    let settings = &state.config.delivery;
+    let settings = &state.config().delivery;
     println!(
         "{backend}: batch {}, {} sends at once",
         settings.batch, settings.concurrency

@@ -126,7 +126,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .unwrap_or_else(chrono::Utc::now);
             let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-            let report = crate::scheduler::run_all(&mut conn, at, &state.config)
+            let report = crate::scheduler::run_all(&mut conn, at, &state.config())
                 .map_err(|e| e.to_string())?;
             println!(
                 "tick at {at}: {} plans looked at, {} maintenance reminders created, \
@@ -180,7 +180,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 crate::demo::load(&mut conn, &state, demo_scale)
                     .map_err(|e| format!("demo: {e}"))?;
             }
-            let bind = state.config.bind.clone();
+            let bind = state.config().bind.clone();
             serve(state, &bind, started)
         }
     }
@@ -199,19 +199,32 @@ fn read_password() -> Result<String, String> {
 #[actix_web::main]
 async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), String> {
     let database = state.backend.name();
-    let _scheduler = if state.config.scheduler {
+    let _scheduler = if state.config().scheduler {
         crate::scheduler::start(state.clone()).await?
     } else {
         tracing::info!("ORDERLY_SCHEDULER is off: no scheduled jobs on this instance");
         None
     };
-    let worker = if state.config.delivery.worker {
+    let worker = if state.config().delivery.worker {
         Some(crate::notify::worker::start(&state)?)
     } else {
         tracing::info!("ORDERLY_OUTBOX_WORKER is off: this instance delivers no messages");
         None
     };
+    // Settings the owner saves on another instance reach this one within seconds.
+    let watched = state.clone();
+    let watcher = actix_web::rt::spawn(async move {
+        loop {
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(10)).await;
+            if let Err(error) = watched.refresh_settings().await {
+                tracing::warn!(%error, "the company's settings could not be refreshed");
+            }
+        }
+    });
+    // Nagle's algorithm with the client's delayed ACK held every compressed
+    // (streamed) answer on a kept-alive connection for 40 ms: send at once.
     let server = HttpServer::new(move || build_app(state.clone()))
+        .tcp_nodelay(true)
         .bind(bind)
         .map_err(|e| format!("ORDERLY_BIND: cannot listen on {bind}: {e}"))?;
     tracing::info!(
@@ -221,6 +234,7 @@ async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), Stri
         "Orderly is listening on http://{bind}"
     );
     let result = server.run().await.map_err(|e| e.to_string());
+    watcher.abort();
     if let Some(worker) = worker {
         // Dropped inside the runtime: its SMTP pool closes its connections on drop.
         worker.abort();

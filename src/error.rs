@@ -22,6 +22,9 @@ pub enum AppError {
     /// Authenticated, but the role may not do this.
     #[error("this action is not allowed for your role")]
     Forbidden,
+    /// A page's request without the session's CSRF token: another site's doing.
+    #[error("the request did not carry this session's CSRF token; reload the page")]
+    CsrfRejected,
     /// The record does not exist, or the caller may not know it exists.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },

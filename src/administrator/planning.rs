@@ -96,7 +96,7 @@ pub async fn propose(
 ) -> Result<actix_web::HttpResponse, AppError> {
     let request = body.into_inner()?;
     let actor = caller.actor(&state);
-    let limits = state.config.routing.limits(request.time_limit_seconds);
+    let limits = state.config().routing.limits(request.time_limit_seconds);
     let gather_actor = actor.clone();
     let input = state
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
@@ -175,7 +175,9 @@ pub async fn day_route(
     query: Query<DayQuery>,
 ) -> Result<web::Json<DayRoute>, AppError> {
     let date = query.into_inner()?.date;
-    day_route_of(state, engineer_id(&id)?, date).await
+    Ok(web::Json(
+        day_route_now(&state, engineer_id(&id)?, date).await?,
+    ))
 }
 
 /// A day's visits in a new order.
@@ -208,7 +210,7 @@ pub async fn reorder(
 ) -> Result<web::Json<DayRoute>, AppError> {
     let NewOrder { date, visit_ids } = body.into_inner()?;
     let id = engineer_id(&id)?;
-    let tz = state.config.timezone;
+    let tz = state.config().timezone;
     let load_id = id.clone();
     let data = state
         .db(move |c| route_day::load(c, &load_id, date, tz))
@@ -220,24 +222,22 @@ pub async fn reorder(
     state
         .db(move |c| route_day::apply_order(c, &actor, &apply_id, date, &data, &matrix))
         .await?;
-    day_route_of(state, id, date).await
+    Ok(web::Json(day_route_now(&state, id, date).await?))
 }
 
-/// The day route as it is now.
-async fn day_route_of(
-    state: web::Data<AppState>,
+/// An engineer's day route as it is now, with arrivals and conflicts.
+pub async fn day_route_now(
+    state: &AppState,
     id: String,
     date: NaiveDate,
-) -> Result<web::Json<DayRoute>, AppError> {
-    let tz = state.config.timezone;
+) -> Result<DayRoute, AppError> {
+    let tz = state.config().timezone;
     let load_id = id.clone();
     let data = state
         .db(move |c| route_day::load(c, &load_id, date, tz))
         .await?;
-    let matrix = travel_between(&state, &data.places()).await?;
-    Ok(web::Json(route_day::day_route(
-        &id, date, tz, data, &matrix,
-    )))
+    let matrix = travel_between(state, &data.places()).await?;
+    Ok(route_day::day_route(&id, date, tz, data, &matrix))
 }
 
 /// Travel between the places under the company's travel model; a failing OSRM is a 502.
@@ -245,7 +245,7 @@ async fn travel_between(
     state: &AppState,
     points: &[crate::core::geo::GeoPoint],
 ) -> Result<crate::routing::solver::Matrix, AppError> {
-    travel::matrix(&state.config.routing.travel, points)
+    travel::matrix(&state.config().routing.travel, points)
         .await
         .map_err(|e| AppError::Upstream(e.to_string()))
 }

@@ -79,20 +79,45 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parsed = serde_urlencoded::Deserializer::new(form_parse(req.query_string()));
-        std::future::ready(Ok(Query(serde_path_to_error::deserialize(parsed).map_err(
-            |e| {
-                let field = e.path().to_string();
-                let message = e.into_inner().to_string();
-                let field = if field == "." {
-                    message.split('`').nth(1).map(str::to_owned)
-                } else {
-                    Some(field)
-                };
-                AppError::BadRequest { field, message }
-            },
-        ))))
+        std::future::ready(Ok(Query(parse_query(req.query_string()))))
     }
+}
+
+/// Reads a query string, naming the parameter at fault.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let parsed = serde_urlencoded::Deserializer::new(form_parse(query));
+    serde_path_to_error::deserialize(parsed).map_err(|e| {
+        let field = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = if field == "." {
+            message.split('`').nth(1).map(str::to_owned)
+        } else {
+            Some(field)
+        };
+        AppError::BadRequest { field, message }
+    })
+}
+
+/// A query string without its empty parameters: a filter box left empty
+/// on a page's form means "any", not "the empty value".
+pub fn without_blanks(query: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_parse(query).filter(|(_, v)| !v.trim().is_empty()) {
+        out.append_pair(&k, &v);
+    }
+    out.finish()
+}
+
+/// The query string with one parameter set (or removed when `value` is `None`).
+pub fn with_param(query: &str, key: &str, value: Option<&str>) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_parse(query).filter(|(k, _)| k != key) {
+        out.append_pair(&k, &v);
+    }
+    if let Some(v) = value {
+        out.append_pair(key, v);
+    }
+    out.finish()
 }
 
 fn form_parse(query: &str) -> form_urlencoded::Parse<'_> {

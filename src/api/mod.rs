@@ -72,6 +72,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(engineer::visits::routes)
         .configure(administrator::notifications::routes)
         .configure(owner::templates::routes)
+        .configure(owner::settings::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)

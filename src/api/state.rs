@@ -1,24 +1,25 @@
 //! What every handler shares: the pool, the settings, the keys.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use actix_web::web;
 
 use super::auth::password::Passwords;
 use super::auth::throttle::LoginThrottle;
 use super::auth::tokens::TokenKeys;
+use crate::config::company::CompanySettings;
 use crate::config::Config;
 use crate::core::InputContext;
 use crate::error::AppError;
 use crate::files::{FileStore, LocalFiles};
-use crate::store::{notifications, Backend, DbConnection, Pool};
+use crate::store::{notifications, settings, Backend, DbConnection, Pool};
 
 /// Shared by every worker; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
-    pub config: Arc<Config>,
+    live: Arc<LiveConfig>,
     pub keys: Arc<TokenKeys>,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
@@ -28,9 +29,18 @@ pub struct AppState {
     pub files: Arc<dyn FileStore>,
 }
 
+/// The settings in force: the environment's, with the company's saved ones
+/// over them, swapped whole when the owner saves (here or on another instance).
+struct LiveConfig {
+    base: Arc<Config>,
+    /// The configuration in force and the saved version it holds (0: none).
+    current: RwLock<(Arc<Config>, i64)>,
+}
+
 impl AppState {
     pub fn new(pool: Pool, backend: Backend, config: Config) -> Self {
-        AppState {
+        let config = Arc::new(config);
+        let state = AppState {
             keys: Arc::new(TokenKeys::new(&config.jwt_secret, config.access_token_ttl)),
             passwords: Passwords::new(config.argon2_memory_kib),
             throttle: Arc::new(LoginThrottle::new(
@@ -41,8 +51,81 @@ impl AppState {
             files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
             pool,
             backend,
-            config: Arc::new(config),
+            live: Arc::new(LiveConfig {
+                current: RwLock::new((config.clone(), 0)),
+                base: config,
+            }),
+        };
+        // The company's saved settings, if any, from the start.
+        if let Err(e) = state
+            .pool
+            .get()
+            .map_err(AppError::from)
+            .and_then(|mut c| state.load_settings(&mut c))
+        {
+            tracing::warn!(error = %e, "the company's saved settings could not be read; using the environment's");
         }
+        state
+    }
+
+    /// The settings in force now; hold the `Arc` for one unit of work.
+    pub fn config(&self) -> Arc<Config> {
+        match self.live.current.read() {
+            Ok(c) => c.0.clone(),
+            Err(poisoned) => poisoned.into_inner().0.clone(),
+        }
+    }
+
+    /// The configuration from the environment, before the company's settings.
+    pub fn base_config(&self) -> &Config {
+        &self.live.base
+    }
+
+    fn version(&self) -> i64 {
+        match self.live.current.read() {
+            Ok(c) => c.1,
+            Err(poisoned) => poisoned.into_inner().1,
+        }
+    }
+
+    /// Puts saved settings in force.
+    pub fn apply_settings(&self, settings: &CompanySettings, version: i64) -> Result<(), AppError> {
+        let config = Arc::new(self.live.base.with_company(settings)?);
+        let mut current = match self.live.current.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if version >= current.1 {
+            *current = (config, version);
+        }
+        Ok(())
+    }
+
+    /// The settings as saved, secrets included; the configuration's own when none are.
+    pub fn saved_settings(&self, conn: &mut DbConnection) -> Result<CompanySettings, AppError> {
+        match settings::load(conn)? {
+            Some((json, _)) => Ok(serde_json::from_str(&json)?),
+            None => Ok(CompanySettings::of(&self.live.base)),
+        }
+    }
+
+    fn load_settings(&self, conn: &mut DbConnection) -> Result<(), AppError> {
+        if let Some((json, version)) = settings::load(conn)? {
+            let saved: CompanySettings = serde_json::from_str(&json)?;
+            self.apply_settings(&saved, version)?;
+        }
+        Ok(())
+    }
+
+    /// Applies settings another instance saved since this one last looked.
+    pub async fn refresh_settings(&self) -> Result<(), AppError> {
+        let known = self.version();
+        let st = self.clone();
+        self.db(move |c| match settings::version(c)? {
+            Some(v) if v > known => st.load_settings(c),
+            _ => Ok(()),
+        })
+        .await
     }
 
     /// Uses another file store than the local folder (`ORDERLY_FILES=s3`).
@@ -77,7 +160,7 @@ impl AppState {
     /// The settings input rules depend on.
     pub fn input_context(&self) -> InputContext {
         InputContext {
-            phone_region: self.config.phone_region,
+            phone_region: self.config().phone_region,
         }
     }
 }

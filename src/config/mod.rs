@@ -3,6 +3,7 @@
 //! An environment variable wins over the file. A bad value stops start-up with a
 //! message that names the setting.
 
+pub mod company;
 mod notify;
 mod routing;
 

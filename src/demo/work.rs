@@ -40,13 +40,13 @@ pub fn load(
     let actor = |id: &str, role: Role| Actor {
         user_id: id.to_owned(),
         roles: vec![role],
-        timezone: state.config.timezone,
-        currency: state.config.currency.clone(),
-        messaging: state.config.messaging.clone(),
+        timezone: state.config().timezone,
+        currency: state.config().currency.clone(),
+        messaging: state.config().messaging.clone(),
         files: state.files.clone(),
     };
     let today = Utc::now()
-        .with_timezone(&state.config.timezone)
+        .with_timezone(&state.config().timezone)
         .date_naive();
     let mut booking = Booking {
         next_slot: vec![0; staff.engineers.len()],
@@ -233,7 +233,7 @@ pub fn load(
 fn local(state: &AppState, day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     let naive = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
     state
-        .config
+        .config()
         .timezone
         .from_local_datetime(&naive)
         .earliest()

@@ -57,7 +57,7 @@ pub async fn calendar(
     if (to - from).num_days() > 92 {
         return Err(AppError::invalid("to", "at most 92 days after from"));
     }
-    let tz = state.config.timezone;
+    let tz = state.config().timezone;
     let (start, _) = day_bounds(from, tz);
     let (_, end) = day_bounds(to, tz);
     Ok(web::Json(
@@ -109,7 +109,10 @@ pub async fn new_feed(
             engineers::set_feed(c, &id, &hash, now())
         })
         .await?;
-    let url = format!("{}/calendar/{token}.ics", state.config.messaging.public_url);
+    let url = format!(
+        "{}/calendar/{token}.ics",
+        state.config().messaging.public_url
+    );
     Ok(HttpResponse::Created().json(FeedAddress { url }))
 }
 
@@ -151,7 +154,7 @@ pub async fn feed(
         .filter(|t| !t.is_empty() && t.len() <= 64)
         .ok_or(AppError::NotFound { entity: "calendar" })?;
     let hash = feed_hash(token);
-    let tz = state.config.timezone;
+    let tz = state.config().timezone;
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let from = today
         .checked_sub_days(Days::new(FEED_PAST_DAYS))

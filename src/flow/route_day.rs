@@ -21,6 +21,8 @@ use crate::store::{engineers, records, users, utc, visits, DbConnection};
 pub struct RouteVisit {
     pub visit_id: String,
     pub work_order_id: String,
+    /// The order's version, to send with a move.
+    pub work_order_version: i64,
     pub status: String,
     pub customer_name: String,
     pub address: String,
@@ -164,6 +166,7 @@ pub fn day_route(
         .map(|(((v, p), c), d)| RouteVisit {
             visit_id: v.id,
             work_order_id: v.work_order_id,
+            work_order_version: p.order.version,
             status: v.status,
             customer_name: p.customer_name,
             address: p.address,

@@ -48,7 +48,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<WorkOrder>>, AppError> {
     let page = page.into_inner()?.check()?;
     let filter = filter.into_inner()?;
-    let day = filter.date.map(|d| day_bounds(d, state.config.timezone));
+    let day = filter.date.map(|d| day_bounds(d, state.config().timezone));
     Ok(web::Json(
         state
             .db(move |c| store::list(c, &filter, day, &page))

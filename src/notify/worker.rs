@@ -9,6 +9,8 @@
 //! one case that can repeat a message (death after the provider accepted it,
 //! before the result was written) is recognisable downstream.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +24,7 @@ use super::settings::DeliverySettings;
 use super::sms::SmsSender;
 use super::{File, Outgoing, SendError};
 use crate::api::state::AppState;
+use crate::config::Config;
 use crate::core::ids;
 use crate::core::notice::delivery::retry_delay;
 use crate::core::notice::MessageChannel;
@@ -36,10 +39,46 @@ use crate::store::utc;
 pub struct Worker {
     id: String,
     state: AppState,
+    /// Rebuilt when the settings in force change (the owner saved new ones).
+    transports: RefCell<Rc<Transports>>,
+}
+
+/// The senders and the settings they were made from.
+struct Transports {
+    config: Arc<Config>,
     settings: DeliverySettings,
     messaging: Arc<Messaging>,
     sms: SmsSender,
     email: EmailSender,
+}
+
+impl Transports {
+    fn new(config: Arc<Config>) -> Result<Transports, String> {
+        let settings = config.delivery.clone();
+        Ok(Transports {
+            sms: SmsSender::new(settings.sms.clone(), settings.timeout),
+            email: EmailSender::new(
+                &settings.email,
+                &settings.email_from,
+                settings.timeout,
+                settings.concurrency,
+            )?,
+            messaging: config.messaging.clone(),
+            settings,
+            config,
+        })
+    }
+
+    fn release_at(
+        &self,
+        channel: MessageChannel,
+        urgent: bool,
+        at: NaiveDateTime,
+    ) -> NaiveDateTime {
+        self.messaging
+            .release_at(channel, urgent, utc(at))
+            .naive_utc()
+    }
 }
 
 fn naive(d: Duration) -> chrono::Duration {
@@ -49,27 +88,33 @@ fn naive(d: Duration) -> chrono::Duration {
 impl Worker {
     /// A worker with the transports of the state's configuration.
     pub fn new(state: &AppState) -> Result<Worker, String> {
-        let settings = state.config.delivery.clone();
         Ok(Worker {
             id: format!("worker-{}", ids::new_id()),
-            sms: SmsSender::new(settings.sms.clone(), settings.timeout),
-            email: EmailSender::new(
-                &settings.email,
-                &settings.email_from,
-                settings.timeout,
-                settings.concurrency,
-            )?,
-            messaging: state.config.messaging.clone(),
+            transports: RefCell::new(Rc::new(Transports::new(state.config())?)),
             state: state.clone(),
-            settings,
         })
+    }
+
+    /// The transports of the settings in force, rebuilt if they changed; on a
+    /// bad new setting the old transports go on and the error is logged.
+    fn transports(&self) -> Rc<Transports> {
+        let mut current = self.transports.borrow_mut();
+        let config = self.state.config();
+        if !Arc::ptr_eq(&current.config, &config) {
+            match Transports::new(config) {
+                Ok(t) => *current = Rc::new(t),
+                Err(error) => tracing::error!(%error, "new delivery settings cannot be used"),
+            }
+        }
+        current.clone()
     }
 
     /// Claims one batch of due messages and delivers it; returns how many it claimed.
     pub async fn run_once(&self) -> Result<usize, AppError> {
+        let t = self.transports();
         let now = Utc::now().naive_utc();
-        let lease_until = now + naive(self.settings.lease);
-        let (id, batch) = (self.id.clone(), self.settings.batch);
+        let lease_until = now + naive(t.settings.lease);
+        let (id, batch) = (self.id.clone(), t.settings.batch);
         let files = self.state.files.clone();
         let claimed = self
             .state
@@ -90,8 +135,8 @@ impl Worker {
             return Ok(0);
         }
         let results: Vec<Finished> = stream::iter(claimed.iter())
-            .map(|(row, files)| self.deliver(row, files))
-            .buffer_unordered(self.settings.concurrency)
+            .map(|(row, files)| deliver(&t, row, files))
+            .buffer_unordered(t.settings.concurrency)
             .collect()
             .await;
         let id = self.id.clone();
@@ -101,105 +146,94 @@ impl Worker {
         Ok(n)
     }
 
-    /// One attempt at one message, and what to record of it.
-    async fn deliver(&self, row: &NotificationRow, files: &Result<Vec<File>, String>) -> Finished {
-        let started = Utc::now().naive_utc();
-        let channel = row.channel();
-        let finished = |delivery| Finished {
-            id: row.id.clone(),
-            attempt: row.attempts,
-            started_at: started,
-            finished_at: Utc::now().naive_utc(),
-            delivery,
-        };
-        // Quiet hours may have begun since it was queued (a retry, a reclaimed lease).
-        let allowed = self.release_at(channel, row.urgent, started);
-        if allowed > started {
-            return finished(Delivery::Deferred { until: allowed });
-        }
-        let attached = match files {
-            Ok(files) => files,
-            Err(error) => {
-                return finished(Delivery::Failed {
-                    error: error.clone(),
-                })
-            }
-        };
-        let outgoing = Outgoing {
-            id: &row.id,
-            to: &row.recipient,
-            subject: row.subject.as_deref(),
-            body: &row.body,
-            attachments: attached,
-        };
-        let sent = tokio::time::timeout(self.settings.timeout, async {
-            match channel {
-                MessageChannel::Sms => self.sms.send(&outgoing).await,
-                MessageChannel::Email => self.email.send(&outgoing).await,
-            }
-        })
-        .await
-        .unwrap_or_else(|_| {
-            Err(SendError::Transient(format!(
-                "no answer within {} s",
-                self.settings.timeout.as_secs()
-            )))
-        });
-        let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
-        let delivery = match sent {
-            Ok(provider_id) => Delivery::Sent { provider_id },
-            Err(SendError::Permanent(error)) => Delivery::Failed { error },
-            Err(SendError::Transient(error)) if attempt >= self.settings.max_attempts => {
-                Delivery::Dead {
-                    error: format!("{error} (gave up after {attempt} attempts)"),
-                }
-            }
-            Err(SendError::Transient(error)) => {
-                let jitter: f64 = rand::thread_rng().gen();
-                let delay = retry_delay(
-                    attempt,
-                    self.settings.retry_base,
-                    self.settings.retry_max,
-                    jitter,
-                );
-                let at =
-                    self.release_at(channel, row.urgent, Utc::now().naive_utc() + naive(delay));
-                Delivery::Retry { error, at }
-            }
-        };
-        if let Delivery::Failed { error } | Delivery::Dead { error } = &delivery {
-            tracing::warn!(id = %row.id, channel = channel.as_str(), %error, "message not delivered");
-        }
-        finished(delivery)
-    }
-
-    fn release_at(
-        &self,
-        channel: MessageChannel,
-        urgent: bool,
-        at: NaiveDateTime,
-    ) -> NaiveDateTime {
-        self.messaging
-            .release_at(channel, urgent, utc(at))
-            .naive_utc()
-    }
-
     /// Delivers until the process ends: a full batch is followed at once by the
     /// next; otherwise it waits to be woken (a message was queued) or for the poll.
     pub async fn run(self, wake: Arc<Notify>) {
         tracing::info!(worker = %self.id, "delivery worker started");
         loop {
+            let (batch, poll) = {
+                let t = self.transports();
+                (t.settings.batch, t.settings.poll)
+            };
             match self.run_once().await {
-                Ok(n) if n as i64 >= self.settings.batch => continue,
+                Ok(n) if n as i64 >= batch => continue,
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "delivery pass failed"),
             }
             tokio::select! {
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = tokio::time::sleep(poll) => {}
             }
         }
     }
+}
+
+/// One attempt at one message, and what to record of it.
+async fn deliver(
+    t: &Transports,
+    row: &NotificationRow,
+    files: &Result<Vec<File>, String>,
+) -> Finished {
+    let started = Utc::now().naive_utc();
+    let channel = row.channel();
+    let finished = |delivery| Finished {
+        id: row.id.clone(),
+        attempt: row.attempts,
+        started_at: started,
+        finished_at: Utc::now().naive_utc(),
+        delivery,
+    };
+    // Quiet hours may have begun since it was queued (a retry, a reclaimed lease).
+    let allowed = t.release_at(channel, row.urgent, started);
+    if allowed > started {
+        return finished(Delivery::Deferred { until: allowed });
+    }
+    let attached = match files {
+        Ok(files) => files,
+        Err(error) => {
+            return finished(Delivery::Failed {
+                error: error.clone(),
+            })
+        }
+    };
+    let outgoing = Outgoing {
+        id: &row.id,
+        to: &row.recipient,
+        subject: row.subject.as_deref(),
+        body: &row.body,
+        attachments: attached,
+    };
+    let sent = tokio::time::timeout(t.settings.timeout, async {
+        match channel {
+            MessageChannel::Sms => t.sms.send(&outgoing).await,
+            MessageChannel::Email => t.email.send(&outgoing).await,
+        }
+    })
+    .await
+    .unwrap_or_else(|_| {
+        Err(SendError::Transient(format!(
+            "no answer within {} s",
+            t.settings.timeout.as_secs()
+        )))
+    });
+    let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+    let delivery = match sent {
+        Ok(provider_id) => Delivery::Sent { provider_id },
+        Err(SendError::Permanent(error)) => Delivery::Failed { error },
+        Err(SendError::Transient(error)) if attempt >= t.settings.max_attempts => Delivery::Dead {
+            error: format!("{error} (gave up after {attempt} attempts)"),
+        },
+        Err(SendError::Transient(error)) => {
+            let jitter: f64 = rand::thread_rng().gen();
+            let delay = retry_delay(attempt, t.settings.retry_base, t.settings.retry_max, jitter);
+            let at = t.release_at(channel, row.urgent, Utc::now().naive_utc() + naive(delay));
+            Delivery::Retry { error, at }
+        }
+    };
+    if let Delivery::Failed { error } | Delivery::Dead { error } = &delivery {
+        tracing::warn!(id = %row.id, channel = channel.as_str(), %error, "message not delivered");
+    }
+    finished(delivery)
 }
 
 /// Reads a message's attachments from the file store; a missing one fails the message.

@@ -1,4 +1,5 @@
 //! The owner's HTTP surface: the company account and its users.
 
+pub mod settings;
 pub mod templates;
 pub mod users;

@@ -112,20 +112,20 @@ pub async fn list(
     state: web::Data<AppState>,
     _caller: Owner,
 ) -> Result<web::Json<Vec<Template>>, AppError> {
-    let all = state
-        .db(|conn| {
-            let mut out = Vec::new();
-            for e in NoticeEvent::ALL {
-                for c in MessageChannel::ALL {
-                    for l in Locale::ALL {
-                        out.push(template(conn, (*e, *c, *l))?);
-                    }
-                }
+    Ok(web::Json(state.db(all).await?))
+}
+
+/// Every template, as the company's messages use it now.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Template>, AppError> {
+    let mut out = Vec::new();
+    for e in NoticeEvent::ALL {
+        for c in MessageChannel::ALL {
+            for l in Locale::ALL {
+                out.push(template(conn, (*e, *c, *l))?);
             }
-            Ok(out)
-        })
-        .await?;
-    Ok(web::Json(all))
+        }
+    }
+    Ok(out)
 }
 
 #[utoipa::path(
@@ -237,7 +237,7 @@ pub async fn preview(
                 .0
         }
     };
-    let m = &state.config.messaging;
+    let m = &state.config().messaging;
     let link = format!("{}/v/{}", m.public_url, "x".repeat(40));
     let values = sample_values(locale, &m.company, &link);
     let rendered = render(&text.body, &values);

@@ -143,11 +143,11 @@ fn daily(
         let guard = guard.clone();
         Box::pin(async move {
             let now = Utc::now();
-            if !guard.claim(local_day(now, state.config.timezone)) {
+            if !guard.claim(local_day(now, state.config().timezone)) {
                 tracing::info!(job = name, "already ran today; skipped a second firing");
                 return;
             }
-            let config = state.config.clone();
+            let config = state.config();
             if let Err(e) = state.db(move |conn| job(conn, now, &config)).await {
                 tracing::error!(job = name, error = %e, "scheduled job failed");
             }
@@ -167,12 +167,12 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
     let jobs = [
         (
             "ORDERLY_GENERATION_CRON",
-            state.config.generation_cron.clone(),
+            state.config().generation_cron.clone(),
             nightly.clone(),
         ),
         (
             "ORDERLY_VISIT_REMINDER_CRON",
-            state.config.visit_reminder_cron.clone(),
+            state.config().visit_reminder_cron.clone(),
             evening.clone(),
         ),
     ];
@@ -188,13 +188,13 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
             tracing::info!("{setting} is empty: that job is off");
             continue;
         }
-        let job = Job::new_async_tz(cron.as_str(), state.config.timezone, move |_, _| run())
+        let job = Job::new_async_tz(cron.as_str(), state.config().timezone, move |_, _| run())
             .map_err(|e| format!("{setting}: {e}"))?;
         scheduler
             .add(job)
             .await
             .map_err(|e| format!("scheduler: {e}"))?;
-        tracing::info!(%cron, timezone = %state.config.timezone, "{setting}: job scheduled");
+        tracing::info!(%cron, timezone = %state.config().timezone, "{setting}: job scheduled");
     }
     scheduler
         .start()

@@ -82,3 +82,16 @@ pub fn latest_for_order(
         .first(conn)
         .optional()?)
 }
+
+/// The certificates of some orders, newest first: the customer card's list.
+pub fn for_orders(
+    conn: &mut DbConnection,
+    work_order_ids: &[String],
+) -> Result<Vec<CertificateRow>, AppError> {
+    Ok(certificates::table
+        .filter(certificates::work_order_id.eq_any(work_order_ids))
+        .order(certificates::created_at.desc())
+        .limit(100)
+        .select(CertificateRow::as_select())
+        .load(conn)?)
+}

@@ -17,6 +17,7 @@ pub mod records;
 pub mod reminders;
 pub mod route_plans;
 pub mod schema;
+pub mod settings;
 pub mod sites;
 pub mod templates;
 pub mod tokens;

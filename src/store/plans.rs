@@ -202,3 +202,13 @@ pub fn set_next_batch(
     }
     Ok(())
 }
+
+/// A customer's plans, for the customer card.
+pub fn for_customer(conn: &mut DbConnection, customer_id: &str) -> Result<Vec<PlanRow>, AppError> {
+    Ok(maintenance_plans::table
+        .filter(maintenance_plans::customer_id.eq(customer_id))
+        .order(maintenance_plans::id.asc())
+        .limit(500)
+        .select(PlanRow::as_select())
+        .load(conn)?)
+}

@@ -240,6 +240,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    company_settings (id) {
+        id -> Text,
+        settings -> Text,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     route_plans (id) {
         id -> Text,
         created_by -> Text,
@@ -416,4 +426,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     engineer_profiles,
     calendar_feeds,
     route_plans,
+    company_settings,
 );

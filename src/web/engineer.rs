@@ -18,7 +18,7 @@ const POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; style-src 
 
 /// A script or style sheet, revalidated on every load (a phone online always
 /// gets the current app) and answered 304 when the phone's copy is current.
-fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpResponse {
+pub fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpResponse {
     let tag = format!("\"{}\"", &crate::files::sha256_hex(body.as_bytes())[..16]);
     let current = req
         .headers()
@@ -43,7 +43,7 @@ fn asset(req: &HttpRequest, content_type: &str, body: &'static str) -> HttpRespo
 /// The shell; the script fills it in.
 #[get("/app/")]
 pub async fn shell(state: web::Data<AppState>) -> HttpResponse {
-    let zone = state.config.timezone.name();
+    let zone = state.config().timezone.name();
     let page = html! {
         (DOCTYPE)
         html lang="en" {

@@ -1,12 +1,14 @@
-//! HTML pages: the customer's visit page behind their signed link, and the
-//! engineer's phone app; the office's pages come with their issue.
+//! HTML pages: the customer's visit page behind their signed link, the
+//! engineer's phone app, and the office's pages.
 
 pub mod engineer;
+pub mod office;
 pub mod visit_link;
 
 /// Registers the pages (outside `/api/v1`).
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.configure(engineer::routes)
+        .configure(office::routes)
         .service(visit_link::page)
         .service(visit_link::confirm)
         .service(visit_link::ask_to_move)

@@ -151,7 +151,7 @@ fn visit_page(token: &str, v: &VisitPage, error: Option<&str>) -> Markup {
 
 /// The page for a link that opens nothing.
 fn error_page(state: &AppState, e: &AppError) -> HttpResponse {
-    let locale = state.config.messaging.locale;
+    let locale = state.config().messaging.locale;
     let w = words(locale);
     let (status, text) = match e {
         AppError::Gone { .. } => (StatusCode::GONE, w.expired),
@@ -170,7 +170,7 @@ async fn show(
     status: StatusCode,
     error: Option<String>,
 ) -> HttpResponse {
-    let m = state.config.messaging.clone();
+    let m = state.config().messaging.clone();
     let t = token.clone();
     match state
         .db(move |conn| customer_link::open(conn, &m, &t))
@@ -193,7 +193,7 @@ async fn record(
     answer: CustomerAnswer,
     note: Option<String>,
 ) -> HttpResponse {
-    let m = state.config.messaging.clone();
+    let m = state.config().messaging.clone();
     let t = token.clone();
     let result = state
         .db(move |conn| customer_link::answer(conn, &m, &t, answer, note.as_deref()))

@@ -471,7 +471,7 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
 
     // The nightly job forgets request ids after 30 days, not before.
     let count_after = |days: i64| {
-        let (pool, config) = (app.state.pool.clone(), app.state.config.clone());
+        let (pool, config) = (app.state.pool.clone(), app.state.config());
         actix_web::web::block(move || {
             use diesel::prelude::*;
             let mut conn = pool.get().unwrap();

@@ -2,16 +2,15 @@
 //! driven through ChromeDriver (Debian's `chromium` and `chromium-driver`).
 //! Screenshots land in `target/screenshots/`.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::Locator;
 use orderly::core::role::Role;
 use orderly::store::Backend;
-use serde_json::{json, Value};
+use serde_json::json;
 
+pub(crate) use crate::browser::Browser as Phone;
 use crate::on_both_backends;
 use crate::support::{TestApp, PASSWORD};
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
@@ -21,96 +20,11 @@ on_both_backends!(
     an_engineer_finishes_offline_and_nothing_is_lost_or_doubled,
 );
 
-/// ChromeDriver and a session with headless Chromium the size of a phone.
-struct Phone {
-    driver: Child,
-    client: Client,
-}
-
-impl Phone {
-    async fn open() -> Phone {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (apt-get install chromium chromium-driver)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            "--window-size=390,844", "--lang=en-US"]}),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a Chromium session");
-        Phone { driver, client }
-    }
-
-    async fn css(&self, selector: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(selector))
-            .await
-            .unwrap_or_else(|e| panic!("`{selector}` did not appear: {e}"))
-    }
-
-    async fn screenshot(&self, name: &str) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join(format!("{name}.png")),
-            self.client.screenshot().await.unwrap(),
-        )
-        .unwrap();
-    }
-
-    async fn queue(&self) -> Value {
-        self.client
-            .execute("return await window.orderlyQueue();", vec![])
-            .await
-            .unwrap()
-    }
-
-    /// Waits until the phone has sent everything it queued.
-    async fn drained(&self) {
-        for _ in 0..150 {
-            let q = self.queue().await;
-            if q["waiting"] == 0 {
-                assert_eq!(q["failed"], 0, "the server refused something: {q}");
-                return;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the queue never emptied: {}", self.queue().await);
-    }
-
-    async fn close(mut self) {
-        let _ = self.client.close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
 /// A booked visit at midday today (company time), for the test engineer: (order, visit).
 async fn todays_visit(app: &TestApp) -> (String, String) {
     let (customer, site, contact, _) = customer_with_site(app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(app, &customer, &site).await;
-    let tz = app.state.config.timezone;
+    let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let noon = tz
         .from_local_datetime(&today.and_hms_opt(12, 0, 0).unwrap())
@@ -125,7 +39,7 @@ async fn todays_visit(app: &TestApp) -> (String, String) {
     (order, visit)
 }
 
-async fn sign_in(phone: &Phone, app: &TestApp) {
+pub(crate) async fn sign_in(phone: &Phone, app: &TestApp) {
     phone
         .client
         .goto(&format!("{}/app/", app.base))
@@ -207,6 +121,24 @@ async fn do_the_work(phone: &Phone, dir: &std::path::Path) {
         .unwrap();
 }
 
+/// Opens the visit from the route and does it: on the way, arrived, the work,
+/// finish; with `shots`, photographs the visit before finishing.
+pub(crate) async fn walk_visit(phone: &Phone, visit: &str, shots: bool) {
+    phone
+        .click(&format!("article[data-visit='{visit}'] a.open"))
+        .await;
+    phone.css("#on-the-way").await.click().await.unwrap();
+    phone.css("#arrived").await.click().await.unwrap();
+    phone.css("form#finish").await;
+    let dir = tempfile::tempdir().unwrap();
+    do_the_work(phone, dir.path()).await;
+    if shots {
+        phone.screenshot("engineer-visit").await;
+    }
+    phone.click("form#finish button.primary").await;
+    phone.css("#done").await;
+}
+
 async fn check_done(app: &TestApp, order: &str) {
     let detail = app
         .as_administrator()
@@ -249,28 +181,10 @@ async fn check_done(app: &TestApp, order: &str) {
 async fn an_engineer_walks_a_visit_on_a_phone(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (order, visit) = todays_visit(&app).await;
-    let phone = Phone::open().await;
+    let phone = Phone::phone().await;
     sign_in(&phone, &app).await;
     phone.screenshot("engineer-route").await;
-    phone
-        .css(&format!("article[data-visit='{visit}'] a.open"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#on-the-way").await.click().await.unwrap();
-    phone.css("#arrived").await.click().await.unwrap();
-    phone.css("form#finish").await;
-    let dir = tempfile::tempdir().unwrap();
-    do_the_work(&phone, dir.path()).await;
-    phone.screenshot("engineer-visit").await;
-    phone
-        .css("form#finish button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#done").await;
+    walk_visit(&phone, &visit, true).await;
     phone.drained().await;
     phone.screenshot("engineer-finished").await;
     check_done(&app, &order).await;
@@ -280,7 +194,7 @@ async fn an_engineer_walks_a_visit_on_a_phone(backend: Backend) {
 async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (order, visit) = todays_visit(&app).await;
-    let phone = Phone::open().await;
+    let phone = Phone::phone().await;
     sign_in(&phone, &app).await;
     // Let the service worker take the shell into its cache.
     phone
@@ -292,23 +206,7 @@ async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Ba
     app.go_offline().await;
     // The route opens from the phone's own copy, even after a reload.
     phone.client.refresh().await.unwrap();
-    phone
-        .css(&format!("article[data-visit='{visit}'] a.open"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#on-the-way").await.click().await.unwrap();
-    phone.css("#arrived").await.click().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    do_the_work(&phone, dir.path()).await;
-    phone
-        .css("form#finish button.primary")
-        .await
-        .click()
-        .await
-        .unwrap();
-    phone.css("#done").await;
+    walk_visit(&phone, &visit, false).await;
     let waiting = phone.queue().await;
     assert_eq!(
         waiting["waiting"], 5,

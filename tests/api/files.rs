@@ -187,7 +187,7 @@ async fn certificates_and_photos_live_in_s3(backend: Backend) {
         "the photo is in the bucket"
     );
     assert!(
-        !app.state.config.data_dir.join("files").exists(),
+        !app.state.config().data_dir.join("files").exists(),
         "nothing on the local disk"
     );
 }

@@ -8,13 +8,17 @@ mod sinks;
 mod support;
 
 mod accounts;
+mod browser;
 mod certificates;
 mod customer_base;
 mod engineer_app;
 mod files;
 mod maintenance;
 mod notifications;
+mod office;
+mod office_session;
 mod planning;
 mod role_matrix;
+mod settings;
 mod validation;
 mod work_orders;

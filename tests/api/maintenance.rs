@@ -43,7 +43,7 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 /// Runs the scheduled jobs as of a moment, like `orderly tick --at`.
 async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     let pool = app.state.pool.clone();
-    let config = app.state.config.clone();
+    let config = app.state.config();
     actix_web::web::block(move || {
         orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config)
     })
@@ -218,7 +218,7 @@ async fn a_completed_service_moves_an_after_completion_plan_on(app: TestApp) {
     complete(&app, &first).await;
 
     let today = Utc::now()
-        .with_timezone(&app.state.config.timezone)
+        .with_timezone(&app.state.config().timezone)
         .date_naive();
     let next = today.checked_add_months(Months::new(6)).unwrap();
     let moved = app
@@ -333,11 +333,11 @@ async fn concurrent_runs_make_no_duplicates(app: TestApp) {
         customers.push(customer);
     }
     // Two pools, as two server instances would have.
-    let url = app.state.config.database_url.clone();
+    let url = app.state.config().database_url.clone();
     let runs: Vec<_> = (0..2)
         .map(|_| {
             let url = url.clone();
-            let config = app.state.config.clone();
+            let config = app.state.config();
             std::thread::spawn(move || {
                 let (pool, _) = orderly::store::connect(&url, 2).unwrap();
                 orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), &config)
@@ -481,7 +481,7 @@ async fn plan_input_is_checked(app: TestApp) {
 async fn orderly_tick_runs_the_jobs_from_the_command_line(app: TestApp) {
     let (customer, item) = equipment(&app, "2026-01-31").await;
     plan(&app, &item, json!({"service_kind": "Cartridge change", "recurrence": "after_completion", "every": 6, "unit": "months"})).await;
-    let config = &app.state.config;
+    let config = &app.state.config();
     let data = tempfile::tempdir().unwrap();
     let run = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_orderly"))
@@ -566,7 +566,7 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
     }
     let at = Utc::now() + chrono::Duration::days(4);
     let pool = app.state.pool.clone();
-    let config = app.state.config.clone();
+    let config = app.state.config();
     let run = move || {
         let pool = pool.clone();
         let config = config.clone();

@@ -148,7 +148,7 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
     // Midday the day before, whatever the hour the test runs at.
     let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day(3)).parse().unwrap();
     for _ in 0..2 {
-        let config = app.state.config.clone();
+        let config = app.state.config();
         let pool = app.state.pool.clone();
         let report = actix_web::web::block(move || {
             orderly::scheduler::run_all(&mut pool.get().unwrap(), eve, &config)
@@ -218,7 +218,7 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
         )
         .await;
     assert_eq!(plan.status, 201, "{plan:?}");
-    let config = app.state.config.clone();
+    let config = app.state.config();
     let pool = app.state.pool.clone();
     let far = Utc::now() + chrono::Duration::days(200);
     actix_web::web::block(move || {

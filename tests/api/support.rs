@@ -278,6 +278,7 @@ impl TestApp {
 fn serve(state: &AppState, listener: TcpListener) -> actix_web::dev::ServerHandle {
     let app_state = state.clone();
     let server = HttpServer::new(move || build_app(app_state.clone()))
+        .tcp_nodelay(true)
         .workers(1)
         .disable_signals()
         .listen(listener)

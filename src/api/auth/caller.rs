@@ -80,9 +80,9 @@ impl<R: RoleSet> Caller<R> {
         Actor {
             user_id: self.user_id.clone(),
             roles: self.roles.clone(),
-            timezone: state.config.timezone,
-            currency: state.config.currency.clone(),
-            messaging: state.config.messaging.clone(),
+            timezone: state.config().timezone,
+            currency: state.config().currency.clone(),
+            messaging: state.config().messaging.clone(),
             files: state.files.clone(),
         }
     }
@@ -102,10 +102,14 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
+        // A bearer token, or the office pages' cookie (with its CSRF check).
+        let token = match bearer(req) {
+            Some(t) => Ok(Some(t)),
+            None => super::session::access_token(req),
+        };
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("AppState missing"))?;
-            let token = token.ok_or(AppError::Unauthorized {
+            let token = token?.ok_or(AppError::Unauthorized {
                 code: "unauthorized",
                 message: "log in and send the access token as `Authorization: Bearer …`".into(),
             })?;

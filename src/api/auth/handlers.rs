@@ -63,7 +63,7 @@ fn issue_pair(
 ) -> Result<TokenPair, AppError> {
     let refresh_token = new_refresh_token();
     let ttl =
-        ChronoDuration::from_std(state.config.refresh_token_ttl).map_err(AppError::internal)?;
+        ChronoDuration::from_std(state.config().refresh_token_ttl).map_err(AppError::internal)?;
     tokens::insert(
         conn,
         &user.id,
@@ -95,21 +95,35 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
     let LoginRequest { email, password } = body.into_inner()?;
+    let address = client_address(&req);
+    Ok(web::Json(sign_in(&state, &address, email, password).await?))
+}
+
+/// Where a request came from, for the login throttle.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+/// Checks a password and starts a login: the API's and the office pages' one way in.
+pub async fn sign_in(
+    state: &AppState,
+    address: &str,
+    email: String,
+    password: String,
+) -> Result<TokenPair, AppError> {
     let email = Email::parse("email", &email)
         .map(Email::into_string)
         .unwrap_or(email);
-    let address = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned();
     let account_key = format!("account:{email}");
     let keys = vec![(account_key.clone(), 1), (format!("address:{address}"), 10)];
     if let Some(retry_after_secs) = state.throttle.locked(&keys) {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     let st = state.clone();
-    let pair = state
+    state
         .db(move |conn| {
             let user = users::find_by_email(conn, &email)?;
             let verified = match &user {
@@ -126,8 +140,7 @@ pub async fn login(
             st.throttle.record_success(&account_key);
             issue_pair(conn, &st, &user, &ids::new_id())
         })
-        .await?;
-    Ok(web::Json(pair))
+        .await
 }
 
 #[utoipa::path(
@@ -143,7 +156,13 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
-    let hash = hash_refresh_token(body.into_inner()?.refresh_token.trim());
+    let token = body.into_inner()?.refresh_token;
+    Ok(web::Json(rotate(&state, &token).await?))
+}
+
+/// Spends a refresh token for a new pair; a spent one coming back ends its whole login.
+pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<TokenPair, AppError> {
+    let hash = hash_refresh_token(refresh_token.trim());
     let st = state.clone();
     let outcome = state
         .db(move |conn| {
@@ -164,7 +183,7 @@ pub async fn refresh(
             }
         })
         .await?;
-    outcome.map(web::Json)
+    outcome
 }
 
 #[utoipa::path(
@@ -177,7 +196,13 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let hash = hash_refresh_token(body.into_inner()?.refresh_token.trim());
+    sign_out(&state, &body.into_inner()?.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends the login a refresh token belongs to; an unknown token is no error.
+pub async fn sign_out(state: &AppState, refresh_token: &str) -> Result<(), AppError> {
+    let hash = hash_refresh_token(refresh_token.trim());
     state
         .db(move |conn| {
             if let Some(row) = tokens::find_by_hash(conn, &hash)? {
@@ -185,8 +210,7 @@ pub async fn logout(
             }
             Ok(())
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }
 
 #[utoipa::path(

@@ -3,6 +3,7 @@
 pub mod caller;
 pub mod handlers;
 pub mod password;
+pub mod session;
 pub mod throttle;
 pub mod tokens;
 

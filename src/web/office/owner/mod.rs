@@ -1,0 +1,12 @@
+//! The owner's pages: users and roles, company settings, message templates.
+
+pub mod settings;
+pub mod templates;
+pub mod users;
+
+/// Registers the pages.
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(users::list)
+        .service(settings::settings)
+        .service(templates::list);
+}

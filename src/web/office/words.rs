@@ -1,0 +1,295 @@
+//! The office pages' words in English and Ukrainian: each word is written once
+//! here, in both languages, so no page can show a missing translation.
+
+macro_rules! words {
+    ($($key:ident: $en:expr, $uk:expr;)*) => {
+        /// Every word of the office pages in one language.
+        pub struct Words {
+            $(pub $key: &'static str,)*
+            pub weekdays: [&'static str; 7],
+            codes: &'static [(&'static str, &'static str)],
+        }
+        pub static EN: Words = Words { $($key: $en,)* weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], codes: &[] };
+        pub static UK: Words = Words { $($key: $uk,)* weekdays: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"], codes: UK_CODES };
+    };
+}
+
+impl Words {
+    /// A status, kind or reason code in words: `work_done` → "Work done".
+    pub fn code(&self, code: &str) -> String {
+        if let Some((_, word)) = self.codes.iter().find(|(c, _)| *c == code) {
+            return (*word).to_owned();
+        }
+        let mut text = code.replace('_', " ");
+        if let Some(first) = text.get(0..1) {
+            text = first.to_uppercase() + &text[1..];
+        }
+        text
+    }
+}
+
+/// Codes shown in Ukrainian; English ones are the code made readable.
+static UK_CODES: &[(&str, &str)] = &[
+    ("draft", "Чернетка"),
+    ("agreed", "Погоджено"),
+    ("scheduling", "Планування"),
+    ("scheduled", "Заплановано"),
+    ("en_route", "В дорозі"),
+    ("on_site", "На місці"),
+    ("work_done", "Роботу виконано"),
+    ("certified", "Акт підписано"),
+    ("closed", "Закрито"),
+    ("cancelled", "Скасовано"),
+    ("postponed", "Відкладено"),
+    ("open", "Відкрите"),
+    ("snoozed", "Відкладено"),
+    ("converted", "Перетворено"),
+    ("dismissed", "Відхилено"),
+    ("maintenance", "Обслуговування"),
+    ("follow_up", "Повторний контакт"),
+    ("agreement", "Домовленість"),
+    ("overdue_visit", "Прострочений візит"),
+    ("not_certified", "Без акта"),
+    ("low", "Низький"),
+    ("normal", "Звичайний"),
+    ("high", "Високий"),
+    ("urgent", "Терміновий"),
+    ("booked", "Заплановано"),
+    ("finished", "Завершено"),
+    ("pending", "Очікує"),
+    ("sent", "Надіслано"),
+    ("delivered", "Доставлено"),
+    ("failed", "Помилка"),
+    ("dead", "Не доставлено"),
+    ("sms", "SMS"),
+    ("email", "Ел. пошта"),
+    ("no_coordinates", "Немає координат"),
+    (
+        "no_skilled_engineer",
+        "Немає майстра з потрібними навичками",
+    ),
+    ("time_window", "Не вкладається у бажаний час"),
+    ("shift_full", "День уже заповнений"),
+    ("new", "Новий"),
+    ("kept", "Залишено"),
+    ("moved", "Перенесено"),
+    ("owner", "Власник"),
+    ("manager", "Менеджер"),
+    ("administrator", "Адміністратор"),
+    ("engineer", "Майстер"),
+    ("discount", "Знижка"),
+    ("future_work", "Майбутні роботи"),
+    ("terms", "Умови"),
+    ("active", "Діє"),
+    ("honoured", "Виконано"),
+    ("expired", "Минула"),
+    ("inactive_user", "Неактивний"),
+    ("maintenance_overdue", "Прострочене обслуговування"),
+    ("declined", "Відмовився"),
+    ("inactive", "Давно без замовлень"),
+    ("reopen", "Відновити"),
+    ("person", "Особа"),
+    ("organisation", "Організація"),
+    ("photo", "Фото"),
+    ("signature", "Підпис"),
+    ("created", "Створено"),
+    ("updated", "Змінено"),
+    ("agree", "Погоджено"),
+    ("schedule", "Заплановано візит"),
+    ("reschedule", "Перенесено візит"),
+    ("certify", "Видано акт"),
+    ("close", "Закрито"),
+    ("finish", "Роботу завершено"),
+    ("customer", "клієнт"),
+    ("work_order", "замовлення"),
+    ("reminder", "нагадування"),
+    ("visit", "візит"),
+];
+
+words! {
+    error: "Something went wrong", "Щось пішло не так";
+    home: "Back to the start", "На початок";
+    menu: "Main menu", "Головне меню";
+    skip_to_content: "Skip to the content", "Перейти до змісту";
+    sign_out: "Sign out", "Вийти";
+    sign_in: "Sign in", "Увійти";
+    email: "E-mail", "Ел. пошта";
+    password: "Password", "Пароль";
+    wrong_login: "Wrong e-mail or password.", "Невірна пошта або пароль.";
+    engineers_use_app: "Engineers work in the phone app.", "Майстри працюють у застосунку на телефоні.";
+    open_app: "Open the phone app", "Відкрити застосунок";
+    menu_reminders: "Reminders", "Нагадування";
+    menu_customers: "Customers", "Клієнти";
+    menu_lost: "Lost customers", "Втрачені клієнти";
+    menu_queue: "Scheduling queue", "Черга планування";
+    menu_board: "Dispatch board", "Диспетчерська";
+    menu_plan: "Route planning", "Планування маршрутів";
+    menu_week: "Week", "Тиждень";
+    menu_notifications: "Notifications", "Сповіщення";
+    menu_users: "Users", "Користувачі";
+    menu_settings: "Settings", "Налаштування";
+    menu_templates: "Message templates", "Шаблони повідомлень";
+    filter: "Filter", "Фільтр";
+    search: "Search", "Пошук";
+    next_page: "Next page", "Наступна сторінка";
+    first_page: "First page", "Перша сторінка";
+    nothing: "Nothing here.", "Тут нічого немає.";
+    all: "All", "Усі";
+    save: "Save", "Зберегти";
+    cancel: "Cancel", "Скасувати";
+    due: "Due", "Термін";
+    kind: "Kind", "Тип";
+    customer: "Customer", "Клієнт";
+    note: "Note", "Примітка";
+    status: "Status", "Статус";
+    actions: "Actions", "Дії";
+    due_from: "Due from", "Термін від";
+    due_to: "Due to", "Термін до";
+    overdue: "overdue", "прострочено";
+    convert: "Open a work order", "Відкрити замовлення";
+    snooze: "Snooze", "Відкласти";
+    snooze_until: "Until", "До";
+    dismiss: "Dismiss", "Відхилити";
+    dismiss_reason: "Why", "Причина";
+    search_hint: "Name, phone or address", "Ім'я, телефон або адреса";
+    name: "Name", "Ім'я";
+    phone: "Phone", "Телефон";
+    address: "Address", "Адреса";
+    segment: "Segment", "Сегмент";
+    contacts: "Contacts", "Контакти";
+    availability: "Available", "Доступність";
+    sites: "Sites", "Об'єкти";
+    access_notes: "Access", "Доступ";
+    equipment: "Equipment", "Обладнання";
+    model: "Model", "Модель";
+    serial: "Serial number", "Серійний номер";
+    installed_on: "Installed", "Встановлено";
+    plans: "Maintenance plans", "Плани обслуговування";
+    next_due: "Next due", "Наступне обслуговування";
+    agreements: "Agreements", "Домовленості";
+    open_orders: "Open orders", "Відкриті замовлення";
+    past_orders: "Past orders", "Минулі замовлення";
+    certificates: "Certificates", "Акти";
+    certificate: "Certificate", "Акт";
+    timeline: "Timeline", "Історія";
+    open_reminders: "Waiting reminders", "Нагадування, що чекають";
+    new_order: "New work order", "Нове замовлення";
+    record_agreement: "Record an agreement", "Записати домовленість";
+    agreement_text: "What was promised", "Що пообіцяли";
+    amount: "Amount", "Сума";
+    percent: "Percent", "Відсоток";
+    valid_until: "Valid until", "Діє до";
+    follow_up_on: "Come back to it on", "Повернутися до цього";
+    site: "Site", "Об'єкт";
+    scope: "Scope", "Обсяг робіт";
+    description: "Description", "Опис";
+    quantity: "Quantity", "Кількість";
+    unit_price: "Unit price", "Ціна за од.";
+    total: "Total", "Разом";
+    estimated_minutes: "Estimated minutes", "Орієнтовно хвилин";
+    priority: "Priority", "Пріоритет";
+    skills: "Skills (comma separated)", "Навички (через кому)";
+    engineer_notes: "Notes for the engineer", "Примітки для майстра";
+    time_wishes: "Customer's wishes for the time", "Побажання клієнта щодо часу";
+    create: "Create", "Створити";
+    agree: "Agree price and scope", "Погодити ціну та обсяг";
+    send_to_scheduling: "Hand to administrators", "Передати адміністраторам";
+    close_order: "Close the order", "Закрити замовлення";
+    next_step: "Next step", "Наступний крок";
+    follow_up_reminder: "Follow-up reminder on", "Нагадати";
+    order: "Work order", "Замовлення";
+    visits: "Visits", "Візити";
+    engineer: "Engineer", "Майстер";
+    when: "When", "Коли";
+    outcome: "Outcome", "Результат";
+    result_notes: "Engineer's notes", "Примітки майстра";
+    recommendations: "Recommendations", "Рекомендації";
+    certify: "Record completion and issue the certificate", "Зафіксувати виконання і видати акт";
+    summary: "Summary of the work", "Підсумок робіт";
+    download: "Download", "Завантажити";
+    lost_reason: "Why lost", "Чому втрачено";
+    last_order: "Last completed order", "Останнє виконане замовлення";
+    export_csv: "Export CSV", "Експорт CSV";
+    queue_hint: "Orders waiting for a date, an engineer and an on-site contact.", "Замовлення, що чекають дати, майстра та контактної особи.";
+    waiting_since: "Waiting since", "Чекає з";
+    duration: "Duration", "Тривалість";
+    on_site_contact: "On-site contact", "Контакт на місці";
+    time_windows: "Time windows", "Часові вікна";
+    book: "Book a visit", "Запланувати візит";
+    start: "Start", "Початок";
+    end: "End", "Кінець";
+    date: "Date", "Дата";
+    previous_day: "Previous day", "Попередній день";
+    next_day: "Next day", "Наступний день";
+    today: "Today", "Сьогодні";
+    move_visit: "Move", "Перенести";
+    conflicts: "Conflicts", "Накладки";
+    book_anyway: "Book anyway", "Все одно запланувати";
+    route: "Route", "Маршрут";
+    up: "Move up", "Вище";
+    down: "Move down", "Нижче";
+    plan_day: "Propose routes", "Запропонувати маршрути";
+    days: "Days", "Днів";
+    time_limit: "Seconds to think", "Секунд на розрахунок";
+    unassigned: "Not planned", "Не заплановано";
+    reason: "Reason", "Причина";
+    accept_all: "Accept and book", "Прийняти і запланувати";
+    accept_route: "Accept this route", "Прийняти цей маршрут";
+    driving: "Driving", "У дорозі";
+    distance: "Distance", "Відстань";
+    lunch: "Lunch", "Обід";
+    map: "Map of the routes", "Карта маршрутів";
+    departure: "Leaves", "Виїзд";
+    returns: "Back", "Повернення";
+    accepted: "Accepted", "Прийнято";
+    previous_week: "Previous week", "Попередній тиждень";
+    next_week: "Next week", "Наступний тиждень";
+    channel: "Channel", "Канал";
+    recipient: "To", "Кому";
+    attempts: "Attempts", "Спроби";
+    last_error: "Last error", "Остання помилка";
+    retry: "Send again", "Надіслати ще раз";
+    failures_only: "Failures only", "Лише помилки";
+    role: "Roles", "Ролі";
+    active: "Active", "Активний";
+    add_user: "Add a user", "Додати користувача";
+    deactivate: "Deactivate", "Деактивувати";
+    activate: "Activate", "Активувати";
+    company: "Company", "Компанія";
+    company_details: "Company details for certificates", "Реквізити для актів";
+    timezone: "Time zone", "Часовий пояс";
+    currency: "Currency", "Валюта";
+    default_language: "Default language of messages", "Мова повідомлень за замовчуванням";
+    smtp: "E-mail (SMTP)", "Пошта (SMTP)";
+    smtp_host: "Server", "Сервер";
+    smtp_port: "Port", "Порт";
+    smtp_security: "Security", "Захист";
+    smtp_username: "User name", "Користувач";
+    smtp_from: "From address", "Адреса відправника";
+    sms: "SMS", "SMS";
+    sms_provider: "Provider", "Провайдер";
+    sms_url: "Address of the service", "Адреса сервісу";
+    sms_account: "Account", "Обліковий запис";
+    sms_from: "Sender", "Відправник";
+    secret_kept: "Leave empty to keep the saved one", "Залиште порожнім, щоб зберегти попередній";
+    send_test: "Send a test", "Надіслати тест";
+    test_to: "Send the test to", "Кому надіслати тест";
+    test_sent: "Sent.", "Надіслано.";
+    saved: "Saved.", "Збережено.";
+    template_event: "Event", "Подія";
+    locale: "Language", "Мова";
+    subject: "Subject", "Тема";
+    body: "Text", "Текст";
+    preview: "Preview", "Попередній перегляд";
+    reset_default: "Back to the default", "Повернути стандартний";
+    customised: "customised", "змінено";
+    per_page: "per page", "на сторінці";
+    contact_person: "Contact", "Контакт";
+    b2b: "Business", "Бізнес";
+    b2c: "Private", "Приватний";
+    agreed_on: "Agreed", "Погоджено";
+    since: "Since", "З";
+    settings_from_environment: "Saved settings apply at once on every server; until the first save, the server's configuration (environment or ORDERLY_CONFIG) provides them.", "Збережені налаштування діють одразу на всіх серверах; до першого збереження їх бере конфігурація сервера (змінні середовища або ORDERLY_CONFIG).";
+    last_contact: "Last contact", "Останній контакт";
+    more_in_export: "More in the export.", "Решта — в експорті.";
+}
