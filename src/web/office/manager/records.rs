@@ -8,13 +8,8 @@ use serde_json::json;
 use crate::core::contact::Contact;
 use crate::core::customer::Customer;
 use crate::core::site::Site;
-use crate::web::office::page::{form_error, json_attr};
+use crate::web::office::page::{form_error, json_attr, popup};
 use crate::web::office::words::Words;
-
-/// A form that opens from a small button, where it is needed.
-fn popup(summary: &str, form: Markup) -> Markup {
-    html! { details.act { summary { (summary) } (form) } }
-}
 
 fn choice(name: &str, label: &str, codes: &[&str], current: Option<&str>, w: &Words) -> Markup {
     html! {
