@@ -112,6 +112,15 @@ async fn a_page_without_a_session_goes_to_the_login(app: TestApp) {
     assert!(r.headers().get(header::SET_COOKIE).is_none());
     let body = String::from_utf8(r.body().await.unwrap().to_vec()).unwrap();
     assert!(body.contains("Wrong e-mail or password"), "{body}");
+    // A login form on another site's page is refused.
+    let r = client()
+        .post(format!("{}/office/login", app.base))
+        .insert_header((header::ORIGIN, "http://evil.example"))
+        .send_form(&[("email", "manager@test.orderly"), ("password", PASSWORD)])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.headers().get(header::SET_COOKIE).is_none());
     // Signed in, the page; with its policy.
     let (cookie, _) = sign_in(&app, "manager@test.orderly").await;
     let r = page(&app, "/office/reminders", &cookie).await;
