@@ -87,6 +87,8 @@ function collect(form) {
     const v = valueOf(el, form);
     if (v !== undefined) put(body, el.name, v);
   }
+  // A scope line left blank is no line.
+  if (Array.isArray(body.scope_lines)) body.scope_lines = body.scope_lines.filter((l) => l && l.description);
   return body;
 }
 

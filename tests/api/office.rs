@@ -16,6 +16,7 @@ use crate::work_orders::{customer_with_site, engineer_id};
 
 on_both_backends!(
     a_job_goes_from_reminder_to_closed_through_every_role,
+    a_manager_keeps_the_customer_base,
     the_owner_runs_users_settings_and_templates,
 );
 
@@ -268,6 +269,162 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
     b.screenshot("office-customer-card-after").await;
     b.visit(&app.base, "/office/lost").await;
     b.screenshot("office-lost-customers").await;
+    b.close().await;
+}
+
+/// Asks the API until `check` holds for its answer at `path` (a page reloads after each form).
+async fn until(
+    app: &TestApp,
+    path: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for _ in 0..100 {
+        let r = app.as_manager().get(path).await;
+        if r.status == 200 && check(&r.body) {
+            return r.body;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{path} never became as expected: {:?}",
+        app.as_manager().get(path).await
+    );
+}
+
+async fn a_manager_keeps_the_customer_base(app: TestApp) {
+    let b = Browser::desktop().await;
+    office_sign_in(&b, &app, Role::Manager).await;
+    b.visit(&app.base, "/office/customers").await;
+    b.click(".toolbar details.act summary").await;
+    b.set(
+        "form[data-api='/api/v1/customers'] input[name=name]",
+        "Aqua Cafe",
+    )
+    .await;
+    b.set(
+        "form[data-api='/api/v1/customers'] select[name=kind]",
+        "organisation",
+    )
+    .await;
+    b.set(
+        "form[data-api='/api/v1/customers'] select[name=segment]",
+        "b2b",
+    )
+    .await;
+    b.click("form[data-api='/api/v1/customers'] button.primary")
+        .await;
+    let url = b.wait_for_url("/office/customers/0").await;
+    let customer = url.rsplit('/').next().unwrap().to_owned();
+    b.css("#contacts").await;
+
+    // A contact: a bad phone is named and nothing is saved; then a good one.
+    let contact_form = "form[data-api='/api/v1/contacts']";
+    b.click(&format!("details:has({contact_form}) summary"))
+        .await;
+    b.set(&format!("{contact_form} input[name=name]"), "Iryna")
+        .await;
+    b.set(&format!("{contact_form} input[name=phones]"), "12")
+        .await;
+    b.click(&format!("{contact_form} button.primary")).await;
+    b.css(&format!(
+        "{contact_form} input[name=phones][aria-invalid=true]"
+    ))
+    .await;
+    let contacts = format!("/api/v1/contacts?customer_id={customer}");
+    assert_eq!(app.as_manager().get(&contacts).await["items"], json!([]));
+    b.set(
+        &format!("{contact_form} input[name=phones]"),
+        "067 123 45 67",
+    )
+    .await;
+    b.click(&format!("{contact_form} button.primary")).await;
+    let list = until(&app, &contacts, |v| {
+        v["items"].as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    assert_eq!(list["items"][0]["phones"], json!(["+380671234567"]));
+
+    // A site, its equipment, and a maintenance plan for it.
+    let site_form = "form[data-api='/api/v1/sites']";
+    b.click(&format!("details:has({site_form}) summary")).await;
+    b.set(
+        &format!("{site_form} input[name=address_line1]"),
+        "Khreshchatyk 22",
+    )
+    .await;
+    b.set(&format!("{site_form} input[name=city]"), "Kyiv")
+        .await;
+    b.set(&format!("{site_form} input[name=latitude]"), "50.447")
+        .await;
+    b.set(&format!("{site_form} input[name=longitude]"), "30.522")
+        .await;
+    b.click(&format!("{site_form} button.primary")).await;
+    let sites = format!("/api/v1/sites?customer_id={customer}");
+    until(&app, &sites, |v| {
+        v["items"].as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    let equipment_form = "form[data-api='/api/v1/equipment']";
+    b.click(&format!("details:has({equipment_form}) summary"))
+        .await;
+    b.set(
+        &format!("{equipment_form} input[name=kind]"),
+        "reverse osmosis filter",
+    )
+    .await;
+    b.set(
+        &format!("{equipment_form} input[name=model]"),
+        "Atoll A-550",
+    )
+    .await;
+    b.click(&format!("{equipment_form} button.primary")).await;
+    let items = format!("/api/v1/equipment?customer_id={customer}");
+    let equipment = until(&app, &items, |v| {
+        v["items"].as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    let equipment = equipment["items"][0]["id"].as_str().unwrap().to_owned();
+    let plan_form = format!("form[data-api='/api/v1/equipment/{equipment}/plans']");
+    b.click(&format!("details:has({plan_form}) summary")).await;
+    b.set(
+        &format!("{plan_form} input[name=service_kind]"),
+        "cartridge change",
+    )
+    .await;
+    b.set(
+        &format!("{plan_form} input[name='scope_lines[0].description']"),
+        "Cartridge set",
+    )
+    .await;
+    b.set(
+        &format!("{plan_form} input[name='scope_lines[0].unit_price']"),
+        "950",
+    )
+    .await;
+    b.click(&format!("{plan_form} button.primary")).await;
+    let plans = until(&app, &format!("/api/v1/equipment/{equipment}/plans"), |v| {
+        v.as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    assert_eq!(plans[0]["every"], 6);
+    assert_eq!(plans[0]["scope_lines"][0]["unit_price"], 95000);
+
+    // The contact's availability changes.
+    let edit = "form[data-method=PATCH][data-api^='/api/v1/contacts/']";
+    b.click(&format!("details:has({edit}) summary")).await;
+    b.set(
+        &format!("{edit} input[name=availability]"),
+        "weekdays after 14:00",
+    )
+    .await;
+    b.click(&format!("{edit} button.primary")).await;
+    until(&app, &contacts, |v| {
+        v["items"][0]["availability"] == "weekdays after 14:00"
+    })
+    .await;
+    b.visit(&app.base, &format!("/office/customers/{customer}"))
+        .await;
+    b.screenshot("office-customer-card-new").await;
     b.close().await;
 }
 

@@ -18,6 +18,20 @@ fn client() -> awc::Client {
     awc::Client::builder().disable_redirects().finish()
 }
 
+/// A page asked for with a session's cookies.
+async fn page(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+) -> awc::ClientResponse<impl futures_util::Stream> {
+    client()
+        .get(format!("{}{path}", app.base))
+        .insert_header((header::COOKIE, cookie.to_owned()))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Signs in through the login form: the cookies as one `Cookie` header, and the CSRF token.
 async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
     let r = client()
@@ -98,14 +112,18 @@ async fn a_page_without_a_session_goes_to_the_login(app: TestApp) {
     assert!(r.headers().get(header::SET_COOKIE).is_none());
     let body = String::from_utf8(r.body().await.unwrap().to_vec()).unwrap();
     assert!(body.contains("Wrong e-mail or password"), "{body}");
-    // Signed in, the page; with its policy.
-    let (cookie, _) = sign_in(&app, "manager@test.orderly").await;
+    // A login form on another site's page is refused.
     let r = client()
-        .get(format!("{}/office/reminders", app.base))
-        .insert_header((header::COOKIE, cookie))
-        .send()
+        .post(format!("{}/office/login", app.base))
+        .insert_header((header::ORIGIN, "http://evil.example"))
+        .send_form(&[("email", "manager@test.orderly"), ("password", PASSWORD)])
         .await
         .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.headers().get(header::SET_COOKIE).is_none());
+    // Signed in, the page; with its policy.
+    let (cookie, _) = sign_in(&app, "manager@test.orderly").await;
+    let r = page(&app, "/office/reminders", &cookie).await;
     assert_eq!(r.status(), 200);
     let policy = r
         .headers()
@@ -116,20 +134,10 @@ async fn a_page_without_a_session_goes_to_the_login(app: TestApp) {
     assert!(policy.starts_with("default-src 'self'"), "{policy}");
     // An engineer has no office pages; a manager no owner's pages.
     let (engineer, _) = sign_in(&app, "engineer@test.orderly").await;
-    let r = client()
-        .get(format!("{}/office/reminders", app.base))
-        .insert_header((header::COOKIE, engineer))
-        .send()
-        .await
-        .unwrap();
+    let r = page(&app, "/office/reminders", &engineer).await;
     assert_eq!(r.status(), 403);
     let (manager, _) = sign_in(&app, "manager@test.orderly").await;
-    let r = client()
-        .get(format!("{}/office/users", app.base))
-        .insert_header((header::COOKIE, manager))
-        .send()
-        .await
-        .unwrap();
+    let r = page(&app, "/office/users", &manager).await;
     assert_eq!(r.status(), 403);
 }
 
@@ -172,11 +180,6 @@ async fn the_cookie_session_needs_its_csrf_token_to_change_anything(app: TestApp
     let r = snooze(Some(&csrf)).await.unwrap();
     assert_eq!(r.status(), 200);
     // Reading needs no token (the cookie is SameSite=Strict).
-    let r = client()
-        .get(format!("{}/api/v1/reminders", app.base))
-        .insert_header((header::COOKIE, cookie))
-        .send()
-        .await
-        .unwrap();
+    let r = page(&app, "/api/v1/reminders", &cookie).await;
     assert_eq!(r.status(), 200);
 }

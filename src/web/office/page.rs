@@ -283,6 +283,11 @@ pub fn html_response(markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// A form that opens from a small button, where it is needed.
+pub fn popup(summary: &str, form: Markup) -> Markup {
+    html! { details.act { summary { (summary) } (form) } }
+}
+
 /// A form's error line, filled by the script with the server's message.
 pub fn form_error() -> Markup {
     html! { p.form-error role="alert" aria-live="assertive" {} }

@@ -85,6 +85,12 @@ pub async fn login(
     } = form.into_inner();
     let next = next_page(next.as_deref());
     let lang = Lang::of(&req);
+    if !same_origin(&req) {
+        // Another site's form would sign the visitor into someone else's account.
+        let mut page = login_page(lang, &next, Some(&AppError::CsrfRejected.to_string()));
+        *page.status_mut() = actix_web::http::StatusCode::FORBIDDEN;
+        return page;
+    }
     match sign_in(&state, &client_address(&req), email, password).await {
         Ok(pair) => {
             let mut response = HttpResponse::SeeOther();
@@ -101,6 +107,21 @@ pub async fn login(
             let mut page = login_page(lang, &next, Some(&message));
             *page.status_mut() = actix_web::http::StatusCode::UNAUTHORIZED;
             page
+        }
+    }
+}
+
+/// Whether a form came from our own pages: the browser's `Origin`, when it
+/// sends one, names this host (the scheme may differ behind a TLS proxy).
+fn same_origin(req: &HttpRequest) -> bool {
+    match req
+        .headers()
+        .get(actix_web::http::header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    {
+        None => true,
+        Some(origin) => {
+            origin.split_once("://").map(|(_, host)| host) == Some(req.connection_info().host())
         }
     }
 }

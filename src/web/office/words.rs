@@ -84,6 +84,16 @@ static UK_CODES: &[(&str, &str)] = &[
     ("honoured", "Виконано"),
     ("expired", "Минула"),
     ("inactive_user", "Неактивний"),
+    ("payer", "Платник"),
+    ("decision_maker", "Приймає рішення"),
+    ("accountant", "Бухгалтер"),
+    ("other", "Інше"),
+    ("days", "днів"),
+    ("weeks", "тижнів"),
+    ("months", "місяців"),
+    ("in_service", "Працює"),
+    ("needs_repair", "Потребує ремонту"),
+    ("removed", "Демонтовано"),
     ("maintenance_overdue", "Прострочене обслуговування"),
     ("declined", "Відмовився"),
     ("inactive", "Давно без замовлень"),
@@ -289,6 +299,27 @@ words! {
     b2c: "Private", "Приватний";
     agreed_on: "Agreed", "Погоджено";
     since: "Since", "З";
+    edit: "Edit", "Змінити";
+    new_customer: "New customer", "Новий клієнт";
+    add_contact: "Add a contact", "Додати контакт";
+    add_site: "Add a site", "Додати об'єкт";
+    add_equipment: "Add equipment", "Додати обладнання";
+    add_plan: "Plan maintenance", "Запланувати обслуговування";
+    add_reminder: "Remind me", "Нагадати";
+    phones: "Phones (comma separated)", "Телефони (через кому)";
+    legal_name: "Legal name", "Юридична назва";
+    tax_id: "Tax number", "Податковий номер";
+    legal_address: "Legal address", "Юридична адреса";
+    tags: "Tags (comma separated)", "Мітки (через кому)";
+    site_label: "Short name", "Коротка назва";
+    city: "City", "Місто";
+    postal_code: "Postal code", "Індекс";
+    latitude: "Latitude", "Широта";
+    longitude: "Longitude", "Довгота";
+    service_kind: "Service", "Послуга";
+    every: "Every", "Кожні";
+    unit: "Unit", "Одиниця";
+    lead_days: "Remind days ahead", "Нагадати за днів";
     settings_from_environment: "Saved settings apply at once on every server; until the first save, the server's configuration (environment or ORDERLY_CONFIG) provides them.", "Збережені налаштування діють одразу на всіх серверах; до першого збереження їх бере конфігурація сервера (змінні середовища або ORDERLY_CONFIG).";
     last_contact: "Last contact", "Останній контакт";
     more_in_export: "More in the export.", "Решта — в експорті.";

@@ -19,6 +19,8 @@ use crate::web::office::page::{
 };
 use crate::web::office::words::Words;
 
+use super::records;
+
 #[derive(Deserialize)]
 struct Cursor {
     cursor: Option<String>,
@@ -39,10 +41,13 @@ pub async fn search(
         .await?;
     let w = page.w;
     let body = html! {
-        form.filters method="get" action="/office/customers" role="search" {
-            label { (w.search)
-                input type="search" name="q" value=[q.as_deref()] placeholder=(w.search_hint) autofocus; }
-            button type="submit" { (w.search) }
+        div.toolbar {
+            form.filters method="get" action="/office/customers" role="search" {
+                label { (w.search)
+                    input type="search" name="q" value=[q.as_deref()] placeholder=(w.search_hint) autofocus; }
+                button type="submit" { (w.search) }
+            }
+            (records::new_customer(w))
         }
         @if list.items.is_empty() {
             p.muted { (w.nothing) }
@@ -125,6 +130,7 @@ pub async fn card(
             @if let Some(tax) = &c.fields.tax_id { span.muted { (tax) } }
             @for tag in &c.fields.tags { span.badge { (tag) } }
             a.button.primary href={ "/office/customers/" (c.id) "/orders/new" } { (w.new_order) }
+            (records::customer_tools(c, w))
             details.act {
                 summary { (w.record_agreement) }
                 form data-api={ "/api/v1/customers/" (c.id) "/agreements" } {
@@ -192,11 +198,11 @@ pub async fn card(
                     }
                 }
                 section.card aria-labelledby="contacts" {
-                    h2 #contacts { (w.contacts) }
+                    div.bar { h2 #contacts { (w.contacts) } (records::add_contact(&c.id, &card.sites, w)) }
                     ul.plain {
                         @for p in &card.contacts {
                             li {
-                                strong { (p.fields.name) }
+                                div.bar { strong { (p.fields.name) } (records::edit_contact(p, w)) }
                                 @if let Some(role) = p.fields.role { " " (badge(role.as_str(), w)) }
                                 @for phone in &p.fields.phones { br; a href={ "tel:" (phone) } { (phone) } }
                                 @if let Some(mail) = &p.fields.email { br; a href={ "mailto:" (mail) } { (mail) } }
@@ -206,9 +212,9 @@ pub async fn card(
                     }
                 }
                 section.card aria-labelledby="sites" {
-                    h2 #sites { (w.sites) " · " (w.equipment) }
+                    div.bar { h2 #sites { (w.sites) " · " (w.equipment) } (records::add_site(&c.id, w)) }
                     @for s in &card.sites {
-                        h3 { (s.fields.label.as_deref().unwrap_or(&s.fields.address_line1)) }
+                        div.bar { h3 { (s.fields.label.as_deref().unwrap_or(&s.fields.address_line1)) } (records::add_equipment(&s.id, w)) }
                         p.small { (s.fields.address_line1) ", " (s.fields.city)
                             @if let Some(a) = &s.fields.access_notes { br; span.muted { (w.access_notes) ": " (a) } } }
                         ul.plain {
@@ -221,6 +227,7 @@ pub async fn card(
                                         br; span { (p.fields.service_kind) }
                                         @if let Some(next) = p.next_due_on { " · " (w.next_due) " " (day(next, w)) }
                                     }
+                                    br; (records::add_plan(&e.id, w))
                                 }
                             }
                         }

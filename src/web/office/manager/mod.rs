@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod lost;
 pub mod orders;
+pub mod records;
 pub mod reminders;
 
 /// Registers the pages.

@@ -10,7 +10,7 @@ use crate::api::state::AppState;
 use crate::core::reminder::Reminder;
 use crate::store::reminders::{self as store, ReminderFilter};
 use crate::web::office::page::{
-    badge, code_select, day, filters, form_error, frame, pager, Page, PageError,
+    badge, code_select, day, filters, form_error, frame, pager, popup, Page, PageError,
 };
 
 /// One page of the inbox.
@@ -86,8 +86,7 @@ fn row(
                 @if let Some(order) = &r.converted_work_order_id {
                     a href={ "/office/orders/" (order) } { (w.order) }
                 } @else if open {
-                    details.act {
-                        summary { (w.convert) }
+                    (popup(w.convert, html! {
                         form data-api={ "/api/v1/reminders/" (r.id) "/convert" } data-next="/office/orders/{id}" {
                             label { (w.priority)
                                 select name="priority" {
@@ -97,25 +96,23 @@ fn row(
                             (form_error())
                             button.primary type="submit" { (w.convert) }
                         }
-                    }
+                    }))
                     " "
-                    details.act {
-                        summary { (w.snooze) }
+                    (popup(w.snooze, html! {
                         form data-api={ "/api/v1/reminders/" (r.id) "/snooze" } {
                             label { (w.snooze_until) input type="date" name="until" required min=(today.succ_opt().unwrap_or(today).to_string()); }
                             (form_error())
                             button.primary type="submit" { (w.snooze) }
                         }
-                    }
+                    }))
                     " "
-                    details.act {
-                        summary { (w.dismiss) }
+                    (popup(w.dismiss, html! {
                         form data-api={ "/api/v1/reminders/" (r.id) "/dismiss" } {
                             label { (w.dismiss_reason) input name="reason" required; }
                             (form_error())
                             button.danger type="submit" { (w.dismiss) }
                         }
-                    }
+                    }))
                 }
             }
         }
