@@ -274,7 +274,7 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
 }
 
 async fn an_administrator_books_from_the_board_and_sees_the_clash(app: TestApp) {
-    let (customer, site, _, _) = customer_with_site(&app, "Olena Kovalenko").await;
+    let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (first, _) = order_in_scheduling(&app, &customer, &site).await;
     let (second, _) = order_in_scheduling(&app, &customer, &site).await;
     let engineer = engineer_id(&app);
@@ -328,6 +328,32 @@ async fn an_administrator_books_from_the_board_and_sees_the_clash(app: TestApp) 
     b.css(&format!(".board .block.conflict[data-order='{second}']"))
         .await;
     b.screenshot("office-board-conflict").await;
+    // The order's extract: the administrator keeps access notes and availability current.
+    b.visit(&app.base, &format!("/office/orders/{first}")).await;
+    let notes = format!("form[data-api='/api/v1/sites/{site}/access-notes']");
+    b.click(&format!("details:has({notes}) summary")).await;
+    b.set(
+        &format!("{notes} input[name=access_notes]"),
+        "Key with the neighbour, flat 12",
+    )
+    .await;
+    b.click(&format!("{notes} button.primary")).await;
+    until(&app, &format!("/api/v1/sites/{site}"), |v| {
+        v["access_notes"] == "Key with the neighbour, flat 12"
+    })
+    .await;
+    let availability = format!("form[data-api='/api/v1/contacts/{contact}/availability']");
+    b.click(&format!("details:has({availability}) summary"))
+        .await;
+    b.set(&format!("{availability} input[name=availability]"), "")
+        .await;
+    b.click(&format!("{availability} button.primary")).await;
+    until(&app, &format!("/api/v1/contacts/{contact}"), |v| {
+        v["availability"].is_null()
+    })
+    .await;
+    b.visit(&app.base, &format!("/office/orders/{first}")).await;
+    b.screenshot("office-order-extract").await;
     b.close().await;
 }
 
