@@ -164,14 +164,16 @@ document.addEventListener('click', (ev) => {
   copy.querySelector('input').focus();
 });
 
-// The dispatch board: drop a block on a lane to move the visit there.
+// The dispatch board: drop a visit's block, or a waiting order, on an
+// engineer's lane at a time; the item's own form (move or book) is filled in
+// and sent, so dragging does exactly what the keyboard's form does.
 const board = document.querySelector('.board[data-date]');
 if (board) {
   const startMin = Number(board.dataset.from), span = Number(board.dataset.span);
   let dragged = null;
-  board.addEventListener('dragstart', (ev) => {
-    dragged = ev.target.closest('.block[draggable]');
-    if (dragged) ev.dataTransfer.setData('text/plain', dragged.dataset.order);
+  document.addEventListener('dragstart', (ev) => {
+    dragged = ev.target.closest ? ev.target.closest('[draggable][data-form]') : null;
+    if (dragged) ev.dataTransfer.setData('text/plain', dragged.dataset.form);
   });
   board.addEventListener('dragover', (ev) => {
     const track = ev.target.closest('.track');
@@ -184,11 +186,10 @@ if (board) {
     ev.preventDefault();
     track.classList.remove('over');
     const box = track.getBoundingClientRect();
-    const grab = Number(dragged.dataset.grab || 0);
-    let minute = startMin + Math.round(((ev.clientX - box.left) / box.width) * span / 15) * 15 - grab;
+    let minute = startMin + Math.round(((ev.clientX - box.left) / box.width) * span / 15) * 15;
     minute = Math.max(startMin, Math.min(minute, startMin + span - 15));
     const hhmm = (m) => String(Math.floor(m / 60)).padStart(2, '0') + ':' + String(m % 60).padStart(2, '0');
-    const form = document.getElementById('move-' + dragged.dataset.visit);
+    const form = document.getElementById(dragged.dataset.form);
     form.querySelector('[name=engineer_id]').value = track.dataset.engineer;
     form.querySelector('[name=start]').value = hhmm(minute);
     form.querySelector('[name=end]').value = hhmm(minute + Number(dragged.dataset.minutes));

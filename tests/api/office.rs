@@ -12,10 +12,11 @@ use crate::browser::Browser;
 use crate::engineer_app::{sign_in as phone_sign_in, walk_visit, Phone};
 use crate::on_both_backends;
 use crate::support::{TestApp, PASSWORD};
-use crate::work_orders::{customer_with_site, engineer_id};
+use crate::work_orders::{customer_with_site, engineer_id, order_in_scheduling};
 
 on_both_backends!(
     a_job_goes_from_reminder_to_closed_through_every_role,
+    an_administrator_books_from_the_board_and_sees_the_clash,
     a_manager_keeps_the_customer_base,
     the_owner_runs_users_settings_and_templates,
 );
@@ -269,6 +270,90 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
     b.screenshot("office-customer-card-after").await;
     b.visit(&app.base, "/office/lost").await;
     b.screenshot("office-lost-customers").await;
+    b.close().await;
+}
+
+async fn an_administrator_books_from_the_board_and_sees_the_clash(app: TestApp) {
+    let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
+    let (first, _) = order_in_scheduling(&app, &customer, &site).await;
+    let (second, _) = order_in_scheduling(&app, &customer, &site).await;
+    let engineer = engineer_id(&app);
+    let tz = app.state.config().timezone;
+    let tomorrow = Utc::now().with_timezone(&tz).date_naive() + Days::days(1);
+    let b = Browser::desktop().await;
+    office_sign_in(&b, &app, Role::Administrator).await;
+    b.visit(&app.base, &format!("/office/board?date={tomorrow}"))
+        .await;
+    b.css("#waiting").await;
+    b.screenshot("office-board-waiting").await;
+    for order in [&first, &second] {
+        let form = format!("#assign-{order}");
+        b.click(&format!("details:has({form}) summary")).await;
+        b.set(&format!("{form} select[name=engineer_id]"), &engineer)
+            .await;
+        b.set(&format!("{form} input[name=start]"), "10:00").await;
+        b.set(&format!("{form} input[name=end]"), "11:00").await;
+        b.click(&format!("{form} button.primary")).await;
+        if order == &second {
+            // The engineer is taken then: the page asks, and books on a yes.
+            for _ in 0..50 {
+                if b.client.get_alert_text().await.is_ok() {
+                    break;
+                }
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            b.client.accept_alert().await.unwrap();
+        }
+        reaches(&app, order, "scheduled").await;
+        let d = app
+            .as_manager()
+            .get(&format!("/api/v1/work-orders/{order}"))
+            .await;
+        let start: chrono::DateTime<Utc> = d["visits"][0]["planned_start"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            start
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            format!("{tomorrow} 10:00")
+        );
+        b.visit(&app.base, &format!("/office/board?date={tomorrow}"))
+            .await;
+    }
+    b.css(".conflicts").await;
+    b.css(&format!(".board .block.conflict[data-order='{second}']"))
+        .await;
+    b.screenshot("office-board-conflict").await;
+    // The order's extract: the administrator keeps access notes and availability current.
+    b.visit(&app.base, &format!("/office/orders/{first}")).await;
+    let notes = format!("form[data-api='/api/v1/sites/{site}/access-notes']");
+    b.click(&format!("details:has({notes}) summary")).await;
+    b.set(
+        &format!("{notes} input[name=access_notes]"),
+        "Key with the neighbour, flat 12",
+    )
+    .await;
+    b.click(&format!("{notes} button.primary")).await;
+    until(&app, &format!("/api/v1/sites/{site}"), |v| {
+        v["access_notes"] == "Key with the neighbour, flat 12"
+    })
+    .await;
+    let availability = format!("form[data-api='/api/v1/contacts/{contact}/availability']");
+    b.click(&format!("details:has({availability}) summary"))
+        .await;
+    b.set(&format!("{availability} input[name=availability]"), "")
+        .await;
+    b.click(&format!("{availability} button.primary")).await;
+    until(&app, &format!("/api/v1/contacts/{contact}"), |v| {
+        v["availability"].is_null()
+    })
+    .await;
+    b.visit(&app.base, &format!("/office/orders/{first}")).await;
+    b.screenshot("office-order-extract").await;
     b.close().await;
 }
 

@@ -300,6 +300,8 @@ words! {
     agreed_on: "Agreed", "Погоджено";
     since: "Since", "З";
     edit: "Edit", "Змінити";
+    postpone: "Postpone", "Відкласти";
+    unschedule: "Take off the schedule", "Зняти з розкладу";
     new_customer: "New customer", "Новий клієнт";
     add_contact: "Add a contact", "Додати контакт";
     add_site: "Add a site", "Додати об'єкт";

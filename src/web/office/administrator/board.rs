@@ -16,9 +16,10 @@ use crate::api::state::AppState;
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::route_day::{DayRoute, RouteVisit};
+use crate::flow::views::QueueItem;
 use crate::store::engineers;
 use crate::web::office::page::{
-    badge, clock, day, filters, form_error, frame, json_attr, Page, PageError,
+    badge, clock, day, filters, form_error, frame, json_attr, popup, Page, PageError,
 };
 use crate::web::office::words::Words;
 
@@ -77,6 +78,9 @@ pub async fn board(
     let today = page.caller.actor(&state).today();
     let date = filters::<DayQuery>(&req)?.date.unwrap_or(today);
     let routes = day_routes(&state, date).await?;
+    let waiting = state
+        .db(|c| crate::flow::views::scheduling_queue(c, WAITING))
+        .await?;
     let w = page.w;
     let tz = page.tz;
     let (from, to) = hours(&routes, tz, date);
@@ -141,9 +145,19 @@ pub async fn board(
                         } @else {
                             div.off style="left:0;right:0" {}
                         }
-                        @for v in &r.visits { (block(v, tz, date, from, span, may_move)) }
+                        @let rows = rows(&r.visits);
+                        @let depth = rows.iter().max().map_or(1, |m| m + 1);
+                        @for (v, row) in r.visits.iter().zip(&rows) {
+                            (block(v, (*row, depth), tz, date, from, span, may_move))
+                        }
                     }
                 }
+            }
+        }
+        @if may_move && !waiting.is_empty() {
+            section aria-labelledby="waiting" {
+                h2 #waiting { (w.menu_queue) ": " (waiting.len()) }
+                div.waiting { @for item in &waiting { (waiting_order(item, &engineers, date, w)) } }
             }
         }
         h2 { (w.visits) }
@@ -166,8 +180,77 @@ pub async fn board(
     Ok(frame(&page, w.menu_board, body))
 }
 
-/// A visit's block on its engineer's lane.
-fn block(v: &RouteVisit, tz: Tz, date: NaiveDate, from: i64, span: i64, may_move: bool) -> Markup {
+/// Waiting orders shown beside the board, most urgent first.
+const WAITING: i64 = 30;
+
+/// An order waiting for a visit: dragged onto a lane, or booked with its form.
+fn waiting_order(
+    item: &QueueItem,
+    engineers: &[(&str, &str)],
+    date: NaiveDate,
+    w: &Words,
+) -> Markup {
+    let minutes = item.estimated_minutes.map_or(60, i64::from);
+    let end = 9 * 60 + minutes;
+    let mut fixed = json!({"version": item.version});
+    if let Some(c) = &item.on_site_contact {
+        fixed["on_site_contact_id"] = json!(c.id);
+    }
+    html! {
+        div.chip draggable="true" data-form={ "assign-" (item.work_order_id) } data-minutes=(minutes) {
+            strong { (item.customer_name) } " " (badge(item.priority.as_str(), w))
+            br; span.small { (item.scope_summary) " · " (minutes) " min" }
+            br; span.small.muted { (item.address) }
+            (popup(w.book, html! {
+                form #{ "assign-" (item.work_order_id) } data-api={ "/api/v1/work-orders/" (item.work_order_id) "/actions/schedule" }
+                    data-json=(json_attr(fixed)) data-date=(date.to_string()) data-force=(w.book_anyway) {
+                    label { (w.engineer) select name="engineer_id" {
+                        @for (id, name) in engineers { option value=(id) { (name) } } } }
+                    div.row {
+                        label { (w.start) input type="time" name="start" data-type="clock" value="09:00" required; }
+                        label { (w.end) input type="time" name="end" data-type="clock" value=(format!("{:02}:{:02}", end / 60 % 24, end % 60)) required; }
+                    }
+                    (form_error())
+                    button.primary type="submit" { (w.book) }
+                }
+            }))
+        }
+    }
+}
+
+/// Each visit's row in its lane: overlapping visits stand one under another
+/// instead of hiding each other (the first row that is free at its start).
+fn rows(visits: &[RouteVisit]) -> Vec<usize> {
+    let mut ends: Vec<DateTime<Utc>> = vec![];
+    let mut order: Vec<usize> = (0..visits.len()).collect();
+    order.sort_by_key(|&i| visits[i].start);
+    let mut rows = vec![0; visits.len()];
+    for i in order {
+        let row = ends
+            .iter()
+            .position(|end| *end <= visits[i].start)
+            .unwrap_or(ends.len());
+        if row == ends.len() {
+            ends.push(visits[i].end);
+        } else {
+            ends[row] = visits[i].end;
+        }
+        rows[i] = row;
+    }
+    rows
+}
+
+/// A visit's block on its engineer's lane, in its row of `depth`.
+fn block(
+    v: &RouteVisit,
+    (row, depth): (usize, usize),
+    tz: Tz,
+    date: NaiveDate,
+    from: i64,
+    span: i64,
+    may_move: bool,
+) -> Markup {
+    let height = 100.0 / depth as f64;
     let start = minute(v.start, tz, date);
     let end = minute(v.end, tz, date);
     let class = format!(
@@ -182,8 +265,9 @@ fn block(v: &RouteVisit, tz: Tz, date: NaiveDate, from: i64, span: i64, may_move
     html! {
         a class=(class) href={ "#visit-" (v.visit_id) }
             draggable=[may_move.then_some("true")]
-            data-visit=(v.visit_id) data-order=(v.work_order_id) data-minutes=(end - start)
-            style={ "left:" (pct(start, from, span)) "%;width:" (pct(end, from, span) - pct(start, from, span)) "%" }
+            data-form={ "move-" (v.visit_id) } data-order=(v.work_order_id) data-minutes=(end - start)
+            style={ "left:" (pct(start, from, span)) "%;width:" (pct(end, from, span) - pct(start, from, span))
+                    "%;top:calc(" (row as f64 * height) "% + .2rem);height:calc(" (height) "% - .4rem);bottom:auto" }
             title={ (clock(v.start, tz)) "–" (clock(v.end, tz)) " " (v.customer_name) " · " (v.address) } {
             strong { (clock(v.start, tz)) " " (v.customer_name) }
             span { (v.address) }
@@ -247,5 +331,37 @@ fn visit_row(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn visit(from: u32, to: u32) -> RouteVisit {
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap();
+        RouteVisit {
+            visit_id: String::new(),
+            work_order_id: String::new(),
+            work_order_version: 1,
+            status: "booked".into(),
+            customer_name: String::new(),
+            address: String::new(),
+            latitude: None,
+            longitude: None,
+            start: at(from),
+            end: at(to),
+            arrival: at(from),
+            travel_minutes: 0,
+            conflicts: vec![],
+        }
+    }
+
+    #[test]
+    fn overlapping_visits_stand_in_rows_and_the_rest_share_the_first() {
+        let visits = [visit(9, 11), visit(10, 12), visit(11, 13), visit(10, 11)];
+        assert_eq!(rows(&visits), [0, 1, 0, 2]);
+        assert_eq!(rows(&[visit(9, 10), visit(10, 11)]), [0, 0]);
     }
 }

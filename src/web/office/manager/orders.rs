@@ -9,13 +9,15 @@ use serde_json::json;
 use crate::api::auth::caller::{Managers, OfficeStaff};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
+use crate::core::contact::ContactFields;
 use crate::core::role::Role;
+use crate::core::site::Site;
 use crate::core::work_order::{Action, ScopeLine};
 use crate::flow::views;
 use crate::flow::work_orders::{self, WorkOrderDetail};
 use crate::store::engineers;
 use crate::web::office::page::{
-    badge, clock, day, form_error, frame, json_attr, money, when, Page, PageError,
+    badge, clock, day, form_error, frame, json_attr, money, popup, when, Page, PageError,
 };
 use crate::web::office::words::Words;
 
@@ -97,8 +99,9 @@ pub async fn new_order(
 struct OrderPage {
     detail: WorkOrderDetail,
     customer: String,
+    site: Site,
     engineers: Vec<(String, String)>,
-    contacts: Vec<(String, String)>,
+    contacts: Vec<(String, ContactFields)>,
 }
 
 #[get("/office/orders/{id}")]
@@ -119,11 +122,13 @@ pub async fn order(
                 .map(|(id, name, _)| (id, name))
                 .collect();
             let contacts =
-                crate::store::contacts::active_of_customers(c, std::slice::from_ref(&customer.id))?
-                    .into_iter()
-                    .map(|(id, fields)| (id, fields.name))
-                    .collect();
+                crate::store::contacts::active_of_customers(c, std::slice::from_ref(&customer.id))?;
+            let site = crate::store::records::get::<crate::store::sites::Sites>(
+                c,
+                &detail.work_order.site_id,
+            )?;
             Ok(OrderPage {
+                site,
                 detail,
                 customer: customer.fields.name,
                 engineers,
@@ -169,6 +174,7 @@ pub async fn order(
                         tbody { @for l in &o.scope_lines { tr { td { (l.description) } td.num { (l.quantity) } td.num { (money(l.unit_price, &o.currency)) } } } }
                     }
                 }
+                (site_card(&data, w))
                 section.card {
                     h2 { (w.visits) }
                     @if data.detail.visits.is_empty() { p.muted { (w.nothing) } }
@@ -224,7 +230,7 @@ pub async fn order(
                             label { (w.end) input type="time" name="end" data-type="clock" required value="10:00"; }
                         }
                         label { (w.on_site_contact) select name="on_site_contact_id" {
-                            @for (id, name) in &data.contacts { option value=(id) { (name) } } } }
+                            @for (id, p) in &data.contacts { option value=(id) { (p.name) } } } }
                         (form_error())
                         button.primary type="submit" { (w.book) }
                     }
@@ -249,12 +255,12 @@ pub async fn order(
                 }
                 @if may(Action::Postpone) {
                     details.card {
-                        summary { (w.code("postponed")) }
+                        summary { (w.postpone) }
                         form data-api=(act("postpone")) data-json=(version) {
                             label { (w.snooze_until) input type="date" name="until" required; }
                             label { (w.reason) input name="reason" required; }
                             (form_error())
-                            button type="submit" { (w.code("postponed")) }
+                            button type="submit" { (w.postpone) }
                         }
                     }
                 }
@@ -262,6 +268,16 @@ pub async fn order(
                     form.card data-api=(act("reopen")) data-json=(version) {
                         (form_error())
                         button type="submit" { (w.code("reopen")) }
+                    }
+                }
+                @if may(Action::Unschedule) {
+                    details.card {
+                        summary { (w.unschedule) }
+                        form data-api=(act("unschedule")) data-json=(version) {
+                            label { (w.reason) input name="reason" required; }
+                            (form_error())
+                            button type="submit" { (w.unschedule) }
+                        }
                     }
                 }
                 @if may(Action::Cancel) {
@@ -279,6 +295,47 @@ pub async fn order(
     };
     let title = format!("{} · {}", w.order, data.customer);
     Ok(frame(&page, &title, body))
+}
+
+/// Where the visit is and who lets the engineer in: the address, the access
+/// notes and each contact's availability, which the office keeps current.
+fn site_card(data: &OrderPage, w: &Words) -> Markup {
+    let site = &data.site;
+    html! {
+        section.card aria-labelledby="site" {
+            div.bar {
+                h2 #site { (w.site) ": " (site.fields.address_line1) ", " (site.fields.city) }
+                (popup(w.access_notes, html! {
+                    form data-api={ "/api/v1/sites/" (site.id) "/access-notes" } data-method="PATCH" {
+                        label { (w.access_notes) input name="access_notes" data-empty="null"
+                                value=[site.fields.access_notes.as_deref()]; }
+                        (form_error())
+                        button.primary type="submit" { (w.save) }
+                    }
+                }))
+            }
+            @if let Some(a) = &site.fields.access_notes { p.note { (w.access_notes) ": " (a) } }
+            ul.plain {
+                @for (id, p) in &data.contacts {
+                    li {
+                        div.bar {
+                            span { strong { (p.name) }
+                                @for phone in &p.phones { " " a href={ "tel:" (phone) } { (phone) } }
+                                @if let Some(a) = &p.availability { br; span.small { (w.availability) ": " (a) } } }
+                            (popup(w.availability, html! {
+                                form data-api={ "/api/v1/contacts/" (id) "/availability" } data-method="PATCH" {
+                                    label { (w.availability) input name="availability" data-empty="null"
+                                            value=[p.availability.as_deref()]; }
+                                    (form_error())
+                                    button.primary type="submit" { (w.save) }
+                                }
+                            }))
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The customer's active agreements this order keeps.
