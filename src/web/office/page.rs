@@ -9,7 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use super::words::{Words, EN, UK};
 use crate::api::auth::caller::{Caller, RoleSet};
@@ -327,11 +327,6 @@ pub fn json_attr(value: serde_json::Value) -> String {
     value.to_string()
 }
 
-/// Raw text that is known to be safe (our own SVG numbers).
-pub fn trusted(s: String) -> PreEscaped<String> {
-    PreEscaped(s)
-}
-
 /// A page's filters from its query string; empty boxes mean "any".
 pub fn filters<T: serde::de::DeserializeOwned>(req: &HttpRequest) -> Result<T, AppError> {
     use crate::api::extract::{parse_query, without_blanks};
@@ -372,5 +367,32 @@ pub fn code_select(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_as_people_write_it() {
+        assert_eq!(money(120_000, "UAH"), "1200.00 UAH");
+        assert_eq!(money(-5, "UAH"), "-0.05 UAH");
+        assert_eq!(money(0, "USD"), "0.00 USD");
+    }
+
+    #[test]
+    fn a_query_value_is_encoded_whole() {
+        assert_eq!(
+            enc("/office/board?date=2026-11-24&x=1"),
+            "%2Foffice%2Fboard%3Fdate%3D2026-11-24%26x%3D1"
+        );
+    }
+
+    #[test]
+    fn days_carry_their_weekday_in_each_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(day(d, Lang::En.words()), "Tue 24.11.2026");
+        assert_eq!(day(d, Lang::Uk.words()), "Вт 24.11.2026");
     }
 }
