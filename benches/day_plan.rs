@@ -129,6 +129,7 @@ fn main() {
         threads: 0,
         generations: None,
         travel: Default::default(),
+        tiles: None,
     };
     let limits = settings.limits(None);
     let input = day_input();

@@ -2,11 +2,12 @@
 
 use super::{err, ConfigError, Sources};
 use crate::routing::travel::TravelModel;
-use crate::routing::RoutingSettings;
+use crate::routing::{MapTiles, RoutingSettings};
 
 /// `ORDERLY_PLAN_SECONDS` (5), `ORDERLY_PLAN_THREADS` (0: every core),
 /// `ORDERLY_PLAN_GENERATIONS` (none), and the travel model: `ORDERLY_OSRM_URL`, else
-/// straight lines × `ORDERLY_ROAD_FACTOR` (1.3) at `ORDERLY_TRAVEL_SPEED_KMH` (30).
+/// straight lines × `ORDERLY_ROAD_FACTOR` (1.3) at `ORDERLY_TRAVEL_SPEED_KMH` (30);
+/// `ORDERLY_MAP_TILES_URL` (none) and `ORDERLY_MAP_ATTRIBUTION` for the office's map.
 pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
     let seconds: f64 = src.parse("ORDERLY_PLAN_SECONDS", 5.0)?;
     if !(0.1..=600.0).contains(&seconds) {
@@ -43,10 +44,30 @@ pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
             }
         }
     };
+    let tiles = match src.get("ORDERLY_MAP_TILES_URL") {
+        None => None,
+        Some(url) => {
+            let ok = (url.starts_with("http://") || url.starts_with("https://"))
+                && ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+            if !ok {
+                return Err(err(
+                    "ORDERLY_MAP_TILES_URL",
+                    "must be an http(s) address with {z}, {x} and {y}",
+                ));
+            }
+            Some(MapTiles {
+                url,
+                attribution: src
+                    .get("ORDERLY_MAP_ATTRIBUTION")
+                    .unwrap_or_else(|| "© OpenStreetMap contributors".into()),
+            })
+        }
+    };
     Ok(RoutingSettings {
         seconds,
         threads,
         generations,
         travel,
+        tiles,
     })
 }

@@ -16,6 +16,35 @@ pub struct RoutingSettings {
     /// A generation limit too (tests set one to make plans repeatable).
     pub generations: Option<usize>,
     pub travel: travel::TravelModel,
+    /// Map tiles under the routes drawn in the office; none draws the routes alone.
+    pub tiles: Option<MapTiles>,
+}
+
+/// A tile server (`https://tile.example/{z}/{x}/{y}.png`) and the credit its
+/// licence asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapTiles {
+    pub url: String,
+    pub attribution: String,
+}
+
+impl MapTiles {
+    /// The scheme and host tiles come from, for the pages' security policy.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        let end = self.url[after_scheme..]
+            .find('/')
+            .map_or(self.url.len(), |i| after_scheme + i);
+        &self.url[..end]
+    }
+
+    /// One tile's address.
+    pub fn tile(&self, z: u32, x: i64, y: i64) -> String {
+        self.url
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string())
+    }
 }
 
 impl RoutingSettings {

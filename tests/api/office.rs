@@ -664,3 +664,98 @@ async fn the_demo_company_in_the_office() {
     b.screenshot("demo-week").await;
     b.close().await;
 }
+
+/// A tile server on this machine: a grey PNG for every `/{z}/{x}/{y}.png`, and
+/// the tiles asked for.
+fn tile_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let seen = asked.clone();
+    let mut png = std::io::Cursor::new(vec![]);
+    image::RgbImage::from_pixel(256, 256, image::Rgb([220, 224, 228]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let png = png.into_inner();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(move || {
+        let (seen, png) = (seen.clone(), png.clone());
+        App::new().route(
+            "/{z}/{x}/{y}.png",
+            web::get().to(move |path: web::Path<(u32, i64, i64)>| {
+                let (z, x, y) = path.into_inner();
+                seen.lock().unwrap().push(format!("{z}/{x}/{y}"));
+                let png = png.clone();
+                async move { HttpResponse::Ok().content_type("image/png").body(png) }
+            }),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_web::rt::spawn(server);
+    (format!("http://127.0.0.1:{port}"), asked)
+}
+
+/// With a tile server configured, the route map lies on its tiles, which the
+/// page's policy lets the browser load from there (and from nowhere else).
+#[actix_web::test]
+async fn the_route_map_lies_on_configured_tiles() {
+    let (tiles, asked) = tile_server();
+    let template = format!("{tiles}/{{z}}/{{x}}/{{y}}.png");
+    let app = TestApp::spawn_with(
+        orderly::store::Backend::Sqlite,
+        &[
+            ("ORDERLY_MAP_TILES_URL", &template),
+            ("ORDERLY_MAP_ATTRIBUTION", "© Test Tiles"),
+        ],
+    )
+    .await;
+    let (customer, site, _, _) = customer_with_site(&app, "Olena Kovalenko").await;
+    order_in_scheduling(&app, &customer, &site).await;
+    let engineer = engineer_id(&app);
+    let profile = json!({"skills": [], "work_days": [1,2,3,4,5,6,7], "shift_start": "08:00", "shift_end": "18:00",
+        "start_latitude": 50.40, "start_longitude": 30.40, "max_visits": 10});
+    let r = app
+        .as_administrator()
+        .send(
+            "PUT",
+            &format!("/api/v1/engineers/{engineer}/profile"),
+            Some(profile.to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let tomorrow = Utc::now()
+        .with_timezone(&app.state.config().timezone)
+        .date_naive()
+        + Days::days(1);
+    let b = Browser::desktop().await;
+    office_sign_in(&b, &app, Role::Administrator).await;
+    b.visit(&app.base, &format!("/office/plan?date={tomorrow}"))
+        .await;
+    b.click("form[data-api='/api/v1/route-plans'] button").await;
+    b.wait_for_url("/office/plans/").await;
+    b.css("svg.map image").await;
+    assert!(
+        b.text().await.contains("© Test Tiles"),
+        "the tiles' credit is shown"
+    );
+    for _ in 0..50 {
+        if !asked.lock().unwrap().is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let asked = asked.lock().unwrap().clone();
+    assert!(!asked.is_empty(), "the browser loaded the tiles");
+    assert!(
+        asked
+            .iter()
+            .all(|t| t.starts_with(|c: char| c.is_ascii_digit())),
+        "{asked:?}"
+    );
+    b.screenshot("office-route-proposal-tiles").await;
+    b.close().await;
+}

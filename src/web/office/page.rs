@@ -221,8 +221,13 @@ const MENU: &[MenuEntry] = &[
     ("/office/templates", |w| w.menu_templates, &[]),
 ];
 
-/// The page frame: the menu for the visitor's roles, the language switch, sign-out.
+/// The page frame as an answer.
 pub fn frame<R: RoleSet>(page: &Page<R>, title: &str, body: Markup) -> HttpResponse {
+    html_response(frame_markup(page, title, body))
+}
+
+/// The page frame: the menu for the visitor's roles, the language switch, sign-out.
+pub fn frame_markup<R: RoleSet>(page: &Page<R>, title: &str, body: Markup) -> Markup {
     let w = page.w;
     let owner = page.has(Role::Owner);
     let path = page.here.split('?').next().unwrap_or_default();
@@ -270,15 +275,24 @@ pub fn frame<R: RoleSet>(page: &Page<R>, title: &str, body: Markup) -> HttpRespo
             }
         }
     };
-    html_response(markup)
+    markup
 }
 
 /// An HTML answer under the pages' security policy, never cached.
 pub fn html_response(markup: Markup) -> HttpResponse {
+    html_response_with(markup, None)
+}
+
+/// An HTML answer whose images may also come from one more origin (map tiles).
+pub fn html_response_with(markup: Markup, images_from: Option<&str>) -> HttpResponse {
+    let policy = match images_from {
+        Some(origin) => POLICY.replace("img-src 'self'", &format!("img-src 'self' {origin}")),
+        None => POLICY.to_owned(),
+    };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, POLICY))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(markup.into_string())
 }

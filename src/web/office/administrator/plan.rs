@@ -11,8 +11,10 @@ use crate::api::auth::caller::Dispatchers;
 use crate::api::state::AppState;
 use crate::flow::planning::{self, RoutePlan};
 use crate::routing::planner::ProposedRoute;
+use crate::routing::MapTiles;
 use crate::web::office::page::{
-    badge, clock, day, filters, form_error, frame, json_attr, Page, PageError,
+    badge, clock, day, filters, form_error, frame, frame_markup, html_response_with, json_attr,
+    Page, PageError,
 };
 use crate::web::office::words::Words;
 
@@ -62,6 +64,7 @@ pub async fn proposal(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let plan = state.db(move |c| planning::get(c, &id)).await?;
+    let tiles = state.config().routing.tiles.clone();
     let w = page.w;
     let tz = page.tz;
     let accept = format!("/api/v1/route-plans/{}/accept", plan.id);
@@ -85,7 +88,7 @@ pub async fn proposal(
         div.cols {
             section.card aria-labelledby="map" {
                 h2 #map { (w.map) }
-                (map(&plan, w))
+                (map(&plan, tiles.as_ref(), w))
             }
             section.card aria-labelledby="left-out" {
                 h2 #left-out { (w.unassigned) ": " (plan.plan.unassigned.len()) }
@@ -104,7 +107,11 @@ pub async fn proposal(
             }
         }
     };
-    Ok(frame(&page, w.menu_plan, body))
+    // Tiles, when configured, are the one thing a page loads from elsewhere.
+    Ok(html_response_with(
+        frame_markup(&page, w.menu_plan, body),
+        tiles.as_ref().map(|t| t.origin()),
+    ))
 }
 
 fn route_card(
@@ -152,9 +159,10 @@ fn route_card(
     }
 }
 
-/// The routes drawn over their coordinates: an equirectangular projection of
-/// the area the plan covers, one coloured line per engineer, numbered stops.
-fn map(plan: &RoutePlan, w: &Words) -> Markup {
+/// The routes drawn over their coordinates in Web Mercator (the projection
+/// of map tiles): one coloured line per engineer, numbered stops, the start as
+/// a square; over the configured tiles, or alone (no internet needed).
+fn map(plan: &RoutePlan, tiles: Option<&MapTiles>, w: &Words) -> Markup {
     let routes: Vec<&ProposedRoute> = plan.plan.routes.iter().collect();
     let mut points: Vec<(f64, f64)> = vec![];
     for r in &routes {
@@ -162,11 +170,19 @@ fn map(plan: &RoutePlan, w: &Words) -> Markup {
         points.push((r.end_latitude, r.end_longitude));
         points.extend(r.stops.iter().map(|s| (s.latitude, s.longitude)));
     }
-    let (width, height, pad) = (800.0, 520.0, 30.0);
-    let Some(project) = Projection::fit(&points, width, height, pad) else {
+    let (width, height) = (800.0, 520.0);
+    let Some(project) = Projection::fit(&points, width, height, 30.0, tiles.is_some()) else {
         return html! { p.muted { (w.nothing) } };
     };
     let mut svg = String::new();
+    if let Some(t) = tiles {
+        for (x, y, z, left, top) in project.tiles(width, height) {
+            svg.push_str(&format!(
+                r#"<image href="{}" x="{left:.1}" y="{top:.1}" width="256" height="256"/>"#,
+                maud::html! { (t.tile(z, x, y)) }.into_string()
+            ));
+        }
+    }
     for (i, r) in routes.iter().enumerate() {
         if r.stops.is_empty() {
             continue;
@@ -206,79 +222,151 @@ fn map(plan: &RoutePlan, w: &Words) -> Markup {
             @for (i, r) in routes.iter().enumerate() {
                 span { span.swatch style={ "background:" (colour(i)) } {} (r.engineer_name) " (" (r.stops.len()) ") " }
             }
+            @if let Some(t) = tiles { span.muted { (t.attribution) } }
         }
     }
 }
 
-/// Latitude and longitude to the drawing's x and y.
+/// Latitude and longitude to the drawing's x and y: Web Mercator at a zoom
+/// that fits every point, the area's middle in the drawing's middle.
 struct Projection {
-    max_lat: f64,
-    min_lng: f64,
-    scale: f64,
-    cos: f64,
-    pad: f64,
-    offset_x: f64,
-    offset_y: f64,
+    /// Pixels of the whole world across (256 × 2^zoom).
+    world: f64,
+    zoom: u32,
+    /// The world pixel at the drawing's top left.
+    left: f64,
+    top: f64,
+}
+
+/// A point's place on the world map, 0 to 1 across and down.
+fn mercator(lat: f64, lng: f64) -> (f64, f64) {
+    let lat = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
+    (
+        (lng + 180.0) / 360.0,
+        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0,
+    )
 }
 
 impl Projection {
-    fn fit(points: &[(f64, f64)], width: f64, height: f64, pad: f64) -> Option<Projection> {
-        let first = points.first()?;
-        let (mut min_lat, mut max_lat, mut min_lng, mut max_lng) =
-            (first.0, first.0, first.1, first.1);
+    /// `whole_zoom` keeps the zoom a whole number, as tiles need.
+    fn fit(
+        points: &[(f64, f64)],
+        width: f64,
+        height: f64,
+        pad: f64,
+        whole_zoom: bool,
+    ) -> Option<Projection> {
+        let first = mercator(points.first()?.0, points.first()?.1);
+        let (mut min_x, mut max_x, mut min_y, mut max_y) = (first.0, first.0, first.1, first.1);
         for (lat, lng) in points {
-            min_lat = min_lat.min(*lat);
-            max_lat = max_lat.max(*lat);
-            min_lng = min_lng.min(*lng);
-            max_lng = max_lng.max(*lng);
+            let (x, y) = mercator(*lat, *lng);
+            min_x = min_x.min(x);
+            max_x = max_x.max(x);
+            min_y = min_y.min(y);
+            max_y = max_y.max(y);
         }
-        let cos = ((min_lat + max_lat) / 2.0).to_radians().cos();
-        // At least about two kilometres across, so that a few close stops do
-        // not fill the whole drawing.
-        let w = ((max_lng - min_lng) * cos).max(0.02);
-        let h = (max_lat - min_lat).max(0.02);
-        let scale = ((width - 2.0 * pad) / w).min((height - 2.0 * pad) / h);
+        // At most zoom 16 (a few streets), so that close stops do not fill the drawing.
+        let span_x = (max_x - min_x).max(1e-9);
+        let span_y = (max_y - min_y).max(1e-9);
+        let fit = ((width - 2.0 * pad) / span_x).min((height - 2.0 * pad) / span_y) / 256.0;
+        let mut zoom = fit.log2().clamp(1.0, 16.0);
+        if whole_zoom {
+            zoom = zoom.floor();
+        }
+        let world = 256.0 * zoom.exp2();
         Some(Projection {
-            offset_x: (width - 2.0 * pad - w * scale) / 2.0,
-            offset_y: (height - 2.0 * pad - h * scale) / 2.0,
-            max_lat,
-            min_lng,
-            scale,
-            cos,
-            pad,
+            world,
+            zoom: zoom as u32,
+            left: (min_x + max_x) / 2.0 * world - width / 2.0,
+            top: (min_y + max_y) / 2.0 * world - height / 2.0,
         })
     }
 
     fn xy(&self, lat: f64, lng: f64) -> (f64, f64) {
-        (
-            self.pad + self.offset_x + (lng - self.min_lng) * self.cos * self.scale,
-            self.pad + self.offset_y + (self.max_lat - lat) * self.scale,
-        )
+        let (x, y) = mercator(lat, lng);
+        (x * self.world - self.left, y * self.world - self.top)
+    }
+
+    /// The tiles that cover the drawing: (x, y, zoom, left, top).
+    fn tiles(&self, width: f64, height: f64) -> Vec<(i64, i64, u32, f64, f64)> {
+        let count = 1i64 << self.zoom;
+        let (x0, x1) = (
+            (self.left / 256.0).floor() as i64,
+            ((self.left + width) / 256.0).floor() as i64,
+        );
+        let (y0, y1) = (
+            (self.top / 256.0).floor() as i64,
+            ((self.top + height) / 256.0).floor() as i64,
+        );
+        let mut out = vec![];
+        for ty in y0.max(0)..=y1.min(count - 1) {
+            for tx in x0..=x1 {
+                let wrapped = tx.rem_euclid(count);
+                out.push((
+                    wrapped,
+                    ty,
+                    self.zoom,
+                    tx as f64 * 256.0 - self.left,
+                    ty as f64 * 256.0 - self.top,
+                ));
+            }
+        }
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Projection;
+    use super::{mercator, Projection};
 
     #[test]
     fn the_map_keeps_north_up_and_fits_the_drawing() {
-        let p = Projection::fit(&[(50.40, 30.40), (50.50, 30.60)], 800.0, 520.0, 30.0).unwrap();
-        let (x1, y1) = p.xy(50.40, 30.40);
-        let (x2, y2) = p.xy(50.50, 30.60);
-        assert!(x2 > x1 && y2 < y1, "east is right, north is up");
-        for v in [x1, x2] {
-            assert!((30.0..=770.0).contains(&v));
-        }
-        for v in [y1, y2] {
-            assert!((30.0..=490.0).contains(&v));
+        for whole in [false, true] {
+            let p = Projection::fit(&[(50.40, 30.40), (50.50, 30.60)], 800.0, 520.0, 30.0, whole)
+                .unwrap();
+            let (x1, y1) = p.xy(50.40, 30.40);
+            let (x2, y2) = p.xy(50.50, 30.60);
+            assert!(x2 > x1 && y2 < y1, "east is right, north is up");
+            for v in [x1, x2] {
+                assert!((0.0..=800.0).contains(&v), "{v}");
+            }
+            for v in [y1, y2] {
+                assert!((0.0..=520.0).contains(&v), "{v}");
+            }
         }
     }
 
     #[test]
+    fn mercator_matches_the_tile_scheme() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let (x, y) = mercator(0.0, 0.0);
+        assert!(
+            close(x, 0.5) && close(y, 0.5),
+            "the equator and Greenwich meet in the middle"
+        );
+        assert!(close(mercator(0.0, -180.0).0, 0.0) && close(mercator(0.0, 180.0).0, 1.0));
+        assert!(
+            mercator(85.0511, 0.0).1.abs() < 1e-5,
+            "the top edge of the tiles"
+        );
+        let (north, south) = (mercator(50.45, 30.52).1, mercator(-50.45, 30.52).1);
+        assert!(close(north + south, 1.0) && north < 0.5);
+    }
+
+    #[test]
+    fn tiles_cover_the_drawing_at_a_whole_zoom() {
+        let p =
+            Projection::fit(&[(50.40, 30.40), (50.50, 30.60)], 800.0, 520.0, 30.0, true).unwrap();
+        let tiles = p.tiles(800.0, 520.0);
+        assert!(tiles.len() >= 12 && tiles.len() <= 20, "{}", tiles.len());
+        let (_, _, _, left, top) = tiles[0];
+        assert!(left <= 0.0 && left > -256.0 && top <= 0.0 && top > -256.0);
+    }
+
+    #[test]
     fn one_point_still_draws() {
-        let p = Projection::fit(&[(50.45, 30.52)], 800.0, 520.0, 30.0).unwrap();
+        let p = Projection::fit(&[(50.45, 30.52)], 800.0, 520.0, 30.0, false).unwrap();
         let (x, y) = p.xy(50.45, 30.52);
-        assert!(x.is_finite() && y.is_finite());
+        assert!((x - 400.0).abs() < 1e-6 && (y - 260.0).abs() < 1e-6);
     }
 }
