@@ -119,6 +119,15 @@ pub fn load(
     })
 }
 
+/// The order's time windows in Unix seconds, as the day's checks take them.
+fn window_secs(order: &crate::store::work_orders::WorkOrderRow) -> Vec<(i64, i64)> {
+    order
+        .windows()
+        .iter()
+        .map(|w| (w.start.timestamp(), w.end.timestamp()))
+        .collect()
+}
+
 /// The day with arrivals and conflicts, on `matrix` measured between [`DayData::places`].
 pub fn day_route(
     engineer_id: &str,
@@ -143,12 +152,7 @@ pub fn day_route(
             end: utc(v.planned_end).timestamp(),
             travel_in: matrix.between(i, i + 1).0,
             skills: serde_json::from_str(&p.order.required_skills).unwrap_or_default(),
-            windows: p
-                .order
-                .windows()
-                .iter()
-                .map(|w| (w.start.timestamp(), w.end.timestamp()))
-                .collect(),
+            windows: window_secs(&p.order),
         })
         .collect();
     let home = if n > 0 { matrix.between(n, n + 1).0 } else { 0 };
@@ -298,12 +302,7 @@ pub fn apply_order(
         .map(|(i, (v, p))| Leg {
             duration: (v.planned_end - v.planned_start).num_seconds(),
             travel: matrix.between(i, i + 1).0,
-            windows: p
-                .order
-                .windows()
-                .iter()
-                .map(|w| (w.start.timestamp(), w.end.timestamp()))
-                .collect(),
+            windows: window_secs(&p.order),
         })
         .collect();
     let starts = resequence(day_start, &legs);

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::browser::Browser;
 use crate::engineer_app::{sign_in as phone_sign_in, walk_visit, Phone};
 use crate::on_both_backends;
+use crate::planning::set_profile;
 use crate::support::{TestApp, PASSWORD};
 use crate::work_orders::{customer_with_site, engineer_id, order_in_scheduling};
 
@@ -115,14 +116,7 @@ async fn a_job_goes_from_reminder_to_closed_through_every_role(app: TestApp) {
     let engineer = engineer_id(&app);
     let profile = json!({"skills": [], "work_days": [1,2,3,4,5,6,7], "shift_start": "00:30", "shift_end": "23:30",
         "start_latitude": 50.45, "start_longitude": 30.50, "start_label": "Depot", "max_visits": 10});
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{engineer}/profile"),
-            Some(profile.to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &engineer, profile).await;
     assert_eq!(r.status, 200, "{r:?}");
     let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
@@ -718,14 +712,7 @@ async fn the_route_map_lies_on_configured_tiles() {
     let engineer = engineer_id(&app);
     let profile = json!({"skills": [], "work_days": [1,2,3,4,5,6,7], "shift_start": "08:00", "shift_end": "18:00",
         "start_latitude": 50.40, "start_longitude": 30.40, "max_visits": 10});
-    let r = app
-        .as_administrator()
-        .send(
-            "PUT",
-            &format!("/api/v1/engineers/{engineer}/profile"),
-            Some(profile.to_string()),
-        )
-        .await;
+    let r = set_profile(&app, &engineer, profile).await;
     assert_eq!(r.status, 200, "{r:?}");
     let tomorrow = Utc::now()
         .with_timezone(&app.state.config().timezone)

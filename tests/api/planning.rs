@@ -97,7 +97,7 @@ async fn book(
     r
 }
 
-async fn set_profile(app: &TestApp, engineer: &str, body: Value) -> Resp {
+pub(crate) async fn set_profile(app: &TestApp, engineer: &str, body: Value) -> Resp {
     app.as_administrator()
         .send(
             "PUT",
