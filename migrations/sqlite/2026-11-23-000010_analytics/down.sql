@@ -1,0 +1,14 @@
+DROP TABLE surveys;
+DROP INDEX notifications_campaign;
+ALTER TABLE notifications DROP COLUMN campaign_id;
+DROP TABLE campaigns;
+DROP TABLE segments;
+DROP INDEX visits_arrived;
+DROP INDEX reminders_created;
+DROP INDEX work_orders_created;
+DROP INDEX work_orders_completed;
+DROP INDEX work_orders_ledger;
+ALTER TABLE work_orders DROP COLUMN completed_at;
+ALTER TABLE work_orders DROP COLUMN scheduled_at;
+ALTER TABLE work_orders DROP COLUMN agreed_at;
+ALTER TABLE work_orders DROP COLUMN kind;
