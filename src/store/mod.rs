@@ -4,6 +4,7 @@
 //! letting diesel try each backend in turn (SQLite accepts any string as a path).
 
 pub mod agreements;
+pub mod analytics;
 pub mod certificates;
 pub mod contacts;
 pub mod customers;
@@ -17,6 +18,7 @@ pub mod records;
 pub mod reminders;
 pub mod route_plans;
 pub mod schema;
+pub mod segments;
 pub mod settings;
 pub mod sites;
 pub mod templates;

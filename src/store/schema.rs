@@ -419,7 +419,7 @@ diesel::table! {
     surveys (id) {
         id -> Text,
         customer_id -> Text,
-        contact_id -> Text,
+        contact_id -> Nullable<Text>,
         asked_at -> Timestamp,
         score -> Nullable<Integer>,
         comment -> Nullable<Text>,

@@ -30,7 +30,8 @@ CREATE INDEX work_orders_ledger ON work_orders(customer_id, completed_at, total)
 CREATE INDEX work_orders_completed ON work_orders(completed_at);
 CREATE INDEX work_orders_created ON work_orders(created_at);
 CREATE INDEX reminders_created ON reminders(created_at);
-CREATE INDEX visits_arrived ON visits(arrived_at);
+CREATE INDEX visits_planned ON visits(planned_start);
+CREATE INDEX work_orders_site ON work_orders(site_id, created_at);
 
 -- Saved filters over customers, for counts, analytics and mass messages.
 CREATE TABLE segments (
@@ -60,7 +61,7 @@ CREATE INDEX notifications_campaign ON notifications(campaign_id);
 CREATE TABLE surveys (
     id TEXT PRIMARY KEY NOT NULL,
     customer_id TEXT NOT NULL REFERENCES customers(id),
-    contact_id TEXT NOT NULL REFERENCES contacts(id),
+    contact_id TEXT REFERENCES contacts(id),
     asked_at TIMESTAMP NOT NULL,
     score INTEGER,
     comment TEXT,

@@ -3,7 +3,7 @@
 //!
 //! Everything is read from completed orders. A customer is **active** at an
 //! instant when their last completed order is less than the lost-customer
-//! inactivity period (`ORDERLY_LOST_INACTIVE_MONTHS`, 12 by default) before it.
+//! inactivity period (`ORDERLY_LOST_INACTIVE_MONTHS`, 18 by default) before it.
 
 use chrono::{Months, NaiveDateTime};
 use chrono_tz::Tz;

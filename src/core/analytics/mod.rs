@@ -5,6 +5,7 @@
 
 pub mod customers;
 pub mod quality;
+pub mod segment;
 pub mod stats;
 pub mod value;
 
