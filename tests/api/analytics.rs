@@ -20,6 +20,7 @@ on_both_backends!(
     segments_count_and_message_their_customers,
     a_survey_answer_reaches_the_timeline_and_the_score,
     orders_note_when_they_were_agreed_scheduled_and_done,
+    the_owner_reads_the_dashboard_and_messages_a_segment,
 );
 
 const H1: &str = "from=2026-01-01&to=2026-06-30";
@@ -943,4 +944,85 @@ async fn orders_note_when_they_were_agreed_scheduled_and_done(backend: orderly::
         )
         .await;
     assert_eq!((bad.status, bad.field()), (400, Some("kind")));
+}
+
+async fn wait_text(b: &crate::browser::Browser, needle: &str) -> String {
+    for _ in 0..100 {
+        let text = b.text().await;
+        if text.contains(needle) {
+            return text;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("`{needle}` never appeared: {}", b.text().await);
+}
+
+async fn the_owner_reads_the_dashboard_and_messages_a_segment(backend: orderly::store::Backend) {
+    let app = TestApp::spawn_with(backend, &[("ORDERLY_LOST_INACTIVE_MONTHS", "12")]).await;
+    seed(&app).await;
+    let b = crate::browser::Browser::desktop().await;
+    crate::office::office_sign_in(&b, &app, Role::Owner).await;
+    b.visit(&app.base, &format!("/office/analytics?{H1}")).await;
+    let text = wait_text(&b, "1150.00 UAH").await;
+    assert!(text.contains("Won back"), "{text}");
+    let charts = b
+        .client
+        .execute(
+            "return document.querySelectorAll('figure.chart svg rect').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(charts.as_u64().unwrap() >= 10, "{charts}");
+    let svgs = b
+        .client
+        .execute(
+            "return document.querySelectorAll('figure.chart > svg').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(svgs, json!(5));
+    b.screenshot("analytics-dashboard").await;
+
+    // A CSV link of the page carries its period.
+    let href = b
+        .css("a[href*='table=months']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        href.contains("from=2026-01-01") && href.contains("format=csv"),
+        "{href}"
+    );
+
+    // A segment from the page, its reach counted, then the message sent.
+    b.set(
+        "form[data-api='/api/v1/segments'] input[name=name]",
+        "Private",
+    )
+    .await;
+    b.set(
+        "form[data-api='/api/v1/segments'] select[name='rule.segment']",
+        "b2c",
+    )
+    .await;
+    b.click("form[data-api='/api/v1/segments'] button[type=submit]")
+        .await;
+    wait_text(&b, "Private · 5").await;
+    b.set(
+        "article.segment textarea[name=body]",
+        "Spring offer: 10 % off.",
+    )
+    .await;
+    b.click("article.segment button[data-json]").await;
+    wait_text(&b, "2 of 5 customers can receive it.").await;
+    b.click("article.segment button[type=submit]:not([data-json])")
+        .await;
+    wait_text(&b, "Queued: 2").await;
+    b.only_local().await;
+    b.screenshot("analytics-segments").await;
+    b.close().await;
 }
