@@ -165,7 +165,27 @@ pub struct Scope {
     pub rule: Option<SegmentRule>,
 }
 
+impl Scope {
+    /// Whether a visit must be joined to its order to apply the scope.
+    fn needs_orders(&self) -> bool {
+        self.segment.is_some()
+            || self.city.is_some()
+            || self.equipment_kind.is_some()
+            || self.manager_id.is_some()
+            || self.rule.is_some()
+    }
+}
+
 impl Sql {
+    /// ` FROM visits v`, joined to the order `w` only when the scope asks about it.
+    fn visits_from(&mut self, scope: &Scope) -> &mut Sql {
+        if scope.needs_orders() {
+            self.push(" FROM visits v JOIN work_orders w ON w.id = v.work_order_id")
+        } else {
+            self.push(" FROM visits v")
+        }
+    }
+
     /// ` AND {customer} IN (…)` for each customer condition of the scope.
     fn customers_in(&mut self, customer: &str, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
         let rule = SegmentRule {
@@ -418,7 +438,9 @@ pub fn by_hour(
         }
         Counted::Visits => {
             let hour = q.hour("v.planned_start");
-            q.push(&format!("SELECT {hour} AS hour, w.kind AS kind, COUNT(*) AS count, CAST(0 AS BIGINT) AS amount FROM visits v JOIN work_orders w ON w.id = v.work_order_id WHERE v.status <> 'cancelled'"))
+            q.push(&format!("SELECT {hour} AS hour, 'visit' AS kind, COUNT(*) AS count, CAST(0 AS BIGINT) AS amount"))
+                .visits_from(scope)
+                .push(" WHERE v.status <> 'cancelled'")
                 .within("v.planned_start", p)
                 .visits_in(scope, now)
                 .push(" GROUP BY 1, 2");
@@ -458,18 +480,23 @@ pub fn breakdown(
     now: NaiveDateTime,
 ) -> Result<Vec<Breakdown>, AppError> {
     let mut q = Sql::new(conn);
+    if by == Dimension::City {
+        // Orders are added up per site first, so each site is looked up once.
+        q.push("SELECT lower(s.city) AS key, MIN(s.city) AS label, CAST(SUM(x.n) AS BIGINT) AS completed, \
+                CAST(SUM(x.t) AS BIGINT) AS revenue FROM (SELECT w.site_id AS site_id, COUNT(*) AS n, SUM(w.total) AS t \
+                FROM work_orders w WHERE 1 = 1")
+            .within("w.completed_at", p)
+            .orders_in(scope, now)
+            .push(" GROUP BY w.site_id) x JOIN sites s ON s.id = x.site_id GROUP BY 1 ORDER BY 4 DESC");
+        return q.load(conn);
+    }
     let (key, label, join) = match by {
-        Dimension::City => (
-            "lower(s.city)",
-            "MIN(s.city)",
-            " JOIN sites s ON s.id = w.site_id",
-        ),
         Dimension::Manager => (
             "COALESCE(w.created_by, '')",
             "COALESCE(MIN(u.name), '')",
             " LEFT JOIN users u ON u.id = w.created_by",
         ),
-        Dimension::Engineer => (
+        Dimension::Engineer | Dimension::City => (
             "v.engineer_id",
             "MIN(u.name)",
             " JOIN visits v ON v.work_order_id = w.id AND v.outcome = 'done' JOIN users u ON u.id = v.engineer_id",
@@ -666,9 +693,10 @@ pub fn visit_hours(
         "SELECT v.engineer_id AS engineer_id, {hour} AS hour, COUNT(*) AS visits, COUNT(v.arrived_at) AS arrived, \
          CAST(SUM(CASE WHEN v.arrived_at >= v.planned_start AND v.arrived_at <= v.planned_end THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
          CAST(SUM(CASE WHEN v.outcome = 'no_access' THEN 1 ELSE 0 END) AS BIGINT) AS no_access, \
-         CAST(COALESCE(SUM(CASE WHEN v.arrived_at IS NOT NULL AND v.finished_at IS NOT NULL THEN {on_site} ELSE 0 END), 0) AS DOUBLE PRECISION) AS on_site_seconds \
-         FROM visits v JOIN work_orders w ON w.id = v.work_order_id WHERE v.status = 'finished'"
+         CAST(COALESCE(SUM(CASE WHEN v.arrived_at IS NOT NULL AND v.finished_at IS NOT NULL THEN {on_site} ELSE 0 END), 0) AS DOUBLE PRECISION) AS on_site_seconds"
     ))
+    .visits_from(scope)
+    .push(" WHERE v.status = 'finished'")
     .within("v.planned_start", p)
     .visits_in(scope, now)
     .push(" GROUP BY 1, 2");

@@ -27,10 +27,19 @@ UPDATE work_orders SET completed_at = updated_at
 -- Each customer's completed orders in time order, with their totals: the ledger
 -- that customer dynamics, lifetime value and RFM read without touching the table.
 CREATE INDEX work_orders_ledger ON work_orders(customer_id, completed_at, total);
-CREATE INDEX work_orders_completed ON work_orders(completed_at);
-CREATE INDEX work_orders_created ON work_orders(created_at);
-CREATE INDEX reminders_created ON reminders(created_at);
-CREATE INDEX visits_planned ON visits(planned_start);
+-- The period's orders and visits, in time order with what the reports read, so
+-- that a report reads the index alone, not a million rows spread over the table.
+CREATE INDEX work_orders_completed ON work_orders(completed_at, kind, total, created_by, site_id, id);
+CREATE INDEX work_orders_created ON work_orders(created_at, kind, total);
+CREATE INDEX reminders_created ON reminders(created_at, converted_work_order_id);
+CREATE INDEX visits_planned ON visits(planned_start, status);
+DROP INDEX visits_engineer_day;
+CREATE INDEX visits_engineer_day ON visits(engineer_id, planned_start, status, outcome, arrived_at,
+    planned_end, finished_at, customer_rating, work_order_id);
+-- Customers with an open order ("at risk" leaves them out).
+CREATE INDEX work_orders_open ON work_orders(status, customer_id);
+DROP INDEX visits_work_order;
+CREATE INDEX visits_work_order ON visits(work_order_id, status, outcome, engineer_id);
 CREATE INDEX work_orders_site ON work_orders(site_id, created_at);
 
 -- Saved filters over customers, for counts, analytics and mass messages.

@@ -267,7 +267,8 @@ pub async fn dashboard_page(
     .await
     .map_err(crate::error::AppError::internal)??;
     let w = page.w;
-    let query_string = req.query_string().to_owned();
+    // The CSV links carry the page's filters, without the ones left blank.
+    let query_string = crate::api::extract::without_blanks(req.query_string());
     let currency = state.config().currency.clone();
     let body = html! {
         form.filters method="get" action="/office/analytics" {
