@@ -711,6 +711,8 @@ struct Pair {
     first: String,
     #[diesel(sql_type = Text)]
     second: String,
+    #[diesel(sql_type = BigInt)]
+    visits: i64,
 }
 
 /// First-time fix counts: orders completed in the period, those on a single
@@ -739,14 +741,16 @@ pub fn first_time_fix(
     let mut q = Sql::new(conn);
     let later = q.plus_days("w.completed_at", 30);
     q.push(&format!(
-        "SELECT w.id AS id, w.equipment_ids AS first, b.equipment_ids AS second FROM work_orders w \
+        "SELECT w.id AS id, w.equipment_ids AS first, b.equipment_ids AS second, \
+         (SELECT COUNT(*) FROM visits sv WHERE sv.work_order_id = w.id AND sv.status = 'finished') AS visits FROM work_orders w \
          JOIN work_orders b ON b.site_id = w.site_id AND b.id <> w.id AND b.created_at > w.completed_at AND b.created_at <= {later} \
-         AND b.status <> 'cancelled' WHERE {single}"
+         AND b.status <> 'cancelled' WHERE 1 = 1"
     ))
     .within("w.completed_at", p)
     .orders_in(scope, now);
     let mut returned = HashSet::new();
-    for pair in q.load::<Pair>(conn)? {
+    // Visits are counted for the pairs alone, not for every order of the period.
+    for pair in q.load::<Pair>(conn)?.into_iter().filter(|p| p.visits == 1) {
         let a: Vec<String> = serde_json::from_str(&pair.first).unwrap_or_default();
         let b: Vec<String> = serde_json::from_str(&pair.second).unwrap_or_default();
         if crate::core::analytics::quality::same_equipment(&a, &b) {
