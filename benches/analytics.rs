@@ -160,7 +160,10 @@ fn main() {
         );
     }
     let d = reports::dashboard(p, cx, "UAH").unwrap();
-    println!("inside one dashboard run (ms, parts overlap): {:?}", d.timings);
+    println!(
+        "inside one dashboard run (ms, parts overlap): {:?}",
+        d.timings
+    );
     println!(
         "check: {} active customers, revenue {} over {} orders, {} RFM customers, FTF {:?}",
         d.customers.dynamics.active,
