@@ -72,6 +72,7 @@ fn message(channel: &str, to: &str) -> NotificationRow {
         updated_at: at,
         sent_at: None,
         attachments: "[]".into(),
+        campaign_id: None,
     }
 }
 

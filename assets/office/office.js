@@ -62,7 +62,7 @@ function put(obj, path, value) {
 function valueOf(el, form) {
   const type = el.dataset.type || '';
   if (type === 'bool') return el.checked;
-  if (el.type === 'checkbox' || el.type === 'radio') return el.checked ? el.value : undefined;
+  if (el.type === 'checkbox' || el.type === 'radio') return el.checked ? (type === 'json' ? JSON.parse(el.value) : el.value) : undefined;
   if (el.multiple) return Array.from(el.selectedOptions).map((o) => o.value);
   const raw = el.value.trim();
   if (raw === '') return el.dataset.empty === 'null' ? null : undefined;
@@ -114,7 +114,9 @@ async function submit(form, extra, submitter) {
   const button = form.querySelector('[type=submit]');
   if (button) button.disabled = true;
   try {
-    const body = Object.assign(collect(form), extra || {});
+    // The button's own `data-json` (a dry run) is laid over the form's fields.
+    const own = submitter && submitter.dataset.json ? JSON.parse(submitter.dataset.json) : {};
+    const body = Object.assign(collect(form), own, extra || {});
     const method = opts.method || 'POST';
     const r = await api(method, opts.api, method === 'GET' || 'skipBody' in opts ? undefined : body);
     const text = await r.text();
@@ -131,7 +133,10 @@ async function submit(form, extra, submitter) {
     }
     if (opts.result) {
       const out = document.querySelector(opts.result);
-      out.textContent = (data.subject ? data.subject + '\n\n' : '') + (data.body || opts.ok || 'OK');
+      // `data-ok` may name fields of the answer: "{reachable} of {customers}".
+      out.textContent = opts.ok && opts.ok.includes('{')
+        ? opts.ok.replace(/\{(\w+)\}/g, (_, k) => (data[k] ?? ''))
+        : (data.subject ? data.subject + '\n\n' : '') + (data.body || opts.ok || 'OK');
       return;
     }
     const next = opts.next;

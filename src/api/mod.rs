@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod auth;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -73,6 +74,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(administrator::notifications::routes)
         .configure(owner::templates::routes)
         .configure(owner::settings::routes)
+        .configure(owner::analytics::routes)
+        .configure(owner::segments::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)

@@ -29,6 +29,9 @@ pub struct CompanySettings {
     pub locale: String,
     pub sms: SmsSettings,
     pub email: EmailSettings,
+    /// Lifetime-value inputs and the pace of mass messages.
+    #[serde(default)]
+    pub analytics: crate::core::analytics::AnalyticsSettings,
 }
 
 /// The SMS provider: `log` (send nothing), `twilio`, or `webhook`.
@@ -147,6 +150,7 @@ impl CompanySettings {
             locale: m.locale.as_str().to_owned(),
             sms,
             email,
+            analytics: config.analytics.clone(),
         }
     }
 
@@ -329,6 +333,8 @@ impl Config {
         config.delivery.sms = sms;
         config.delivery.email = email;
         config.delivery.email_from = from.to_owned();
+        s.analytics.check()?;
+        config.analytics = s.analytics.clone();
         Ok(config)
     }
 }

@@ -59,6 +59,14 @@ pub struct Config {
     pub files: crate::files::FilesSettings,
     /// The day planner's time budget and travel estimates.
     pub routing: crate::routing::RoutingSettings,
+    /// Lifetime-value inputs and the pace of mass messages (company settings).
+    pub analytics: crate::core::analytics::AnalyticsSettings,
+    /// When the "would you recommend us" question goes out (six fields); empty turns it off.
+    pub survey_cron: String,
+    /// Days after a completed order before its customer is asked, and the least
+    /// days between two questions to one customer.
+    pub survey_after_days: i64,
+    pub survey_every_days: i64,
 }
 
 /// A setting that is missing or wrong.
@@ -230,6 +238,10 @@ impl Config {
             delivery: notify::delivery(&src)?,
             files,
             routing: routing::routing(&src)?,
+            analytics: Default::default(),
+            survey_cron: src.cron("ORDERLY_SURVEY_CRON", "0 0 11 * * *")?,
+            survey_after_days: src.parse("ORDERLY_SURVEY_AFTER_DAYS", 7i64)?,
+            survey_every_days: src.parse("ORDERLY_SURVEY_EVERY_DAYS", 180i64)?,
         })
     }
 }

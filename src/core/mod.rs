@@ -5,6 +5,7 @@
 //! `ToSchema`: they are the shapes the API speaks, described once.
 
 pub mod agreement;
+pub mod analytics;
 pub mod calendar;
 pub mod certificate;
 pub mod changes;

@@ -28,6 +28,37 @@ text_enum! {
 }
 
 text_enum! {
+    /// What the job is: revenue and satisfaction are reported by kind.
+    pub enum WorkOrderKind {
+        Service => "service",
+        Installation => "installation",
+        Repair => "repair",
+    }
+}
+
+/// The moments an order's life is measured by (the funnel and revenue read them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    Agreed,
+    Scheduled,
+    Completed,
+}
+
+impl Milestone {
+    /// Whether an order in `status` has passed the milestone. Postponed and
+    /// cancelled orders keep what they reached before.
+    pub fn reached_in(self, status: WorkOrderStatus) -> bool {
+        let done = matches!(status, S::WorkDone | S::Certified | S::Closed);
+        let scheduled = done || matches!(status, S::Scheduled | S::EnRoute | S::OnSite);
+        match self {
+            Milestone::Agreed => scheduled || matches!(status, S::Agreed | S::Scheduling),
+            Milestone::Scheduled => scheduled,
+            Milestone::Completed => done,
+        }
+    }
+}
+
+text_enum! {
     /// How soon the job must be done; the scheduling queue sorts by it.
     pub enum Priority { Low => "low", Normal => "normal", High => "high", Urgent => "urgent" }
 }
@@ -262,6 +293,9 @@ pub struct WorkOrderDraft {
     pub estimated_minutes: Option<i32>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// `service` when absent.
+    #[serde(default)]
+    pub kind: Option<WorkOrderKind>,
     #[serde(default)]
     pub required_skills: Vec<String>,
     /// What the engineer should know before arriving.
@@ -301,6 +335,7 @@ impl WorkOrderDraft {
             )?),
             estimated_minutes: check_minutes("estimated_minutes", self.estimated_minutes)?,
             priority: Some(self.priority.unwrap_or(Priority::Normal)),
+            kind: Some(self.kind.unwrap_or(WorkOrderKind::Service)),
             required_skills: check_skills("required_skills", &self.required_skills)?,
             engineer_notes: text::optional("engineer_notes", self.engineer_notes.as_deref(), NOTE)?,
             time_wishes: text::optional("time_wishes", self.time_wishes.as_deref(), LINE)?,
@@ -341,6 +376,7 @@ pub struct WorkOrder {
     pub equipment_ids: Vec<String>,
     pub status: WorkOrderStatus,
     pub priority: Priority,
+    pub kind: WorkOrderKind,
     pub scope_lines: Vec<ScopeLine>,
     /// Sum of the lines, in minor units of `currency`.
     pub total: i64,
@@ -371,6 +407,16 @@ pub struct WorkOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn milestones_are_reached_along_the_flow_and_kept_when_postponed() {
+        use Milestone::*;
+        assert!(!Agreed.reached_in(S::New));
+        assert!(Agreed.reached_in(S::Agreed) && !Scheduled.reached_in(S::Scheduling));
+        assert!(Scheduled.reached_in(S::OnSite) && !Completed.reached_in(S::OnSite));
+        assert!(Completed.reached_in(S::WorkDone) && Completed.reached_in(S::Closed));
+        assert!(!Agreed.reached_in(S::Postponed) && !Completed.reached_in(S::Cancelled));
+    }
 
     #[test]
     fn the_happy_path_runs_from_new_to_closed() {

@@ -10,7 +10,7 @@ use crate::core::agreement::{AgreementDraft, AgreementKind};
 use crate::core::plan::{PlanFields, RecurrenceKind};
 use crate::core::recurrence::IntervalUnit;
 use crate::core::role::Role;
-use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft};
+use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft, WorkOrderKind};
 use crate::error::AppError;
 use crate::flow::actions::{act, Request};
 use crate::flow::{agreements, bodies, plans, work_orders, Actor};
@@ -125,6 +125,11 @@ pub fn load(
                 }],
                 currency: None,
                 estimated_minutes: Some(60 + (i % 3) as i32 * 30),
+                kind: Some(match i % 9 {
+                    0 => WorkOrderKind::Installation,
+                    4 => WorkOrderKind::Repair,
+                    _ => WorkOrderKind::Service,
+                }),
                 priority: Some(if i % 40 == 11 {
                     Priority::Urgent
                 } else {

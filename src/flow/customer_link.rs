@@ -42,13 +42,23 @@ fn visit_of(
     token: &str,
     at: DateTime<Utc>,
 ) -> Result<VisitRow, AppError> {
-    let id = m.link_key.verify(token, at).map_err(|e| match e {
+    let id = verified(m, token, at, "visit")?;
+    visits::find(conn, &id)?.ok_or_else(gone)
+}
+
+/// The id a customer's link names, or 404 (forged, broken) or 410 (expired).
+pub fn verified(
+    m: &Messaging,
+    token: &str,
+    at: DateTime<Utc>,
+    entity: &'static str,
+) -> Result<String, AppError> {
+    m.link_key.verify(token, at).map_err(|e| match e {
         LinkError::Expired => AppError::Gone {
             message: "this link has expired".into(),
         },
-        LinkError::Malformed | LinkError::Forged => gone(),
-    })?;
-    visits::find(conn, &id)?.ok_or_else(gone)
+        LinkError::Malformed | LinkError::Forged => AppError::NotFound { entity },
+    })
 }
 
 /// The page of the visit a token opens.

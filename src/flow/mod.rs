@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod agreements;
+pub mod analytics;
 pub mod bodies;
 pub mod certificates;
 pub mod customer_link;
@@ -14,6 +15,8 @@ pub mod planning;
 pub mod plans;
 pub mod reminders;
 pub mod route_day;
+pub mod segments;
+pub mod surveys;
 pub mod views;
 pub mod work_orders;
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::contact::ContactFields;
 use crate::core::ids;
-use crate::core::notice::delivery::{role_rank, route, QuietHours, Route};
+use crate::core::notice::delivery::{role_rank, route, route_only, QuietHours, Route};
 use crate::core::notice::link::LinkKey;
 use crate::core::notice::template::render;
 use crate::core::notice::{format, Locale, MessageChannel, NoticeEvent, NotificationStatus};
@@ -78,6 +78,18 @@ pub struct Draft<'a> {
     pub dates: Vec<(&'static str, NaiveDate)>,
     /// Stored files to send with an e-mail.
     pub attachments: Vec<Attachment>,
+    /// For a mass message: one channel only, its campaign, and its place in the queue.
+    pub outreach: Option<Outreach>,
+}
+
+/// How a mass message differs from the rest: written for one channel, counted
+/// in its campaign, and paced.
+#[derive(Debug, Clone)]
+pub struct Outreach {
+    pub channel: MessageChannel,
+    pub campaign_id: String,
+    /// Not sent before this (quiet hours may move it later still).
+    pub not_before: DateTime<Utc>,
 }
 
 /// A stored file sent with a message.
@@ -99,6 +111,21 @@ fn candidates(
     all
 }
 
+/// Whether the message would reach someone of these contacts (not suppressed).
+pub fn reaches(
+    contacts: &[(String, ContactFields)],
+    event: NoticeEvent,
+    only: Option<MessageChannel>,
+) -> bool {
+    let people = candidates(contacts.to_vec(), None);
+    let fields: Vec<ContactFields> = people.into_iter().map(|(_, c)| c).collect();
+    let chosen = match only {
+        Some(channel) => route_only(&fields, channel, event.kind()),
+        None => route(&fields, event.default_channel(), event.kind()),
+    };
+    matches!(chosen, Route::Send { .. })
+}
+
 /// Writes the message (once per dedupe key); a message nobody can receive is
 /// written as `suppressed` with the reason, so the office sees why.
 pub fn queue(
@@ -111,7 +138,10 @@ pub fn queue(
 ) -> Result<bool, AppError> {
     let people = candidates(contacts, draft.first_contact);
     let fields: Vec<ContactFields> = people.iter().map(|(_, c)| c.clone()).collect();
-    let chosen = route(&fields, draft.event.default_channel(), draft.event.kind());
+    let chosen = match &draft.outreach {
+        Some(o) => route_only(&fields, o.channel, draft.event.kind()),
+        None => route(&fields, draft.event.default_channel(), draft.event.kind()),
+    };
     let (contact, channel, recipient, status, error) = match chosen {
         Route::Send {
             contact,
@@ -146,7 +176,8 @@ pub fn queue(
         person.map(|(_, c)| c.name.clone()).unwrap_or_default(),
     ));
     let urgent = draft.event.urgent();
-    let due = m.release_at(channel, urgent, utc(at)).naive_utc();
+    let not_before = draft.outreach.as_ref().map_or(utc(at), |o| o.not_before);
+    let due = m.release_at(channel, urgent, not_before).naive_utc();
     let row = NotificationRow {
         id: ids::new_id(),
         dedupe_key: draft.dedupe_key,
@@ -172,6 +203,7 @@ pub fn queue(
         updated_at: at,
         sent_at: None,
         attachments: serde_json::to_string(&draft.attachments)?,
+        campaign_id: draft.outreach.map(|o| o.campaign_id),
     };
     notifications::enqueue(conn, &row)
 }
@@ -259,6 +291,7 @@ fn queue_about_visit(
                 format::local_day(utc(visit.planned_start), m.timezone),
             )],
             attachments: vec![],
+            outreach: None,
         },
         &name,
         contacts,
@@ -311,6 +344,7 @@ pub fn certified(
                 })
                 .into_iter()
                 .collect(),
+            outreach: None,
         },
         &name,
         contacts,

@@ -166,6 +166,7 @@ pub fn convert(
             currency: None,
             estimated_minutes: plan.as_ref().and_then(|p| p.estimated_minutes),
             priority: body.priority,
+            kind: Some(crate::core::work_order::WorkOrderKind::Service),
             required_skills: plan.map(|p| p.required_skills).unwrap_or_default(),
             engineer_notes: row.note.clone(),
             time_wishes: None,

@@ -9,7 +9,9 @@ use crate::core::agreement::Agreement;
 use crate::core::certificate::CertificateInfo;
 use crate::core::ids;
 use crate::core::visit::Visit;
-use crate::core::work_order::{check_scope, WorkOrder, WorkOrderDraft, WorkOrderStatus};
+use crate::core::work_order::{
+    check_scope, WorkOrder, WorkOrderDraft, WorkOrderKind, WorkOrderStatus,
+};
 use crate::error::AppError;
 use crate::store::equipment::EquipmentRepo;
 use crate::store::records::get;
@@ -115,6 +117,14 @@ pub fn create(
             created_by: Some(actor.user_id.clone()),
             created_at: at,
             updated_at: at,
+            kind: draft
+                .kind
+                .unwrap_or(WorkOrderKind::Service)
+                .as_str()
+                .to_owned(),
+            agreed_at: None,
+            scheduled_at: None,
+            completed_at: None,
         };
         work_orders::insert(conn, &row)?;
         event(

@@ -1,5 +1,7 @@
 //! The owner's HTTP surface: the company account and its users.
 
+pub mod analytics;
+pub mod segments;
 pub mod settings;
 pub mod templates;
 pub mod users;

@@ -15,7 +15,6 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::core::contact::ContactFields;
 use crate::core::notice::NoticeEvent;
 use crate::core::plan::{appear_on, within_end, PlanFields, Schedule};
 use crate::core::reminder::ReminderKind;
@@ -157,13 +156,7 @@ impl BatchWork {
             due.iter().filter_map(|r| r.equipment_id.clone()).collect();
         let names = customers::names(conn, &customer_ids)?;
         let labels = equipment::labels(conn, &equipment_ids)?;
-        let mut people: HashMap<String, Vec<(String, ContactFields)>> = HashMap::new();
-        for (id, c) in contacts::active_of_customers(conn, &customer_ids)? {
-            people
-                .entry(c.customer_id.clone())
-                .or_default()
-                .push((id, c));
-        }
+        let people = contacts::by_customer(conn, &customer_ids)?;
         let at = now();
         for r in due {
             let equipment = r
@@ -187,6 +180,7 @@ impl BatchWork {
                     ],
                     dates: vec![("due_date", r.due_on)],
                     attachments: vec![],
+                    outreach: None,
                 },
                 names.get(&r.customer_id).map(String::as_str).unwrap_or(""),
                 people.get(&r.customer_id).cloned().unwrap_or_default(),

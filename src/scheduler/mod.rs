@@ -53,6 +53,8 @@ pub struct TickReport {
     pub overdue: OverdueReport,
     /// Day-before visit reminders written.
     pub visit_reminders: usize,
+    /// "Would you recommend us" questions sent.
+    pub surveys: usize,
 }
 
 /// The nightly job: maintenance reminders, then the office's overdue reminders.
@@ -83,6 +85,7 @@ pub fn run_nightly(
         generation,
         overdue,
         visit_reminders: 0,
+        surveys: 0,
     })
 }
 
@@ -97,6 +100,17 @@ pub fn run_evening(
     Ok(n)
 }
 
+/// The survey job: "would you recommend us" to recently served customers.
+pub fn run_surveys(
+    conn: &mut DbConnection,
+    at: DateTime<Utc>,
+    config: &Config,
+) -> Result<usize, AppError> {
+    let n = crate::flow::surveys::ask(conn, at, config)?;
+    tracing::info!(customers = n, "satisfaction surveys sent");
+    Ok(n)
+}
+
 /// Every job once, as of `at` (`orderly tick`).
 pub fn run_all(
     conn: &mut DbConnection,
@@ -105,6 +119,7 @@ pub fn run_all(
 ) -> Result<TickReport, AppError> {
     let mut report = run_nightly(conn, at, config)?;
     report.visit_reminders = run_evening(conn, at, config)?;
+    report.surveys = run_surveys(conn, at, config)?;
     Ok(report)
 }
 
@@ -163,6 +178,9 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
     let evening = daily(state.clone(), "visit reminders", |c, at, cfg| {
         run_evening(c, at, cfg).map(|_| ())
     });
+    let surveys = daily(state.clone(), "surveys", |c, at, cfg| {
+        run_surveys(c, at, cfg).map(|_| ())
+    });
     actix_web::rt::spawn(nightly());
     let jobs = [
         (
@@ -174,6 +192,11 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
             "ORDERLY_VISIT_REMINDER_CRON",
             state.config().visit_reminder_cron.clone(),
             evening.clone(),
+        ),
+        (
+            "ORDERLY_SURVEY_CRON",
+            state.config().survey_cron.clone(),
+            surveys.clone(),
         ),
     ];
     if jobs.iter().all(|(_, cron, _)| cron.trim().is_empty()) {

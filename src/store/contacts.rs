@@ -175,6 +175,24 @@ pub fn active_for_customer(
 
 /// The active contacts of some customers, with their ids, oldest first: the
 /// people a message may go to.
+/// The customers' active contacts, by customer.
+pub fn by_customer(
+    conn: &mut DbConnection,
+    customer_ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<(String, ContactFields)>>, AppError> {
+    let mut people: std::collections::HashMap<String, Vec<(String, ContactFields)>> =
+        Default::default();
+    for chunk in customer_ids.chunks(5000) {
+        for (id, c) in active_of_customers(conn, chunk)? {
+            people
+                .entry(c.customer_id.clone())
+                .or_default()
+                .push((id, c));
+        }
+    }
+    Ok(people)
+}
+
 pub fn active_of_customers(
     conn: &mut DbConnection,
     customer_ids: &[String],

@@ -50,6 +50,8 @@ pub struct NotificationRow {
     pub sent_at: Option<NaiveDateTime>,
     /// Files sent with an e-mail: JSON `[{"key", "name", "content_type"}]`.
     pub attachments: String,
+    /// The mass message it belongs to.
+    pub campaign_id: Option<String>,
 }
 
 impl NotificationRow {

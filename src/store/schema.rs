@@ -209,6 +209,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         time_windows -> Text,
+        kind -> Text,
+        agreed_at -> Nullable<Timestamp>,
+        scheduled_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -316,6 +320,7 @@ diesel::table! {
         updated_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         attachments -> Text,
+        campaign_id -> Nullable<Text>,
     }
 }
 
@@ -386,6 +391,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    segments (id) {
+        id -> Text,
+        name -> Text,
+        definition -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        segment_id -> Text,
+        channel -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        customers -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        customer_id -> Text,
+        contact_id -> Nullable<Text>,
+        asked_at -> Timestamp,
+        score -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(engineer_profiles -> users (user_id));
 diesel::joinable!(sites -> customers (customer_id));
@@ -427,4 +468,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     route_plans,
     company_settings,
+    segments,
+    campaigns,
+    surveys,
 );

@@ -8,7 +8,9 @@ use utoipa::IntoParams;
 use super::page::{Page, PageRequest};
 use super::schema::{visits, work_orders};
 use super::{json_list, utc, DbConnection};
-use crate::core::work_order::{allowed_actions, Priority, ScopeLine, WorkOrder, WorkOrderStatus};
+use crate::core::work_order::{
+    allowed_actions, Milestone, Priority, ScopeLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
+};
 use crate::error::AppError;
 use crate::keyset_page;
 
@@ -39,11 +41,29 @@ pub struct WorkOrderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub time_windows: String,
+    pub kind: String,
+    pub agreed_at: Option<NaiveDateTime>,
+    pub scheduled_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
 }
 
 impl WorkOrderRow {
     pub fn status(&self) -> WorkOrderStatus {
         WorkOrderStatus::parse(&self.status).unwrap_or(WorkOrderStatus::New)
+    }
+
+    /// Notes the first time the order reaches each milestone; saving does it.
+    fn stamp_milestones(&mut self, at: NaiveDateTime) {
+        let status = self.status();
+        for (milestone, stamp) in [
+            (Milestone::Agreed, &mut self.agreed_at),
+            (Milestone::Scheduled, &mut self.scheduled_at),
+            (Milestone::Completed, &mut self.completed_at),
+        ] {
+            if stamp.is_none() && milestone.reached_in(status) {
+                *stamp = Some(at);
+            }
+        }
     }
 
     pub fn scope(&self) -> Vec<ScopeLine> {
@@ -63,6 +83,7 @@ impl WorkOrderRow {
             equipment_ids: json_list(&self.equipment_ids),
             required_skills: json_list(&self.required_skills),
             priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            kind: WorkOrderKind::parse(&self.kind).unwrap_or(WorkOrderKind::Service),
             allowed_actions: allowed_actions(status),
             status,
             id: self.id,
@@ -88,8 +109,10 @@ impl WorkOrderRow {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), AppError> {
+    let mut row = row.clone();
+    row.stamp_milestones(row.updated_at);
     diesel::insert_into(work_orders::table)
-        .values(row)
+        .values(&row)
         .execute(conn)?;
     Ok(())
 }
@@ -118,6 +141,7 @@ pub fn save_versioned(
     expected_version: i64,
 ) -> Result<(), AppError> {
     row.version = expected_version + 1;
+    row.stamp_milestones(row.updated_at);
     let n = diesel::update(
         work_orders::table
             .find(&row.id)

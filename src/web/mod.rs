@@ -3,6 +3,7 @@
 
 pub mod engineer;
 pub mod office;
+pub mod survey_link;
 pub mod visit_link;
 
 /// Registers the pages (outside `/api/v1`).
@@ -12,5 +13,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(visit_link::page)
         .service(visit_link::confirm)
         .service(visit_link::ask_to_move)
+        .service(survey_link::page)
+        .service(survey_link::answer)
         .service(crate::engineer::calendar::feed);
 }

@@ -83,7 +83,8 @@ button.secondary{background:#fff;color:#0a5}textarea{width:100%;box-sizing:borde
 font:inherit;margin-top:.8rem}.note{padding:.8rem;background:#eef8f1;border-radius:.5rem}\
 .error{padding:.8rem;background:#fdecea;border-radius:.5rem}";
 
-fn layout(lang: &str, title: &str, body: Markup) -> Markup {
+/// A customer page: small, readable on a phone, no script.
+pub(crate) fn layout(lang: &str, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -100,7 +101,7 @@ fn layout(lang: &str, title: &str, body: Markup) -> Markup {
 }
 
 /// A page with the headers a token-bearing URL needs: never cached, never leaked as a referrer.
-fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
+pub(crate) fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-store"))

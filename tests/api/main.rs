@@ -8,6 +8,7 @@ mod sinks;
 mod support;
 
 mod accounts;
+mod analytics;
 mod browser;
 mod certificates;
 mod customer_base;

@@ -22,7 +22,7 @@ on_both_backends!(
     the_owner_runs_users_settings_and_templates,
 );
 
-async fn office_sign_in(b: &Browser, app: &TestApp, role: Role) {
+pub(crate) async fn office_sign_in(b: &Browser, app: &TestApp, role: Role) {
     b.visit(&app.base, "/office/login").await;
     b.set(
         "input[name=email]",

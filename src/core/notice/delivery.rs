@@ -104,6 +104,25 @@ pub fn role_rank(role: Option<ContactRole>) -> u8 {
 /// Picks the first candidate that can be reached for this kind of message, on
 /// the channel it prefers when it can, otherwise on the other one.
 pub fn route(candidates: &[ContactFields], default: MessageChannel, kind: MessageKind) -> Route {
+    choose(candidates, default, kind, false)
+}
+
+/// As [`route`], on one channel only: a mass message written for SMS is not
+/// sent as an e-mail.
+pub fn route_only(
+    candidates: &[ContactFields],
+    channel: MessageChannel,
+    kind: MessageKind,
+) -> Route {
+    choose(candidates, channel, kind, true)
+}
+
+fn choose(
+    candidates: &[ContactFields],
+    default: MessageChannel,
+    kind: MessageKind,
+    only_default: bool,
+) -> Route {
     let mut first_reason = None;
     for (i, c) in candidates.iter().enumerate() {
         let consent = match kind {
@@ -118,6 +137,7 @@ pub fn route(candidates: &[ContactFields], default: MessageChannel, kind: Messag
             continue;
         }
         let preferred = match c.preferred_channel {
+            _ if only_default => default,
             Some(Channel::Email) => MessageChannel::Email,
             Some(Channel::Sms | Channel::Phone) => MessageChannel::Sms,
             None => default,
@@ -126,7 +146,12 @@ pub fn route(candidates: &[ContactFields], default: MessageChannel, kind: Messag
             MessageChannel::Sms => MessageChannel::Email,
             MessageChannel::Email => MessageChannel::Sms,
         };
-        for channel in [preferred, other] {
+        let channels = if only_default {
+            &[preferred][..]
+        } else {
+            &[preferred, other][..]
+        };
+        for &channel in channels {
             if c.opted_out.contains(&channel) {
                 continue;
             }

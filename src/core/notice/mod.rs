@@ -29,6 +29,10 @@ text_enum! {
         WorkCertified => "work_certified",
         /// A maintenance plan that asks for it has come due.
         MaintenanceDue => "maintenance_due",
+        /// "Would you recommend us?", with a link to answer 0 to 10.
+        NpsSurvey => "nps_survey",
+        /// A mass message to a segment: the office's words in `{{message}}`.
+        Campaign => "campaign",
     }
 }
 
@@ -78,9 +82,13 @@ impl NoticeEvent {
         }
     }
 
-    /// Every message of these events is a service message.
+    /// Mass messages are marketing, sent only with that consent; the rest,
+    /// the survey about a service received included, are service messages.
     pub fn kind(self) -> MessageKind {
-        MessageKind::Service
+        match self {
+            NoticeEvent::Campaign => MessageKind::Marketing,
+            _ => MessageKind::Service,
+        }
     }
 
     /// The words its templates may use, as `{{name}}`.
@@ -115,6 +123,14 @@ impl NoticeEvent {
                 "date",
                 "address",
                 "summary",
+            ],
+            NoticeEvent::NpsSurvey => &["company", "customer_name", "contact_name", "link"],
+            NoticeEvent::Campaign => &[
+                "company",
+                "customer_name",
+                "contact_name",
+                "subject",
+                "message",
             ],
             NoticeEvent::MaintenanceDue => &[
                 "company",

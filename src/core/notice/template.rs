@@ -59,6 +59,12 @@ pub fn builtin(event: NoticeEvent, channel: MessageChannel, locale: Locale) -> T
         (E::MaintenanceDue, Sms, En) => sms("{{company}}: {{service}} for your {{equipment}} is due on {{due_date}}. We will call you to agree a time."),
         (E::MaintenanceDue, Sms, Uk) => sms("{{company}}: {{due_date}} настає час для «{{service}}» ({{equipment}}). Ми зателефонуємо, щоб узгодити час."),
         (E::MaintenanceDue, Email, En) => email("{{service}} is due on {{due_date}}", "Hello {{contact_name}},\n\n{{service}} for your {{equipment}} is due on {{due_date}}. We will call you to agree a time.\n\n{{company}}"),
+        (E::NpsSurvey, Sms, En) => sms("{{company}}: how likely are you to recommend us to a friend? Answer 0-10 here: {{link}}"),
+        (E::NpsSurvey, Sms, Uk) => sms("{{company}}: наскільки ймовірно, що ви порекомендуєте нас друзям? Оцініть від 0 до 10: {{link}}"),
+        (E::NpsSurvey, Email, En) => email("Would you recommend {{company}}?", "Hello {{contact_name}},\n\nhow likely are you to recommend us to a friend or colleague? One click, 0 to 10: {{link}}\n\nThank you,\n{{company}}"),
+        (E::NpsSurvey, Email, Uk) => email("Чи порекомендуєте ви {{company}}?", "Вітаємо, {{contact_name}}!\n\nНаскільки ймовірно, що ви порекомендуєте нас друзям чи колегам? Один клік, від 0 до 10: {{link}}\n\nДякуємо,\n{{company}}"),
+        (E::Campaign, Sms, _) => sms("{{company}}: {{message}}"),
+        (E::Campaign, Email, _) => email("{{subject}}", "{{message}}\n\n{{company}}"),
         (E::MaintenanceDue, Email, Uk) => email("{{due_date}}: час для «{{service}}»", "Вітаємо, {{contact_name}}!\n\n{{due_date}} настає час для «{{service}}» ({{equipment}}). Ми зателефонуємо, щоб узгодити час.\n\n{{company}}"),
     }
 }
@@ -101,6 +107,11 @@ pub fn sample_values(locale: Locale, company: &str, link: &str) -> Vec<(&'static
         ("summary", summary.to_owned()),
         ("service", service.to_owned()),
         ("equipment", equipment.to_owned()),
+        ("subject", "Spring offer".to_owned()),
+        (
+            "message",
+            "10 % off a cartridge change booked before 1 April.".to_owned(),
+        ),
     ]
 }
 

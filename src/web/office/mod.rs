@@ -6,6 +6,7 @@
 //! loads every customer.
 
 pub mod administrator;
+pub mod charts;
 pub mod manager;
 pub mod owner;
 pub mod page;

@@ -218,6 +218,7 @@ const MENU: &[MenuEntry] = &[
     ),
     ("/office/users", |w| w.menu_users, &[]),
     ("/office/settings", |w| w.menu_settings, &[]),
+    ("/office/analytics", |w| w.menu_analytics, &[Role::Manager]),
     ("/office/templates", |w| w.menu_templates, &[]),
 ];
 

@@ -1,5 +1,6 @@
 //! The owner's pages: users and roles, company settings, message templates.
 
+pub mod analytics;
 pub mod settings;
 pub mod templates;
 pub mod users;
@@ -8,5 +9,6 @@ pub mod users;
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(users::list)
         .service(settings::settings)
-        .service(templates::list);
+        .service(templates::list)
+        .service(analytics::dashboard_page);
 }

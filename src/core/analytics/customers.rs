@@ -1,0 +1,226 @@
+//! Customer dynamics: who is active, new, won back or lost, the churn rate, and
+//! how long each monthly cohort keeps ordering.
+//!
+//! Everything is read from completed orders. A customer is **active** at an
+//! instant when their last completed order is less than the lost-customer
+//! inactivity period (`ORDERLY_LOST_INACTIVE_MONTHS`, 18 by default) before it.
+
+use chrono::{Months, NaiveDateTime};
+use chrono_tz::Tz;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::stats::ratio;
+use super::{local, Period};
+
+/// One customer's completed orders before the period's end, added up by the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    pub customer_id: String,
+    /// `b2c` or `b2b`.
+    pub segment: String,
+    pub first_order: NaiveDateTime,
+    pub last_order: NaiveDateTime,
+    /// The last completed order before the period began.
+    pub last_before_start: Option<NaiveDateTime>,
+    pub orders: i64,
+    pub revenue: i64,
+    pub orders_in_period: i64,
+    pub revenue_in_period: i64,
+}
+
+/// The customer counts of a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Dynamics {
+    /// Active when the period began.
+    pub active_at_start: i64,
+    /// Active when it ended.
+    pub active: i64,
+    /// First completed order inside the period.
+    pub new: i64,
+    /// Active at the end with a maintenance overdue and no open order.
+    pub at_risk: i64,
+    /// Active at the start, not at the end: lost during the period.
+    pub churned: i64,
+    /// Ordered before but not active at the end: every lost customer.
+    pub lost: i64,
+    /// Not active at the start though they had ordered before, and ordered in the period.
+    pub won_back: i64,
+    /// Churned ÷ active at the start.
+    pub churn_rate: Option<f64>,
+    /// 1 − churn rate.
+    pub retention_rate: Option<f64>,
+}
+
+/// Whether a customer whose last order was `last` is active at `at`.
+pub fn active_at(last: Option<NaiveDateTime>, at: NaiveDateTime, months: u32) -> bool {
+    match (last, at.checked_sub_months(Months::new(months))) {
+        (Some(last), Some(since)) => last > since && last <= at,
+        _ => false,
+    }
+}
+
+/// Counts the period's customers; `at_risk` is the set of customers with a
+/// maintenance overdue at its end.
+pub fn dynamics(
+    ledgers: &[Ledger],
+    period: &Period,
+    lost_after_months: u32,
+    at_risk: &std::collections::HashSet<String>,
+) -> Dynamics {
+    let mut d = Dynamics::default();
+    for l in ledgers {
+        let was = active_at(l.last_before_start, period.start, lost_after_months);
+        let is = active_at(Some(l.last_order), period.end, lost_after_months);
+        d.active_at_start += i64::from(was);
+        d.active += i64::from(is);
+        d.new += i64::from(l.first_order >= period.start);
+        d.churned += i64::from(was && !is);
+        d.lost += i64::from(!is);
+        d.won_back += i64::from(!was && l.last_before_start.is_some() && l.orders_in_period > 0);
+        d.at_risk += i64::from(is && at_risk.contains(&l.customer_id));
+    }
+    d.churn_rate = ratio(d.churned, d.active_at_start);
+    d.retention_rate = d.churn_rate.map(|c| 1.0 - c);
+    d
+}
+
+/// One cohort: the customers whose first order fell in a month.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Cohort {
+    /// `2026-03`.
+    pub month: String,
+    pub customers: i64,
+    /// Share still ordering k months later (month k or after), k = 0, 1, …, as far
+    /// as the period's end reaches.
+    pub retained: Vec<f64>,
+}
+
+/// Retention by monthly cohort of first order, "unbounded": a customer counts
+/// as retained in month k when they have a completed order in that month or
+/// any later one (up to the period's end). Cohorts are the months of the period.
+pub fn cohorts(ledgers: &[Ledger], period: &Period, tz: Tz) -> Vec<Cohort> {
+    let index = |at: NaiveDateTime| {
+        let t = local(at, tz);
+        i64::from(chrono::Datelike::year(&t)) * 12 + i64::from(chrono::Datelike::month0(&t))
+    };
+    let last_month = index(period.end - chrono::Duration::seconds(1));
+    let mut by_month: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for l in ledgers.iter().filter(|l| l.first_order >= period.start) {
+        by_month
+            .entry(index(l.first_order))
+            .or_default()
+            .push(index(l.last_order));
+    }
+    by_month
+        .into_iter()
+        .map(|(month, lasts)| {
+            let n = lasts.len() as i64;
+            let retained = (0..=(last_month - month))
+                .map(|k| {
+                    let kept = lasts.iter().filter(|&&last| last >= month + k).count() as i64;
+                    ratio(kept, n).unwrap_or(0.0)
+                })
+                .collect();
+            Cohort {
+                month: format!("{:04}-{:02}", month / 12, month % 12 + 1),
+                customers: n,
+                retained,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    pub(crate) fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(&format!("{s} 12:00"), "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    pub(crate) fn ledger(
+        id: &str,
+        first: &str,
+        last: &str,
+        before: Option<&str>,
+        orders: i64,
+        revenue: i64,
+        in_period: i64,
+    ) -> Ledger {
+        Ledger {
+            customer_id: id.into(),
+            segment: "b2c".into(),
+            first_order: t(first),
+            last_order: t(last),
+            last_before_start: before.map(t),
+            orders,
+            revenue,
+            orders_in_period: in_period,
+            revenue_in_period: 0,
+        }
+    }
+
+    pub(crate) fn year_2026() -> Period {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        Period::new(d("2026-01-01"), d("2026-12-31"), chrono_tz::UTC).unwrap()
+    }
+
+    #[test]
+    fn a_worked_year_of_five_customers() {
+        // With 12 months to lose a customer, over 2026:
+        let ledgers = vec![
+            // a: ordered 2025-06 and 2026-05: active at both ends.
+            ledger("a", "2025-06-01", "2026-05-01", Some("2025-06-01"), 2, 0, 1),
+            // b: ordered 2025-03 only: active on 1 January, lost by 31 December.
+            ledger("b", "2025-03-01", "2025-03-01", Some("2025-03-01"), 1, 0, 0),
+            // c: new in 2026-02.
+            ledger("c", "2026-02-01", "2026-02-01", None, 1, 0, 1),
+            // d: last ordered 2023, back in 2026-04: won back.
+            ledger("d", "2022-01-01", "2026-04-01", Some("2023-01-01"), 3, 0, 1),
+            // e: last ordered 2024: lost before and after.
+            ledger("e", "2024-01-01", "2024-01-01", Some("2024-01-01"), 1, 0, 0),
+        ];
+        let risk = ["a".to_string(), "b".to_string()].into_iter().collect();
+        let d = dynamics(&ledgers, &year_2026(), 12, &risk);
+        assert_eq!(
+            (
+                d.active_at_start,
+                d.active,
+                d.new,
+                d.churned,
+                d.lost,
+                d.won_back,
+                d.at_risk
+            ),
+            (2, 3, 1, 1, 2, 1, 1)
+        );
+        assert_eq!(d.churn_rate, Some(0.5));
+        assert_eq!(d.retention_rate, Some(0.5));
+    }
+
+    #[test]
+    fn cohorts_count_customers_ordering_that_month_or_later() {
+        let ledgers = vec![
+            ledger("a", "2026-01-10", "2026-01-10", None, 1, 0, 1),
+            ledger("b", "2026-01-20", "2026-03-05", None, 2, 0, 2),
+            ledger("c", "2026-01-25", "2026-02-05", None, 2, 0, 2),
+            ledger("d", "2026-02-01", "2026-02-01", None, 1, 0, 1),
+        ];
+        let p = Period::new(
+            "2026-01-01".parse().unwrap(),
+            "2026-03-31".parse().unwrap(),
+            chrono_tz::UTC,
+        )
+        .unwrap();
+        let c = cohorts(&ledgers, &p, chrono_tz::UTC);
+        assert_eq!(c.len(), 2);
+        assert_eq!((c[0].month.as_str(), c[0].customers), ("2026-01", 3));
+        assert_eq!(c[0].retained, vec![1.0, 2.0 / 3.0, 1.0 / 3.0]);
+        assert_eq!(
+            (c[1].month.as_str(), c[1].retained.clone()),
+            ("2026-02", vec![1.0, 0.0])
+        );
+    }
+}

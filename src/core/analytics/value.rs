@@ -1,0 +1,428 @@
+//! What customers are worth: lifetime value by five models, and RFM scores.
+//!
+//! Money is in minor units of the company's currency, as `f64` because the
+//! models divide and discount.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::customers::{active_at, Ledger};
+use super::{AnalyticsSettings, LtvModel, SECONDS_A_YEAR};
+use crate::text_enum;
+
+/// The longest lifetime a model assumes: with no churn, 1 ÷ churn is endless.
+pub const MAX_LIFETIME_YEARS: f64 = 30.0;
+
+/// A churn rate over a period of `years` as a yearly rate: 1 − (1 − c)^(1/years).
+pub fn yearly_churn(period_churn: f64, years: f64) -> f64 {
+    if years <= 0.0 {
+        return period_churn;
+    }
+    1.0 - (1.0 - period_churn.clamp(0.0, 1.0)).powf(1.0 / years)
+}
+
+/// Expected customer lifetime in years: 1 ÷ yearly churn, at most [`MAX_LIFETIME_YEARS`].
+pub fn expected_lifetime(yearly_churn: Option<f64>) -> f64 {
+    match yearly_churn {
+        Some(c) if c > 0.0 => (1.0 / c).min(MAX_LIFETIME_YEARS),
+        _ => MAX_LIFETIME_YEARS,
+    }
+}
+
+/// Σ for t = 1..⌈years⌉ of `yearly × weightₜ ÷ (1 + rate)ᵗ`, the last year
+/// counted in part (weight = what is left of `years`).
+pub fn discounted_sum(yearly: f64, years: f64, rate: f64) -> f64 {
+    let mut total = 0.0;
+    let mut t = 1;
+    while f64::from(t - 1) < years {
+        let weight = (years - f64::from(t - 1)).min(1.0);
+        total += yearly * weight / (1.0 + rate).powi(t);
+        t += 1;
+    }
+    total
+}
+
+/// A customer's years with the company: from the first order to the end, at least one.
+fn tenure_years(l: &Ledger, end: NaiveDateTime) -> f64 {
+    ((end - l.first_order).num_seconds() as f64 / SECONDS_A_YEAR).max(1.0)
+}
+
+/// The average observed lifespan in years: first order to last for lost
+/// customers, first order to the period's end for active ones.
+pub fn average_lifespan(ledgers: &[Ledger], end: NaiveDateTime, lost_after_months: u32) -> f64 {
+    if ledgers.is_empty() {
+        return 0.0;
+    }
+    let sum: f64 = ledgers
+        .iter()
+        .map(|l| {
+            let until = if active_at(Some(l.last_order), end, lost_after_months) {
+                end
+            } else {
+                l.last_order
+            };
+            (until - l.first_order).num_seconds() as f64 / SECONDS_A_YEAR
+        })
+        .sum();
+    sum / ledgers.len() as f64
+}
+
+/// What the models need besides the customer's own orders.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueInputs {
+    pub end: NaiveDateTime,
+    pub margin: f64,
+    pub discount_rate: f64,
+    pub acquisition_cost: f64,
+    pub yearly_churn: Option<f64>,
+    pub lifespan_years: f64,
+}
+
+impl ValueInputs {
+    pub fn new(
+        settings: &AnalyticsSettings,
+        end: NaiveDateTime,
+        yearly_churn: Option<f64>,
+        lifespan_years: f64,
+    ) -> ValueInputs {
+        ValueInputs {
+            end,
+            margin: settings.gross_margin,
+            discount_rate: settings.discount_rate,
+            acquisition_cost: settings.acquisition_cost as f64,
+            yearly_churn,
+            lifespan_years,
+        }
+    }
+}
+
+/// One customer's lifetime value by each model.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CustomerValue {
+    pub customer_id: String,
+    pub segment: String,
+    pub orders: i64,
+    pub revenue: i64,
+    pub historical: f64,
+    pub arpu_lifetime: f64,
+    pub order_value_frequency: f64,
+    pub margin_churn: f64,
+    pub discounted: f64,
+}
+
+impl CustomerValue {
+    /// The value by one model.
+    pub fn by(&self, model: LtvModel) -> f64 {
+        match model {
+            LtvModel::Historical => self.historical,
+            LtvModel::ArpuLifetime => self.arpu_lifetime,
+            LtvModel::OrderValueFrequency => self.order_value_frequency,
+            LtvModel::MarginChurn => self.margin_churn,
+            LtvModel::Discounted => self.discounted,
+        }
+    }
+}
+
+/// A customer's value. Yearly revenue (ARPU) is their revenue ÷ their years
+/// with the company (at least one); the lifetime is 1 ÷ yearly churn.
+pub fn customer_value(l: &Ledger, i: &ValueInputs) -> CustomerValue {
+    let years = tenure_years(l, i.end);
+    let revenue = l.revenue as f64;
+    let yearly = revenue / years;
+    let lifetime = expected_lifetime(i.yearly_churn);
+    let order_value = if l.orders > 0 {
+        revenue / l.orders as f64
+    } else {
+        0.0
+    };
+    let frequency = l.orders as f64 / years;
+    CustomerValue {
+        customer_id: l.customer_id.clone(),
+        segment: l.segment.clone(),
+        orders: l.orders,
+        revenue: l.revenue,
+        historical: revenue,
+        arpu_lifetime: yearly * lifetime,
+        order_value_frequency: order_value * frequency * i.lifespan_years,
+        margin_churn: yearly * i.margin * lifetime,
+        discounted: discounted_sum(yearly * i.margin, lifetime, i.discount_rate)
+            - i.acquisition_cost,
+    }
+}
+
+/// The mean value of a group of customers by each model.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SegmentValue {
+    /// `b2c`, `b2b`, or `all`.
+    pub segment: String,
+    pub customers: i64,
+    pub historical: f64,
+    pub arpu_lifetime: f64,
+    pub order_value_frequency: f64,
+    pub margin_churn: f64,
+    pub discounted: f64,
+}
+
+/// Mean values per segment, then for everyone.
+pub fn by_segment(values: &[CustomerValue]) -> Vec<SegmentValue> {
+    let mut groups: BTreeMap<&str, Vec<&CustomerValue>> = BTreeMap::new();
+    for v in values {
+        groups.entry(v.segment.as_str()).or_default().push(v);
+    }
+    let mut out: Vec<SegmentValue> = groups
+        .into_iter()
+        .map(|(segment, vs)| mean_value(segment, &vs))
+        .collect();
+    out.push(mean_value("all", &values.iter().collect::<Vec<_>>()));
+    out
+}
+
+fn mean_value(segment: &str, vs: &[&CustomerValue]) -> SegmentValue {
+    let n = vs.len().max(1) as f64;
+    let mean = |f: fn(&CustomerValue) -> f64| vs.iter().map(|v| f(v)).sum::<f64>() / n;
+    SegmentValue {
+        segment: segment.to_owned(),
+        customers: vs.len() as i64,
+        historical: mean(|v| v.historical),
+        arpu_lifetime: mean(|v| v.arpu_lifetime),
+        order_value_frequency: mean(|v| v.order_value_frequency),
+        margin_churn: mean(|v| v.margin_churn),
+        discounted: mean(|v| v.discounted),
+    }
+}
+
+/// Quintile scores 1–5, higher for higher values. Equal values share a score:
+/// a value scores 1 + ⌊5 × (values below it) ÷ n⌋.
+pub fn quintiles(values: &[f64]) -> Vec<u8> {
+    let mut sorted: Vec<f64> = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = values.len().max(1);
+    values
+        .iter()
+        .map(|v| {
+            let below = sorted.partition_point(|x| x < v);
+            (1 + 5 * below / n) as u8
+        })
+        .collect()
+}
+
+text_enum! {
+    /// The usual names of RFM groups, from recency and frequency scores.
+    pub enum RfmClass {
+        /// R 4–5, F 4–5: recent and frequent.
+        Champions => "champions",
+        /// R 3–5, F 3–5 otherwise.
+        Loyal => "loyal",
+        /// R 4–5, F 1–2: recent, few orders yet.
+        Promising => "promising",
+        /// R 1–2, F 3–5: used to order often, not lately.
+        AtRisk => "at_risk",
+        /// R 1–2, F 1–2.
+        Hibernating => "hibernating",
+        /// R 3, F 1–2.
+        NeedAttention => "need_attention",
+    }
+}
+
+/// The class of a recency and frequency score.
+pub fn rfm_class(r: u8, f: u8) -> RfmClass {
+    match (r, f) {
+        (4..=5, 4..=5) => RfmClass::Champions,
+        (3..=5, 3..=5) => RfmClass::Loyal,
+        (4..=5, _) => RfmClass::Promising,
+        (1..=2, 3..=5) => RfmClass::AtRisk,
+        (1..=2, _) => RfmClass::Hibernating,
+        _ => RfmClass::NeedAttention,
+    }
+}
+
+/// One customer's RFM scores.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RfmScore {
+    pub customer_id: String,
+    /// Days from the last order to the period's end.
+    pub recency_days: i64,
+    pub frequency: i64,
+    /// Revenue, minor units.
+    pub monetary: i64,
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub class: RfmClass,
+}
+
+/// Scores every customer with an order: recent orders score high, so recency
+/// is scored on its negative.
+pub fn rfm(ledgers: &[Ledger], end: NaiveDateTime) -> Vec<RfmScore> {
+    let recency: Vec<i64> = ledgers
+        .iter()
+        .map(|l| (end - l.last_order).num_days())
+        .collect();
+    let r = quintiles(&recency.iter().map(|d| -(*d as f64)).collect::<Vec<_>>());
+    let f = quintiles(&ledgers.iter().map(|l| l.orders as f64).collect::<Vec<_>>());
+    let m = quintiles(&ledgers.iter().map(|l| l.revenue as f64).collect::<Vec<_>>());
+    ledgers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| RfmScore {
+            customer_id: l.customer_id.clone(),
+            recency_days: recency[i],
+            frequency: l.orders,
+            monetary: l.revenue,
+            r: r[i],
+            f: f[i],
+            m: m[i],
+            class: rfm_class(r[i], f[i]),
+        })
+        .collect()
+}
+
+/// Customers per recency × frequency cell, with their mean revenue.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RfmCell {
+    pub r: u8,
+    pub f: u8,
+    pub customers: i64,
+    pub monetary_average: f64,
+}
+
+/// The 5 × 5 grid (empty cells left out), recency high first.
+pub fn rfm_grid(scores: &[RfmScore]) -> Vec<RfmCell> {
+    let mut cells: BTreeMap<(std::cmp::Reverse<u8>, u8), (i64, i64)> = BTreeMap::new();
+    for s in scores {
+        let c = cells.entry((std::cmp::Reverse(s.r), s.f)).or_default();
+        c.0 += 1;
+        c.1 += s.monetary;
+    }
+    cells
+        .into_iter()
+        .map(|((r, f), (n, sum))| RfmCell {
+            r: r.0,
+            f,
+            customers: n,
+            monetary_average: sum as f64 / n as f64,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::customers::tests::{ledger, t};
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-6, "{a} != {b}");
+    }
+
+    #[test]
+    fn churn_over_a_period_as_a_yearly_rate() {
+        close(yearly_churn(0.19, 2.0), 0.1);
+        close(yearly_churn(0.25, 1.0), 0.25);
+        close(expected_lifetime(Some(0.25)), 4.0);
+        close(expected_lifetime(Some(0.0)), MAX_LIFETIME_YEARS);
+        close(expected_lifetime(Some(0.01)), MAX_LIFETIME_YEARS);
+    }
+
+    #[test]
+    fn discounting_a_yearly_margin() {
+        // 100 a year for 3 years at 10 %: 100/1.1 + 100/1.21 + 100/1.331.
+        close(discounted_sum(100.0, 3.0, 0.1), 248.685199);
+        // Two and a half years: the third year counts half.
+        close(
+            discounted_sum(100.0, 2.5, 0.1),
+            90.909091 + 82.644628 + 37.565740,
+        );
+        close(discounted_sum(100.0, 2.0, 0.0), 200.0);
+    }
+
+    #[test]
+    fn the_five_models_on_a_worked_customer() {
+        // Ordered 4 times for 8 000.00 over the two years before the end.
+        let l = ledger("a", "2024-12-31", "2026-11-30", None, 4, 800_000, 2);
+        let end = l.first_order + chrono::Duration::seconds((2.0 * SECONDS_A_YEAR) as i64);
+        let settings = AnalyticsSettings {
+            gross_margin: 0.4,
+            discount_rate: 0.1,
+            acquisition_cost: 50_000,
+            ..Default::default()
+        };
+        // 25 % yearly churn → 4 years; observed lifespan 3 years.
+        let v = customer_value(&l, &ValueInputs::new(&settings, end, Some(0.25), 3.0));
+        close(v.historical, 800_000.0);
+        // ARPU 400 000 a year × 4 years.
+        close(v.arpu_lifetime, 1_600_000.0);
+        // AOV 200 000 × 2 orders a year × 3 years.
+        close(v.order_value_frequency, 1_200_000.0);
+        // 400 000 × 0.4 ÷ 0.25.
+        close(v.margin_churn, 640_000.0);
+        // 160 000 a year for 4 years at 10 %, less 50 000.
+        let annuity = 1.0 / 1.1 + 1.0 / 1.21 + 1.0 / 1.331 + 1.0 / 1.4641;
+        close(v.discounted, 160_000.0 * annuity - 50_000.0);
+        assert_eq!(v.by(LtvModel::MarginChurn), v.margin_churn);
+    }
+
+    #[test]
+    fn segments_average_their_customers() {
+        let inputs = ValueInputs::new(&AnalyticsSettings::default(), t("2026-12-31"), None, 1.0);
+        let mut b = ledger("b", "2026-01-01", "2026-01-01", None, 1, 300, 1);
+        b.segment = "b2b".into();
+        let values: Vec<CustomerValue> = [
+            ledger("a", "2026-01-01", "2026-01-01", None, 1, 100, 1),
+            ledger("c", "2026-01-01", "2026-01-01", None, 1, 200, 1),
+            b,
+        ]
+        .iter()
+        .map(|l| customer_value(l, &inputs))
+        .collect();
+        let s = by_segment(&values);
+        let names: Vec<_> = s
+            .iter()
+            .map(|s| (s.segment.as_str(), s.customers))
+            .collect();
+        assert_eq!(names, vec![("b2b", 1), ("b2c", 2), ("all", 3)]);
+        close(s[1].historical, 150.0);
+        close(s[2].historical, 200.0);
+    }
+
+    #[test]
+    fn quintiles_share_scores_between_equals() {
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(quintiles(&ten), vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+        assert_eq!(quintiles(&[1.0, 1.0, 1.0, 1.0, 2.0]), vec![1, 1, 1, 1, 5]);
+        assert_eq!(quintiles(&[7.0]), vec![1]);
+    }
+
+    #[test]
+    fn rfm_scores_and_classes_of_five_customers() {
+        let end = t("2026-12-31");
+        let ledgers = vec![
+            ledger("a", "2020-01-01", "2026-12-21", None, 9, 9000, 0),
+            ledger("b", "2020-01-01", "2026-11-01", None, 5, 4000, 0),
+            ledger("c", "2020-01-01", "2026-06-01", None, 3, 3000, 0),
+            ledger("d", "2020-01-01", "2025-06-01", None, 2, 1000, 0),
+            ledger("e", "2020-01-01", "2024-01-01", None, 1, 500, 0),
+        ];
+        let s = rfm(&ledgers, end);
+        let got: Vec<_> = s.iter().map(|s| (s.r, s.f, s.m, s.class)).collect();
+        use RfmClass::*;
+        assert_eq!(
+            got,
+            vec![
+                (5, 5, 5, Champions),
+                (4, 4, 4, Champions),
+                (3, 3, 3, Loyal),
+                (2, 2, 2, Hibernating),
+                (1, 1, 1, Hibernating),
+            ]
+        );
+        assert_eq!(s[0].recency_days, 10);
+        assert_eq!(rfm_class(2, 5), AtRisk);
+        assert_eq!(rfm_class(5, 1), Promising);
+        assert_eq!(rfm_class(3, 1), NeedAttention);
+        let grid = rfm_grid(&s);
+        assert_eq!((grid[0].r, grid[0].f, grid[0].customers), (5, 5, 1));
+    }
+}

@@ -1,0 +1,197 @@
+//! `/analytics/...`: the owner's and managers' numbers (engineers and
+//! administrators never), as JSON or, with `format=csv&table=…`, one table as CSV.
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+
+use crate::api::auth::Manager;
+use crate::api::csv;
+use crate::api::error::ErrorBody;
+use crate::api::extract::Query;
+use crate::api::state::AppState;
+use crate::error::AppError;
+use crate::flow::analytics::{self as reports, *};
+use crate::store::Pool;
+
+/// Builds one report off the async executor and answers JSON or one table as CSV.
+async fn respond<T, F>(
+    state: &AppState,
+    query: Query<AnalyticsQuery>,
+    name: &'static str,
+    build: F,
+) -> Result<HttpResponse, AppError>
+where
+    T: Serialize + Tables + Send + 'static,
+    F: FnOnce(&Pool, &Context, &str) -> Result<T, AppError> + Send + 'static,
+{
+    let q = query.into_inner()?;
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(AppError::invalid("format", "format is json or csv")),
+    };
+    let table = q.table.clone();
+    let config = state.config();
+    let pool = state.pool.clone();
+    let report = web::block(move || {
+        let cx = with(&pool, |c| Context::resolve(c, &q, &config))?;
+        build(&pool, &cx, &config.currency)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    if !csv {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let mut tables = report.tables();
+    let names: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+    let at = match table.as_deref() {
+        None => 0,
+        Some(t) => names.iter().position(|n| *n == t).ok_or_else(|| {
+            AppError::invalid("table", format!("table is one of: {}", names.join(", ")))
+        })?,
+    };
+    let (table, rows) = tables.swap_remove(at);
+    Ok(csv::attachment(
+        &format!("{name}-{table}.csv"),
+        csv::to_csv(&rows),
+    ))
+}
+
+macro_rules! report {
+    ($fn:ident, $path:literal, $name:literal, $body:ty, $build:expr) => {
+        #[doc = concat!("`GET /api/v1", $path, "`: see docs/analytics.md.")]
+        #[utoipa::path(
+            tag = "analytics",
+            params(AnalyticsQuery),
+            responses(
+                (status = 200, body = $body, description = "JSON, or one table as CSV with `format=csv&table=…`"),
+                (status = 400, body = ErrorBody),
+                (status = 403, body = ErrorBody),
+            ),
+            security(("bearer" = [])),
+        )]
+        #[get($path)]
+        pub async fn $fn(
+            state: web::Data<AppState>,
+            _caller: Manager,
+            query: Query<AnalyticsQuery>,
+        ) -> Result<HttpResponse, AppError> {
+            respond(&state, query, $name, $build).await
+        }
+    };
+}
+
+report!(
+    customers,
+    "/analytics/customers",
+    "customers",
+    CustomersReport,
+    |p: &Pool, cx: &Context, _: &str| {
+        with(p, |c| Ok(customers_report(&customer_base(c, cx)?, cx)))
+    }
+);
+
+report!(
+    revenue,
+    "/analytics/revenue",
+    "revenue",
+    RevenueReport,
+    |p: &Pool, cx: &Context, currency: &str| {
+        with(p, |c| {
+            let base = customer_base(c, cx)?;
+            let hours = crate::store::analytics::by_hour(
+                c,
+                crate::store::analytics::Counted::Completed,
+                &cx.period,
+                &cx.scope,
+                cx.now,
+            )?;
+            Ok(revenue_report(&hours, &base, cx, currency))
+        })
+    }
+);
+
+report!(
+    lifetime_value,
+    "/analytics/lifetime-value",
+    "lifetime-value",
+    ValueReport,
+    |p: &Pool, cx: &Context, _: &str| {
+        with(p, |c| {
+            let base = customer_base(c, cx)?;
+            let churn = customers_report(&base, cx).dynamics.churn_rate;
+            value_report(c, &base, churn, cx)
+        })
+    }
+);
+
+report!(
+    rfm,
+    "/analytics/rfm",
+    "rfm",
+    RfmReport,
+    |p: &Pool, cx: &Context, _: &str| { with(p, |c| Ok(rfm_report(&customer_base(c, cx)?, cx))) }
+);
+
+report!(
+    funnel,
+    "/analytics/funnel",
+    "funnel",
+    FunnelReport,
+    |p: &Pool, cx: &Context, _: &str| { with(p, |c| funnel_report(c, cx)) }
+);
+
+report!(
+    satisfaction,
+    "/analytics/satisfaction",
+    "satisfaction",
+    SatisfactionReport,
+    |p: &Pool, cx: &Context, _: &str| { with(p, |c| satisfaction_report(c, cx)) }
+);
+
+report!(
+    activity,
+    "/analytics/activity",
+    "activity",
+    ActivityReport,
+    |p: &Pool, cx: &Context, _: &str| {
+        with(p, |c| {
+            let hours = crate::store::analytics::by_hour(
+                c,
+                crate::store::analytics::Counted::Completed,
+                &cx.period,
+                &cx.scope,
+                cx.now,
+            )?;
+            activity_report(c, &hours, cx)
+        })
+    }
+);
+
+report!(
+    field_quality,
+    "/analytics/field-quality",
+    "field-quality",
+    QualityReport,
+    |p: &Pool, cx: &Context, _: &str| { with(p, |c| quality_report(c, cx)) }
+);
+
+report!(
+    dashboard,
+    "/analytics/dashboard",
+    "dashboard",
+    Dashboard,
+    |p: &Pool, cx: &Context, currency: &str| { reports::dashboard(p, cx, currency) }
+);
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(customers)
+        .service(revenue)
+        .service(lifetime_value)
+        .service(rfm)
+        .service(funnel)
+        .service(satisfaction)
+        .service(activity)
+        .service(field_quality)
+        .service(dashboard);
+}

@@ -1,0 +1,761 @@
+//! The sums behind the analytics, in SQL both backends run. Each query adds up
+//! in the database and hands back few rows (per customer, per hour, per
+//! engineer); `core::analytics` turns them into rates and values.
+//!
+//! Times are grouped by UTC hour (`2026-03-04 10`), which the caller places in
+//! the company's local days, weekdays and months, daylight saving included.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Timestamp};
+use diesel::sqlite::Sqlite;
+
+use super::{Backend, DbConnection};
+use crate::core::analytics::customers::Ledger;
+use crate::core::analytics::segment::SegmentRule;
+use crate::core::analytics::Period;
+use crate::core::customer::Segment;
+use crate::error::AppError;
+use crate::store::page::contains_pattern;
+
+/// A value bound to a query.
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    Time(NaiveDateTime),
+    Day(NaiveDate),
+}
+
+/// A query under construction: text, placeholders in the backend's style, values.
+pub struct Sql {
+    backend: Backend,
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    /// A query for the connection's backend.
+    pub fn new(conn: &DbConnection) -> Sql {
+        Sql {
+            backend: match conn {
+                DbConnection::Sqlite(_) => Backend::Sqlite,
+                DbConnection::Postgresql(_) => Backend::Postgres,
+            },
+            text: String::new(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text (never a value: values are bound).
+    pub fn push(&mut self, s: &str) -> &mut Sql {
+        self.text.push_str(s);
+        self
+    }
+
+    fn bind(&mut self, b: Bind) -> &mut Sql {
+        self.binds.push(b);
+        match self.backend {
+            Backend::Sqlite => self.text.push('?'),
+            Backend::Postgres => {
+                let n = self.binds.len();
+                self.text.push_str(&format!("${n}"));
+            }
+        }
+        self
+    }
+
+    fn text(&mut self, v: &str) -> &mut Sql {
+        self.bind(Bind::Text(v.to_owned()))
+    }
+
+    fn time(&mut self, v: NaiveDateTime) -> &mut Sql {
+        self.bind(Bind::Time(v))
+    }
+
+    /// `column` as its UTC hour: `2026-03-04 10`.
+    fn hour(&self, column: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("substr({column}, 1, 13)"),
+            Backend::Postgres => format!("to_char({column}, 'YYYY-MM-DD HH24')"),
+        }
+    }
+
+    /// Seconds from `a` to `b`, as a double.
+    fn seconds(&self, a: &str, b: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("((julianday({b}) - julianday({a})) * 86400.0)"),
+            Backend::Postgres => {
+                format!("CAST(EXTRACT(EPOCH FROM ({b} - {a})) AS DOUBLE PRECISION)")
+            }
+        }
+    }
+
+    /// Whole hours from `a` to `b` (rounded down).
+    fn hours(&self, a: &str, b: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("CAST((julianday({b}) - julianday({a})) * 24 AS BIGINT)"),
+            Backend::Postgres => {
+                format!("CAST(FLOOR(EXTRACT(EPOCH FROM ({b} - {a})) / 3600) AS BIGINT)")
+            }
+        }
+    }
+
+    /// `column` plus whole days.
+    fn plus_days(&self, column: &str, days: i64) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("datetime({column}, '+{days} days')"),
+            Backend::Postgres => format!("({column} + INTERVAL '{days} days')"),
+        }
+    }
+
+    /// Runs the query.
+    pub fn load<T>(self, conn: &mut DbConnection) -> Result<Vec<T>, AppError>
+    where
+        T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
+    {
+        fn bound<'a, DB>(
+            mut q: BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
+            binds: Vec<Bind>,
+        ) -> BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+        where
+            DB: diesel::backend::Backend
+                + diesel::sql_types::HasSqlType<Text>
+                + diesel::sql_types::HasSqlType<Timestamp>
+                + diesel::sql_types::HasSqlType<Date>,
+            String: diesel::serialize::ToSql<Text, DB>,
+            NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+            NaiveDate: diesel::serialize::ToSql<Date, DB>,
+        {
+            for b in binds {
+                q = match b {
+                    Bind::Text(v) => q.bind::<Text, _>(v),
+                    Bind::Time(v) => q.bind::<Timestamp, _>(v),
+                    Bind::Day(v) => q.bind::<Date, _>(v),
+                };
+            }
+            q
+        }
+        Ok(match conn {
+            DbConnection::Sqlite(c) => bound(
+                diesel::sql_query(self.text).into_boxed::<Sqlite>(),
+                self.binds,
+            )
+            .load(c)?,
+            DbConnection::Postgresql(c) => {
+                bound(diesel::sql_query(self.text).into_boxed::<Pg>(), self.binds).load(c)?
+            }
+        })
+    }
+}
+
+/// Whom a report covers. Customer conditions (segment, city, equipment kind,
+/// a saved segment) pick customers; the manager picks the orders they opened,
+/// the engineer the orders and visits they worked on.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub segment: Option<Segment>,
+    pub city: Option<String>,
+    pub equipment_kind: Option<String>,
+    pub manager_id: Option<String>,
+    pub engineer_id: Option<String>,
+    pub rule: Option<SegmentRule>,
+}
+
+impl Scope {
+    /// Whether a visit must be joined to its order to apply the scope.
+    fn needs_orders(&self) -> bool {
+        self.segment.is_some()
+            || self.city.is_some()
+            || self.equipment_kind.is_some()
+            || self.manager_id.is_some()
+            || self.rule.is_some()
+    }
+}
+
+impl Sql {
+    /// ` FROM visits v`, joined to the order `w` only when the scope asks about it.
+    fn visits_from(&mut self, scope: &Scope) -> &mut Sql {
+        if scope.needs_orders() {
+            self.push(" FROM visits v JOIN work_orders w ON w.id = v.work_order_id")
+        } else {
+            self.push(" FROM visits v")
+        }
+    }
+
+    /// ` AND {customer} IN (…)` for each customer condition of the scope.
+    fn customers_in(&mut self, customer: &str, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
+        let rule = SegmentRule {
+            segment: scope.segment,
+            city: scope.city.clone(),
+            equipment_kind: scope.equipment_kind.clone(),
+            ..Default::default()
+        };
+        self.rule(customer, &rule, now);
+        if let Some(r) = &scope.rule {
+            self.rule(customer, r, now);
+        }
+        self
+    }
+
+    /// ` AND …` for each condition of a segment rule on the customer id column.
+    pub fn rule(&mut self, customer: &str, r: &SegmentRule, now: NaiveDateTime) -> &mut Sql {
+        if r.kind.is_some() || r.segment.is_some() || r.tag.is_some() {
+            self.push(&format!(
+                " AND {customer} IN (SELECT rc.id FROM customers rc WHERE 1 = 1"
+            ));
+            if let Some(k) = r.kind {
+                self.push(" AND rc.kind = ").text(k.as_str());
+            }
+            if let Some(s) = r.segment {
+                self.push(" AND rc.segment = ").text(s.as_str());
+            }
+            if let Some(t) = &r.tag {
+                let quoted = serde_json::to_string(t).unwrap_or_default();
+                self.push(" AND rc.tags LIKE ")
+                    .text(&contains_pattern(&quoted))
+                    .push(" ESCAPE '\\'");
+            }
+            self.push(")");
+        }
+        if let Some(city) = &r.city {
+            self.push(&format!(
+                " AND {customer} IN (SELECT rs.customer_id FROM sites rs WHERE lower(rs.city) = "
+            ))
+            .text(&city.to_lowercase())
+            .push(")");
+        }
+        if r.equipment_kind.is_some() || r.equipment_model.is_some() {
+            self.push(&format!(
+                " AND {customer} IN (SELECT re.customer_id FROM equipment re WHERE re.archived_at IS NULL"
+            ));
+            if let Some(k) = &r.equipment_kind {
+                self.push(" AND re.kind = ").text(k);
+            }
+            if let Some(m) = &r.equipment_model {
+                self.push(" AND lower(re.model) LIKE ")
+                    .text(&contains_pattern(m))
+                    .push(" ESCAPE '\\'");
+            }
+            self.push(")");
+        }
+        let last_service = format!(
+            "(SELECT MAX(rw.completed_at) FROM work_orders rw WHERE rw.customer_id = {customer})"
+        );
+        if let Some(m) = r.last_service_over_months {
+            let cut = now - chrono::Months::new(m);
+            self.push(&format!(" AND {last_service} < ")).time(cut);
+        }
+        if let Some(m) = r.last_service_within_months {
+            let cut = now - chrono::Months::new(m);
+            self.push(&format!(" AND {last_service} >= ")).time(cut);
+        }
+        if let Some(overdue) = r.maintenance_overdue {
+            self.push(&format!(
+                " AND {customer} {} (SELECT rp.customer_id FROM maintenance_plans rp \
+                 WHERE rp.active = TRUE AND rp.next_due_on < ",
+                if overdue { "IN" } else { "NOT IN" }
+            ))
+            .bind(Bind::Day(now.date()))
+            .push(")");
+        }
+        self
+    }
+
+    /// ` AND …` for the scope on a work order aliased `w`.
+    fn orders_in(&mut self, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
+        self.customers_in("w.customer_id", scope, now);
+        if let Some(m) = &scope.manager_id {
+            self.push(" AND w.created_by = ").text(m);
+        }
+        if let Some(e) = &scope.engineer_id {
+            self.push(
+                " AND EXISTS (SELECT 1 FROM visits ve WHERE ve.work_order_id = w.id AND ve.engineer_id = ",
+            )
+            .text(e)
+            .push(")");
+        }
+        self
+    }
+
+    /// ` AND …` for the scope on a visit `v` of the work order `w`.
+    fn visits_in(&mut self, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
+        self.customers_in("w.customer_id", scope, now);
+        if let Some(m) = &scope.manager_id {
+            self.push(" AND w.created_by = ").text(m);
+        }
+        if let Some(e) = &scope.engineer_id {
+            self.push(" AND v.engineer_id = ").text(e);
+        }
+        self
+    }
+
+    /// ` AND column >= start AND column < end`.
+    fn within(&mut self, column: &str, p: &Period) -> &mut Sql {
+        self.push(&format!(" AND {column} >= "))
+            .time(p.start)
+            .push(&format!(" AND {column} < "))
+            .time(p.end)
+    }
+}
+
+#[derive(QueryableByName)]
+struct LedgerRow {
+    #[diesel(sql_type = Text)]
+    customer_id: String,
+    #[diesel(sql_type = Timestamp)]
+    first_order: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    last_order: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    last_before_start: Option<NaiveDateTime>,
+    #[diesel(sql_type = BigInt)]
+    orders: i64,
+    #[diesel(sql_type = BigInt)]
+    revenue: i64,
+    #[diesel(sql_type = BigInt)]
+    orders_in_period: i64,
+    #[diesel(sql_type = BigInt)]
+    revenue_in_period: i64,
+}
+
+#[derive(QueryableByName)]
+struct KeyRow {
+    #[diesel(sql_type = Text)]
+    key: String,
+}
+
+/// Each customer's completed orders before the period's end (customers with none are left out).
+pub fn ledger(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Ledger>, AppError> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT w.customer_id AS customer_id, MIN(w.completed_at) AS first_order, MAX(w.completed_at) AS last_order, MAX(CASE WHEN w.completed_at < ")
+        .time(p.start)
+        .push(" THEN w.completed_at END) AS last_before_start, COUNT(*) AS orders, CAST(SUM(w.total) AS BIGINT) AS revenue, CAST(SUM(CASE WHEN w.completed_at >= ")
+        .time(p.start)
+        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS orders_in_period, CAST(SUM(CASE WHEN w.completed_at >= ")
+        .time(p.start)
+        .push(" THEN w.total ELSE 0 END) AS BIGINT) AS revenue_in_period FROM work_orders w WHERE w.completed_at < ")
+        .time(p.end);
+    q.orders_in(scope, now).push(" GROUP BY w.customer_id");
+    let rows: Vec<LedgerRow> = q.load(conn)?;
+    let mut segments = Sql::new(conn);
+    segments.push("SELECT id AS key FROM customers WHERE segment <> 'b2c'");
+    let b2b: HashSet<String> = segments
+        .load::<KeyRow>(conn)?
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| Ledger {
+            segment: if b2b.contains(&r.customer_id) {
+                "b2b"
+            } else {
+                "b2c"
+            }
+            .to_owned(),
+            customer_id: r.customer_id,
+            first_order: r.first_order,
+            last_order: r.last_order,
+            last_before_start: r.last_before_start,
+            orders: r.orders,
+            revenue: r.revenue,
+            orders_in_period: r.orders_in_period,
+            revenue_in_period: r.revenue_in_period,
+        })
+        .collect())
+}
+
+/// Customers with an active plan past its due date at `day` and no open order.
+pub fn overdue_customers(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<HashSet<String>, AppError> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT DISTINCT p.customer_id AS key FROM maintenance_plans p WHERE p.active = TRUE AND p.next_due_on < ")
+        .bind(Bind::Day(day))
+        .push(" AND p.customer_id NOT IN (SELECT o.customer_id FROM work_orders o WHERE o.status IN ('new', 'agreed', 'scheduling', 'scheduled', 'en_route', 'on_site', 'postponed'))");
+    q.customers_in("p.customer_id", scope, now);
+    Ok(q.load::<KeyRow>(conn)?.into_iter().map(|r| r.key).collect())
+}
+
+/// Orders and revenue of one hour and one kind.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HourTotal {
+    /// `2026-03-04 10`, UTC.
+    #[diesel(sql_type = Text)]
+    pub hour: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub amount: i64,
+}
+
+/// What can be counted by the hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Orders completed, with their revenue, by kind.
+    Completed,
+    /// Orders opened.
+    Created,
+    /// Visits booked to start (cancelled ones left out).
+    Visits,
+}
+
+/// Counts (and revenue) by UTC hour over the period.
+pub fn by_hour(
+    conn: &mut DbConnection,
+    what: Counted,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<HourTotal>, AppError> {
+    let mut q = Sql::new(conn);
+    match what {
+        Counted::Completed | Counted::Created => {
+            let column = if what == Counted::Completed {
+                "w.completed_at"
+            } else {
+                "w.created_at"
+            };
+            let hour = q.hour(column);
+            q.push(&format!("SELECT {hour} AS hour, w.kind AS kind, COUNT(*) AS count, CAST(SUM(w.total) AS BIGINT) AS amount FROM work_orders w WHERE 1 = 1"))
+                .within(column, p)
+                .orders_in(scope, now)
+                .push(" GROUP BY 1, 2");
+        }
+        Counted::Visits => {
+            let hour = q.hour("v.planned_start");
+            q.push(&format!("SELECT {hour} AS hour, 'visit' AS kind, COUNT(*) AS count, CAST(0 AS BIGINT) AS amount"))
+                .visits_from(scope)
+                .push(" WHERE v.status <> 'cancelled'")
+                .within("v.planned_start", p)
+                .visits_in(scope, now)
+                .push(" GROUP BY 1, 2");
+        }
+    }
+    q.load(conn)
+}
+
+/// A dimension orders are broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    City,
+    Manager,
+    Engineer,
+}
+
+/// Orders completed and their revenue for one city, manager or engineer.
+#[derive(Debug, Clone, QueryableByName, serde::Serialize, utoipa::ToSchema)]
+pub struct Breakdown {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    #[diesel(sql_type = BigInt)]
+    pub completed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub revenue: i64,
+}
+
+/// Completed orders and revenue by city (of the site), manager (who opened the
+/// order) or engineer (who did the visit that finished it).
+pub fn breakdown(
+    conn: &mut DbConnection,
+    by: Dimension,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Breakdown>, AppError> {
+    let mut q = Sql::new(conn);
+    if by == Dimension::City {
+        // Orders are added up per site first, so each site is looked up once.
+        q.push("SELECT lower(s.city) AS key, MIN(s.city) AS label, CAST(SUM(x.n) AS BIGINT) AS completed, \
+                CAST(SUM(x.t) AS BIGINT) AS revenue FROM (SELECT w.site_id AS site_id, COUNT(*) AS n, SUM(w.total) AS t \
+                FROM work_orders w WHERE 1 = 1")
+            .within("w.completed_at", p)
+            .orders_in(scope, now)
+            .push(" GROUP BY w.site_id) x JOIN sites s ON s.id = x.site_id GROUP BY 1 ORDER BY 4 DESC");
+        return q.load(conn);
+    }
+    let (key, label, join) = match by {
+        Dimension::Manager => (
+            "COALESCE(w.created_by, '')",
+            "COALESCE(MIN(u.name), '')",
+            " LEFT JOIN users u ON u.id = w.created_by",
+        ),
+        Dimension::Engineer | Dimension::City => (
+            "v.engineer_id",
+            "MIN(u.name)",
+            " JOIN visits v ON v.work_order_id = w.id AND v.outcome = 'done' JOIN users u ON u.id = v.engineer_id",
+        ),
+    };
+    q.push(&format!("SELECT {key} AS key, {label} AS label, COUNT(*) AS completed, CAST(SUM(w.total) AS BIGINT) AS revenue FROM work_orders w{join} WHERE 1 = 1"))
+        .within("w.completed_at", p)
+        .orders_in(scope, now)
+        .push(" GROUP BY 1 ORDER BY 4 DESC");
+    q.load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Funnel4 {
+    #[diesel(sql_type = BigInt)]
+    reminders: i64,
+    #[diesel(sql_type = BigInt)]
+    agreed: i64,
+    #[diesel(sql_type = BigInt)]
+    scheduled: i64,
+    #[diesel(sql_type = BigInt)]
+    done: i64,
+}
+
+/// A value and how often it occurs.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Count {
+    #[diesel(sql_type = BigInt)]
+    pub value: i64,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// The steps of the funnel, for the durations between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Reminder written → order agreed.
+    ToAgreed,
+    /// Agreed → visit booked.
+    ToScheduled,
+    /// Booked → work done.
+    ToDone,
+}
+
+fn funnel_from(q: &mut Sql, p: &Period, scope: &Scope, now: NaiveDateTime) {
+    q.push(
+        " FROM reminders r LEFT JOIN work_orders w ON w.id = r.converted_work_order_id WHERE 1 = 1",
+    )
+    .within("r.created_at", p)
+    .customers_in("r.customer_id", scope, now);
+}
+
+/// Reminders written in the period, and how many of them reached each step.
+pub fn funnel_counts(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<[i64; 4], AppError> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT COUNT(*) AS reminders, COUNT(w.agreed_at) AS agreed, COUNT(w.scheduled_at) AS scheduled, COUNT(w.completed_at) AS done");
+    funnel_from(&mut q, p, scope, now);
+    let row = q.load::<Funnel4>(conn)?.into_iter().next();
+    Ok(row
+        .map(|r| [r.reminders, r.agreed, r.scheduled, r.done])
+        .unwrap_or_default())
+}
+
+/// Whole hours one step took, as a histogram.
+pub fn funnel_hours(
+    conn: &mut DbConnection,
+    step: Step,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Count>, AppError> {
+    let (a, b) = match step {
+        Step::ToAgreed => ("r.created_at", "w.agreed_at"),
+        Step::ToScheduled => ("w.agreed_at", "w.scheduled_at"),
+        Step::ToDone => ("w.scheduled_at", "w.completed_at"),
+    };
+    let mut q = Sql::new(conn);
+    let hours = q.hours(a, b);
+    q.push(&format!("SELECT {hours} AS value, COUNT(*) AS count"));
+    funnel_from(&mut q, p, scope, now);
+    q.push(&format!(
+        " AND {b} IS NOT NULL AND {a} IS NOT NULL GROUP BY 1"
+    ));
+    q.load(conn)
+}
+
+/// Ratings of visits in one hour, by engineer and kind of order.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RatingCount {
+    #[diesel(sql_type = Text)]
+    pub engineer_id: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub hour: String,
+    #[diesel(sql_type = BigInt)]
+    pub rating: i64,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// The customers' ratings of visits booked in the period.
+pub fn ratings(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<RatingCount>, AppError> {
+    let mut q = Sql::new(conn);
+    let hour = q.hour("v.planned_start");
+    q.push(&format!("SELECT v.engineer_id AS engineer_id, w.kind AS kind, {hour} AS hour, CAST(v.customer_rating AS BIGINT) AS rating, COUNT(*) AS count FROM visits v JOIN work_orders w ON w.id = v.work_order_id WHERE v.customer_rating IS NOT NULL"))
+        .within("v.planned_start", p)
+        .visits_in(scope, now)
+        .push(" GROUP BY 1, 2, 3, 4");
+    q.load(conn)
+}
+
+/// Survey answers of one hour and one score.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ScoreCount {
+    #[diesel(sql_type = Text)]
+    pub hour: String,
+    #[diesel(sql_type = BigInt)]
+    pub score: i64,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// "Would you recommend us" answers given in the period.
+pub fn survey_answers(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<ScoreCount>, AppError> {
+    let mut q = Sql::new(conn);
+    let hour = q.hour("s.answered_at");
+    q.push(&format!("SELECT {hour} AS hour, CAST(s.score AS BIGINT) AS score, COUNT(*) AS count FROM surveys s WHERE s.score IS NOT NULL"))
+        .within("s.answered_at", p)
+        .customers_in("s.customer_id", scope, now)
+        .push(" GROUP BY 1, 2");
+    q.load(conn)
+}
+
+/// Survey questions sent in the period.
+pub fn surveys_asked(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT CAST(0 AS BIGINT) AS value, COUNT(*) AS count FROM surveys s WHERE 1 = 1")
+        .within("s.asked_at", p)
+        .customers_in("s.customer_id", scope, now);
+    Ok(q.load::<Count>(conn)?.first().map(|c| c.count).unwrap_or(0))
+}
+
+/// One engineer's finished visits that started in one hour.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct VisitHour {
+    #[diesel(sql_type = Text)]
+    pub engineer_id: String,
+    #[diesel(sql_type = Text)]
+    pub hour: String,
+    #[diesel(sql_type = BigInt)]
+    pub visits: i64,
+    #[diesel(sql_type = BigInt)]
+    pub arrived: i64,
+    #[diesel(sql_type = BigInt)]
+    pub on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    pub no_access: i64,
+    #[diesel(sql_type = Double)]
+    pub on_site_seconds: f64,
+}
+
+/// Finished visits booked in the period, by engineer and hour.
+pub fn visit_hours(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<VisitHour>, AppError> {
+    let mut q = Sql::new(conn);
+    let hour = q.hour("v.planned_start");
+    let on_site = q.seconds("v.arrived_at", "v.finished_at");
+    q.push(&format!(
+        "SELECT v.engineer_id AS engineer_id, {hour} AS hour, COUNT(*) AS visits, COUNT(v.arrived_at) AS arrived, \
+         CAST(SUM(CASE WHEN v.arrived_at >= v.planned_start AND v.arrived_at <= v.planned_end THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
+         CAST(SUM(CASE WHEN v.outcome = 'no_access' THEN 1 ELSE 0 END) AS BIGINT) AS no_access, \
+         CAST(COALESCE(SUM(CASE WHEN v.arrived_at IS NOT NULL AND v.finished_at IS NOT NULL THEN {on_site} ELSE 0 END), 0) AS DOUBLE PRECISION) AS on_site_seconds"
+    ))
+    .visits_from(scope)
+    .push(" WHERE v.status = 'finished'")
+    .within("v.planned_start", p)
+    .visits_in(scope, now)
+    .push(" GROUP BY 1, 2");
+    q.load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Pair {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    first: String,
+    #[diesel(sql_type = Text)]
+    second: String,
+    #[diesel(sql_type = BigInt)]
+    visits: i64,
+}
+
+/// First-time fix counts: orders completed in the period, those on a single
+/// visit, and those of them followed within 30 days by another order for the
+/// same equipment.
+pub fn first_time_fix(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<(i64, i64, i64), AppError> {
+    let single = "(SELECT COUNT(*) FROM visits sv WHERE sv.work_order_id = w.id AND sv.status = 'finished') = 1";
+    let mut q = Sql::new(conn);
+    q.push(&format!("SELECT CAST(CASE WHEN {single} THEN 1 ELSE 0 END AS BIGINT) AS value, COUNT(*) AS count FROM work_orders w WHERE 1 = 1"))
+        .within("w.completed_at", p)
+        .orders_in(scope, now)
+        .push(" GROUP BY 1");
+    let counts: Vec<Count> = q.load(conn)?;
+    let done: i64 = counts.iter().map(|c| c.count).sum();
+    let single_visit: i64 = counts
+        .iter()
+        .filter(|c| c.value == 1)
+        .map(|c| c.count)
+        .sum();
+
+    let mut q = Sql::new(conn);
+    let later = q.plus_days("w.completed_at", 30);
+    q.push(&format!(
+        "SELECT w.id AS id, w.equipment_ids AS first, b.equipment_ids AS second, \
+         (SELECT COUNT(*) FROM visits sv WHERE sv.work_order_id = w.id AND sv.status = 'finished') AS visits FROM work_orders w \
+         JOIN work_orders b ON b.site_id = w.site_id AND b.id <> w.id AND b.created_at > w.completed_at AND b.created_at <= {later} \
+         AND b.status <> 'cancelled' WHERE 1 = 1"
+    ))
+    .within("w.completed_at", p)
+    .orders_in(scope, now);
+    let mut returned = HashSet::new();
+    // Visits are counted for the pairs alone, not for every order of the period.
+    for pair in q.load::<Pair>(conn)?.into_iter().filter(|p| p.visits == 1) {
+        let a: Vec<String> = serde_json::from_str(&pair.first).unwrap_or_default();
+        let b: Vec<String> = serde_json::from_str(&pair.second).unwrap_or_default();
+        if crate::core::analytics::quality::same_equipment(&a, &b) {
+            returned.insert(pair.id);
+        }
+    }
+    Ok((done, single_visit, returned.len() as i64))
+}
