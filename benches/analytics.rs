@@ -17,7 +17,6 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use orderly::flow::analytics::{self as reports, AnalyticsQuery, Context};
 use orderly::store;
-use orderly::store::analytics::{self as sums, Counted};
 
 const RUNS: usize = 5;
 
@@ -101,10 +100,7 @@ fn main() {
         (
             "revenue by month and kind",
             Box::new(|| {
-                reports::with(p, |c| {
-                    sums::by_hour(c, Counted::Completed, &cx.period, &cx.scope, cx.now)
-                })
-                .unwrap();
+                reports::with(p, |c| reports::completed_hours(c, cx)).unwrap();
             }),
         ),
         (
@@ -122,10 +118,7 @@ fn main() {
         (
             "activity patterns",
             Box::new(|| {
-                let hours = reports::with(p, |c| {
-                    sums::by_hour(c, Counted::Completed, &cx.period, &cx.scope, cx.now)
-                })
-                .unwrap();
+                let hours = reports::with(p, |c| reports::completed_hours(c, cx)).unwrap();
                 reports::with(p, |c| reports::activity_report(c, &hours, cx)).unwrap();
             }),
         ),

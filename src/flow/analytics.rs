@@ -165,6 +165,14 @@ pub fn customer_base(conn: &mut DbConnection, cx: &Context) -> Result<CustomerBa
     Ok(CustomerBase { ledgers, overdue })
 }
 
+/// Orders completed in the period, by hour and kind: revenue and activity read them.
+pub fn completed_hours(
+    conn: &mut DbConnection,
+    cx: &Context,
+) -> Result<Vec<sums::HourTotal>, AppError> {
+    sums::by_hour(conn, Counted::Completed, &cx.period, &cx.scope, cx.now)
+}
+
 /// Dynamics and cohorts from the customer base.
 pub fn customers_report(base: &CustomerBase, cx: &Context) -> CustomersReport {
     CustomersReport {
@@ -737,9 +745,7 @@ pub fn dashboard(pool: &Pool, cx: &Context, currency: &str) -> Result<Dashboard,
                 },
                 || {
                     timed("completed_by_hour", t, || {
-                        with(pool, |c| {
-                            sums::by_hour(c, Counted::Completed, &cx.period, &cx.scope, cx.now)
-                        })
+                        with(pool, |c| completed_hours(c, cx))
                     })
                 },
             )

@@ -99,13 +99,7 @@ report!(
     |p: &Pool, cx: &Context, currency: &str| {
         with(p, |c| {
             let base = customer_base(c, cx)?;
-            let hours = crate::store::analytics::by_hour(
-                c,
-                crate::store::analytics::Counted::Completed,
-                &cx.period,
-                &cx.scope,
-                cx.now,
-            )?;
+            let hours = completed_hours(c, cx)?;
             Ok(revenue_report(&hours, &base, cx, currency))
         })
     }
@@ -156,13 +150,7 @@ report!(
     ActivityReport,
     |p: &Pool, cx: &Context, _: &str| {
         with(p, |c| {
-            let hours = crate::store::analytics::by_hour(
-                c,
-                crate::store::analytics::Counted::Completed,
-                &cx.period,
-                &cx.scope,
-                cx.now,
-            )?;
+            let hours = completed_hours(c, cx)?;
             activity_report(c, &hours, cx)
         })
     }

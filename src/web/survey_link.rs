@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use super::visit_link::{layout, respond};
+use super::visit_link::{layout, link_error, respond};
 use crate::api::state::AppState;
 use crate::core::notice::Locale;
 use crate::error::AppError;
@@ -86,17 +86,10 @@ fn survey_page(token: &str, s: &SurveyPage, error: Option<&str>) -> maud::Markup
 }
 
 fn error_page(state: &AppState, e: &AppError) -> HttpResponse {
-    let locale = state.config().messaging.locale;
-    let w = words(locale);
-    let (status, text) = match e {
-        AppError::Gone { .. } => (StatusCode::GONE, w.expired),
-        AppError::NotFound { .. } => (StatusCode::NOT_FOUND, w.unknown),
-        _ => return actix_web::ResponseError::error_response(e),
-    };
-    respond(
-        status,
-        layout(locale.as_str(), w.title, html! { p.error { (text) } }),
-    )
+    link_error(state, e, |l| {
+        let w = words(l);
+        [w.title, w.expired, w.unknown]
+    })
 }
 
 async fn show(

@@ -150,19 +150,31 @@ fn visit_page(token: &str, v: &VisitPage, error: Option<&str>) -> Markup {
     layout(v.locale.as_str(), w.title, body)
 }
 
-/// The page for a link that opens nothing.
-fn error_page(state: &AppState, e: &AppError) -> HttpResponse {
+/// The page for a link that opens nothing: expired (410) or unknown (404), in
+/// the company's language; `texts` gives the title, the expired and the unknown words.
+pub(crate) fn link_error(
+    state: &AppState,
+    e: &AppError,
+    texts: fn(Locale) -> [&'static str; 3],
+) -> HttpResponse {
     let locale = state.config().messaging.locale;
-    let w = words(locale);
+    let [title, expired, unknown] = texts(locale);
     let (status, text) = match e {
-        AppError::Gone { .. } => (StatusCode::GONE, w.expired),
-        AppError::NotFound { .. } => (StatusCode::NOT_FOUND, w.unknown),
+        AppError::Gone { .. } => (StatusCode::GONE, expired),
+        AppError::NotFound { .. } => (StatusCode::NOT_FOUND, unknown),
         _ => return actix_web::ResponseError::error_response(e),
     };
     respond(
         status,
-        layout(locale.as_str(), w.title, html! { p.error { (text) } }),
+        layout(locale.as_str(), title, html! { p.error { (text) } }),
     )
+}
+
+fn error_page(state: &AppState, e: &AppError) -> HttpResponse {
+    link_error(state, e, |l| {
+        let w = words(l);
+        [w.title, w.expired, w.unknown]
+    })
 }
 
 async fn show(

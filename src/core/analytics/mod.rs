@@ -9,11 +9,12 @@ pub mod segment;
 pub mod stats;
 pub mod value;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::calendar::day_bounds;
 use super::ValidationError;
 use crate::text_enum;
 
@@ -136,14 +137,11 @@ impl Period {
                 "the period is at most ten years",
             ));
         }
-        let next = to
-            .succ_opt()
-            .ok_or_else(|| ValidationError::new("to", "is out of range"))?;
         Ok(Period {
             from,
             to,
-            start: day_start(from, tz),
-            end: day_start(next, tz),
+            start: day_bounds(from, tz).0,
+            end: day_bounds(to, tz).1,
         })
     }
 
@@ -155,19 +153,6 @@ impl Period {
 
 /// Seconds in an average year.
 pub const SECONDS_A_YEAR: f64 = 365.25 * 86_400.0;
-
-/// The UTC instant a local day begins (the first valid instant on a DST gap).
-pub fn day_start(day: NaiveDate, tz: Tz) -> NaiveDateTime {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    match tz.from_local_datetime(&midnight).earliest() {
-        Some(t) => t.naive_utc(),
-        None => tz
-            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or(midnight),
-    }
-}
 
 /// A UTC instant in the company's time zone.
 pub fn local(at: NaiveDateTime, tz: Tz) -> DateTime<Tz> {
