@@ -1,12 +1,12 @@
 //! `/s/{token}`: "would you recommend us?" — eleven buttons, 0 to 10, and a
 //! comment, behind the signed link the survey message carries. No login, no script.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use super::visit_link::{layout, link_error, respond};
+use super::visit_link::{answered, layout, link_error, respond};
 use crate::api::state::AppState;
 use crate::core::notice::Locale;
 use crate::error::AppError;
@@ -140,10 +140,7 @@ pub async fn answer(
         .db(move |c| surveys::answer(c, &m, &t, score, form.comment.as_deref()))
         .await;
     match result {
-        Ok(()) => HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/s/{token}")))
-            .insert_header((header::REFERRER_POLICY, "no-referrer"))
-            .finish(),
+        Ok(()) => answered(&format!("/s/{token}")),
         Err(AppError::Invalid(v)) => {
             show(
                 &state,

@@ -150,6 +150,15 @@ fn visit_page(token: &str, v: &VisitPage, error: Option<&str>) -> Markup {
     layout(v.locale.as_str(), w.title, body)
 }
 
+/// After a customer's answer, back to the link's page: post, then redirect, so a
+/// reload does not send the answer again (and the token never leaks as a referrer).
+pub(crate) fn answered(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .finish()
+}
+
 /// The page for a link that opens nothing: expired (410) or unknown (404), in
 /// the company's language; `texts` gives the title, the expired and the unknown words.
 pub(crate) fn link_error(
@@ -212,11 +221,7 @@ async fn record(
         .db(move |conn| customer_link::answer(conn, &m, &t, answer, note.as_deref()))
         .await;
     match result {
-        // Post, then redirect: a reload does not send the answer again.
-        Ok(()) => HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/v/{token}")))
-            .insert_header((header::REFERRER_POLICY, "no-referrer"))
-            .finish(),
+        Ok(()) => answered(&format!("/v/{token}")),
         Err(AppError::Invalid(v)) => {
             show(
                 state,
