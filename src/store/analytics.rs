@@ -415,7 +415,9 @@ pub fn ledger(
     let totals: Vec<TotalsRow> = q.load(conn)?;
     let mut q = Sql::new(conn);
     let before_end = |q: &mut Sql, then: &str| {
-        q.push(" CASE WHEN w.completed_at < ").time(p.end).push(&format!(" THEN {then} END"));
+        q.push(" CASE WHEN w.completed_at < ")
+            .time(p.end)
+            .push(&format!(" THEN {then} END"));
     };
     q.push("SELECT w.customer_id AS customer_id, COUNT(");
     before_end(&mut q, "1");
@@ -471,7 +473,12 @@ fn business_customers(conn: &mut DbConnection) -> Result<HashSet<String>, AppErr
 }
 
 fn segment_of(b2b: &HashSet<String>, customer_id: &str) -> String {
-    if b2b.contains(customer_id) { "b2b" } else { "b2c" }.to_owned()
+    if b2b.contains(customer_id) {
+        "b2b"
+    } else {
+        "b2c"
+    }
+    .to_owned()
 }
 
 /// The ledger added up from every completed order (for order-level filters).
@@ -1009,9 +1016,14 @@ pub fn first_time_fix(
     scope: &Scope,
     now: NaiveDateTime,
 ) -> Result<(i64, i64, i64), AppError> {
-    let parts = kept(conn, "first_time_fix", p, scope.is_everyone(), now, |c, p| {
-        first_time_fix_in(c, p, scope, now)
-    })?;
+    let parts = kept(
+        conn,
+        "first_time_fix",
+        p,
+        scope.is_everyone(),
+        now,
+        |c, p| first_time_fix_in(c, p, scope, now),
+    )?;
     let [done, single, returned] = sum(parts);
     Ok((done, single, returned))
 }

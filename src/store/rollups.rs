@@ -40,7 +40,10 @@ pub fn add_completed(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), 
     // The update comes first: on PostgreSQL it locks the customer's row, so
     // two completions of one customer add up one after the other.
     let n = diesel::update(mine)
-        .set((t::orders.eq(t::orders + 1), t::revenue.eq(t::revenue + row.total)))
+        .set((
+            t::orders.eq(t::orders + 1),
+            t::revenue.eq(t::revenue + row.total),
+        ))
         .execute(conn)?;
     if n == 0 {
         diesel::insert_into(t::customer_totals)

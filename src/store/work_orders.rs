@@ -122,7 +122,11 @@ pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), AppErro
 }
 
 /// Keeps the analytics' sums in step with a saved order.
-fn saved(conn: &mut DbConnection, row: &WorkOrderRow, reached: &[Milestone]) -> Result<(), AppError> {
+fn saved(
+    conn: &mut DbConnection,
+    row: &WorkOrderRow,
+    reached: &[Milestone],
+) -> Result<(), AppError> {
     if reached.contains(&Milestone::Completed) {
         rollups::add_completed(conn, row)?;
     }

@@ -1127,8 +1127,16 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     let completed = |id: &str, conn: &mut orderly::store::DbConnection| {
         work_orders::table
             .find(id)
-            .select((work_orders::completed_at, work_orders::previous_completed_at, work_orders::total))
-            .first::<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, i64)>(conn)
+            .select((
+                work_orders::completed_at,
+                work_orders::previous_completed_at,
+                work_orders::total,
+            ))
+            .first::<(
+                Option<chrono::NaiveDateTime>,
+                Option<chrono::NaiveDateTime>,
+                i64,
+            )>(conn)
             .unwrap()
     };
     let (a, a_before, a_total) = completed(&first, &mut conn);
