@@ -78,12 +78,12 @@ fn main() {
         "whole dashboard, cold (every settled day computed and kept): {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
-    let base = reports::with(p, |c| reports::customer_base(c, cx)).unwrap();
+    let base = reports::customer_base(p, cx).unwrap();
     let parts: Vec<(&str, Part)> = vec![
         (
             "customer ledger (dynamics, LTV, RFM)",
             Box::new(|| {
-                reports::with(p, |c| reports::customer_base(c, cx)).unwrap();
+                reports::customer_base(p, cx).unwrap();
             }),
         ),
         (

@@ -371,12 +371,8 @@ struct TotalsRow {
     orders: i64,
     #[diesel(sql_type = BigInt)]
     revenue: i64,
-}
-
-#[derive(QueryableByName)]
-struct SinceRow {
-    #[diesel(sql_type = Text)]
-    customer_id: String,
+    #[diesel(sql_type = BigInt)]
+    since: i64,
     #[diesel(sql_type = BigInt)]
     in_period: i64,
     #[diesel(sql_type = BigInt)]
@@ -384,9 +380,7 @@ struct SinceRow {
     #[diesel(sql_type = Nullable<Timestamp>)]
     last_in_period: Option<NaiveDateTime>,
     #[diesel(sql_type = BigInt)]
-    orders: i64,
-    #[diesel(sql_type = BigInt)]
-    revenue: i64,
+    revenue_since: i64,
     #[diesel(sql_type = Nullable<Timestamp>)]
     previous_from_start: Option<NaiveDateTime>,
     #[diesel(sql_type = Nullable<Timestamp>)]
@@ -408,59 +402,56 @@ pub fn ledger(
     }
     let b2b = business_customers(conn)?;
     let mut q = Sql::new(conn);
-    q.push("SELECT t.customer_id AS customer_id, t.first_completed_at AS first_order, t.last_completed_at AS last_order, \
-            t.orders AS orders, t.revenue AS revenue FROM customer_totals t WHERE t.first_completed_at < ")
-        .time(p.end)
-        .customers_in("t.customer_id", scope, now);
-    let totals: Vec<TotalsRow> = q.load(conn)?;
-    let mut q = Sql::new(conn);
     let before_end = |q: &mut Sql, then: &str| {
         q.push(" CASE WHEN w.completed_at < ")
             .time(p.end)
             .push(&format!(" THEN {then} END"));
     };
-    q.push("SELECT w.customer_id AS customer_id, COUNT(");
+    // Each customer's totals, beside their orders completed since the period
+    // began (an index range per customer, in customer order: nothing to sort).
+    q.push("SELECT t.customer_id AS customer_id, MIN(t.first_completed_at) AS first_order, \
+            MIN(t.last_completed_at) AS last_order, MIN(t.orders) AS orders, MIN(t.revenue) AS revenue, \
+            COUNT(w.customer_id) AS since, COUNT(");
     before_end(&mut q, "1");
     q.push(") AS in_period, CAST(COALESCE(SUM(");
     before_end(&mut q, "w.total");
     q.push("), 0) AS BIGINT) AS revenue_in_period, MAX(");
     before_end(&mut q, "w.completed_at");
-    q.push(") AS last_in_period, COUNT(*) AS orders, CAST(SUM(w.total) AS BIGINT) AS revenue, \
-            MIN(w.previous_completed_at) AS previous_from_start, MIN(CASE WHEN w.completed_at >= ")
-        .time(p.end)
-        .push(" THEN w.previous_completed_at END) AS previous_from_end FROM work_orders w WHERE w.completed_at >= ")
-        .time(p.start)
-        .customers_in("w.customer_id", scope, now)
-        .push(" GROUP BY w.customer_id");
-    let since: std::collections::HashMap<String, Since> = q
-        .load::<SinceRow>(conn)?
+    q.push(
+        ") AS last_in_period, CAST(COALESCE(SUM(w.total), 0) AS BIGINT) AS revenue_since, \
+            MIN(w.previous_completed_at) AS previous_from_start, MIN(CASE WHEN w.completed_at >= ",
+    )
+    .time(p.end)
+    .push(
+        " THEN w.previous_completed_at END) AS previous_from_end FROM customer_totals t \
+               LEFT JOIN work_orders w ON w.customer_id = t.customer_id AND w.completed_at >= ",
+    )
+    .time(p.start)
+    .push(" WHERE t.first_completed_at < ")
+    .time(p.end)
+    .customers_in("t.customer_id", scope, now)
+    .push(" GROUP BY t.customer_id");
+    Ok(q.load::<TotalsRow>(conn)?
         .into_iter()
-        .map(|r| {
-            let s = Since {
+        .filter_map(|r| {
+            let since = (r.since > 0).then(|| Since {
                 in_period: r.in_period,
                 revenue_in_period: r.revenue_in_period,
                 last_in_period: r.last_in_period,
-                after: r.orders - r.in_period,
-                revenue_after: r.revenue - r.revenue_in_period,
+                after: r.since - r.in_period,
+                revenue_after: r.revenue_since - r.revenue_in_period,
                 previous_from_start: r.previous_from_start,
                 previous_from_end: r.previous_from_end,
-            };
-            (r.customer_id, s)
-        })
-        .collect();
-    Ok(totals
-        .into_iter()
-        .filter_map(|t| {
-            let s = since.get(&t.customer_id);
+            });
             let totals = Totals {
-                segment: segment_of(&b2b, &t.customer_id),
-                customer_id: t.customer_id,
-                first_order: t.first_order,
-                last_order: t.last_order,
-                orders: t.orders,
-                revenue: t.revenue,
+                segment: segment_of(&b2b, &r.customer_id),
+                customer_id: r.customer_id,
+                first_order: r.first_order,
+                last_order: r.last_order,
+                orders: r.orders,
+                revenue: r.revenue,
             };
-            ledger_at(totals, s, p)
+            ledger_at(totals, since.as_ref(), p)
         })
         .collect())
 }
@@ -804,8 +795,8 @@ pub fn surveys_asked(
 }
 
 /// One engineer's finished visits that started in one hour.
-#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize)]
-pub struct VisitHour {
+#[derive(Debug, Clone, QueryableByName)]
+struct VisitHour {
     #[diesel(sql_type = Text)]
     pub engineer_id: String,
     #[diesel(sql_type = Text)]
@@ -995,15 +986,59 @@ pub fn ratings(
     })
 }
 
-/// Finished visits booked in the period, by engineer and hour.
-pub fn visit_hours(
+/// One engineer's finished visits that started on one UTC day. The first and
+/// last hour they started in name the local days worked: a UTC day spans at
+/// most two local ones.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitDay {
+    pub engineer_id: String,
+    /// `2026-03-04 10`, UTC.
+    pub first_hour: String,
+    pub last_hour: String,
+    pub visits: i64,
+    pub arrived: i64,
+    pub on_time: i64,
+    pub no_access: i64,
+    pub on_site_seconds: f64,
+}
+
+/// Hours of one engineer added up by UTC day.
+fn by_day(hours: Vec<VisitHour>) -> Vec<VisitDay> {
+    let mut days: std::collections::BTreeMap<(String, String), VisitDay> = Default::default();
+    for h in hours {
+        let day = h.hour.get(..10).unwrap_or(&h.hour).to_owned();
+        let d = days
+            .entry((h.engineer_id.clone(), day))
+            .or_insert_with(|| VisitDay {
+                engineer_id: h.engineer_id,
+                first_hour: h.hour.clone(),
+                last_hour: h.hour.clone(),
+                visits: 0,
+                arrived: 0,
+                on_time: 0,
+                no_access: 0,
+                on_site_seconds: 0.0,
+            });
+        d.first_hour = d.first_hour.clone().min(h.hour.clone());
+        d.last_hour = d.last_hour.clone().max(h.hour);
+        d.visits += h.visits;
+        d.arrived += h.arrived;
+        d.on_time += h.on_time;
+        d.no_access += h.no_access;
+        d.on_site_seconds += h.on_site_seconds;
+    }
+    days.into_values().collect()
+}
+
+/// Finished visits booked in the period, by engineer and UTC day.
+pub fn visit_days(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
     now: NaiveDateTime,
-) -> Result<Vec<VisitHour>, AppError> {
-    kept(conn, "visit_hours", p, scope.is_everyone(), now, |c, p| {
-        visit_hours_in(c, p, scope, now)
+) -> Result<Vec<VisitDay>, AppError> {
+    kept(conn, "visit_days", p, scope.is_everyone(), now, |c, p| {
+        Ok(by_day(visit_hours_in(c, p, scope, now)?))
     })
 }
 

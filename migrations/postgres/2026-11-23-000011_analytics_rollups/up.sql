@@ -18,7 +18,9 @@ UPDATE work_orders SET previous_completed_at = (
 INSERT INTO customer_totals (customer_id, first_completed_at, last_completed_at, orders, revenue)
 SELECT customer_id, MIN(completed_at), MAX(completed_at), COUNT(*), CAST(SUM(total) AS BIGINT)
 FROM work_orders WHERE completed_at IS NOT NULL GROUP BY customer_id;
-CREATE INDEX work_orders_since ON work_orders(completed_at, customer_id, total, previous_completed_at);
+-- The ledger reads each customer's orders since the period began from here.
+DROP INDEX work_orders_ledger;
+CREATE INDEX work_orders_ledger ON work_orders(customer_id, completed_at, total, previous_completed_at);
 -- The orders a reminder became, to forget the funnel's day when one moves on.
 CREATE INDEX reminders_converted ON reminders(converted_work_order_id, created_at);
 
