@@ -1019,8 +1019,12 @@ fn by_day(hours: Vec<VisitHour>) -> Vec<VisitDay> {
                 no_access: 0,
                 on_site_seconds: 0.0,
             });
-        d.first_hour = d.first_hour.clone().min(h.hour.clone());
-        d.last_hour = d.last_hour.clone().max(h.hour);
+        if h.hour < d.first_hour {
+            d.first_hour.clone_from(&h.hour);
+        }
+        if h.hour > d.last_hour {
+            d.last_hour = h.hour;
+        }
         d.visits += h.visits;
         d.arrived += h.arrived;
         d.on_time += h.on_time;
