@@ -6,7 +6,7 @@
 //!
 //! `cargo bench --bench analytics [-- CUSTOMERS]` (default 100000; orders are ten
 //! times as many). The database is built with SQL in a few statements and kept in
-//! `target/bench-analytics-N.sqlite` for the next run (delete it to rebuild).
+//! `target/bench-analytics-v2-N.sqlite` for the next run (delete it to rebuild).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -28,7 +28,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
-    let path = format!("target/bench-analytics-{customers}.sqlite");
+    let path = format!("target/bench-analytics-v2-{customers}.sqlite");
     let fresh = !std::path::Path::new(&path).exists();
     let (pool, _) = store::connect(&path, 4).expect("connect");
     if fresh {
@@ -36,6 +36,7 @@ fn main() {
         let mut conn = pool.get().expect("connection");
         store::migrate(&mut conn).expect("migrate");
         conn.batch_execute(&company(customers)).expect("generate");
+        store::rollups::rebuild(&mut conn).expect("customer totals");
         conn.batch_execute("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
             .expect("analyze");
         println!("built {path} in {:.1} s", started.elapsed().as_secs_f64());
@@ -70,12 +71,19 @@ fn main() {
     let cx = reports::with(&pool, |c| Context::resolve(c, &query, &config)).unwrap();
     let p = &pool;
     let cx = &cx;
-    let base = reports::with(p, |c| reports::customer_base(c, cx)).unwrap();
+    reports::with(p, store::rollups::forget_all).unwrap();
+    let started = Instant::now();
+    reports::dashboard(p, cx, "UAH").unwrap();
+    println!(
+        "whole dashboard, cold (every settled day computed and kept): {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let base = reports::customer_base(p, cx).unwrap();
     let parts: Vec<(&str, Part)> = vec![
         (
             "customer ledger (dynamics, LTV, RFM)",
             Box::new(|| {
-                reports::with(p, |c| reports::customer_base(c, cx)).unwrap();
+                reports::customer_base(p, cx).unwrap();
             }),
         ),
         (

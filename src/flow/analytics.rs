@@ -157,12 +157,18 @@ pub struct CustomerBase {
     pub overdue: std::collections::HashSet<String>,
 }
 
-/// Reads what the customer reports share.
-pub fn customer_base(conn: &mut DbConnection, cx: &Context) -> Result<CustomerBase, AppError> {
-    let ledgers = sums::ledger(conn, &cx.period, &cx.scope, cx.now)?;
+/// Reads what the customer reports share: the ledger and the overdue set side
+/// by side, each on a connection of its own.
+pub fn customer_base(pool: &Pool, cx: &Context) -> Result<CustomerBase, AppError> {
     let day = cx.period.to.min(local(cx.now, cx.tz).date_naive());
-    let overdue = sums::overdue_customers(conn, day, &cx.scope, cx.now)?;
-    Ok(CustomerBase { ledgers, overdue })
+    let (ledgers, overdue) = rayon::join(
+        || with(pool, |c| sums::ledger(c, &cx.period, &cx.scope, cx.now)),
+        || with(pool, |c| sums::overdue_customers(c, day, &cx.scope, cx.now)),
+    );
+    Ok(CustomerBase {
+        ledgers: ledgers?,
+        overdue: overdue?,
+    })
 }
 
 /// Orders completed in the period, by hour and kind: revenue and activity read them.
@@ -642,7 +648,7 @@ pub struct QualityReport {
 /// Field quality of the period's finished visits; shift time counts the days
 /// of the period up to today.
 pub fn quality_report(conn: &mut DbConnection, cx: &Context) -> Result<QualityReport, AppError> {
-    let hours = sums::visit_hours(conn, &cx.period, &cx.scope, cx.now)?;
+    let hours = sums::visit_days(conn, &cx.period, &cx.scope, cx.now)?;
     let mut totals: BTreeMap<String, (VisitTotals, std::collections::HashSet<NaiveDate>)> =
         BTreeMap::new();
     for h in &hours {
@@ -652,8 +658,10 @@ pub fn quality_report(conn: &mut DbConnection, cx: &Context) -> Result<QualityRe
         t.on_time += h.on_time;
         t.no_access += h.no_access;
         t.on_site_seconds += h.on_site_seconds;
-        if let Some(at) = parse_hour(&h.hour) {
-            days.insert(local(at, cx.tz).date_naive());
+        for hour in [&h.first_hour, &h.last_hour] {
+            if let Some(at) = parse_hour(hour) {
+                days.insert(local(at, cx.tz).date_naive());
+            }
         }
     }
     let last_day = cx.period.to.min(local(cx.now, cx.tz).date_naive());
@@ -738,11 +746,7 @@ pub fn dashboard(pool: &Pool, cx: &Context, currency: &str) -> Result<Dashboard,
     let ((base, completed), ((funnel, satisfaction), quality)) = rayon::join(
         || {
             rayon::join(
-                || {
-                    timed("customer_ledger", t, || {
-                        with(pool, |c| customer_base(c, cx))
-                    })
-                },
+                || timed("customer_ledger", t, || customer_base(pool, cx)),
                 || {
                     timed("completed_by_hour", t, || {
                         with(pool, |c| completed_hours(c, cx))

@@ -86,9 +86,7 @@ report!(
     "/analytics/customers",
     "customers",
     CustomersReport,
-    |p: &Pool, cx: &Context, _: &str| {
-        with(p, |c| Ok(customers_report(&customer_base(c, cx)?, cx)))
-    }
+    |p: &Pool, cx: &Context, _: &str| { Ok(customers_report(&customer_base(p, cx)?, cx)) }
 );
 
 report!(
@@ -97,11 +95,9 @@ report!(
     "revenue",
     RevenueReport,
     |p: &Pool, cx: &Context, currency: &str| {
-        with(p, |c| {
-            let base = customer_base(c, cx)?;
-            let hours = completed_hours(c, cx)?;
-            Ok(revenue_report(&hours, &base, cx, currency))
-        })
+        let base = customer_base(p, cx)?;
+        let hours = with(p, |c| completed_hours(c, cx))?;
+        Ok(revenue_report(&hours, &base, cx, currency))
     }
 );
 
@@ -111,11 +107,9 @@ report!(
     "lifetime-value",
     ValueReport,
     |p: &Pool, cx: &Context, _: &str| {
-        with(p, |c| {
-            let base = customer_base(c, cx)?;
-            let churn = customers_report(&base, cx).dynamics.churn_rate;
-            value_report(c, &base, churn, cx)
-        })
+        let base = customer_base(p, cx)?;
+        let churn = customers_report(&base, cx).dynamics.churn_rate;
+        with(p, |c| value_report(c, &base, churn, cx))
     }
 );
 
@@ -124,7 +118,7 @@ report!(
     "/analytics/rfm",
     "rfm",
     RfmReport,
-    |p: &Pool, cx: &Context, _: &str| { with(p, |c| Ok(rfm_report(&customer_base(c, cx)?, cx))) }
+    |p: &Pool, cx: &Context, _: &str| { Ok(rfm_report(&customer_base(p, cx)?, cx)) }
 );
 
 report!(

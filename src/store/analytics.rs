@@ -14,8 +14,11 @@ use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
+use serde::{Deserialize, Serialize};
+
+use super::rollups::kept;
 use super::{Backend, DbConnection};
-use crate::core::analytics::customers::Ledger;
+use crate::core::analytics::customers::{ledger_at, Ledger, Since, Totals};
 use crate::core::analytics::segment::SegmentRule;
 use crate::core::analytics::Period;
 use crate::core::customer::Segment;
@@ -68,11 +71,13 @@ impl Sql {
         self
     }
 
-    fn text(&mut self, v: &str) -> &mut Sql {
+    /// Binds a text value.
+    pub fn text(&mut self, v: &str) -> &mut Sql {
         self.bind(Bind::Text(v.to_owned()))
     }
 
-    fn time(&mut self, v: NaiveDateTime) -> &mut Sql {
+    /// Binds an instant.
+    pub fn time(&mut self, v: NaiveDateTime) -> &mut Sql {
         self.bind(Bind::Time(v))
     }
 
@@ -104,6 +109,11 @@ impl Sql {
         }
     }
 
+    /// Binds a day.
+    pub fn day(&mut self, v: NaiveDate) -> &mut Sql {
+        self.bind(Bind::Day(v))
+    }
+
     /// `column` plus whole days.
     fn plus_days(&self, column: &str, days: i64) -> String {
         match self.backend {
@@ -117,28 +127,6 @@ impl Sql {
     where
         T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
     {
-        fn bound<'a, DB>(
-            mut q: BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
-            binds: Vec<Bind>,
-        ) -> BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
-        where
-            DB: diesel::backend::Backend
-                + diesel::sql_types::HasSqlType<Text>
-                + diesel::sql_types::HasSqlType<Timestamp>
-                + diesel::sql_types::HasSqlType<Date>,
-            String: diesel::serialize::ToSql<Text, DB>,
-            NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
-            NaiveDate: diesel::serialize::ToSql<Date, DB>,
-        {
-            for b in binds {
-                q = match b {
-                    Bind::Text(v) => q.bind::<Text, _>(v),
-                    Bind::Time(v) => q.bind::<Timestamp, _>(v),
-                    Bind::Day(v) => q.bind::<Date, _>(v),
-                };
-            }
-            q
-        }
         Ok(match conn {
             DbConnection::Sqlite(c) => bound(
                 diesel::sql_query(self.text).into_boxed::<Sqlite>(),
@@ -150,6 +138,44 @@ impl Sql {
             }
         })
     }
+
+    /// Runs a statement; the rows it changed.
+    pub fn execute(self, conn: &mut DbConnection) -> Result<usize, AppError> {
+        Ok(match conn {
+            DbConnection::Sqlite(c) => bound(
+                diesel::sql_query(self.text).into_boxed::<Sqlite>(),
+                self.binds,
+            )
+            .execute(c)?,
+            DbConnection::Postgresql(c) => {
+                bound(diesel::sql_query(self.text).into_boxed::<Pg>(), self.binds).execute(c)?
+            }
+        })
+    }
+}
+
+/// The query with its values bound, for one backend.
+fn bound<'a, DB>(
+    mut q: BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
+    binds: Vec<Bind>,
+) -> BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<Timestamp>
+        + diesel::sql_types::HasSqlType<Date>,
+    String: diesel::serialize::ToSql<Text, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+    NaiveDate: diesel::serialize::ToSql<Date, DB>,
+{
+    for b in binds {
+        q = match b {
+            Bind::Text(v) => q.bind::<Text, _>(v),
+            Bind::Time(v) => q.bind::<Timestamp, _>(v),
+            Bind::Day(v) => q.bind::<Date, _>(v),
+        };
+    }
+    q
 }
 
 /// Whom a report covers. Customer conditions (segment, city, equipment kind,
@@ -166,6 +192,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether the report covers the whole company (its sums can be kept).
+    fn is_everyone(&self) -> bool {
+        !self.needs_orders() && self.engineer_id.is_none()
+    }
+
     /// Whether a visit must be joined to its order to apply the scope.
     fn needs_orders(&self) -> bool {
         self.segment.is_some()
@@ -259,7 +290,7 @@ impl Sql {
                  WHERE rp.active = TRUE AND rp.next_due_on < ",
                 if overdue { "IN" } else { "NOT IN" }
             ))
-            .bind(Bind::Day(now.date()))
+            .day(now.date())
             .push(")");
         }
         self
@@ -328,8 +359,121 @@ struct KeyRow {
     key: String,
 }
 
-/// Each customer's completed orders before the period's end (customers with none are left out).
+#[derive(QueryableByName)]
+struct TotalsRow {
+    #[diesel(sql_type = Text)]
+    customer_id: String,
+    #[diesel(sql_type = Timestamp)]
+    first_order: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    last_order: NaiveDateTime,
+    #[diesel(sql_type = BigInt)]
+    orders: i64,
+    #[diesel(sql_type = BigInt)]
+    revenue: i64,
+    #[diesel(sql_type = BigInt)]
+    since: i64,
+    #[diesel(sql_type = BigInt)]
+    in_period: i64,
+    #[diesel(sql_type = BigInt)]
+    revenue_in_period: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    last_in_period: Option<NaiveDateTime>,
+    #[diesel(sql_type = BigInt)]
+    revenue_since: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    previous_from_start: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    previous_from_end: Option<NaiveDateTime>,
+}
+
+/// Each customer's completed orders before the period's end (customers with
+/// none are left out). Read from the kept customer totals and the orders
+/// completed since the period began; orders picked by manager or engineer are
+/// added up from the whole history instead.
 pub fn ledger(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Ledger>, AppError> {
+    if scope.manager_id.is_some() || scope.engineer_id.is_some() {
+        return ledger_from_history(conn, p, scope, now);
+    }
+    let b2b = business_customers(conn)?;
+    let mut q = Sql::new(conn);
+    let before_end = |q: &mut Sql, then: &str| {
+        q.push(" CASE WHEN w.completed_at < ")
+            .time(p.end)
+            .push(&format!(" THEN {then} END"));
+    };
+    // Each customer's totals, beside their orders completed since the period
+    // began (an index range per customer, in customer order: nothing to sort).
+    q.push("SELECT t.customer_id AS customer_id, MIN(t.first_completed_at) AS first_order, \
+            MIN(t.last_completed_at) AS last_order, MIN(t.orders) AS orders, MIN(t.revenue) AS revenue, \
+            COUNT(w.customer_id) AS since, COUNT(");
+    before_end(&mut q, "1");
+    q.push(") AS in_period, CAST(COALESCE(SUM(");
+    before_end(&mut q, "w.total");
+    q.push("), 0) AS BIGINT) AS revenue_in_period, MAX(");
+    before_end(&mut q, "w.completed_at");
+    q.push(
+        ") AS last_in_period, CAST(COALESCE(SUM(w.total), 0) AS BIGINT) AS revenue_since, \
+            MIN(w.previous_completed_at) AS previous_from_start, MIN(CASE WHEN w.completed_at >= ",
+    )
+    .time(p.end)
+    .push(
+        " THEN w.previous_completed_at END) AS previous_from_end FROM customer_totals t \
+               LEFT JOIN work_orders w ON w.customer_id = t.customer_id AND w.completed_at >= ",
+    )
+    .time(p.start)
+    .push(" WHERE t.first_completed_at < ")
+    .time(p.end)
+    .customers_in("t.customer_id", scope, now)
+    .push(" GROUP BY t.customer_id");
+    Ok(q.load::<TotalsRow>(conn)?
+        .into_iter()
+        .filter_map(|r| {
+            let since = (r.since > 0).then(|| Since {
+                in_period: r.in_period,
+                revenue_in_period: r.revenue_in_period,
+                last_in_period: r.last_in_period,
+                after: r.since - r.in_period,
+                revenue_after: r.revenue_since - r.revenue_in_period,
+                previous_from_start: r.previous_from_start,
+                previous_from_end: r.previous_from_end,
+            });
+            let totals = Totals {
+                segment: segment_of(&b2b, &r.customer_id),
+                customer_id: r.customer_id,
+                first_order: r.first_order,
+                last_order: r.last_order,
+                orders: r.orders,
+                revenue: r.revenue,
+            };
+            ledger_at(totals, since.as_ref(), p)
+        })
+        .collect())
+}
+
+/// The ids of customers who are businesses (few beside private ones).
+fn business_customers(conn: &mut DbConnection) -> Result<HashSet<String>, AppError> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT id AS key FROM customers WHERE segment <> 'b2c'");
+    Ok(q.load::<KeyRow>(conn)?.into_iter().map(|r| r.key).collect())
+}
+
+fn segment_of(b2b: &HashSet<String>, customer_id: &str) -> String {
+    if b2b.contains(customer_id) {
+        "b2b"
+    } else {
+        "b2c"
+    }
+    .to_owned()
+}
+
+/// The ledger added up from every completed order (for order-level filters).
+fn ledger_from_history(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
@@ -346,22 +490,11 @@ pub fn ledger(
         .time(p.end);
     q.orders_in(scope, now).push(" GROUP BY w.customer_id");
     let rows: Vec<LedgerRow> = q.load(conn)?;
-    let mut segments = Sql::new(conn);
-    segments.push("SELECT id AS key FROM customers WHERE segment <> 'b2c'");
-    let b2b: HashSet<String> = segments
-        .load::<KeyRow>(conn)?
-        .into_iter()
-        .map(|r| r.key)
-        .collect();
+    let b2b = business_customers(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| Ledger {
-            segment: if b2b.contains(&r.customer_id) {
-                "b2b"
-            } else {
-                "b2c"
-            }
-            .to_owned(),
+            segment: segment_of(&b2b, &r.customer_id),
             customer_id: r.customer_id,
             first_order: r.first_order,
             last_order: r.last_order,
@@ -383,14 +516,14 @@ pub fn overdue_customers(
 ) -> Result<HashSet<String>, AppError> {
     let mut q = Sql::new(conn);
     q.push("SELECT DISTINCT p.customer_id AS key FROM maintenance_plans p WHERE p.active = TRUE AND p.next_due_on < ")
-        .bind(Bind::Day(day))
+        .day(day)
         .push(" AND p.customer_id NOT IN (SELECT o.customer_id FROM work_orders o WHERE o.status IN ('new', 'agreed', 'scheduling', 'scheduled', 'en_route', 'on_site', 'postponed'))");
     q.customers_in("p.customer_id", scope, now);
     Ok(q.load::<KeyRow>(conn)?.into_iter().map(|r| r.key).collect())
 }
 
 /// Orders and revenue of one hour and one kind.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize)]
 pub struct HourTotal {
     /// `2026-03-04 10`, UTC.
     #[diesel(sql_type = Text)]
@@ -415,7 +548,7 @@ pub enum Counted {
 }
 
 /// Counts (and revenue) by UTC hour over the period.
-pub fn by_hour(
+fn by_hour_in(
     conn: &mut DbConnection,
     what: Counted,
     p: &Period,
@@ -458,7 +591,7 @@ pub enum Dimension {
 }
 
 /// Orders completed and their revenue for one city, manager or engineer.
-#[derive(Debug, Clone, QueryableByName, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Breakdown {
     #[diesel(sql_type = Text)]
     pub key: String,
@@ -472,7 +605,7 @@ pub struct Breakdown {
 
 /// Completed orders and revenue by city (of the site), manager (who opened the
 /// order) or engineer (who did the visit that finished it).
-pub fn breakdown(
+fn breakdown_in(
     conn: &mut DbConnection,
     by: Dimension,
     p: &Period,
@@ -522,7 +655,7 @@ struct Funnel4 {
 }
 
 /// A value and how often it occurs.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize)]
 pub struct Count {
     #[diesel(sql_type = BigInt)]
     pub value: i64,
@@ -550,23 +683,24 @@ fn funnel_from(q: &mut Sql, p: &Period, scope: &Scope, now: NaiveDateTime) {
 }
 
 /// Reminders written in the period, and how many of them reached each step.
-pub fn funnel_counts(
+fn funnel_counts_in(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
     now: NaiveDateTime,
-) -> Result<[i64; 4], AppError> {
+) -> Result<Vec<[i64; 4]>, AppError> {
     let mut q = Sql::new(conn);
     q.push("SELECT COUNT(*) AS reminders, COUNT(w.agreed_at) AS agreed, COUNT(w.scheduled_at) AS scheduled, COUNT(w.completed_at) AS done");
     funnel_from(&mut q, p, scope, now);
     let row = q.load::<Funnel4>(conn)?.into_iter().next();
     Ok(row
         .map(|r| [r.reminders, r.agreed, r.scheduled, r.done])
-        .unwrap_or_default())
+        .into_iter()
+        .collect())
 }
 
 /// Whole hours one step took, as a histogram.
-pub fn funnel_hours(
+fn funnel_hours_in(
     conn: &mut DbConnection,
     step: Step,
     p: &Period,
@@ -589,7 +723,7 @@ pub fn funnel_hours(
 }
 
 /// Ratings of visits in one hour, by engineer and kind of order.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize)]
 pub struct RatingCount {
     #[diesel(sql_type = Text)]
     pub engineer_id: String,
@@ -604,7 +738,7 @@ pub struct RatingCount {
 }
 
 /// The customers' ratings of visits booked in the period.
-pub fn ratings(
+fn ratings_in(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
@@ -662,7 +796,7 @@ pub fn surveys_asked(
 
 /// One engineer's finished visits that started in one hour.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct VisitHour {
+struct VisitHour {
     #[diesel(sql_type = Text)]
     pub engineer_id: String,
     #[diesel(sql_type = Text)]
@@ -680,7 +814,7 @@ pub struct VisitHour {
 }
 
 /// Finished visits booked in the period, by engineer and hour.
-pub fn visit_hours(
+fn visit_hours_in(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
@@ -718,12 +852,12 @@ struct Pair {
 /// First-time fix counts: orders completed in the period, those on a single
 /// visit, and those of them followed within 30 days by another order for the
 /// same equipment.
-pub fn first_time_fix(
+fn first_time_fix_in(
     conn: &mut DbConnection,
     p: &Period,
     scope: &Scope,
     now: NaiveDateTime,
-) -> Result<(i64, i64, i64), AppError> {
+) -> Result<Vec<[i64; 3]>, AppError> {
     let single = "(SELECT COUNT(*) FROM visits sv WHERE sv.work_order_id = w.id AND sv.status = 'finished') = 1";
     let mut q = Sql::new(conn);
     q.push(&format!("SELECT CAST(CASE WHEN {single} THEN 1 ELSE 0 END AS BIGINT) AS value, COUNT(*) AS count FROM work_orders w WHERE 1 = 1"))
@@ -757,5 +891,178 @@ pub fn first_time_fix(
             returned.insert(pair.id);
         }
     }
-    Ok((done, single_visit, returned.len() as i64))
+    Ok(vec![[done, single_visit, returned.len() as i64]])
+}
+
+/// Adds up equal-length count vectors.
+fn sum<const N: usize>(parts: Vec<[i64; N]>) -> [i64; N] {
+    parts.into_iter().fold([0; N], |mut total, part| {
+        for (t, p) in total.iter_mut().zip(part) {
+            *t += p;
+        }
+        total
+    })
+}
+
+/// Counts (and revenue) by UTC hour over the period; settled days are kept.
+pub fn by_hour(
+    conn: &mut DbConnection,
+    what: Counted,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<HourTotal>, AppError> {
+    let name = format!("by_hour/{what:?}");
+    kept(conn, &name, p, scope.is_everyone(), now, |c, p| {
+        by_hour_in(c, what, p, scope, now)
+    })
+}
+
+/// Completed orders and revenue by city, manager or engineer, largest revenue first.
+pub fn breakdown(
+    conn: &mut DbConnection,
+    by: Dimension,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Breakdown>, AppError> {
+    let name = format!("breakdown/{by:?}");
+    let parts = kept(conn, &name, p, scope.is_everyone(), now, |c, p| {
+        breakdown_in(c, by, p, scope, now)
+    })?;
+    let mut merged: std::collections::BTreeMap<String, Breakdown> = Default::default();
+    for b in parts {
+        match merged.get_mut(&b.key) {
+            Some(m) => {
+                m.completed += b.completed;
+                m.revenue += b.revenue;
+            }
+            None => {
+                merged.insert(b.key.clone(), b);
+            }
+        }
+    }
+    let mut rows: Vec<Breakdown> = merged.into_values().collect();
+    rows.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.key.cmp(&b.key)));
+    Ok(rows)
+}
+
+/// Reminders written in the period, and how many of them reached each step.
+pub fn funnel_counts(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<[i64; 4], AppError> {
+    let parts = kept(conn, "funnel", p, scope.is_everyone(), now, |c, p| {
+        funnel_counts_in(c, p, scope, now)
+    })?;
+    Ok(sum(parts))
+}
+
+/// Whole hours one step took, as a histogram (a value may come more than once).
+pub fn funnel_hours(
+    conn: &mut DbConnection,
+    step: Step,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<Count>, AppError> {
+    let name = format!("funnel_hours/{step:?}");
+    kept(conn, &name, p, scope.is_everyone(), now, |c, p| {
+        funnel_hours_in(c, step, p, scope, now)
+    })
+}
+
+/// The customers' ratings of visits booked in the period.
+pub fn ratings(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<RatingCount>, AppError> {
+    kept(conn, "ratings", p, scope.is_everyone(), now, |c, p| {
+        ratings_in(c, p, scope, now)
+    })
+}
+
+/// One engineer's finished visits that started on one UTC day. The first and
+/// last hour they started in name the local days worked: a UTC day spans at
+/// most two local ones.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitDay {
+    pub engineer_id: String,
+    /// `2026-03-04 10`, UTC.
+    pub first_hour: String,
+    pub last_hour: String,
+    pub visits: i64,
+    pub arrived: i64,
+    pub on_time: i64,
+    pub no_access: i64,
+    pub on_site_seconds: f64,
+}
+
+/// Hours of one engineer added up by UTC day.
+fn by_day(hours: Vec<VisitHour>) -> Vec<VisitDay> {
+    let mut days: std::collections::BTreeMap<(String, String), VisitDay> = Default::default();
+    for h in hours {
+        let day = h.hour.get(..10).unwrap_or(&h.hour).to_owned();
+        let d = days
+            .entry((h.engineer_id.clone(), day))
+            .or_insert_with(|| VisitDay {
+                engineer_id: h.engineer_id,
+                first_hour: h.hour.clone(),
+                last_hour: h.hour.clone(),
+                visits: 0,
+                arrived: 0,
+                on_time: 0,
+                no_access: 0,
+                on_site_seconds: 0.0,
+            });
+        if h.hour < d.first_hour {
+            d.first_hour.clone_from(&h.hour);
+        }
+        if h.hour > d.last_hour {
+            d.last_hour = h.hour;
+        }
+        d.visits += h.visits;
+        d.arrived += h.arrived;
+        d.on_time += h.on_time;
+        d.no_access += h.no_access;
+        d.on_site_seconds += h.on_site_seconds;
+    }
+    days.into_values().collect()
+}
+
+/// Finished visits booked in the period, by engineer and UTC day.
+pub fn visit_days(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<VisitDay>, AppError> {
+    kept(conn, "visit_days", p, scope.is_everyone(), now, |c, p| {
+        Ok(by_day(visit_hours_in(c, p, scope, now)?))
+    })
+}
+
+/// First-time fix counts: orders completed in the period, those on a single
+/// visit, and those of them followed within 30 days by another order for the
+/// same equipment.
+pub fn first_time_fix(
+    conn: &mut DbConnection,
+    p: &Period,
+    scope: &Scope,
+    now: NaiveDateTime,
+) -> Result<(i64, i64, i64), AppError> {
+    let parts = kept(
+        conn,
+        "first_time_fix",
+        p,
+        scope.is_everyone(),
+        now,
+        |c, p| first_time_fix_in(c, p, scope, now),
+    )?;
+    let [done, single, returned] = sum(parts);
+    Ok((done, single, returned))
 }

@@ -16,6 +16,7 @@ pub mod page;
 pub mod plans;
 pub mod records;
 pub mod reminders;
+pub mod rollups;
 pub mod route_plans;
 pub mod schema;
 pub mod segments;

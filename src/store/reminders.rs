@@ -158,7 +158,8 @@ pub fn save(conn: &mut DbConnection, row: &mut ReminderRow) -> Result<(), AppErr
     diesel::update(reminders::table.find(&row.id))
         .set(&*row)
         .execute(conn)?;
-    Ok(())
+    // The funnel counts a reminder on the day it was written.
+    super::rollups::forget(conn, [row.created_at])
 }
 
 /// Filters of the inbox.

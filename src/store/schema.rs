@@ -213,6 +213,25 @@ diesel::table! {
         agreed_at -> Nullable<Timestamp>,
         scheduled_at -> Nullable<Timestamp>,
         completed_at -> Nullable<Timestamp>,
+        previous_completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_totals (customer_id) {
+        customer_id -> Text,
+        first_completed_at -> Timestamp,
+        last_completed_at -> Timestamp,
+        orders -> BigInt,
+        revenue -> BigInt,
+    }
+}
+
+diesel::table! {
+    analytics_days (day, name) {
+        day -> Date,
+        name -> Text,
+        payload -> Text,
     }
 }
 

@@ -82,14 +82,20 @@ pub fn insert(conn: &mut DbConnection, row: &VisitRow) -> Result<(), AppError> {
     diesel::insert_into(visits::table)
         .values(row)
         .execute(conn)?;
-    Ok(())
+    super::rollups::forget(conn, [row.planned_start])
 }
 
+/// Saves the visit; the analytics forget the day it was and is booked on.
 pub fn save(conn: &mut DbConnection, row: &VisitRow) -> Result<(), AppError> {
+    let was: Option<NaiveDateTime> = visits::table
+        .find(&row.id)
+        .select(visits::planned_start)
+        .first(conn)
+        .optional()?;
     diesel::update(visits::table.find(&row.id))
         .set(row)
         .execute(conn)?;
-    Ok(())
+    super::rollups::forget(conn, was.into_iter().chain([row.planned_start]))
 }
 
 /// The order's visit that is booked or under way, if any.

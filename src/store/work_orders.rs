@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::page::{Page, PageRequest};
 use super::schema::{visits, work_orders};
-use super::{json_list, utc, DbConnection};
+use super::{json_list, rollups, utc, DbConnection};
 use crate::core::work_order::{
     allowed_actions, Milestone, Priority, ScopeLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
 };
@@ -53,8 +53,10 @@ impl WorkOrderRow {
     }
 
     /// Notes the first time the order reaches each milestone; saving does it.
-    fn stamp_milestones(&mut self, at: NaiveDateTime) {
+    /// Which milestones it reached now.
+    fn stamp_milestones(&mut self, at: NaiveDateTime) -> Vec<Milestone> {
         let status = self.status();
+        let mut reached = Vec::new();
         for (milestone, stamp) in [
             (Milestone::Agreed, &mut self.agreed_at),
             (Milestone::Scheduled, &mut self.scheduled_at),
@@ -62,8 +64,10 @@ impl WorkOrderRow {
         ] {
             if stamp.is_none() && milestone.reached_in(status) {
                 *stamp = Some(at);
+                reached.push(milestone);
             }
         }
+        reached
     }
 
     pub fn scope(&self) -> Vec<ScopeLine> {
@@ -110,11 +114,23 @@ impl WorkOrderRow {
 
 pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), AppError> {
     let mut row = row.clone();
-    row.stamp_milestones(row.updated_at);
+    let reached = row.stamp_milestones(row.updated_at);
     diesel::insert_into(work_orders::table)
         .values(&row)
         .execute(conn)?;
-    Ok(())
+    saved(conn, &row, &reached)
+}
+
+/// Keeps the analytics' sums in step with a saved order.
+fn saved(
+    conn: &mut DbConnection,
+    row: &WorkOrderRow,
+    reached: &[Milestone],
+) -> Result<(), AppError> {
+    if reached.contains(&Milestone::Completed) {
+        rollups::add_completed(conn, row)?;
+    }
+    rollups::forget_order(conn, row, !reached.is_empty())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WorkOrderRow>, AppError> {
@@ -141,7 +157,7 @@ pub fn save_versioned(
     expected_version: i64,
 ) -> Result<(), AppError> {
     row.version = expected_version + 1;
-    row.stamp_milestones(row.updated_at);
+    let reached = row.stamp_milestones(row.updated_at);
     let n = diesel::update(
         work_orders::table
             .find(&row.id)
@@ -155,7 +171,7 @@ pub fn save_versioned(
             "the work order was changed by someone else; reload it",
         ));
     }
-    Ok(())
+    saved(conn, row, &reached)
 }
 
 /// Filters of the work-order list.

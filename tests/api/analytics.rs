@@ -20,6 +20,8 @@ on_both_backends!(
     segments_count_and_message_their_customers,
     a_survey_answer_reaches_the_timeline_and_the_score,
     orders_note_when_they_were_agreed_scheduled_and_done,
+    settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them,
+    completing_orders_keeps_the_customer_totals,
     the_owner_reads_the_dashboard_and_messages_a_segment,
 );
 
@@ -379,7 +381,10 @@ async fn seed(app: &TestApp) -> HashMap<&'static str, String> {
     s.survey("E", "2026-04-20 12:00:00", Some(7));
     s.survey("C", "2026-05-20 12:00:00", Some(3));
     s.survey("F", "2026-06-20 12:00:00", None);
-    app.state.pool.get().unwrap().batch_execute(&s.sql).unwrap();
+    let mut conn = app.state.pool.get().unwrap();
+    conn.batch_execute(&s.sql).unwrap();
+    // Written around the application: the kept customer totals are recounted.
+    orderly::store::rollups::rebuild(&mut conn).unwrap();
     s.ids
 }
 
@@ -1025,4 +1030,127 @@ async fn the_owner_reads_the_dashboard_and_messages_a_segment(backend: orderly::
     b.only_local().await;
     b.screenshot("analytics-segments").await;
     b.close().await;
+}
+
+async fn csat(app: &TestApp, period: &str) -> f64 {
+    let s = app
+        .as_owner()
+        .get(&format!("/api/v1/analytics/satisfaction?{period}"))
+        .await;
+    assert_eq!(s.status, 200, "{s:?}");
+    s["csat"]["csat"].as_f64().unwrap()
+}
+
+fn kept_days(app: &TestApp, name: &str) -> Vec<chrono::NaiveDate> {
+    use diesel::prelude::*;
+    use orderly::store::schema::analytics_days;
+    analytics_days::table
+        .filter(analytics_days::name.eq(name))
+        .select(analytics_days::day)
+        .order(analytics_days::day)
+        .load(&mut app.state.pool.get().unwrap())
+        .unwrap()
+}
+
+async fn settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them(
+    backend: orderly::store::Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    seed(&app).await;
+    assert!(kept_days(&app, "ratings").is_empty());
+    // The first read computes every settled day of the half year and keeps it.
+    assert_eq!(csat(&app, H1).await, 75.0);
+    let half = orderly::core::analytics::Period::new(
+        "2026-01-01".parse().unwrap(),
+        "2026-06-30".parse().unwrap(),
+        app.state.config().timezone,
+    )
+    .unwrap();
+    let (first, last) = orderly::core::analytics::settled::split(&half, orderly::store::now())
+        .days
+        .unwrap();
+    let whole = (last - first).num_days() as usize;
+    let days = kept_days(&app, "ratings");
+    assert_eq!(days.len(), whole, "every whole UTC day of the half year");
+    assert!(whole >= 180);
+    // The second reads the kept days and gives the same answer.
+    assert_eq!(csat(&app, H1).await, 75.0);
+    // A customer rates a visit of 10 March late: that day is forgotten and recounted.
+    let mut conn = app.state.pool.get().unwrap();
+    let rated_three: String = {
+        use diesel::prelude::*;
+        use orderly::store::schema::visits;
+        visits::table
+            .filter(visits::customer_rating.eq(3))
+            .select(visits::id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let mut visit = orderly::store::visits::find(&mut conn, &rated_three)
+        .unwrap()
+        .unwrap();
+    assert_eq!(visit.customer_rating, Some(3));
+    visit.customer_rating = Some(5);
+    orderly::store::visits::save(&mut conn, &visit).unwrap();
+    drop(conn);
+    let day: chrono::NaiveDate = "2026-03-10".parse().unwrap();
+    assert!(!kept_days(&app, "ratings").contains(&day));
+    assert_eq!(csat(&app, H1).await, 100.0);
+    assert!(kept_days(&app, "ratings").contains(&day));
+    // A filtered report is never kept: it reads the orders themselves.
+    let lviv = app
+        .as_owner()
+        .get(&format!("/api/v1/analytics/satisfaction?{H1}&city=Lviv"))
+        .await;
+    assert_eq!(lviv.status, 200);
+    assert_eq!(kept_days(&app, "ratings").len(), whole);
+}
+
+async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Backend) {
+    use diesel::prelude::*;
+    use orderly::store::schema::{customer_totals, work_orders};
+    let app = TestApp::spawn(backend).await;
+    let (customer, site, contact, _) = customer_with_site(&app, "Totals").await;
+    let (first, _) = crate::certificates::done(&app, &customer, &site, &contact, 1).await;
+    let (second, _) = crate::certificates::done(&app, &customer, &site, &contact, 2).await;
+    let mut conn = app.state.pool.get().unwrap();
+    let (orders, revenue, first_at, last_at) = customer_totals::table
+        .find(&customer)
+        .select((
+            customer_totals::orders,
+            customer_totals::revenue,
+            customer_totals::first_completed_at,
+            customer_totals::last_completed_at,
+        ))
+        .first::<(i64, i64, chrono::NaiveDateTime, chrono::NaiveDateTime)>(&mut conn)
+        .unwrap();
+    let completed = |id: &str, conn: &mut orderly::store::DbConnection| {
+        work_orders::table
+            .find(id)
+            .select((
+                work_orders::completed_at,
+                work_orders::previous_completed_at,
+                work_orders::total,
+            ))
+            .first::<(
+                Option<chrono::NaiveDateTime>,
+                Option<chrono::NaiveDateTime>,
+                i64,
+            )>(conn)
+            .unwrap()
+    };
+    let (a, a_before, a_total) = completed(&first, &mut conn);
+    let (b, b_before, b_total) = completed(&second, &mut conn);
+    assert_eq!((orders, revenue), (2, a_total + b_total));
+    assert_eq!((Some(first_at), Some(last_at)), (a, b));
+    assert_eq!((a_before, b_before), (None, a));
+    drop(conn);
+    // Today's customer report counts them from the totals: one new customer, two orders.
+    let r = app.as_owner().get("/api/v1/analytics/customers").await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r["dynamics"]["new"], 1);
+    assert_eq!(r["dynamics"]["active"], 1);
+    let v = app.as_owner().get("/api/v1/analytics/lifetime-value").await;
+    assert_eq!(v.status, 200, "{v:?}");
+    assert!(v.body.to_string().contains(&customer), "{v:?}");
 }

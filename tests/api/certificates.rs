@@ -49,7 +49,13 @@ fn pdf_text(pdf: &[u8]) -> String {
 }
 
 /// An order taken to `work_done` on the given day: (order, version).
-async fn done(app: &TestApp, customer: &str, site: &str, contact: &str, day: u32) -> (String, i64) {
+pub(crate) async fn done(
+    app: &TestApp,
+    customer: &str,
+    site: &str,
+    contact: &str,
+    day: u32,
+) -> (String, i64) {
     let (order, v) = order_in_scheduling(app, customer, site).await;
     let on = format!("2030-03-{day:02}");
     let steps = [

@@ -29,6 +29,64 @@ pub struct Ledger {
     pub revenue_in_period: i64,
 }
 
+/// One customer's completed orders over all time, kept up to date as orders complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    pub customer_id: String,
+    pub segment: String,
+    pub first_order: NaiveDateTime,
+    pub last_order: NaiveDateTime,
+    pub orders: i64,
+    pub revenue: i64,
+}
+
+/// One customer's orders completed since the period began, in it and after it.
+/// `previous_*` is the smallest "completion before this one" among the orders
+/// completed since the start (or the end): the customer's last order before it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Since {
+    pub in_period: i64,
+    pub revenue_in_period: i64,
+    pub last_in_period: Option<NaiveDateTime>,
+    pub after: i64,
+    pub revenue_after: i64,
+    pub previous_from_start: Option<NaiveDateTime>,
+    pub previous_from_end: Option<NaiveDateTime>,
+}
+
+/// The customer's ledger at the period's end from the kept totals, less what
+/// came after the end; None when their first order came after it.
+pub fn ledger_at(t: Totals, since: Option<&Since>, period: &Period) -> Option<Ledger> {
+    if t.first_order >= period.end {
+        return None;
+    }
+    let none = Since::default();
+    let s = since.unwrap_or(&none);
+    let last_order = if s.after == 0 {
+        t.last_order
+    } else {
+        s.last_in_period.or(s.previous_from_end)?
+    };
+    let last_before_start = if t.first_order >= period.start {
+        None
+    } else if since.is_none() {
+        Some(t.last_order)
+    } else {
+        s.previous_from_start
+    };
+    Some(Ledger {
+        customer_id: t.customer_id,
+        segment: t.segment,
+        first_order: t.first_order,
+        last_order,
+        last_before_start,
+        orders: t.orders - s.after,
+        revenue: t.revenue - s.revenue_after,
+        orders_in_period: s.in_period,
+        revenue_in_period: s.revenue_in_period,
+    })
+}
+
 /// The customer counts of a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Dynamics {
@@ -135,6 +193,61 @@ pub fn cohorts(ledgers: &[Ledger], period: &Period, tz: Tz) -> Vec<Cohort> {
 pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn the_ledger_at_a_past_end_takes_off_what_came_after() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let p = Period::new(d("2025-01-01"), d("2025-12-31"), chrono_tz::UTC).unwrap();
+        // Orders on 2024-03-01, 2025-05-01, 2025-09-01 and 2026-02-01.
+        let totals = Totals {
+            customer_id: "c".into(),
+            segment: "b2c".into(),
+            first_order: t("2024-03-01"),
+            last_order: t("2026-02-01"),
+            orders: 4,
+            revenue: 400,
+        };
+        let since = Since {
+            in_period: 2,
+            revenue_in_period: 200,
+            last_in_period: Some(t("2025-09-01")),
+            after: 1,
+            revenue_after: 100,
+            previous_from_start: Some(t("2024-03-01")),
+            previous_from_end: Some(t("2025-09-01")),
+        };
+        let l = ledger_at(totals.clone(), Some(&since), &p).unwrap();
+        assert_eq!((l.orders, l.revenue), (3, 300));
+        assert_eq!(l.last_order, t("2025-09-01"));
+        assert_eq!(l.last_before_start, Some(t("2024-03-01")));
+        assert_eq!((l.orders_in_period, l.revenue_in_period), (2, 200));
+        // Nothing since the start: every order came before it.
+        let quiet = Totals {
+            last_order: t("2024-03-01"),
+            orders: 1,
+            revenue: 100,
+            ..totals.clone()
+        };
+        let l = ledger_at(quiet, None, &p).unwrap();
+        assert_eq!(l.last_before_start, Some(t("2024-03-01")));
+        assert_eq!(l.orders_in_period, 0);
+        // Nothing in the period, one order after it: the last order is the one before the end.
+        let gap = Since {
+            after: 1,
+            revenue_after: 100,
+            previous_from_start: Some(t("2024-03-01")),
+            previous_from_end: Some(t("2024-03-01")),
+            ..Since::default()
+        };
+        let l = ledger_at(totals.clone(), Some(&gap), &p).unwrap();
+        assert_eq!(l.last_order, t("2024-03-01"));
+        // A first order after the end: not a customer yet.
+        let later = Totals {
+            first_order: t("2026-02-01"),
+            ..totals
+        };
+        assert!(ledger_at(later, Some(&gap), &p).is_none());
+    }
 
     pub(crate) fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(&format!("{s} 12:00"), "%Y-%m-%d %H:%M").unwrap()

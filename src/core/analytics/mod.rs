@@ -6,6 +6,7 @@
 pub mod customers;
 pub mod quality;
 pub mod segment;
+pub mod settled;
 pub mod stats;
 pub mod value;
 
