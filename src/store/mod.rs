@@ -5,6 +5,8 @@
 
 pub mod agreements;
 pub mod analytics;
+pub mod audit;
+pub mod backup;
 pub mod certificates;
 pub mod contacts;
 pub mod customers;
@@ -165,6 +167,16 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
         }
     };
     ran.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Migrations this binary has that the database has not run: an instance
+/// with any is not ready (an older binary's instance on a newer schema is).
+pub fn pending_migrations(conn: &mut DbConnection) -> Result<usize, String> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    pending.map_err(|e| e.to_string())
 }
 
 /// Now, in UTC, at the microsecond precision both backends keep.
