@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod records;
 pub mod state;
+pub mod telemetry;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -56,6 +57,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(owner::users::add_user)
         .service(owner::users::get_user)
         .service(owner::users::update_user)
+        .service(owner::audit::list_audit)
         .service(manager::timeline::timeline)
         .configure(manager::customers::routes)
         .configure(manager::contacts::routes)
@@ -104,6 +106,7 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    let https = state.base_config().https;
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -114,9 +117,38 @@ pub fn build_app(
         .split_for_parts();
     app.app_data(web::Data::new(api))
         .configure(crate::web::routes)
+        .configure(telemetry::probes::routes)
         .default_service(web::to(error::no_route))
         .wrap(middleware::Compress::default())
-        .wrap(middleware::Logger::new("%r %s %Dms").log_target("orderly::http"))
+        .wrap(security_headers(https))
+        .wrap(middleware::from_fn(telemetry::observe))
+}
+
+/// Headers every answer carries unless it set its own: pages set a stricter
+/// content policy; customers' links hold tokens, so no referrer leaves.
+fn security_headers(https: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "geolocation=(self), camera=(self), microphone=()",
+        ))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ));
+    if https {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
 }
 
 async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {

@@ -1,6 +1,7 @@
 //! The owner's HTTP surface: the company account and its users.
 
 pub mod analytics;
+pub mod audit;
 pub mod segments;
 pub mod settings;
 pub mod templates;
