@@ -18,6 +18,7 @@ mod maintenance;
 mod notifications;
 mod office;
 mod office_session;
+mod operations;
 mod planning;
 mod role_matrix;
 mod settings;

@@ -297,6 +297,8 @@ pub struct Raw {
     pub content_type: Option<String>,
     pub text: String,
     pub bytes: Vec<u8>,
+    /// Every header, names in lower case.
+    pub headers: HashMap<String, String>,
 }
 
 /// Requests as one caller.
@@ -383,6 +385,11 @@ impl Client<'_> {
                 .map(str::to_owned)
         };
         let (location, content_type) = (header("location"), header("content-type"));
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
         let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
         Raw {
             status,
@@ -390,6 +397,7 @@ impl Client<'_> {
             content_type,
             text: String::from_utf8_lossy(&bytes).into_owned(),
             bytes: bytes.to_vec(),
+            headers,
         }
     }
 }
