@@ -14,6 +14,7 @@ mod certificates;
 mod customer_base;
 mod engineer_app;
 mod files;
+mod instances;
 mod maintenance;
 mod notifications;
 mod office;
