@@ -11,6 +11,7 @@ mod accounts;
 mod analytics;
 mod browser;
 mod certificates;
+mod crash;
 mod customer_base;
 mod engineer_app;
 mod files;

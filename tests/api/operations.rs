@@ -261,7 +261,7 @@ fn count(conn: &mut store::DbConnection, sql: &str) -> i64 {
 }
 
 /// Customers, and the timeline's "created" events written in the same transactions.
-fn customers_and_events(conn: &mut store::DbConnection) -> (i64, i64) {
+pub(crate) fn customers_and_events(conn: &mut store::DbConnection) -> (i64, i64) {
     (
         count(conn, "SELECT COUNT(*) AS n FROM customers"),
         count(
