@@ -443,7 +443,9 @@ pub fn ledger(
     q.push(") AS in_period, CAST(COALESCE(SUM(");
     before_end(&mut q, "w.total");
     let (open, close) = q.epoch_around();
-    q.push(&format!(") AS BIGINT) AS revenue_in_period, {open}MAX("));
+    q.push(&format!(
+        "), 0) AS BIGINT) AS revenue_in_period, {open}MAX("
+    ));
     before_end(&mut q, "w.completed_at");
     let previous_from_start = q.epoch("MIN(w.previous_completed_at)");
     q.push(&format!(
