@@ -78,6 +78,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(owner::settings::routes)
         .configure(owner::analytics::routes)
         .configure(owner::segments::routes)
+        .configure(owner::export::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)
@@ -125,12 +126,14 @@ pub fn build_app(
 }
 
 /// Headers every answer carries unless it set its own: pages set a stricter
-/// content policy; customers' links hold tokens, so no referrer leaves.
+/// content policy, and customers' links (which hold tokens) send no referrer
+/// at all. Elsewhere `same-origin`: with `no-referrer` a browser's form posts
+/// carry `Origin: null`, and the sign-in form's origin check must see ours.
 fn security_headers(https: bool) -> middleware::DefaultHeaders {
     let headers = middleware::DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Referrer-Policy", "same-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add((
             "Permissions-Policy",

@@ -94,7 +94,7 @@ async fn every_answer_carries_the_security_headers(app: TestApp) {
         let r = who.raw("GET", path, None, &[]).await;
         assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(r.headers["x-frame-options"], "DENY", "{path}");
-        assert_eq!(r.headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(r.headers["referrer-policy"], "same-origin", "{path}");
         assert!(
             r.headers["content-security-policy"].contains("frame-ancestors 'none'"),
             "{path}"
