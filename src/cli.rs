@@ -1,4 +1,4 @@
-//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `user add`.
+//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `user add`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -57,6 +57,11 @@ enum Command {
     Restore {
         /// A file written by `orderly backup`.
         file: std::path::PathBuf,
+    },
+    /// Write every table as CSV and JSON into a folder, with a manifest (SQLite or PostgreSQL).
+    Export {
+        /// The folder to write into; made if missing.
+        dir: std::path::PathBuf,
     },
     /// Manage staff accounts.
     User {
@@ -149,6 +154,22 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = state.pool.get().map_err(|e| e.to_string())?;
             store::backup::restore(&mut conn, &file).map_err(|e| e.to_string())?;
             println!("restored from {}", file.display());
+            Ok(())
+        }
+        Command::Export { dir } => {
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let tables = crate::flow::export::export_to(&mut conn, &dir, |table, rows| {
+                eprintln!("{table:>24}  {rows:>10} rows");
+            })
+            .map_err(|e| e.to_string())?;
+            let rows: i64 = tables.iter().map(|t| t.rows).sum();
+            println!(
+                "exported {rows} rows of {} tables to {} in {:.1} s",
+                tables.len(),
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Tick { at } => {

@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod audit;
+pub mod export;
 pub mod segments;
 pub mod settings;
 pub mod templates;

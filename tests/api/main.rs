@@ -14,6 +14,7 @@ mod certificates;
 mod crash;
 mod customer_base;
 mod engineer_app;
+mod export;
 mod files;
 mod instances;
 mod maintenance;
