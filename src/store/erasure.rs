@@ -105,6 +105,13 @@ const STATEMENTS: &[(&str, &str)] = &[
         "UPDATE surveys SET comment = NULL WHERE customer_id = {customer}",
     ),
     (
+        // Proposals name the customer and their address; the visits they
+        // booked stay, the drafts go.
+        "route plans",
+        "DELETE FROM route_plans WHERE EXISTS (SELECT 1 FROM work_orders o \
+         WHERE o.customer_id = {customer} AND route_plans.proposal LIKE '%' || o.id || '%')",
+    ),
+    (
         "timeline",
         "UPDATE events SET changes = '{}' WHERE customer_id = {customer}",
     ),
