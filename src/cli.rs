@@ -1,4 +1,4 @@
-//! Command-line interface: `serve`, `migrate`, `user add`.
+//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `user add`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -48,6 +48,21 @@ enum Command {
         #[arg(long)]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
+    /// Copy the SQLite database to a new file while the server runs.
+    Backup {
+        /// The file to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Replace every row of the SQLite database with a backup's, in one transaction.
+    Restore {
+        /// A file written by `orderly backup`.
+        file: std::path::PathBuf,
+    },
+    /// Write every table as CSV and JSON into a folder, with a manifest (SQLite or PostgreSQL).
+    Export {
+        /// The folder to write into; made if missing.
+        dir: std::path::PathBuf,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -80,11 +95,19 @@ fn parse_role(s: &str) -> Result<Role, String> {
 /// Runs the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("ORDERLY_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    let filter = EnvFilter::try_from_env("ORDERLY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // One JSON object per line (with the request's span and id) for a log
+    // collector; plain lines for a person at a terminal.
+    if std::env::var("ORDERLY_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -119,6 +142,34 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Migrate => {
             println!("database is up to date ({applied} migrations applied now)");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let bytes = store::backup::backup(&mut conn, &file).map_err(|e| e.to_string())?;
+            println!("backed up to {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            store::backup::restore(&mut conn, &file).map_err(|e| e.to_string())?;
+            println!("restored from {}", file.display());
+            Ok(())
+        }
+        Command::Export { dir } => {
+            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let tables = crate::flow::export::export_to(&mut conn, &dir, |table, rows| {
+                eprintln!("{table:>24}  {rows:>10} rows");
+            })
+            .map_err(|e| e.to_string())?;
+            let rows: i64 = tables.iter().map(|t| t.rows).sum();
+            println!(
+                "exported {rows} rows of {} tables to {} in {:.1} s",
+                tables.len(),
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Tick { at } => {

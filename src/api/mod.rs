@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod records;
 pub mod state;
+pub mod telemetry;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -56,6 +57,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(owner::users::add_user)
         .service(owner::users::get_user)
         .service(owner::users::update_user)
+        .service(owner::audit::list_audit)
         .service(manager::timeline::timeline)
         .configure(manager::customers::routes)
         .configure(manager::contacts::routes)
@@ -76,6 +78,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(owner::settings::routes)
         .configure(owner::analytics::routes)
         .configure(owner::segments::routes)
+        .configure(owner::export::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)
@@ -104,6 +107,7 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    let https = state.base_config().https;
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -114,9 +118,40 @@ pub fn build_app(
         .split_for_parts();
     app.app_data(web::Data::new(api))
         .configure(crate::web::routes)
+        .configure(telemetry::probes::routes)
         .default_service(web::to(error::no_route))
         .wrap(middleware::Compress::default())
-        .wrap(middleware::Logger::new("%r %s %Dms").log_target("orderly::http"))
+        .wrap(security_headers(https))
+        .wrap(middleware::from_fn(telemetry::observe))
+}
+
+/// Headers every answer carries unless it set its own: pages set a stricter
+/// content policy, and customers' links (which hold tokens) send no referrer
+/// at all. Elsewhere `same-origin`: with `no-referrer` a browser's form posts
+/// carry `Origin: null`, and the sign-in form's origin check must see ours.
+fn security_headers(https: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "geolocation=(self), camera=(self), microphone=()",
+        ))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ));
+    if https {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
 }
 
 async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {

@@ -27,6 +27,8 @@ pub struct AppState {
     pub outbox: Arc<tokio::sync::Notify>,
     /// Stored documents: certificates, later photos and signatures.
     pub files: Arc<dyn FileStore>,
+    /// This instance's Prometheus metrics.
+    pub metrics: Arc<crate::api::telemetry::Metrics>,
 }
 
 /// The settings in force: the environment's, with the company's saved ones
@@ -48,6 +50,7 @@ impl AppState {
                 config.login_lockout,
             )),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            metrics: Arc::default(),
             files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
             pool,
             backend,

@@ -41,6 +41,10 @@ pub struct Config {
     pub login_lockout: Duration,
     /// Whether this instance runs the scheduled jobs (turn off on all but some instances, or for system cron).
     pub scheduler: bool,
+    /// When set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Option<String>,
+    /// Whether pages send `Strict-Transport-Security` (the public address is HTTPS).
+    pub https: bool,
     /// When the maintenance-reminder generation runs (six fields, seconds first); empty turns it off.
     pub generation_cron: String,
     /// Days a maintenance may be overdue before its customer counts as lost.
@@ -223,6 +227,8 @@ impl Config {
             login_max_failures: src.parse("ORDERLY_LOGIN_MAX_FAILURES", 5u32)?,
             login_lockout: Duration::from_secs(src.parse("ORDERLY_LOGIN_LOCKOUT_SECS", 900u64)?),
             scheduler: src.parse("ORDERLY_SCHEDULER", true)?,
+            metrics_token: src.get("ORDERLY_METRICS_TOKEN"),
+            https: messaging.public_url.starts_with("https://"),
             generation_cron: src.cron(
                 "ORDERLY_GENERATION_CRON",
                 crate::scheduler::DEFAULT_GENERATION_CRON,

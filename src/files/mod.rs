@@ -22,6 +22,9 @@ pub trait FileStore: Send + Sync + std::fmt::Debug {
     fn put(&self, bytes: &[u8]) -> Result<String, AppError>;
     /// The bytes of a key, if stored.
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AppError>;
+    /// Removes a key's bytes, when a customer's personal data is erased; a key
+    /// not stored is not an error.
+    fn delete(&self, key: &str) -> Result<(), AppError>;
 }
 
 /// The SHA-256 of some bytes, in hex: a file's key and its recorded hash.
@@ -94,6 +97,16 @@ impl FileStore for LocalFiles {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(AppError::internal(e)),
+        }
+    }
+
+    fn delete(&self, key: &str) -> Result<(), AppError> {
+        if !valid_key(key) {
+            return Ok(());
+        }
+        match std::fs::remove_file(self.path(key)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(AppError::internal(e)),
+            _ => Ok(()),
         }
     }
 }

@@ -117,4 +117,18 @@ impl FileStore for S3Files {
         })?;
         got.map_err(AppError::internal)
     }
+
+    fn delete(&self, key: &str) -> Result<(), AppError> {
+        if !valid_key(key) {
+            return Ok(());
+        }
+        let (store, path) = (self.store.clone(), self.path(key));
+        let deleted = self.wait(async move {
+            match store.delete(&path).await {
+                Err(object_store::Error::NotFound { .. }) => Ok(()),
+                other => other,
+            }
+        })?;
+        deleted.map_err(AppError::internal)
+    }
 }

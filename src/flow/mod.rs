@@ -8,6 +8,8 @@ pub mod analytics;
 pub mod bodies;
 pub mod certificates;
 pub mod customer_link;
+pub mod erasure;
+pub mod export;
 pub mod lost;
 pub mod media;
 pub mod notices;

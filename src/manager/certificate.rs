@@ -17,6 +17,7 @@ use crate::store::certificates;
     responses(
         (status = 200, description = "the PDF; its SHA-256 is the ETag and the order's `certificate.sha256`", content_type = "application/pdf"),
         (status = 404, description = "no such order, or not certified yet", body = ErrorBody),
+        (status = 410, description = "the PDF was erased with the customer's personal data", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
@@ -34,6 +35,14 @@ pub async fn download(
         .db(move |conn| certificates::latest_for_order(conn, &id))
         .await?
         .ok_or_else(none)?;
+    if row.file_key.is_empty() {
+        return Err(AppError::Gone {
+            message: format!(
+                "certificate {}'s PDF was erased with the customer's personal data; its number and the order's lines and totals remain",
+                row.number
+            ),
+        });
+    }
     let files = state.files.clone();
     let key = row.file_key.clone();
     let bytes = web::block(move || files.get(&key))

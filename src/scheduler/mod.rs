@@ -163,7 +163,9 @@ fn daily(
                 return;
             }
             let config = state.config();
-            if let Err(e) = state.db(move |conn| job(conn, now, &config)).await {
+            let ran = state.db(move |conn| job(conn, now, &config)).await;
+            state.metrics.scheduler_run(name, ran.is_ok());
+            if let Err(e) = ran {
                 tracing::error!(job = name, error = %e, "scheduled job failed");
             }
         })

@@ -5,12 +5,16 @@
 
 pub mod agreements;
 pub mod analytics;
+pub mod audit;
+pub mod backup;
 pub mod certificates;
 pub mod contacts;
 pub mod customers;
 pub mod engineers;
 pub mod equipment;
+pub mod erasure;
 pub mod events;
+pub mod export;
 pub mod notifications;
 pub mod page;
 pub mod plans;
@@ -165,6 +169,16 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
         }
     };
     ran.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Migrations this binary has that the database has not run: an instance
+/// with any is not ready (an older binary's instance on a newer schema is).
+pub fn pending_migrations(conn: &mut DbConnection) -> Result<usize, String> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    pending.map_err(|e| e.to_string())
 }
 
 /// Now, in UTC, at the microsecond precision both backends keep.

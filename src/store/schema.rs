@@ -464,7 +464,26 @@ diesel::joinable!(maintenance_plans -> equipment (equipment_id));
 diesel::joinable!(maintenance_plans -> customers (customer_id));
 diesel::joinable!(notification_attempts -> notifications (notification_id));
 
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        at -> Timestamp,
+        request_id -> Text,
+        user_id -> Nullable<Text>,
+        method -> Text,
+        route -> Text,
+        path -> Text,
+        status -> Integer,
+        address -> Text,
+        forwarded_for -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(audit_events -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
     users,
     refresh_tokens,
     customers,

@@ -143,8 +143,10 @@ impl Browser {
         for _ in 0..20 {
             match self.css(selector).await.click().await {
                 Ok(()) => return,
+                // Chromium names a replaced node either way.
                 Err(fantoccini::error::CmdError::Standard(e))
-                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        || e.message.contains("does not belong to the document") =>
                 {
                     actix_web::rt::time::sleep(Duration::from_millis(100)).await;
                 }

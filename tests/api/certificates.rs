@@ -250,7 +250,7 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-fn png_signature() -> Vec<u8> {
+pub(crate) fn png_signature() -> Vec<u8> {
     let img = image::GrayAlphaImage::from_fn(400, 120, |x, y| {
         let on_line = (y as i32 - 60 - ((x as f32 / 25.0).sin() * 30.0) as i32).abs() < 3;
         image::LumaA([0, if on_line { 255 } else { 0 }])
@@ -260,7 +260,7 @@ fn png_signature() -> Vec<u8> {
     out.into_inner()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     visit: &str,
     what: &str,

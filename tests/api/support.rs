@@ -104,7 +104,8 @@ pub struct TestApp {
     port: u16,
     server: std::sync::Mutex<actix_web::dev::ServerHandle>,
     _data: tempfile::TempDir,
-    _db: TestDb,
+    /// The database, dropped with the instance that made it.
+    _db: Option<TestDb>,
 }
 
 /// The answer to one request.
@@ -141,12 +142,7 @@ impl TestApp {
     /// As [`spawn`], with extra settings.
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
         let (url, db, data) = fresh_database(backend);
-        let config = test_config(&url, data.path(), extra);
-        let (pool, backend) = store::connect(&config.database_url, config.pool_size).expect("pool");
-        store::migrate(&mut pool.get().expect("conn")).expect("migrate");
-        let files = orderly::files::open(&config.files).expect("file store");
-        let state = AppState::new(pool, backend, config).with_files(files);
-
+        let state = Self::state(&url, data.path(), extra);
         let mut created = HashMap::new();
         let hash = state.passwords.hash(PASSWORD).expect("hash");
         let mut conn = state.pool.get().expect("conn");
@@ -164,14 +160,40 @@ impl TestApp {
             created.insert(role, (row.id, email));
         }
         drop(conn);
+        Self::start(state, created, data, Some(db))
+    }
 
+    /// A second server on this one's database, as another instance behind a
+    /// load balancer would be: its own pool, settings and port.
+    pub fn another_instance(&self, extra: &[(&str, &str)]) -> TestApp {
+        let data = tempfile::tempdir().expect("tempdir");
+        let state = Self::state(&self.state.config().database_url, data.path(), extra);
+        Self::start(state, self.users.clone(), data, None)
+    }
+
+    /// The app's state on a database, migrated.
+    fn state(url: &str, data: &std::path::Path, extra: &[(&str, &str)]) -> AppState {
+        let config = test_config(url, data, extra);
+        let (pool, backend) = store::connect(&config.database_url, config.pool_size).expect("pool");
+        store::migrate(&mut pool.get().expect("conn")).expect("migrate");
+        let files = orderly::files::open(&config.files).expect("file store");
+        AppState::new(pool, backend, config).with_files(files)
+    }
+
+    /// Serves the state on a free port.
+    fn start(
+        state: AppState,
+        users: HashMap<Role, (String, String)>,
+        data: tempfile::TempDir,
+        db: Option<TestDb>,
+    ) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let handle = serve(&state, listener);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             state,
-            users: created,
+            users,
             client: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .disable_redirects()
@@ -297,6 +319,8 @@ pub struct Raw {
     pub content_type: Option<String>,
     pub text: String,
     pub bytes: Vec<u8>,
+    /// Every header, names in lower case.
+    pub headers: HashMap<String, String>,
 }
 
 /// Requests as one caller.
@@ -383,6 +407,11 @@ impl Client<'_> {
                 .map(str::to_owned)
         };
         let (location, content_type) = (header("location"), header("content-type"));
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
         let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
         Raw {
             status,
@@ -390,6 +419,7 @@ impl Client<'_> {
             content_type,
             text: String::from_utf8_lossy(&bytes).into_owned(),
             bytes: bytes.to_vec(),
+            headers,
         }
     }
 }

@@ -8,10 +8,11 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{http::header, web, FromRequest, HttpRequest};
+use actix_web::{http::header, web, FromRequest, HttpMessage, HttpRequest};
 
 use super::tokens::invalid_token;
 use crate::api::state::AppState;
+use crate::api::telemetry::Signed;
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::Actor;
@@ -102,10 +103,11 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         // A bearer token, or the office pages' cookie (with its CSRF check).
-        let token = match bearer(req) {
+        let token = match bearer(&req) {
             Some(t) => Ok(Some(t)),
-            None => super::session::access_token(req),
+            None => super::session::access_token(&req),
         };
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("AppState missing"))?;
@@ -122,6 +124,9 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
                 .filter(|u| u.active && u.token_version == claims.ver)
                 .ok_or_else(invalid_token)?;
             let roles = user.roles();
+            req.extensions_mut().insert(Signed {
+                user_id: user.id.clone(),
+            });
             if !roles.iter().any(|r| R::ALLOWED.contains(r)) {
                 return Err(AppError::Forbidden);
             }

@@ -1,6 +1,6 @@
 //! `/auth/*`: log in, refresh, log out, change one's password, who am I.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::Duration as ChronoDuration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -96,7 +96,17 @@ pub async fn login(
 ) -> Result<web::Json<TokenPair>, AppError> {
     let LoginRequest { email, password } = body.into_inner()?;
     let address = client_address(&req);
-    Ok(web::Json(sign_in(&state, &address, email, password).await?))
+    let signed = sign_in(&state, &address, email, password).await?;
+    req.extensions_mut().insert(crate::api::telemetry::Signed {
+        user_id: signed.user_id,
+    });
+    Ok(web::Json(signed.pair))
+}
+
+/// A started login and whose it is (for the audit trail).
+pub struct SignedIn {
+    pub pair: TokenPair,
+    pub user_id: String,
 }
 
 /// Where a request came from, for the login throttle.
@@ -113,7 +123,7 @@ pub async fn sign_in(
     address: &str,
     email: String,
     password: String,
-) -> Result<TokenPair, AppError> {
+) -> Result<SignedIn, AppError> {
     let email = Email::parse("email", &email)
         .map(Email::into_string)
         .unwrap_or(email);
@@ -138,7 +148,10 @@ pub async fn sign_in(
                 }
             };
             st.throttle.record_success(&account_key);
-            issue_pair(conn, &st, &user, &ids::new_id())
+            Ok(SignedIn {
+                pair: issue_pair(conn, &st, &user, &ids::new_id())?,
+                user_id: user.id,
+            })
         })
         .await
 }

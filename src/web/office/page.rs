@@ -220,6 +220,7 @@ const MENU: &[MenuEntry] = &[
     ("/office/settings", |w| w.menu_settings, &[]),
     ("/office/analytics", |w| w.menu_analytics, &[Role::Manager]),
     ("/office/templates", |w| w.menu_templates, &[]),
+    ("/office/audit", |w| w.menu_audit, &[]),
 ];
 
 /// The page frame as an answer.

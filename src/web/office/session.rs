@@ -2,7 +2,7 @@
 //! switch, and the start page that sends each role to its own first page.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
 use maud::{html, DOCTYPE};
 use serde::Deserialize;
 
@@ -93,6 +93,10 @@ pub async fn login(
     }
     match sign_in(&state, &client_address(&req), email, password).await {
         Ok(pair) => {
+            req.extensions_mut().insert(crate::api::telemetry::Signed {
+                user_id: pair.user_id.clone(),
+            });
+            let pair = pair.pair;
             let mut response = HttpResponse::SeeOther();
             session::set(&req, &mut response, pair);
             response

@@ -140,6 +140,13 @@ words! {
     menu_settings: "Settings", "Налаштування";
     menu_templates: "Message templates", "Шаблони повідомлень";
     menu_analytics: "Analytics", "Аналітика";
+    menu_audit: "Audit trail", "Журнал дій";
+    audit_when: "When", "Коли";
+    audit_who: "Who", "Хто";
+    audit_what: "What", "Що";
+    audit_answer: "Answer", "Відповідь";
+    audit_from: "From", "Звідки";
+    audit_nobody: "no one signed in", "без входу";
     an_from: "From", "З";
     an_to: "To", "По";
     an_city: "City", "Місто";
