@@ -109,22 +109,6 @@ impl Sql {
         }
     }
 
-    /// An instant as whole seconds since 1970 (rounded down): reading a
-    /// timestamp as text and parsing it costs far more over many rows.
-    fn epoch(&self, expr: &str) -> String {
-        let (open, close) = self.epoch_around();
-        format!("{open}{expr}{close}")
-    }
-
-    /// What goes before and after an expression to read it as [`Sql::epoch`]
-    /// (for an expression with bound values in it).
-    fn epoch_around(&self) -> (&'static str, &'static str) {
-        match self.backend {
-            Backend::Sqlite => ("unixepoch(", ")"),
-            Backend::Postgres => ("CAST(FLOOR(EXTRACT(EPOCH FROM ", ")) AS BIGINT)"),
-        }
-    }
-
     /// Binds a day.
     pub fn day(&mut self, v: NaiveDate) -> &mut Sql {
         self.bind(Bind::Day(v))
@@ -375,15 +359,14 @@ struct KeyRow {
     key: String,
 }
 
-/// Instants come as seconds since 1970 (see [`Sql::epoch`]).
 #[derive(QueryableByName)]
 struct TotalsRow {
     #[diesel(sql_type = Text)]
     customer_id: String,
-    #[diesel(sql_type = BigInt)]
-    first_order: i64,
-    #[diesel(sql_type = BigInt)]
-    last_order: i64,
+    #[diesel(sql_type = Timestamp)]
+    first_order: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    last_order: NaiveDateTime,
     #[diesel(sql_type = BigInt)]
     orders: i64,
     #[diesel(sql_type = BigInt)]
@@ -394,21 +377,14 @@ struct TotalsRow {
     in_period: i64,
     #[diesel(sql_type = BigInt)]
     revenue_in_period: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    last_in_period: Option<i64>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    last_in_period: Option<NaiveDateTime>,
     #[diesel(sql_type = BigInt)]
     revenue_since: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    previous_from_start: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    previous_from_end: Option<i64>,
-}
-
-/// The UTC instant `seconds` after 1970.
-fn from_epoch(seconds: i64) -> NaiveDateTime {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .naive_utc()
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    previous_from_start: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    previous_from_end: Option<NaiveDateTime>,
 }
 
 /// Each customer's completed orders before the period's end (customers with
@@ -433,30 +409,23 @@ pub fn ledger(
     };
     // Each customer's totals, beside their orders completed since the period
     // began (an index range per customer, in customer order: nothing to sort).
-    let first = q.epoch("MIN(t.first_completed_at)");
-    let last = q.epoch("MIN(t.last_completed_at)");
-    q.push(&format!(
-        "SELECT t.customer_id AS customer_id, {first} AS first_order, {last} AS last_order, \
-         MIN(t.orders) AS orders, MIN(t.revenue) AS revenue, COUNT(w.customer_id) AS since, COUNT("
-    ));
+    q.push("SELECT t.customer_id AS customer_id, MIN(t.first_completed_at) AS first_order, \
+            MIN(t.last_completed_at) AS last_order, MIN(t.orders) AS orders, MIN(t.revenue) AS revenue, \
+            COUNT(w.customer_id) AS since, COUNT(");
     before_end(&mut q, "1");
     q.push(") AS in_period, CAST(COALESCE(SUM(");
     before_end(&mut q, "w.total");
-    let (open, close) = q.epoch_around();
-    q.push(&format!(
-        "), 0) AS BIGINT) AS revenue_in_period, {open}MAX("
-    ));
+    q.push("), 0) AS BIGINT) AS revenue_in_period, MAX(");
     before_end(&mut q, "w.completed_at");
-    let previous_from_start = q.epoch("MIN(w.previous_completed_at)");
-    q.push(&format!(
-        "){close} AS last_in_period, CAST(COALESCE(SUM(w.total), 0) AS BIGINT) AS revenue_since, \
-         {previous_from_start} AS previous_from_start, {open}MIN(CASE WHEN w.completed_at >= "
-    ))
+    q.push(
+        ") AS last_in_period, CAST(COALESCE(SUM(w.total), 0) AS BIGINT) AS revenue_since, \
+            MIN(w.previous_completed_at) AS previous_from_start, MIN(CASE WHEN w.completed_at >= ",
+    )
     .time(p.end)
-    .push(&format!(
-        " THEN w.previous_completed_at END){close} AS previous_from_end FROM customer_totals t \
-               LEFT JOIN work_orders w ON w.customer_id = t.customer_id AND w.completed_at >= "
-    ))
+    .push(
+        " THEN w.previous_completed_at END) AS previous_from_end FROM customer_totals t \
+               LEFT JOIN work_orders w ON w.customer_id = t.customer_id AND w.completed_at >= ",
+    )
     .time(p.start)
     .push(" WHERE t.first_completed_at < ")
     .time(p.end)
@@ -468,17 +437,17 @@ pub fn ledger(
             let since = (r.since > 0).then(|| Since {
                 in_period: r.in_period,
                 revenue_in_period: r.revenue_in_period,
-                last_in_period: r.last_in_period.map(from_epoch),
+                last_in_period: r.last_in_period,
                 after: r.since - r.in_period,
                 revenue_after: r.revenue_since - r.revenue_in_period,
-                previous_from_start: r.previous_from_start.map(from_epoch),
-                previous_from_end: r.previous_from_end.map(from_epoch),
+                previous_from_start: r.previous_from_start,
+                previous_from_end: r.previous_from_end,
             });
             let totals = Totals {
                 segment: segment_of(&b2b, &r.customer_id),
                 customer_id: r.customer_id,
-                first_order: from_epoch(r.first_order),
-                last_order: from_epoch(r.last_order),
+                first_order: r.first_order,
+                last_order: r.last_order,
                 orders: r.orders,
                 revenue: r.revenue,
             };
