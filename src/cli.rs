@@ -1,4 +1,4 @@
-//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `user add`.
+//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `import`, `user add`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -7,6 +7,8 @@ use std::time::Instant;
 use actix_web::HttpServer;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
+
+mod import;
 
 use crate::api::build_app;
 use crate::api::state::AppState;
@@ -62,6 +64,27 @@ enum Command {
     Export {
         /// The folder to write into; made if missing.
         dir: std::path::PathBuf,
+    },
+    /// Read another system's files (CSV or XLSX) in: each file all or nothing, every bad row reported.
+    Import {
+        /// Files named by what they hold (customers.csv, sites.xlsx, …), `kind=path`, or folders of such files.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// The other system's name: a second import from it updates what the first made.
+        #[arg(long, default_value = "import")]
+        source: String,
+        /// Check every row and report what is wrong; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// A TOML file: a table per kind of file, `field = "header"`.
+        #[arg(long)]
+        map: Option<std::path::PathBuf>,
+        /// The folder of photos and certificate PDFs the files name (default: the files' folder).
+        #[arg(long)]
+        files: Option<std::path::PathBuf>,
+        /// The staff e-mail the import is recorded under (default: the first owner).
+        #[arg(long = "as")]
+        user: Option<String>,
     },
     /// Manage staff accounts.
     User {
@@ -172,6 +195,24 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Import {
+            paths,
+            source,
+            dry_run,
+            map,
+            files,
+            user,
+        } => import::run(
+            &state,
+            import::ImportArgs {
+                paths,
+                source,
+                dry_run,
+                map,
+                files,
+                user,
+            },
+        ),
         Command::Tick { at } => {
             let at = at
                 .map(|t| t.with_timezone(&chrono::Utc))

@@ -79,6 +79,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(owner::analytics::routes)
         .configure(owner::segments::routes)
         .configure(owner::export::routes)
+        .configure(owner::import::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)

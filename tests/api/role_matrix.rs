@@ -37,6 +37,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/audit", Roles(OWNER)),
     ("GET", "/api/v1/export", Roles(OWNER)),
     ("GET", "/api/v1/export/{table}", Roles(OWNER)),
+    ("POST", "/api/v1/import/{entity}", Roles(OWNER)),
     ("GET", "/api/v1/customers/{id}/data", Roles(MANAGERS)),
     ("POST", "/api/v1/customers/{id}/erase", Roles(OWNER)),
     ("GET", "/api/v1/users", Roles(OWNER)),
