@@ -10,12 +10,14 @@ use serde_json::Value;
 use crate::certificates::png_signature;
 use crate::on_both_backends;
 use crate::support::{Resp, TestApp};
+use crate::work_orders::customer_with_site;
 
 on_both_backends!(
     backend: a_company_moves_in_and_a_second_import_updates,
     bad_rows_are_reported_and_nothing_is_written,
     a_spreadsheet_reads_like_csv,
     the_command_imports_a_folder_with_photos_and_certificates,
+    an_export_imports_into_another_orderly_unchanged,
 );
 
 /// `{"external_id":"Code","name":"Client"}`, URL-encoded.
@@ -604,4 +606,70 @@ async fn the_command_imports_a_folder_with_photos_and_certificates(backend: Back
     assert!(out.contains("line 2, column `photos` (photos[0])"), "{out}");
     assert!(out.contains("missing.jpg"), "{out}");
     assert_eq!(rows(&app, "visits").await.len(), 1);
+}
+
+/// The company's records out of one Orderly and into another, unchanged: the
+/// export's CSV files are import files as they are.
+async fn an_export_imports_into_another_orderly_unchanged(backend: Backend) {
+    let from = TestApp::spawn(backend).await;
+    let (customer, site, contact, _) =
+        customer_with_site(&from, "Коваленко, Олена \"Зірка\"").await;
+    from.as_manager()
+        .patch(
+            &format!("/api/v1/contacts/{contact}"),
+            serde_json::json!({"email": "olena@example.com", "consent_marketing": true}),
+        )
+        .await;
+    from.as_manager()
+        .patch(
+            &format!("/api/v1/customers/{customer}"),
+            serde_json::json!({"tags": ["vip", "north"], "notes": "line one\nline two"}),
+        )
+        .await;
+    let item = from
+        .as_manager()
+        .post(
+            "/api/v1/equipment",
+            serde_json::json!({"site_id": site, "kind": "gas boiler", "model": "V-200", "installed_on": "2021-04-30"}),
+        )
+        .await;
+    assert_eq!(item.status, 201, "{item:?}");
+
+    let to = TestApp::spawn(backend).await;
+    for (table, entity) in [
+        ("customers", "customers"),
+        ("sites", "sites"),
+        ("contacts", "contacts"),
+        ("equipment", "equipment"),
+    ] {
+        let csv = from
+            .as_owner()
+            .raw("GET", &format!("/api/v1/export/{table}"), None, &[])
+            .await;
+        assert_eq!(csv.status, 200);
+        let r = import(&to, entity, "", csv.text.as_bytes()).await;
+        assert_eq!(r.status, 200, "{entity}: {r:?}");
+    }
+    // The same records, field for field; only the ids are new.
+    let fields = |rows: Vec<Value>, skip: &[&str]| -> Vec<Value> {
+        rows.into_iter()
+            .map(|mut r| {
+                let o = r.as_object_mut().unwrap();
+                for key in ["id", "customer_id", "site_id", "created_at", "updated_at"]
+                    .iter()
+                    .chain(skip)
+                {
+                    o.remove(*key);
+                }
+                r
+            })
+            .collect()
+    };
+    for table in ["customers", "sites", "contacts", "equipment"] {
+        assert_eq!(
+            fields(rows(&from, table).await, &[]),
+            fields(rows(&to, table).await, &[]),
+            "{table}"
+        );
+    }
 }

@@ -217,8 +217,7 @@ impl Entity {
     }
 }
 
-/// One row that cannot be imported, and why; rows count from 1 after the header,
-/// as a spreadsheet shows them less one.
+/// One row that cannot be imported, and why, where a person finds it in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RowError {
     /// The line in the file: the header is line 1, so the first data row is 2.
@@ -246,7 +245,7 @@ pub struct FileReport {
     pub errors: Vec<RowError>,
     /// Headers of the file that no field reads.
     pub ignored_columns: Vec<String>,
-    /// Nothing was written: a dry run, or a file with bad rows.
+    /// Whether the file's rows were written: never on a dry run or with a bad row.
     pub written: bool,
 }
 
