@@ -66,26 +66,7 @@ enum Command {
         dir: std::path::PathBuf,
     },
     /// Read another system's files (CSV or XLSX) in: each file all or nothing, every bad row reported.
-    Import {
-        /// Files named by what they hold (customers.csv, sites.xlsx, …), `kind=path`, or folders of such files.
-        #[arg(required = true)]
-        paths: Vec<std::path::PathBuf>,
-        /// The other system's name: a second import from it updates what the first made.
-        #[arg(long, default_value = "import")]
-        source: String,
-        /// Check every row and report what is wrong; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// A TOML file: a table per kind of file, `field = "header"`.
-        #[arg(long)]
-        map: Option<std::path::PathBuf>,
-        /// The folder of photos and certificate PDFs the files name (default: the files' folder).
-        #[arg(long)]
-        files: Option<std::path::PathBuf>,
-        /// The staff e-mail the import is recorded under (default: the first owner).
-        #[arg(long = "as")]
-        user: Option<String>,
-    },
+    Import(import::ImportArgs),
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -195,24 +176,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Import {
-            paths,
-            source,
-            dry_run,
-            map,
-            files,
-            user,
-        } => import::run(
-            &state,
-            import::ImportArgs {
-                paths,
-                source,
-                dry_run,
-                map,
-                files,
-                user,
-            },
-        ),
+        Command::Import(args) => import::run(&state, args),
         Command::Tick { at } => {
             let at = at
                 .map(|t| t.with_timezone(&chrono::Utc))

@@ -16,12 +16,25 @@ use crate::owner::import::check_source;
 use crate::store;
 
 /// What the command line asked for.
+#[derive(clap::Args)]
 pub struct ImportArgs {
+    /// Files named by what they hold (customers.csv, sites.xlsx, …), `kind=path`, or folders of such files.
+    #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// The other system's name: a second import from it updates what the first made.
+    #[arg(long, default_value = "import")]
     pub source: String,
+    /// Check every row and report what is wrong; write nothing.
+    #[arg(long)]
     pub dry_run: bool,
+    /// A TOML file: a table per kind of file, `field = "header"`.
+    #[arg(long)]
     pub map: Option<PathBuf>,
+    /// The folder of photos and certificate PDFs the files name (default: the files' folder).
+    #[arg(long)]
     pub files: Option<PathBuf>,
+    /// The staff e-mail the import is recorded under (default: the first owner).
+    #[arg(long = "as")]
     pub user: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use orderly::core::role::Role;
 use orderly::store::Backend;
 use serde_json::Value;
 
-use crate::certificates::png_signature;
+use crate::certificates::{certificate_pdf, png_signature};
 use crate::on_both_backends;
 use crate::support::{Resp, TestApp};
 use crate::work_orders::customer_with_site;
@@ -207,18 +207,7 @@ async fn a_company_moves_in_and_a_second_import_updates(backend: Backend) {
     );
     let certificates = rows(&app, "certificates").await;
     assert_eq!(certificates[0]["number"], "OLD-2026-0007");
-    let pdf = app
-        .as_administrator()
-        .raw(
-            "GET",
-            &format!(
-                "/api/v1/work-orders/{}/certificate",
-                our_id(&app, "work_orders", "W1").await
-            ),
-            None,
-            &[],
-        )
-        .await;
+    let pdf = certificate_pdf(&app, &our_id(&app, "work_orders", "W1").await).await;
     assert_eq!(pdf.status, 404, "imported without its PDF: {}", pdf.text);
     let revenue = || {
         diesel::sql_query("SELECT CAST(SUM(revenue) AS BIGINT) AS revenue FROM customer_totals")
@@ -469,16 +458,7 @@ async fn a_spreadsheet_reads_like_csv(backend: Backend) {
 
 /// `orderly import` as a company would run it, on the test's database.
 fn command(app: &TestApp, args: &[&str]) -> (bool, String) {
-    let config = app.state.config();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderly"))
-        .arg("import")
-        .args(args)
-        .env("DATABASE_URL", &config.database_url)
-        .env("ORDERLY_DATA_DIR", &config.data_dir)
-        .env("ORDERLY_JWT_SECRET", "test-secret-test-secret-test-secret")
-        .env_remove("ORDERLY_CONFIG")
-        .output()
-        .unwrap();
+    let out = app.command("import").args(args).output().unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -558,15 +538,7 @@ async fn the_command_imports_a_folder_with_photos_and_certificates(backend: Back
     let files = rows(&app, "visit_files").await;
     assert_eq!(files.len(), 2);
     let order = our_id(&app, "work_orders", "W1").await;
-    let download = app
-        .as_administrator()
-        .raw(
-            "GET",
-            &format!("/api/v1/work-orders/{order}/certificate"),
-            None,
-            &[],
-        )
-        .await;
+    let download = certificate_pdf(&app, &order).await;
     assert_eq!((download.status, download.text.as_bytes()), (200, &pdf[..]));
     let detail = app
         .as_manager()
