@@ -189,7 +189,7 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
     };
     let mut bar: Option<(Entity, Phase, ProgressBar)> = None;
     let style = ProgressStyle::with_template(
-        "{prefix:>13} {msg:8} [{bar:32}] {pos:>7}/{len:7} {per_sec:>10} {eta}",
+        "{prefix:>13} {msg:8} [{bar:32}] {human_pos:>7}/{human_len:7} {elapsed:>4}, {eta} to go",
     )
     .map_err(|e| e.to_string())?
     .progress_chars("=> ");
@@ -207,12 +207,13 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
                 if let Some((_, _, old)) = bar.take() {
                     old.finish();
                 }
-                let b = ProgressBar::new(total as u64).with_style(style.clone());
-                b.set_prefix(entity.as_str());
-                b.set_message(match phase {
-                    Phase::Checking => "checking",
-                    Phase::Writing => "writing",
-                });
+                let b = ProgressBar::new(total as u64)
+                    .with_style(style.clone())
+                    .with_prefix(entity.as_str())
+                    .with_message(match phase {
+                        Phase::Checking => "checking",
+                        Phase::Writing => "writing",
+                    });
                 bar = Some((entity, phase, b));
             }
             if let Some((_, _, b)) = &bar {

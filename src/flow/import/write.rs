@@ -264,7 +264,11 @@ fn photo(
     name: &str,
 ) -> Result<usize, AppError> {
     let client_id = format!("import:{}/{name}", visit.id);
-    if visit_files::by_client_id(conn, &w.actor.user_id, &client_id)?.is_some() {
+    let stored = visit_files::of_visits(conn, std::slice::from_ref(&visit.id))?;
+    if stored
+        .iter()
+        .any(|f| f.client_id.as_deref() == Some(client_id.as_str()))
+    {
         return Ok(0);
     }
     let bytes = read(w, field, name)?;
