@@ -1,4 +1,4 @@
-//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `user add`.
+//! Command-line interface: `serve`, `migrate`, `tick`, `backup`, `restore`, `export`, `import`, `user add`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -7,6 +7,8 @@ use std::time::Instant;
 use actix_web::HttpServer;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
+
+mod import;
 
 use crate::api::build_app;
 use crate::api::state::AppState;
@@ -63,6 +65,8 @@ enum Command {
         /// The folder to write into; made if missing.
         dir: std::path::PathBuf,
     },
+    /// Read another system's files (CSV or XLSX) in: each file all or nothing, every bad row reported.
+    Import(import::ImportArgs),
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -172,6 +176,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Import(args) => import::run(&state, args),
         Command::Tick { at } => {
             let at = at
                 .map(|t| t.with_timezone(&chrono::Utc))

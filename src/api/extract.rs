@@ -123,3 +123,27 @@ pub fn with_param(query: &str, key: &str, value: Option<&str>) -> String {
 fn form_parse(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
 }
+
+/// A raw body read up to `max` bytes; a larger one is refused (413) before it
+/// is all read. `what` names it in the answer: "a photo", "an import file".
+pub async fn limited_body(
+    mut payload: web::Payload,
+    max: usize,
+    what: &str,
+) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest {
+            field: Some("body".into()),
+            message: format!("the upload broke off: {e}"),
+        })?;
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::TooLarge {
+                message: format!("{what} may be at most {max} bytes"),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}

@@ -1,6 +1,7 @@
 //! Shared HTTP plumbing: state, errors, extractors, auth, and the app itself.
 
 pub mod actions;
+pub mod answers;
 pub mod auth;
 pub mod csv;
 pub mod error;
@@ -79,6 +80,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(owner::analytics::routes)
         .configure(owner::segments::routes)
         .configure(owner::export::routes)
+        .configure(owner::import::routes)
         .configure(manager::certificate::routes)
         .configure(engineer::media::routes)
         .configure(administrator::planning::routes)
@@ -92,6 +94,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(scope::scope("/api/v1").configure(api_routes))
         .split_for_parts();
+    let mut api = api;
+    answers::complete(&mut api);
     api
 }
 
@@ -116,6 +120,8 @@ pub fn build_app(
         .route("/api/v1/openapi.json", web::get().to(openapi_json))
         .service(scope::scope("/api/v1").configure(api_routes))
         .split_for_parts();
+    let mut api = api;
+    answers::complete(&mut api);
     app.app_data(web::Data::new(api))
         .configure(crate::web::routes)
         .configure(telemetry::probes::routes)

@@ -161,6 +161,19 @@ impl AppState {
     }
 
     /// The settings input rules depend on.
+    /// A staff member as the flow sees them, with the company settings its rules need.
+    pub fn actor(&self, user_id: &str, roles: Vec<crate::core::role::Role>) -> crate::flow::Actor {
+        let config = self.config();
+        crate::flow::Actor {
+            user_id: user_id.to_owned(),
+            roles,
+            timezone: config.timezone,
+            currency: config.currency.clone(),
+            messaging: config.messaging.clone(),
+            files: self.files.clone(),
+        }
+    }
+
     pub fn input_context(&self) -> InputContext {
         InputContext {
             phone_region: self.config().phone_region,

@@ -28,9 +28,14 @@ pub trait Fields: Serialize + DeserializeOwned + Sized {
 }
 
 /// Text enums stored as their snake_case name; the names are the API's too.
+///
+/// The names are taken as raw tokens (`tt`), not `literal` fragments: utoipa's
+/// derive does not read a `rename` given through a `literal` fragment, and the
+/// OpenAPI document then listed `Payer` where the API says `payer` (the
+/// schemathesis run found it).
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         pub enum $name {

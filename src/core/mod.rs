@@ -16,6 +16,7 @@ pub mod equipment;
 pub mod fields;
 pub mod geo;
 pub mod ids;
+pub mod import;
 pub mod media;
 pub mod money;
 pub mod notice;

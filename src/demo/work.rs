@@ -37,14 +37,7 @@ pub fn load(
     staff: &Staff,
     customers: &[DemoCustomer],
 ) -> Result<(), AppError> {
-    let actor = |id: &str, role: Role| Actor {
-        user_id: id.to_owned(),
-        roles: vec![role],
-        timezone: state.config().timezone,
-        currency: state.config().currency.clone(),
-        messaging: state.config().messaging.clone(),
-        files: state.files.clone(),
-    };
+    let actor = |id: &str, role: Role| state.actor(id, vec![role]);
     let today = Utc::now()
         .with_timezone(&state.config().timezone)
         .date_naive();

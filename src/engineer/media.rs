@@ -2,11 +2,11 @@
 //! body, checked by content; `Idempotency-Key` makes a resend harmless.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 
 use crate::api::actions::client_id;
 use crate::api::auth::{AnyStaff, Engineer};
 use crate::api::error::ErrorBody;
+use crate::api::extract::limited_body;
 use crate::api::state::AppState;
 use crate::core::media::MediaKind;
 use crate::core::visit::VisitFile;
@@ -14,25 +14,8 @@ use crate::error::AppError;
 use crate::flow::media;
 
 /// Reads the body up to the kind's limit; a larger one is refused before it is all read.
-async fn body(mut payload: web::Payload, kind: MediaKind) -> Result<Vec<u8>, AppError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest {
-            field: Some("body".into()),
-            message: format!("the upload broke off: {e}"),
-        })?;
-        if bytes.len() + chunk.len() > kind.max_bytes() {
-            return Err(AppError::TooLarge {
-                message: format!(
-                    "a {} may be at most {} bytes",
-                    kind.as_str(),
-                    kind.max_bytes()
-                ),
-            });
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
+async fn body(payload: web::Payload, kind: MediaKind) -> Result<Vec<u8>, AppError> {
+    limited_body(payload, kind.max_bytes(), &format!("a {}", kind.as_str())).await
 }
 
 async fn add(

@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod customer_link;
 pub mod erasure;
 pub mod export;
+pub mod import;
 pub mod lost;
 pub mod media;
 pub mod notices;

@@ -16,7 +16,7 @@ use crate::store::certificates;
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "the PDF; its SHA-256 is the ETag and the order's `certificate.sha256`", content_type = "application/pdf"),
-        (status = 404, description = "no such order, or not certified yet", body = ErrorBody),
+        (status = 404, description = "no such order, not certified yet, or imported without its PDF", body = ErrorBody),
         (status = 410, description = "the PDF was erased with the customer's personal data", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -35,6 +35,12 @@ pub async fn download(
         .db(move |conn| certificates::latest_for_order(conn, &id))
         .await?
         .ok_or_else(none)?;
+    if row.file_key.is_empty() && row.sha256.is_empty() {
+        // Imported from another system with its number only.
+        return Err(AppError::NotFound {
+            entity: "certificate PDF (imported without one)",
+        });
+    }
     if row.file_key.is_empty() {
         return Err(AppError::Gone {
             message: format!(

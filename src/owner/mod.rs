@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod export;
+pub mod import;
 pub mod segments;
 pub mod settings;
 pub mod templates;

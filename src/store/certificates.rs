@@ -70,6 +70,13 @@ pub fn insert(conn: &mut DbConnection, row: &CertificateRow) -> Result<(), AppEr
     Ok(())
 }
 
+/// Writes a certificate over the one with the same id, if any: an import's
+/// second run brings the other system's corrections.
+pub fn replace(conn: &mut DbConnection, row: &CertificateRow) -> Result<(), AppError> {
+    diesel::delete(certificates::table.find(&row.id)).execute(conn)?;
+    insert(conn, row)
+}
+
 /// The order's newest certificate (an order certified again after a reopen has several).
 pub fn latest_for_order(
     conn: &mut DbConnection,

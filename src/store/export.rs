@@ -57,6 +57,10 @@ pub const TABLES: &[Table] = &[
         key: "event || '/' || channel || '/' || locale",
     },
     by_id("surveys"),
+    Table {
+        name: "import_keys",
+        key: "source || '/' || entity || '/' || external_id",
+    },
     by_id("events"),
     by_id("audit_events"),
 ];

@@ -15,6 +15,7 @@ pub mod equipment;
 pub mod erasure;
 pub mod events;
 pub mod export;
+pub mod import_keys;
 pub mod notifications;
 pub mod page;
 pub mod plans;

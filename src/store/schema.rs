@@ -465,6 +465,16 @@ diesel::joinable!(maintenance_plans -> customers (customer_id));
 diesel::joinable!(notification_attempts -> notifications (notification_id));
 
 diesel::table! {
+    import_keys (source, entity, external_id) {
+        source -> Text,
+        entity -> Text,
+        external_id -> Text,
+        id -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> Text,
         at -> Timestamp,
@@ -484,6 +494,7 @@ diesel::joinable!(audit_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    import_keys,
     users,
     refresh_tokens,
     customers,

@@ -117,6 +117,19 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
 }
 
 /// Saves name, roles, active flag, password hash and token version of an account.
+/// Active staff by lower-cased e-mail: how another system's records name them.
+pub fn emails(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .select((users::email, users::id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(email, id)| (email.to_lowercase(), id))
+        .collect())
+}
+
 pub fn save(conn: &mut DbConnection, row: &UserRow) -> Result<(), AppError> {
     diesel::update(users::table.find(&row.id))
         .set((
@@ -144,6 +157,16 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, AppError> {
 }
 
 /// How many active accounts hold the owner role; the last one may not be removed.
+/// The longest-standing active owner: whom a command-line import is recorded under.
+pub fn first_owner(conn: &mut DbConnection) -> Result<Option<UserRow>, AppError> {
+    let rows: Vec<UserRow> = users::table
+        .filter(users::active.eq(true))
+        .order(users::created_at)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().find(|u| u.roles().contains(&Role::Owner)))
+}
+
 pub fn count_active_owners(conn: &mut DbConnection) -> Result<usize, AppError> {
     let roles: Vec<String> = users::table
         .filter(users::active.eq(true))

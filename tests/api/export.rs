@@ -152,16 +152,7 @@ async fn every_table_goes_out_as_csv_and_json(app: TestApp) {
 
     // The command writes both formats of every table and a manifest.
     let dir = tempfile::tempdir().unwrap();
-    let config = app.state.config();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderly"))
-        .arg("export")
-        .arg(dir.path())
-        .env("DATABASE_URL", &config.database_url)
-        .env("ORDERLY_DATA_DIR", &config.data_dir)
-        .env("ORDERLY_JWT_SECRET", "test-secret-test-secret-test-secret")
-        .env_remove("ORDERLY_CONFIG")
-        .output()
-        .unwrap();
+    let out = app.command("export").arg(dir.path()).output().unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -37,6 +37,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/audit", Roles(OWNER)),
     ("GET", "/api/v1/export", Roles(OWNER)),
     ("GET", "/api/v1/export/{table}", Roles(OWNER)),
+    ("POST", "/api/v1/import/{entity}", Roles(OWNER)),
     ("GET", "/api/v1/customers/{id}/data", Roles(MANAGERS)),
     ("POST", "/api/v1/customers/{id}/erase", Roles(OWNER)),
     ("GET", "/api/v1/users", Roles(OWNER)),
@@ -294,4 +295,25 @@ async fn the_openapi_document_is_served(app: TestApp) {
     assert_eq!(r.status, 200);
     assert!(r["paths"]["/api/v1/customers/{id}/timeline"]["get"].is_object());
     assert!(r["components"]["securitySchemes"]["bearer"].is_object());
+    // Enums are listed by the names the API speaks, not the Rust variants'.
+    assert_eq!(
+        r["components"]["schemas"]["ContactRole"]["enum"],
+        serde_json::json!(["payer", "decision_maker", "on_site", "accountant", "other"])
+    );
+    // A record's fields are a part of the record answered: open, or no record fits.
+    let fields = &r["components"]["schemas"]["CustomerFields"];
+    assert!(fields.is_object() && fields.get("additionalProperties").is_none());
+    // Every secured operation says it may answer 401 and 403, with the error body.
+    for (path, item) in r["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("security").is_some() {
+                for code in ["401", "403"] {
+                    assert!(
+                        op["responses"][code].is_object(),
+                        "{method} {path} lacks {code}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -218,6 +218,19 @@ impl TestApp {
     }
 
     /// An access token for the test user of the role.
+    /// The `orderly` command on this app's database and data folder, as an
+    /// operator would run it beside the server.
+    pub fn command(&self, subcommand: &str) -> std::process::Command {
+        let config = self.state.config();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orderly"));
+        cmd.arg(subcommand)
+            .env("DATABASE_URL", &config.database_url)
+            .env("ORDERLY_DATA_DIR", &config.data_dir)
+            .env("ORDERLY_JWT_SECRET", "test-secret-test-secret-test-secret")
+            .env_remove("ORDERLY_CONFIG");
+        cmd
+    }
+
     pub fn token(&self, role: Role) -> String {
         self.state
             .keys

@@ -78,14 +78,7 @@ impl<R: RoleSet> Caller<R> {
 
     /// The caller as the flow sees it, with the company settings its rules need.
     pub fn actor(&self, state: &AppState) -> Actor {
-        Actor {
-            user_id: self.user_id.clone(),
-            roles: self.roles.clone(),
-            timezone: state.config().timezone,
-            currency: state.config().currency.clone(),
-            messaging: state.config().messaging.clone(),
-            files: state.files.clone(),
-        }
+        state.actor(&self.user_id, self.roles.clone())
     }
 }
 

@@ -1,0 +1,418 @@
+//! Import: files of another system's rows into Orderly, each file all or
+//! nothing, every bad row reported with its line, field and reason.
+//!
+//! A run checks every row of a file first (cells, mapping, references, the
+//! API's rules); a file with any bad row writes nothing. A good file is written
+//! in one transaction. A dry run does all of it, writes included (so what only
+//! the database can say is said too), then rolls everything back. A folder of
+//! files is read in dependency order, so sites find the customers of the same run.
+
+pub mod record;
+pub mod sheet;
+pub mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use self::record::{Context, Record};
+use self::sheet::Sheet;
+use self::write::Writer;
+use super::Actor;
+use crate::core::import::cell;
+use crate::core::import::mapping::{self, Layout, Mapping};
+use crate::core::import::{Cell, Entity, FileReport, RowError};
+use crate::core::{ids, InputContext};
+use crate::error::AppError;
+use crate::store::events::{self, NewEvent};
+use crate::store::{customers, import_keys, now, rollups, transaction, users, DbConnection};
+
+/// One file to import.
+pub struct Input {
+    pub entity: Entity,
+    pub sheet: Sheet,
+    /// How its headers map to fields; by name when empty.
+    pub mapping: Mapping,
+}
+
+/// How a run goes.
+pub struct Options<'a> {
+    /// The other system's name: external ids are unique within it.
+    pub source: &'a str,
+    pub dry_run: bool,
+    /// Photos and certificate PDFs named in the files.
+    pub folder: Option<&'a Path>,
+}
+
+/// The step a file is at, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Checking,
+    Writing,
+}
+
+/// Told of progress every so many rows: the file, its step, rows done, rows in all.
+pub type Progress<'a> = &'a mut dyn FnMut(Entity, Phase, usize, usize);
+
+/// Our ids of the rows later files may refer to: kind → external id → id.
+type Targets = HashMap<&'static str, HashMap<String, String>>;
+
+/// How often progress is told.
+const EVERY: usize = 1_000;
+
+/// A row checked and ready: its line, the other system's id, ours if it was
+/// imported before, and the record.
+struct Prepared {
+    line: usize,
+    external_id: String,
+    existing: Option<String>,
+    record: Record,
+}
+
+/// Imports the files in dependency order. Files after one with bad rows are
+/// not tried (they would refer to what it did not write); on a dry run every
+/// file is checked and nothing is kept.
+pub fn run(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &InputContext,
+    mut files: Vec<Input>,
+    options: &Options,
+    progress: Progress,
+) -> Result<Vec<FileReport>, AppError> {
+    files.sort_by_key(|f| Entity::ALL.iter().position(|e| *e == f.entity));
+    if !options.dry_run {
+        let mut reports = Vec::new();
+        for file in &files {
+            let report = import_file(conn, actor, input, file, options, progress)?;
+            let failed = !report.errors.is_empty();
+            reports.push(report);
+            if failed {
+                break;
+            }
+        }
+        return Ok(reports);
+    }
+    // A dry run writes everything in one transaction and rolls it back, so a
+    // file sees the rows of the files before it, as it would for real.
+    let mut reports = Vec::new();
+    let rolled_back = transaction(conn, |conn| {
+        for file in &files {
+            reports.push(import_file(conn, actor, input, file, options, progress)?);
+        }
+        Err::<(), _>(AppError::conflict("dry_run", "rolled back"))
+    });
+    match rolled_back {
+        Err(AppError::Conflict {
+            code: "dry_run", ..
+        }) => Ok(reports),
+        Err(e) => Err(e),
+        Ok(()) => Err(AppError::internal("a dry run committed")),
+    }
+}
+
+/// Imports one file in one transaction: all its rows, or none.
+fn import_file(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &InputContext,
+    file: &Input,
+    options: &Options,
+    progress: Progress,
+) -> Result<FileReport, AppError> {
+    let mut report = FileReport {
+        entity: file.entity.as_str().into(),
+        rows: file.sheet.rows.len(),
+        ..FileReport::default()
+    };
+    let layout = match mapping::layout(file.entity, &file.sheet.headers, &file.mapping) {
+        Ok(layout) => layout,
+        Err(errors) => {
+            report.errors = errors;
+            return Ok(report);
+        }
+    };
+    report.ignored_columns = layout.ignored.clone();
+    let prepared = match check(conn, actor, input, file, &layout, options, progress)? {
+        Ok(prepared) => prepared,
+        Err(errors) => {
+            report.errors = errors;
+            return Ok(report);
+        }
+    };
+    let mut failed: Option<RowError> = None;
+    let result = transaction(conn, |conn| {
+        write_all(
+            conn,
+            actor,
+            file.entity,
+            &prepared,
+            options,
+            &mut report,
+            progress,
+        )
+        .map_err(|(line, e)| {
+            failed = Some(row_error(&layout, line, e));
+            AppError::conflict("import_row", "a row could not be written")
+        })
+    });
+    match (result, failed) {
+        (Ok(()), _) => {
+            report.written = !options.dry_run;
+            Ok(report)
+        }
+        (Err(_), Some(error)) => {
+            report.created = 0;
+            report.updated = 0;
+            report.files = 0;
+            report.errors = vec![error];
+            Ok(report)
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// Reads and checks every row; all the bad ones, or all of them ready.
+fn check(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &InputContext,
+    file: &Input,
+    layout: &Layout,
+    options: &Options,
+    progress: Progress,
+) -> Result<Result<Vec<Prepared>, Vec<RowError>>, AppError> {
+    let known = import_keys::known(conn, options.source, file.entity.as_str())?;
+    let mut targets: Targets = HashMap::new();
+    for (column, _) in &layout.fields {
+        if let Cell::Ref(to) | Cell::Refs(to) = column.cell {
+            if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(to.as_str()) {
+                slot.insert(import_keys::known(conn, options.source, to.as_str())?);
+            }
+        }
+    }
+    let staff = match file.entity {
+        Entity::Visits => users::emails(conn)?,
+        _ => HashMap::new(),
+    };
+    let ctx = Context {
+        input,
+        currency: &actor.currency,
+        staff: &staff,
+    };
+    let total = file.sheet.rows.len();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut prepared = Vec::with_capacity(total);
+    let mut errors = Vec::new();
+    for (n, (line, cells)) in file.sheet.rows.iter().enumerate() {
+        let line = *line;
+        let external_id = cells.get(layout.external_id).map_or("", |c| c.trim());
+        let at = |field: &str, message: String| RowError {
+            line,
+            field: Some(field.to_owned()),
+            column: layout.header_of(field),
+            message,
+        };
+        if external_id.is_empty() {
+            errors.push(at(
+                "external_id",
+                "is empty: every row needs its id in the other system".into(),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert(external_id, line) {
+            errors.push(at(
+                "external_id",
+                format!("`{external_id}` is on line {first} too: each row once"),
+            ));
+            continue;
+        }
+        let object = match row_object(layout, cells, &targets, options.source) {
+            Ok(object) => object,
+            Err((field, message)) => {
+                errors.push(at(field, message));
+                continue;
+            }
+        };
+        match record::parse(file.entity, object, &ctx) {
+            Ok(record) => prepared.push(Prepared {
+                line,
+                external_id: external_id.to_owned(),
+                existing: known.get(external_id).cloned(),
+                record,
+            }),
+            Err(e) => errors.push(row_error(layout, line, e.into())),
+        }
+        if (n + 1) % EVERY == 0 || n + 1 == total {
+            progress(file.entity, Phase::Checking, n + 1, total);
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(prepared)
+    } else {
+        Err(errors)
+    })
+}
+
+/// The row as the API's JSON object: cells read by their column's kind, the
+/// other system's ids turned into ours, defaults filled in.
+fn row_object(
+    layout: &Layout,
+    cells: &[String],
+    targets: &Targets,
+    source: &str,
+) -> Result<Map<String, Value>, (&'static str, String)> {
+    let mut object = Map::new();
+    let resolve = |to: Entity, external: &str| -> Result<Value, String> {
+        targets
+            .get(to.as_str())
+            .and_then(|m| m.get(external))
+            .map(|id| Value::String(id.clone()))
+            .ok_or_else(|| {
+                format!(
+                    "no {} with id `{external}` was imported from `{source}`: import {}.csv first, or fix the id",
+                    to.as_str(),
+                    to.as_str()
+                )
+            })
+    };
+    for (column, i) in &layout.fields {
+        let raw = cells.get(*i).map_or("", String::as_str);
+        let raw = if raw.trim().is_empty() {
+            column.default.unwrap_or("")
+        } else {
+            raw
+        };
+        let Some(value) = cell::read(column.cell, raw).map_err(|m| (column.name, m))? else {
+            continue;
+        };
+        let value = match (column.cell, value) {
+            (Cell::Ref(to), Value::String(external)) => {
+                resolve(to, &external).map_err(|m| (column.name, m))?
+            }
+            (Cell::Refs(to), Value::Array(items)) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| resolve(to, v.as_str().unwrap_or_default()))
+                    .collect::<Result<_, _>>()
+                    .map_err(|m| (column.name, m))?,
+            ),
+            (_, value) => value,
+        };
+        object.insert(column.name.to_owned(), value);
+    }
+    for column in &layout.defaults {
+        if let (Some(default), false) = (column.default, object.contains_key(column.name)) {
+            object.insert(column.name.to_owned(), Value::String(default.to_owned()));
+        }
+    }
+    Ok(object)
+}
+
+/// A failure of a row as its report line: the field's header where there is one.
+fn row_error(layout: &Layout, line: usize, e: AppError) -> RowError {
+    let (field, message) = match e {
+        AppError::Invalid(v) => (Some(v.field), v.message),
+        AppError::BadRequest { field, message } => (field, message),
+        AppError::Conflict { message, .. } => (None, message),
+        AppError::NotFound { entity } => {
+            (None, format!("refers to a {entity} that does not exist"))
+        }
+        other => (None, other.to_string()),
+    };
+    let field = field.filter(|f| !f.is_empty());
+    let root = field
+        .as_deref()
+        .map(|f| f.split(['[', '.']).next().unwrap_or(f).to_owned());
+    RowError {
+        line,
+        column: root.and_then(|r| layout.header_of(&r)),
+        field,
+        message,
+    }
+}
+
+/// Writes every prepared row, notes the new external ids and the timeline
+/// events, and brings derived data up to date. The failing row's line on error.
+fn write_all(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entity: Entity,
+    prepared: &[Prepared],
+    options: &Options,
+    report: &mut FileReport,
+    progress: Progress,
+) -> Result<(), (usize, AppError)> {
+    let writer = Writer {
+        actor,
+        folder: options.folder,
+        dry_run: options.dry_run,
+        at: now(),
+    };
+    let mut new_keys = Vec::new();
+    let mut timeline: Vec<(String, String, &str)> = Vec::new();
+    let mut touched: HashSet<String> = HashSet::new();
+    let total = prepared.len();
+    for (n, p) in prepared.iter().enumerate() {
+        let id = p.existing.clone().unwrap_or_else(ids::new_id);
+        let written = write::write(conn, &writer, &id, p.existing.is_some(), &p.record)
+            .map_err(|e| (p.line, e))?;
+        if p.existing.is_some() {
+            report.updated += 1;
+        } else {
+            report.created += 1;
+            new_keys.push((p.external_id.clone(), written.id.clone()));
+        }
+        report.files += written.files;
+        if let Some(customer_id) = written.customer_id {
+            if matches!(entity, Entity::Sites | Entity::Contacts)
+                || (entity == Entity::Customers && p.existing.is_some())
+            {
+                touched.insert(customer_id.clone());
+            }
+            timeline.push((customer_id, written.id, p.external_id.as_str()));
+        }
+        if (n + 1) % EVERY == 0 || n + 1 == total {
+            progress(entity, Phase::Writing, n + 1, total);
+        }
+    }
+    let last_line = prepared.last().map_or(0, |p| p.line);
+    let after = |e: AppError| (last_line, e);
+    import_keys::add(conn, options.source, entity.as_str(), &new_keys, writer.at).map_err(after)?;
+    let kind = entity_type(entity);
+    let events: Vec<NewEvent> = timeline
+        .iter()
+        .map(|(customer_id, id, external_id)| NewEvent {
+            actor_id: Some(&actor.user_id),
+            customer_id: Some(customer_id),
+            entity_type: kind,
+            entity_id: id,
+            action: "imported",
+            changes: json!({"source": options.source, "external_id": external_id}),
+        })
+        .collect();
+    events::record_many(conn, &events).map_err(after)?;
+    for customer_id in &touched {
+        customers::refresh_search(conn, customer_id).map_err(after)?;
+    }
+    if entity == Entity::WorkOrders && report.updated > 0 {
+        // Past completions moved: recount the totals the analytics keep.
+        rollups::rebuild(conn).map_err(after)?;
+    }
+    Ok(())
+}
+
+/// The timeline's name for a record of this kind.
+fn entity_type(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Customers => "customer",
+        Entity::Sites => "site",
+        Entity::Contacts => "contact",
+        Entity::Equipment => "equipment",
+        Entity::Plans => "maintenance_plan",
+        Entity::WorkOrders => "work_order",
+        Entity::Visits => "visit",
+        Entity::Certificates => "certificate",
+    }
+}

@@ -1,0 +1,158 @@
+//! Import over HTTP (owner): one file of another system's rows as the body,
+//! CSV or XLSX; the same checks, report and all-or-nothing as `orderly import`.
+
+use actix_web::{http::StatusCode, post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::auth::Owner;
+use crate::api::error::ErrorBody;
+use crate::api::extract::{limited_body, Query};
+use crate::api::state::AppState;
+use crate::core::import::mapping::Mapping;
+use crate::core::import::{Entity, FileReport};
+use crate::error::AppError;
+use crate::flow::import::sheet::{self, Format};
+use crate::flow::import::{self, Input, Options};
+
+/// The largest file taken over HTTP; larger imports go through `orderly import`.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How to read the body.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The other system's name (default `import`): a second import from it updates what the first made.
+    pub source: Option<String>,
+    /// `true`: check and report every bad row, write nothing.
+    pub dry_run: Option<bool>,
+    /// `csv` or `xlsx`; by default from the Content-Type.
+    pub format: Option<String>,
+    /// A JSON object: field → the header it is read from, e.g. `{"name":"Client name"}`.
+    pub map: Option<String>,
+}
+
+/// What an import did, file by file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Every file was (or on a dry run, would be) written.
+    pub ok: bool,
+    pub files: Vec<FileReport>,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> AppError {
+    AppError::BadRequest {
+        field: Some(field.into()),
+        message: message.into(),
+    }
+}
+
+/// The source name: what the other system is called in the keys.
+pub fn check_source(source: Option<&str>) -> Result<String, AppError> {
+    let source = source.unwrap_or("import").trim();
+    let ok = !source.is_empty()
+        && source.len() <= 64
+        && source
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        return Err(bad(
+            "source",
+            "must be 1 to 64 letters, digits, dots, dashes or underscores",
+        ));
+    }
+    Ok(source.to_owned())
+}
+
+fn format_of(req: &HttpRequest, asked: Option<&str>) -> Result<Format, AppError> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match asked.map(str::to_lowercase).as_deref() {
+        Some("csv") => Ok(Format::Csv),
+        Some("xlsx") => Ok(Format::Xlsx),
+        Some(_) => Err(bad("format", "must be csv or xlsx")),
+        None if content_type.contains("spreadsheetml") => Ok(Format::Xlsx),
+        None => Ok(Format::Csv),
+    }
+}
+
+#[utoipa::path(
+    tag = "import",
+    params(("entity" = String, Path, description = "customers, sites, contacts, equipment, plans, work_orders, visits or certificates"), ImportQuery),
+    request_body(content = String, description = "the file: CSV (text/csv) or XLSX", content_type = "text/csv"),
+    responses(
+        (status = 200, description = "written, or on a dry run, nothing wrong", body = ImportReport),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "bad rows: nothing was written", body = ImportReport),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/import/{entity}")]
+pub async fn import_file(
+    state: web::Data<AppState>,
+    caller: Owner,
+    path: web::Path<String>,
+    query: Query<ImportQuery>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner()?;
+    let entity = Entity::parse(&path.into_inner()).ok_or(AppError::NotFound {
+        entity: "import file kind",
+    })?;
+    let source = check_source(query.source.as_deref())?;
+    let format = format_of(&req, query.format.as_deref())?;
+    let mapping: Mapping = match query.map.as_deref() {
+        Some(raw) => serde_json::from_str(raw).map_err(|e| {
+            bad(
+                "map",
+                format!("must be a JSON object of field → header: {e}"),
+            )
+        })?,
+        None => Mapping::new(),
+    };
+    let bytes = limited_body(payload, MAX_IMPORT_BYTES, "an import file").await?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let actor = caller.actor(&state);
+    let input = state.input_context();
+    let files = web::block(move || sheet::read(format, &bytes))
+        .await
+        .map_err(AppError::internal)??;
+    let reports = state
+        .db(move |conn| {
+            let options = Options {
+                source: &source,
+                dry_run,
+                folder: None,
+            };
+            let files = vec![Input {
+                entity,
+                sheet: files,
+                mapping,
+            }];
+            import::run(conn, &actor, &input, files, &options, &mut |_, _, _, _| {})
+        })
+        .await?;
+    let ok = reports.iter().all(|r| r.errors.is_empty());
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(HttpResponse::build(status).json(ImportReport {
+        dry_run,
+        ok,
+        files: reports,
+    }))
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(import_file);
+}
