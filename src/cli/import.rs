@@ -213,6 +213,7 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
                     .with_message(match phase {
                         Phase::Checking => "checking",
                         Phase::Writing => "writing",
+                        Phase::Indexing => "indexing",
                     });
                 bar = Some((entity, phase, b));
             }

@@ -50,6 +50,8 @@ pub struct Options<'a> {
 pub enum Phase {
     Checking,
     Writing,
+    /// Recomputing the search words of the customers the file touched.
+    Indexing,
 }
 
 /// Told of progress every so many rows: the file, its step, rows done, rows in all.
@@ -206,6 +208,9 @@ fn check(
     let mut prepared = Vec::with_capacity(total);
     let mut errors = Vec::new();
     for (n, (line, cells)) in file.sheet.rows.iter().enumerate() {
+        if n % EVERY == 0 {
+            progress(file.entity, Phase::Checking, n, total);
+        }
         let line = *line;
         let external_id = cells.get(layout.external_id).map_or("", |c| c.trim());
         let at = |field: &str, message: String| RowError {
@@ -244,10 +249,8 @@ fn check(
             }),
             Err(e) => errors.push(row_error(layout, line, e.into())),
         }
-        if (n + 1) % EVERY == 0 || n + 1 == total {
-            progress(file.entity, Phase::Checking, n + 1, total);
-        }
     }
+    progress(file.entity, Phase::Checking, total, total);
     Ok(if errors.is_empty() {
         Ok(prepared)
     } else {
@@ -393,8 +396,12 @@ fn write_all(
         })
         .collect();
     events::record_many(conn, &events).map_err(after)?;
-    for customer_id in &touched {
+    let customers_touched = touched.len();
+    for (n, customer_id) in touched.iter().enumerate() {
         customers::refresh_search(conn, customer_id).map_err(after)?;
+        if (n + 1) % EVERY == 0 || n + 1 == customers_touched {
+            progress(entity, Phase::Indexing, n + 1, customers_touched);
+        }
     }
     if entity == Entity::WorkOrders && report.updated > 0 {
         // Past completions moved: recount the totals the analytics keep.
