@@ -207,6 +207,20 @@ async fn a_company_moves_in_and_a_second_import_updates(backend: Backend) {
     );
     let certificates = rows(&app, "certificates").await;
     assert_eq!(certificates[0]["number"], "OLD-2026-0007");
+    // What only the database can refuse (a number already taken) fails its file
+    // at its line, like any bad row.
+    let taken = "id,work_order_id,number,issued_at\nK9,W1,OLD-2026-0007,2026-09-02 12:00\n";
+    for dry_run in ["&dry_run=true", ""] {
+        let r = import(&app, "certificates", dry_run, taken.as_bytes()).await;
+        assert_eq!(
+            (r.status, errors(&r)),
+            (422, vec![(2, String::new())]),
+            "{r:?}"
+        );
+        let message = r["files"][0]["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("already exists"), "{message}");
+    }
+    assert_eq!(rows(&app, "certificates").await.len(), 1);
     let pdf = certificate_pdf(&app, &our_id(&app, "work_orders", "W1").await).await;
     assert_eq!(pdf.status, 404, "imported without its PDF: {}", pdf.text);
     let revenue = || {

@@ -154,9 +154,17 @@ fn import_file(
             &mut report,
             progress,
         )
-        .map_err(|(line, e)| {
-            failed = Some(row_error(&layout, line, e));
-            AppError::conflict("import_row", "a row could not be written")
+        .map_err(|(line, e)| match e {
+            // What the row says is wrong is reported on its line; a fault of the
+            // database or the file store stays a fault (500), not a bad row.
+            AppError::Invalid(_)
+            | AppError::BadRequest { .. }
+            | AppError::Conflict { .. }
+            | AppError::NotFound { .. } => {
+                failed = Some(row_error(&layout, line, e));
+                AppError::conflict("import_row", "a row could not be written")
+            }
+            other => other,
         })
     });
     match (result, failed) {
