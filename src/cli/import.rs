@@ -46,6 +46,32 @@ struct Named {
     path: PathBuf,
 }
 
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A file of a known kind, if its name says CSV or XLSX.
+fn named(entity: Entity, path: PathBuf) -> Result<Named, String> {
+    let format = Format::of_file_name(&file_name(&path))
+        .ok_or_else(|| format!("{}: not a .csv or .xlsx file", path.display()))?;
+    Ok(Named {
+        entity,
+        format,
+        path,
+    })
+}
+
+/// The kinds of import file, for messages.
+fn kinds() -> String {
+    Entity::ALL
+        .iter()
+        .map(|e| e.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `customers.csv`, `kind=path` (`customers=clients.xlsx`), or a folder of such files.
 fn name_files(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
     let mut out = Vec::new();
@@ -53,63 +79,31 @@ fn name_files(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
         let text = arg.to_string_lossy();
         if let Some((kind, path)) = text.split_once('=') {
             let entity = Entity::parse(kind).ok_or_else(|| unknown_kind(kind))?;
-            let path = PathBuf::from(path);
-            let format = Format::of_file_name(path.to_string_lossy().as_ref())
-                .ok_or_else(|| format!("{}: not a .csv or .xlsx file", path.display()))?;
-            out.push(Named {
-                entity,
-                format,
-                path,
-            });
+            out.push(named(entity, PathBuf::from(path))?);
         } else if arg.is_dir() {
-            let mut found = Vec::new();
+            let before = out.len();
             for entry in std::fs::read_dir(arg).map_err(|e| format!("{}: {e}", arg.display()))? {
                 let path = entry.map_err(|e| e.to_string())?.path();
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if let (Some(entity), Some(format)) =
-                    (Entity::of_file_name(&name), Format::of_file_name(&name))
-                {
-                    found.push(Named {
-                        entity,
-                        format,
-                        path,
-                    });
+                if let Some(entity) = Entity::of_file_name(&file_name(&path)) {
+                    out.extend(named(entity, path).ok());
                 }
             }
-            if found.is_empty() {
+            if out.len() == before {
                 return Err(format!(
-                    "{}: no file named after what it holds ({}.csv or .xlsx)",
+                    "{}: no .csv or .xlsx file named after what it holds ({})",
                     arg.display(),
-                    Entity::ALL
-                        .iter()
-                        .map(|e| e.as_str())
-                        .collect::<Vec<_>>()
-                        .join(".csv, ")
+                    kinds()
                 ));
             }
-            out.extend(found);
         } else {
-            let name = arg
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let entity = Entity::of_file_name(&name).ok_or_else(|| {
+            let entity = Entity::of_file_name(&file_name(arg)).ok_or_else(|| {
                 format!(
                     "{}: the name does not say what it holds; name it customers.csv, sites.xlsx, … or write customers={}",
                     arg.display(),
                     arg.display()
                 )
             })?;
-            let format = Format::of_file_name(&name)
-                .ok_or_else(|| format!("{}: not a .csv or .xlsx file", arg.display()))?;
-            out.push(Named {
-                entity,
-                format,
-                path: arg.clone(),
-            });
+            out.push(named(entity, arg.clone())?);
         }
     }
     let mut kinds: Vec<Entity> = out.iter().map(|n| n.entity).collect();
@@ -121,14 +115,7 @@ fn name_files(paths: &[PathBuf]) -> Result<Vec<Named>, String> {
 }
 
 fn unknown_kind(kind: &str) -> String {
-    format!(
-        "`{kind}` is not a kind of import file: {}",
-        Entity::ALL
-            .iter()
-            .map(|e| e.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    format!("`{kind}` is not a kind of import file: {}", kinds())
 }
 
 /// The mapping file: a TOML table per kind, field = "header".

@@ -52,14 +52,21 @@ V1,W1,Engineer@Test.Orderly,2026-09-01 09:00,2026-09-01 11:00,2026-09-01 09:10,2
 const CERTIFICATES: &str = "id,work_order_id,number,issued_at\n\
 K1,W1,OLD-2026-0007,2026-09-01 12:00\n";
 
+/// A CSV file through the owner's import API, from the source `crm`.
 async fn import(app: &TestApp, entity: &str, query: &str, body: &[u8]) -> Resp {
+    upload(app, entity, query, body, "text/csv").await
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn upload(app: &TestApp, entity: &str, query: &str, body: &[u8], content_type: &str) -> Resp {
     let raw = app
         .as_owner()
         .raw(
             "POST",
             &format!("/api/v1/import/{entity}?source=crm{query}"),
             Some(body.to_vec()),
-            &[("Content-Type", "text/csv")],
+            &[("Content-Type", content_type)],
         )
         .await;
     Resp {
@@ -405,30 +412,9 @@ async fn a_spreadsheet_reads_like_csv(backend: Backend) {
         ))
         .unwrap()
     };
-    let post = |entity: &'static str, query: &'static str, body: Vec<u8>| {
-        let app = &app;
-        async move {
-            let raw = app
-                .as_owner()
-                .raw(
-                    "POST",
-                    &format!("/api/v1/import/{entity}?source=xl{query}"),
-                    Some(body),
-                    &[(
-                        "Content-Type",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    )],
-                )
-                .await;
-            Resp {
-                status: raw.status,
-                body: serde_json::from_str(&raw.text).unwrap(),
-            }
-        }
-    };
     // Numbers as ids, a list, a date column nobody reads, an empty row, a bad kind.
     let map = "&map=%7B%22external_id%22%3A%22Client%20ID%22%2C%22name%22%3A%22Client%20name%22%7D";
-    let r = post("customers", map, xlsx("customers.xlsx")).await;
+    let r = upload(&app, "customers", map, &xlsx("customers.xlsx"), XLSX).await;
     assert_eq!(r.status, 422, "{r:?}");
     assert_eq!(errors(&r), vec![(5, "kind".into())]);
     assert_eq!(
@@ -437,28 +423,13 @@ async fn a_spreadsheet_reads_like_csv(backend: Backend) {
     );
     assert_eq!(r["files"][0]["rows"], 3);
 
-    let raw = app
-        .as_owner()
-        .raw(
-            "POST",
-            "/api/v1/import/customers?source=xl",
-            Some(b"id,name\n101,Aqua Cafe\n".to_vec()),
-            &[("Content-Type", "text/csv")],
-        )
-        .await;
-    assert_eq!(raw.status, 200, "{}", raw.text);
-    let raw = app
-        .as_owner()
-        .raw(
-            "POST",
-            "/api/v1/import/sites?source=xl",
-            Some(b"id,customer_id,address_line1,city\nS1,101,Main 1,Kyiv\n".to_vec()),
-            &[("Content-Type", "text/csv")],
-        )
-        .await;
-    assert_eq!(raw.status, 200, "{}", raw.text);
+    let r = import(&app, "customers", "", b"id,name\n101,Aqua Cafe\n").await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let sites = b"id,customer_id,address_line1,city\nS1,101,Main 1,Kyiv\n";
+    let r = import(&app, "sites", "", sites).await;
+    assert_eq!(r.status, 200, "{r:?}");
     // A date cell arrives as the day it shows.
-    let r = post("equipment", "", xlsx("equipment.xlsx")).await;
+    let r = upload(&app, "equipment", "", &xlsx("equipment.xlsx"), XLSX).await;
     assert_eq!(r.status, 200, "{r:?}");
     let items = rows(&app, "equipment").await;
     assert_eq!(

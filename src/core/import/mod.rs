@@ -210,6 +210,21 @@ impl Entity {
         }
     }
 
+    /// The name a record of this kind has on the timeline (`customer`, `site`, …).
+    pub fn record_name(self) -> &'static str {
+        use crate::core::Fields;
+        match self {
+            Entity::Customers => crate::core::customer::CustomerFields::ENTITY,
+            Entity::Sites => crate::core::site::SiteFields::ENTITY,
+            Entity::Contacts => crate::core::contact::ContactFields::ENTITY,
+            Entity::Equipment => crate::core::equipment::EquipmentFields::ENTITY,
+            Entity::Plans => "maintenance_plan",
+            Entity::WorkOrders => "work_order",
+            Entity::Visits => "visit",
+            Entity::Certificates => "certificate",
+        }
+    }
+
     /// The kind a file is of, from its name: `customers.csv`, `Sites.xlsx`, `work-orders.csv`.
     pub fn of_file_name(name: &str) -> Option<Entity> {
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);

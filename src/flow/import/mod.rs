@@ -391,7 +391,7 @@ fn write_all(
     let last_line = prepared.last().map_or(0, |p| p.line);
     let after = |e: AppError| (last_line, e);
     import_keys::add(conn, options.source, entity.as_str(), &new_keys, writer.at).map_err(after)?;
-    let kind = entity_type(entity);
+    let kind = entity.record_name();
     let events: Vec<NewEvent> = timeline
         .iter()
         .map(|(customer_id, id, external_id)| NewEvent {
@@ -416,18 +416,4 @@ fn write_all(
         rollups::rebuild(conn).map_err(after)?;
     }
     Ok(())
-}
-
-/// The timeline's name for a record of this kind.
-fn entity_type(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Customers => "customer",
-        Entity::Sites => "site",
-        Entity::Contacts => "contact",
-        Entity::Equipment => "equipment",
-        Entity::Plans => "maintenance_plan",
-        Entity::WorkOrders => "work_order",
-        Entity::Visits => "visit",
-        Entity::Certificates => "certificate",
-    }
 }
