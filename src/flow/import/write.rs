@@ -127,6 +127,7 @@ pub fn write(
                 recommendations: None,
                 customer_rating: v.customer_rating,
                 customer_comment: v.customer_comment.clone(),
+                booking_version: 1,
             };
             if existing {
                 visits::save(conn, &row)?;
