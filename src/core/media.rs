@@ -12,6 +12,12 @@ text_enum! {
     pub enum MediaKind { Photo => "photo", Signature => "signature" }
 }
 
+/// The longest side an upload may declare.
+pub const MAX_SIDE: u32 = 10_000;
+/// The most pixels an upload may declare: 25 megapixels, more than any phone
+/// camera's photo the app would send, far below what a crafted file declares.
+pub const MAX_PIXELS: u64 = 25_000_000;
+
 /// Photos a visit may hold.
 pub const MAX_PHOTOS: usize = 30;
 
@@ -74,10 +80,19 @@ pub fn check(kind: MediaKind, bytes: &[u8]) -> Result<ImageInfo, ValidationError
         ValidationError::new("body", "the image is damaged: its size cannot be read")
     })?;
     let (width, height) = (size.width as u32, size.height as u32);
-    if !(16..=10_000).contains(&width) || !(16..=10_000).contains(&height) {
+    if !(16..=MAX_SIDE).contains(&width) || !(16..=MAX_SIDE).contains(&height) {
         return Err(ValidationError::new(
             "body",
-            format!("is {width}×{height} pixels; each side must be 16 to 10000"),
+            format!("is {width}×{height} pixels; each side must be 16 to {MAX_SIDE}"),
+        ));
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ValidationError::new(
+            "body",
+            format!(
+                "is {width}×{height} pixels; an image may have at most {} megapixels",
+                MAX_PIXELS / 1_000_000
+            ),
         ));
     }
     Ok(ImageInfo {

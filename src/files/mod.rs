@@ -5,6 +5,7 @@
 //! files in shared object storage; the local directory under the data folder is
 //! the default.
 
+pub mod images;
 pub mod s3;
 
 use std::io::Write;

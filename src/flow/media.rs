@@ -29,10 +29,18 @@ pub fn add(
     let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
     if let Some(id) = client_id {
         if let Some(row) = visit_files::by_client_id(conn, &actor.user_id, id)? {
+            // The caller's own upload, answered again only for the same visit and kind.
+            if row.visit_id != visit_id || row.kind != kind.as_str() {
+                return Err(AppError::key_reused());
+            }
             return Ok((row.view(), false));
         }
     }
     let info = check(kind, bytes)?;
+    // Decoded once here, under limits; what is stored (and later drawn on the
+    // certificate) is at most 1600 px a side.
+    let kept = crate::files::images::keep(kind, info, bytes)?;
+    let (bytes, info) = (kept.bytes.as_slice(), kept.info);
     transaction(conn, |conn| {
         let visit = visits::find(conn, &visit_id)?
             .filter(|v| v.engineer_id == actor.user_id)
