@@ -34,6 +34,14 @@ pub enum AppError {
     /// It existed, but is no longer available (an expired customer link).
     #[error("{message}")]
     Gone { message: String },
+    /// Well-formed, but refused for a reason with its own code (an
+    /// `Idempotency-Key` sent before with another request).
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        field: Option<String>,
+        message: String,
+    },
     /// The request clashes with the current state (duplicate e-mail, stale version, …).
     #[error("{message}")]
     Conflict {
@@ -67,6 +75,16 @@ impl AppError {
             code,
             message: message.into(),
             details: None,
+        }
+    }
+
+    /// An `Idempotency-Key` already used for another request: a client bug or a
+    /// replay, never answered with what the first request did.
+    pub fn key_reused() -> Self {
+        AppError::Unprocessable {
+            code: "idempotency_key_reused",
+            field: Some("Idempotency-Key".into()),
+            message: "this Idempotency-Key was sent before with another request; use a new key for each request".into(),
         }
     }
 

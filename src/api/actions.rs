@@ -62,13 +62,15 @@ macro_rules! work_order_action {
             req: actix_web::HttpRequest,
             body: $crate::api::extract::Json<$body>,
         ) -> Result<actix_web::web::Json<$crate::flow::work_orders::WorkOrderDetail>, $crate::error::AppError> {
+            let client = $crate::api::actions::client_id(&req)?.map(|key| {
+                $crate::flow::actions::ClientRequest { key, body_hash: body.digest().to_owned() }
+            });
             let request = $crate::flow::actions::Request::$variant(body.into_inner()?);
             let version = $crate::api::actions::if_match(&req)?;
-            let client_id = $crate::api::actions::client_id(&req)?;
             let actor = caller.actor(&state);
             let detail = state
                 .db(move |conn| {
-                    $crate::flow::actions::act(conn, &actor, &id, request, version, client_id.as_deref())
+                    $crate::flow::actions::act(conn, &actor, &id, request, version, client)
                 })
                 .await?;
             Ok(actix_web::web::Json(detail))

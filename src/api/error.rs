@@ -39,7 +39,7 @@ impl AppError {
             AppError::NotFound { .. } => "not_found",
             AppError::Gone { .. } => "gone",
             AppError::TooLarge { .. } => "too_large",
-            AppError::Conflict { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::Unprocessable { code, .. } => code,
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
             AppError::Upstream(_) => "upstream_failed",
@@ -52,7 +52,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -74,7 +76,9 @@ impl ResponseError for AppError {
             _ => {}
         }
         let (field, details) = match self {
-            AppError::BadRequest { field, .. } => (field.clone(), None),
+            AppError::BadRequest { field, .. } | AppError::Unprocessable { field, .. } => {
+                (field.clone(), None)
+            }
             AppError::Invalid(v) => (Some(v.field.clone()), None),
             AppError::Conflict { details, .. } => (None, details.clone()),
             _ => (None, None),

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use crate::error::{from_json_bytes, AppError};
 
@@ -17,12 +18,18 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
 /// A parse error is kept, not raised, until the handler asks with [`Json::into_inner`]:
 /// actix resolves extractors together and answers the first to fail, so a bad body
 /// would otherwise answer 400 before the role check could answer 401 or 403.
-pub struct Json<T>(Result<T, AppError>);
+pub struct Json<T>(Result<T, AppError>, String);
 
 impl<T> Json<T> {
     /// The body, or the 400 that names the field at fault.
     pub fn into_inner(self) -> Result<T, AppError> {
         self.0
+    }
+
+    /// The SHA-256 of the body's bytes, hex: what binds an `Idempotency-Key` to
+    /// the request it was first sent with.
+    pub fn digest(&self) -> &str {
+        &self.1
     }
 }
 
@@ -40,6 +47,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let bytes = body.await;
+            let digest = bytes
+                .as_ref()
+                .map(|b| format!("{:x}", sha2::Sha256::digest(b)))
+                .unwrap_or_default();
             let parsed = if !content_type_ok {
                 Err(AppError::BadRequest {
                     field: None,
@@ -47,18 +58,22 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 })
             } else {
                 match bytes {
+                    Err(e) if e.as_response_error().status_code().as_u16() == 413 => {
+                        Err(AppError::TooLarge {
+                            message: format!("the body is larger than {MAX_JSON_BYTES} bytes"),
+                        })
+                    }
                     Err(e) => Err(AppError::BadRequest {
                         field: None,
                         message: format!("cannot read the body: {e}"),
                     }),
-                    Ok(b) if b.len() > MAX_JSON_BYTES => Err(AppError::BadRequest {
-                        field: None,
+                    Ok(b) if b.len() > MAX_JSON_BYTES => Err(AppError::TooLarge {
                         message: format!("the body is larger than {MAX_JSON_BYTES} bytes"),
                     }),
                     Ok(b) => from_json_bytes(&b),
                 }
             };
-            Ok(Json(parsed))
+            Ok(Json(parsed, digest))
         })
     }
 }

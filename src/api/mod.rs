@@ -52,6 +52,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(auth::handlers::login)
         .service(auth::handlers::refresh)
         .service(auth::handlers::logout)
+        .service(auth::handlers::logout_everywhere)
         .service(auth::handlers::change_password)
         .service(auth::handlers::me)
         .service(owner::users::list_users)
@@ -92,7 +93,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .service(scope::scope("/api/v1").configure(api_routes))
+        // Answers under /api/v1 hold what a signed-in user may see: no cache,
+        // shared or the browser's, keeps a copy.
+        .service(
+            scope::scope("/api/v1")
+                .configure(api_routes)
+                .wrap(middleware::DefaultHeaders::new().add(("Cache-Control", "no-store"))),
+        )
         .split_for_parts();
     let mut api = api;
     answers::complete(&mut api);
@@ -118,7 +125,13 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         // Before the scope: a scope that matches the prefix answers 404 itself.
         .route("/api/v1/openapi.json", web::get().to(openapi_json))
-        .service(scope::scope("/api/v1").configure(api_routes))
+        // Answers under /api/v1 hold what a signed-in user may see: no cache,
+        // shared or the browser's, keeps a copy.
+        .service(
+            scope::scope("/api/v1")
+                .configure(api_routes)
+                .wrap(middleware::DefaultHeaders::new().add(("Cache-Control", "no-store"))),
+        )
         .split_for_parts();
     let mut api = api;
     answers::complete(&mut api);

@@ -3,6 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use actix_web::web;
+use chrono::Utc;
 
 use super::auth::password::Passwords;
 use super::auth::throttle::LoginThrottle;
@@ -22,7 +23,7 @@ pub struct AppState {
     live: Arc<LiveConfig>,
     pub keys: Arc<TokenKeys>,
     pub passwords: Passwords,
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: LoginThrottle,
     /// Wakes this instance's delivery worker when a request queued a message.
     pub outbox: Arc<tokio::sync::Notify>,
     /// Stored documents: certificates, later photos and signatures.
@@ -45,10 +46,10 @@ impl AppState {
         let state = AppState {
             keys: Arc::new(TokenKeys::new(&config.jwt_secret, config.access_token_ttl)),
             passwords: Passwords::new(config.argon2_memory_kib),
-            throttle: Arc::new(LoginThrottle::new(
-                config.login_max_failures,
-                config.login_lockout,
-            )),
+            throttle: LoginThrottle {
+                max_failures: config.login_max_failures,
+                window: config.login_lockout,
+            },
             outbox: Arc::new(tokio::sync::Notify::new()),
             metrics: Arc::default(),
             files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
@@ -177,6 +178,9 @@ impl AppState {
     pub fn input_context(&self) -> InputContext {
         InputContext {
             phone_region: self.config().phone_region,
+            today: Utc::now()
+                .with_timezone(&self.config().timezone)
+                .date_naive(),
         }
     }
 }

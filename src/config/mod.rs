@@ -43,6 +43,9 @@ pub struct Config {
     pub scheduler: bool,
     /// When set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Option<String>,
+    /// The load balancers whose `X-Forwarded-For` is believed; empty: the
+    /// peer address is the client's, whatever the request says.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether pages send `Strict-Transport-Security` (the public address is HTTPS).
     pub https: bool,
     /// When the maintenance-reminder generation runs (six fields, seconds first); empty turns it off.
@@ -228,6 +231,7 @@ impl Config {
             login_lockout: Duration::from_secs(src.parse("ORDERLY_LOGIN_LOCKOUT_SECS", 900u64)?),
             scheduler: src.parse("ORDERLY_SCHEDULER", true)?,
             metrics_token: src.get("ORDERLY_METRICS_TOKEN"),
+            trusted_proxies: trusted_proxies(&src)?,
             https: messaging.public_url.starts_with("https://"),
             generation_cron: src.cron(
                 "ORDERLY_GENERATION_CRON",
@@ -250,6 +254,27 @@ impl Config {
             survey_every_days: src.parse("ORDERLY_SURVEY_EVERY_DAYS", 180i64)?,
         })
     }
+}
+
+/// `ORDERLY_TRUSTED_PROXIES`: CIDRs or plain addresses, comma separated.
+fn trusted_proxies(src: &Sources) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    const NAME: &str = "ORDERLY_TRUSTED_PROXIES";
+    src.get(NAME)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    err(
+                        NAME,
+                        format!("`{p}` is not an address or a CIDR (10.0.0.0/8)"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn files(src: &Sources, data_dir: &Path) -> Result<crate::files::FilesSettings, ConfigError> {

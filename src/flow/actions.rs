@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::bodies;
 use super::work_orders::{detail, WorkOrderDetail};
 use super::{event, notices, Actor};
+use crate::core::dates::{check_day, check_visit_start, Span};
 use crate::core::ids;
 use crate::core::notice::NoticeEvent;
 use crate::core::reminder::ReminderKind;
@@ -18,9 +19,17 @@ use crate::core::work_order::{
 };
 use crate::error::AppError;
 use crate::store::reminders::{self, ReminderRow};
+use crate::store::visit_files::SeenRequest;
 use crate::store::visits::{self, VisitRow};
 use crate::store::work_orders::{self, WorkOrderRow};
 use crate::store::{agreements, contacts, now, transaction, users, visit_files, DbConnection};
+
+/// A client's own id of a request (`Idempotency-Key`) and the hash of the body
+/// it came with.
+pub struct ClientRequest {
+    pub key: String,
+    pub body_hash: String,
+}
 
 /// An action with its body.
 pub enum Request {
@@ -83,16 +92,18 @@ fn not_found() -> AppError {
 
 /// Takes the action; everything it changes, and its event, commit together or not at all.
 ///
-/// With a `client_id` (the phone's `Idempotency-Key`), a request already taken
-/// answers with the order as it is now and changes nothing: a phone that lost the
-/// answer, or replays its offline queue, never acts twice.
+/// With a `client` request id (the phone's `Idempotency-Key` and the body's
+/// hash), the same request already taken answers with the order as it is now and
+/// changes nothing: a phone that lost the answer, or replays its offline queue,
+/// never acts twice. The key is bound to (user, order, action, body): sent with
+/// anything else it is refused, and who may see the order is checked first.
 pub fn act(
     conn: &mut DbConnection,
     actor: &Actor,
     order_id: &str,
     request: Request,
     if_match: Option<i64>,
-    client_id: Option<&str>,
+    client: Option<ClientRequest>,
 ) -> Result<WorkOrderDetail, AppError> {
     let action = request.action();
     let order_id = ids::parse_id(order_id).ok_or_else(not_found)?;
@@ -117,21 +128,27 @@ pub fn act(
             return Err(not_found());
         }
         let mut row = work_orders::find(conn, &order_id)?.ok_or_else(not_found)?;
-        if let Some(id) = client_id {
-            if visit_files::seen_request(conn, &actor.user_id, id)? {
-                return detail(conn, row);
+        let engineer_only = action.roles() == [Role::Engineer];
+        // Who may see the order comes first, before any answer is given.
+        if engineer_only && !visits::engineer_on_order(conn, &row.id, &actor.user_id)? {
+            return Err(not_found());
+        }
+        if let Some(client) = &client {
+            let sent = SeenRequest {
+                work_order_id: row.id.clone(),
+                action: action.as_str().to_owned(),
+                body_hash: client.body_hash.clone(),
+            };
+            match visit_files::seen_request(conn, &actor.user_id, &client.key)? {
+                Some(seen) if seen == sent => return detail(conn, row),
+                Some(_) => return Err(AppError::key_reused()),
+                None => {
+                    visit_files::remember_request(conn, &actor.user_id, &client.key, &sent, now())?
+                }
             }
-            visit_files::remember_request(
-                conn,
-                &actor.user_id,
-                id,
-                &row.id,
-                action.as_str(),
-                now(),
-            )?;
         }
         let live = visits::live_for_order(conn, &row.id)?;
-        if action.roles() == [Role::Engineer] {
+        if engineer_only {
             // An engineer acts only on its own visit; any other order does not exist for it.
             let own = live
                 .as_ref()
@@ -341,9 +358,7 @@ fn apply(
                 "honoured_agreement_ids",
             )?;
             if let Some(due) = b.follow_up_on {
-                if due < actor.today() {
-                    return Err(AppError::invalid("follow_up_on", "is in the past"));
-                }
+                check_day("follow_up_on", due, actor.today(), Span::Ahead)?;
                 let mut reminder = ReminderRow::new(
                     &row.customer_id,
                     ReminderKind::FollowUp,
@@ -376,6 +391,7 @@ fn apply(
             if b.until <= actor.today() {
                 return Err(AppError::invalid("until", "must be a day after today"));
             }
+            check_day("until", b.until, actor.today(), Span::Ahead)?;
             let reason = text::required("reason", &b.reason, NOTE)?;
             release(conn, live, at)?;
             payload["until"] = json!(b.until);
@@ -467,6 +483,7 @@ fn book(
     b: &bodies::Schedule,
     at: NaiveDateTime,
 ) -> Result<VisitRow, AppError> {
+    check_visit_start("start", b.start, crate::store::utc(at))?;
     check_window(b.start, b.end)?;
     let engineer_id = ids::parse_id(&b.engineer_id)
         .ok_or_else(|| AppError::invalid("engineer_id", "is not a valid id"))?;
@@ -506,6 +523,7 @@ fn book(
             });
         }
     }
+    let rebooking = current.is_some();
     let mut visit = current.unwrap_or_else(|| VisitRow {
         id: ids::new_id(),
         work_order_id: row.id.clone(),
@@ -529,7 +547,12 @@ fn book(
         recommendations: None,
         customer_rating: None,
         customer_comment: None,
+        booking_version: 1,
     });
+    if rebooking {
+        // Links sent for the earlier booking now say the visit has moved.
+        visit.booking_version += 1;
+    }
     if (visit.planned_start, visit.planned_end) != (start, end) {
         // A new time needs a new answer from the customer.
         visit.customer_response = None;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::notices::Messaging;
-use crate::core::notice::link::LinkError;
+use crate::core::notice::link::{LinkError, Signed};
 use crate::core::notice::{format, Locale};
 use crate::core::reminder::ReminderKind;
 use crate::core::text::{self, LINE};
@@ -29,21 +29,27 @@ pub struct VisitPage {
     pub status: VisitStatus,
     pub answer: Option<CustomerAnswer>,
     pub note: Option<String>,
+    /// The link was sent for an earlier booking: the page shows the new time
+    /// and takes no answer.
+    pub moved: bool,
 }
 
 fn gone() -> AppError {
     AppError::NotFound { entity: "visit" }
 }
 
-/// The visit a token opens, or 404 for a forged, broken or expired one.
+/// The visit a token opens, and whether the link was sent for an earlier
+/// booking of it; 404 for a forged, broken or expired one.
 fn visit_of(
     conn: &mut DbConnection,
     m: &Messaging,
     token: &str,
     at: DateTime<Utc>,
-) -> Result<VisitRow, AppError> {
-    let id = verified(m, token, at, "visit")?;
-    visits::find(conn, &id)?.ok_or_else(gone)
+) -> Result<(VisitRow, bool), AppError> {
+    let signed = verified(m, token, at, "visit")?;
+    let visit = visits::find(conn, &signed.id)?.ok_or_else(gone)?;
+    let moved = i32::from(signed.version) != visit.booking_version;
+    Ok((visit, moved))
 }
 
 /// The id a customer's link names, or 404 (forged, broken) or 410 (expired).
@@ -52,7 +58,7 @@ pub fn verified(
     token: &str,
     at: DateTime<Utc>,
     entity: &'static str,
-) -> Result<String, AppError> {
+) -> Result<Signed, AppError> {
     m.link_key.verify(token, at).map_err(|e| match e {
         LinkError::Expired => AppError::Gone {
             message: "this link has expired".into(),
@@ -63,7 +69,7 @@ pub fn verified(
 
 /// The page of the visit a token opens.
 pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<VisitPage, AppError> {
-    let visit = visit_of(conn, m, token, Utc::now())?;
+    let (visit, moved) = visit_of(conn, m, token, Utc::now())?;
     let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(gone)?;
     let people = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
     let locale = visit
@@ -89,6 +95,7 @@ pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Visit
             .as_deref()
             .and_then(CustomerAnswer::parse),
         note: visit.customer_response_note,
+        moved,
     })
 }
 
@@ -108,13 +115,31 @@ pub fn answer(
         ));
     }
     transaction(conn, |conn| {
-        let mut visit = visit_of(conn, m, token, Utc::now())?;
+        let (mut visit, moved) = visit_of(conn, m, token, Utc::now())?;
+        if moved {
+            let start = utc(visit.planned_start);
+            return Err(AppError::Conflict {
+                code: "visit_moved",
+                message: format!(
+                    "this visit has moved to {}, {}; open the link of our latest message to answer",
+                    format::date(format::local_day(start, m.timezone), Locale::En),
+                    format::window(start, utc(visit.planned_end), m.timezone)
+                ),
+                details: None,
+            });
+        }
         if visit.status != VisitStatus::Booked.as_str() {
             return Err(AppError::Conflict {
                 code: "visit_not_booked",
                 message: "this visit can no longer be changed here; please call us".into(),
                 details: None,
             });
+        }
+        if answer == CustomerAnswer::Confirmed
+            && visit.customer_response.as_deref() == Some(CustomerAnswer::Confirmed.as_str())
+        {
+            // Confirmed already: a second tap changes nothing and adds no event.
+            return Ok(());
         }
         let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(gone)?;
         let at = now();

@@ -42,7 +42,8 @@ impl Messaging {
     /// The customer's link to a visit, valid until three days after it.
     pub fn visit_link(&self, visit: &VisitRow) -> String {
         let expires = utc(visit.planned_end) + Duration::days(3);
-        match self.link_key.sign(&visit.id, expires) {
+        let version = u16::try_from(visit.booking_version).unwrap_or(u16::MAX);
+        match self.link_key.sign(&visit.id, version, expires) {
             Some(token) => format!("{}/v/{token}", self.public_url),
             None => self.public_url.clone(),
         }

@@ -102,7 +102,7 @@ pub fn ask(conn: &mut DbConnection, at: DateTime<Utc>, config: &Config) -> Resul
 pub fn survey_link(m: &Messaging, survey_id: &str, at: DateTime<Utc>) -> String {
     match m
         .link_key
-        .sign(survey_id, at + Duration::days(ANSWER_WITHIN_DAYS))
+        .sign(survey_id, 0, at + Duration::days(ANSWER_WITHIN_DAYS))
     {
         Some(token) => format!("{}/s/{token}", m.public_url),
         None => m.public_url.clone(),
@@ -125,7 +125,7 @@ fn survey_of(
     m: &Messaging,
     token: &str,
 ) -> Result<(String, SurveyRow), AppError> {
-    let id = verified(m, token, Utc::now(), "survey")?;
+    let id = verified(m, token, Utc::now(), "survey")?.id;
     let row: SurveyRow = surveys::table
         .find(&id)
         .select((surveys::customer_id, surveys::score, surveys::comment))

@@ -197,7 +197,7 @@ pub async fn update_user(
                 if revoke {
                     revoke_sessions_and_save(conn, &mut user)?;
                 } else {
-                    users::save(conn, &user)?;
+                    users::save(conn, &mut user)?;
                 }
                 events::record(
                     conn,

@@ -81,6 +81,12 @@ pub fn run_nightly(
         at.naive_utc() - chrono::Duration::days(REQUEST_IDS_KEPT_DAYS),
     )?;
     tracing::info!(forgotten, "old phone request ids forgotten");
+    let forgotten = crate::store::login_failures::forget_before(
+        conn,
+        at.naive_utc() - chrono::Duration::days(1),
+        at.naive_utc(),
+    )?;
+    tracing::info!(forgotten, "old failed sign-in counts forgotten");
     Ok(TickReport {
         generation,
         overdue,

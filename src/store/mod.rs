@@ -16,6 +16,7 @@ pub mod erasure;
 pub mod events;
 pub mod export;
 pub mod import_keys;
+pub mod login_failures;
 pub mod notifications;
 pub mod page;
 pub mod plans;

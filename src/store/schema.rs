@@ -310,6 +310,7 @@ diesel::table! {
         recommendations -> Nullable<Text>,
         customer_rating -> Nullable<Integer>,
         customer_comment -> Nullable<Text>,
+        booking_version -> Integer,
     }
 }
 
@@ -407,6 +408,16 @@ diesel::table! {
         work_order_id -> Text,
         action -> Text,
         created_at -> Timestamp,
+        body_hash -> Text,
+    }
+}
+
+diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        first_failure -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -513,6 +524,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     visit_files,
     client_requests,
+    login_failures,
     engineer_profiles,
     calendar_feeds,
     route_plans,

@@ -54,6 +54,22 @@ pub fn find_by_hash(
         .optional()?)
 }
 
+/// Whether a login (a family) still holds a refresh token not spent, revoked or
+/// expired: what keeps its access tokens good. Signing out ends it at once.
+pub fn session_live(
+    conn: &mut DbConnection,
+    family_id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(at)),
+    ))
+    .get_result(conn)?)
+}
+
 /// Marks one token spent; returns false when it was already spent (a concurrent refresh).
 pub fn revoke(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
     let n = diesel::update(

@@ -130,7 +130,10 @@ pub fn emails(
         .collect())
 }
 
-pub fn save(conn: &mut DbConnection, row: &UserRow) -> Result<(), AppError> {
+/// Saves an account; `row.updated_at` becomes the moment saved, so what is
+/// answered after a change is what was stored.
+pub fn save(conn: &mut DbConnection, row: &mut UserRow) -> Result<(), AppError> {
+    row.updated_at = now();
     diesel::update(users::table.find(&row.id))
         .set((
             users::name.eq(&row.name),
@@ -138,7 +141,7 @@ pub fn save(conn: &mut DbConnection, row: &UserRow) -> Result<(), AppError> {
             users::active.eq(row.active),
             users::password_hash.eq(&row.password_hash),
             users::token_version.eq(row.token_version),
-            users::updated_at.eq(now()),
+            users::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;
     Ok(())

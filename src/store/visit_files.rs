@@ -90,18 +90,31 @@ pub fn count(conn: &mut DbConnection, visit_id: &str, kind: MediaKind) -> Result
         .get_result(conn)?)
 }
 
-/// Whether the user already sent a request with this id.
+/// What a request sent with a client's id did: the order, the action and the
+/// body's hash it was first sent with.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct SeenRequest {
+    pub work_order_id: String,
+    pub action: String,
+    pub body_hash: String,
+}
+
+/// The request a user sent before with this id, if any.
 pub fn seen_request(
     conn: &mut DbConnection,
     user_id: &str,
     client_id: &str,
-) -> Result<bool, AppError> {
-    let n: i64 = client_requests::table
+) -> Result<Option<SeenRequest>, AppError> {
+    Ok(client_requests::table
         .filter(client_requests::user_id.eq(user_id))
         .filter(client_requests::client_id.eq(client_id))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+        .select((
+            client_requests::work_order_id,
+            client_requests::action,
+            client_requests::body_hash,
+        ))
+        .first(conn)
+        .optional()?)
 }
 
 /// Forgets request ids older than `before`: a phone resends within minutes or
@@ -116,21 +129,21 @@ pub fn forget_requests_before(
     )
 }
 
-/// Remembers a request id, in the transaction of what it did.
+/// Remembers a request id with what it was sent for, in the transaction of what it did.
 pub fn remember_request(
     conn: &mut DbConnection,
     user_id: &str,
     client_id: &str,
-    work_order_id: &str,
-    action: &str,
+    request: &SeenRequest,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::insert_into(client_requests::table)
         .values((
             client_requests::user_id.eq(user_id),
             client_requests::client_id.eq(client_id),
-            client_requests::work_order_id.eq(work_order_id),
-            client_requests::action.eq(action),
+            client_requests::work_order_id.eq(&request.work_order_id),
+            client_requests::action.eq(&request.action),
+            client_requests::body_hash.eq(&request.body_hash),
             client_requests::created_at.eq(at),
         ))
         .execute(conn)?;

@@ -33,6 +33,9 @@ pub struct VisitRow {
     pub recommendations: Option<String>,
     pub customer_rating: Option<i32>,
     pub customer_comment: Option<String>,
+    /// Raised by every reschedule: a customer's link names the booking it was
+    /// sent for, so an old link cannot confirm a new time.
+    pub booking_version: i32,
 }
 
 /// Visit states that hold a place in the engineer's calendar.
@@ -109,6 +112,21 @@ pub fn live_for_order(
         .select(VisitRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Whether the engineer has (or had) a visit of the order: what makes an order
+/// its own to read, whatever state the visit is in now.
+pub fn engineer_on_order(
+    conn: &mut DbConnection,
+    work_order_id: &str,
+    engineer_id: &str,
+) -> Result<bool, AppError> {
+    let n: i64 = visits::table
+        .filter(visits::work_order_id.eq(work_order_id))
+        .filter(visits::engineer_id.eq(engineer_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// Every visit of an order, oldest first, with engineer names.

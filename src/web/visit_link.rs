@@ -28,6 +28,7 @@ struct Words {
     cancelled: &'static str,
     under_way: &'static str,
     finished: &'static str,
+    moved: &'static str,
     expired: &'static str,
     unknown: &'static str,
 }
@@ -46,6 +47,7 @@ const EN: Words = Words {
     cancelled: "This visit is cancelled. We will contact you to agree a new time.",
     under_way: "The engineer is on the way or already with you.",
     finished: "This visit has taken place. Thank you!",
+    moved: "This visit has moved: the new date and time are above. Please use the link of our latest message to answer.",
     expired: "This link has expired. Please call us if you need anything.",
     unknown: "This link does not open any visit. Please check it, or call us.",
 };
@@ -64,6 +66,7 @@ const UK: Words = Words {
     cancelled: "Візит скасовано. Ми зв'яжемося з вами, щоб узгодити новий час.",
     under_way: "Майстер уже в дорозі або з вами.",
     finished: "Візит відбувся. Дякуємо!",
+    moved: "Візит перенесено: нові дата й час вказані вище. Щоб відповісти, відкрийте посилання з нашого останнього повідомлення.",
     expired: "Термін дії посилання минув. Зателефонуйте нам, якщо потрібно.",
     unknown: "Це посилання не відкриває жодного візиту. Перевірте його або зателефонуйте нам.",
 };
@@ -116,6 +119,7 @@ pub(crate) fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
 fn visit_page(token: &str, v: &VisitPage, error: Option<&str>) -> Markup {
     let w = words(v.locale);
     let state_note = match (v.status, v.answer) {
+        _ if v.moved && v.status == VisitStatus::Booked => Some(w.moved),
         (VisitStatus::Cancelled, _) => Some(w.cancelled),
         (VisitStatus::EnRoute | VisitStatus::OnSite, _) => Some(w.under_way),
         (VisitStatus::Finished, _) => Some(w.finished),
@@ -134,7 +138,7 @@ fn visit_page(token: &str, v: &VisitPage, error: Option<&str>) -> Markup {
         }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         @if let Some(n) = state_note { p.note role="status" { (n) } }
-        @if v.status == VisitStatus::Booked {
+        @if v.status == VisitStatus::Booked && !v.moved {
             @if v.answer != Some(CustomerAnswer::Confirmed) {
                 form method="post" action={ "/v/" (token) "/confirm" } {
                     button type="submit" { (w.confirm) }

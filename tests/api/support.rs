@@ -232,10 +232,23 @@ impl TestApp {
     }
 
     pub fn token(&self, role: Role) -> String {
-        self.state
-            .keys
-            .issue(&self.users[&role].0, 0)
-            .expect("token")
+        self.token_for(&self.users[&role].0)
+    }
+
+    /// An access token of a fresh login of the user (a session that a sign-out
+    /// ends), as a sign-in would give.
+    pub fn token_for(&self, user_id: &str) -> String {
+        let session = orderly::core::ids::new_id();
+        let mut conn = self.state.pool.get().expect("conn");
+        orderly::store::tokens::insert(
+            &mut conn,
+            user_id,
+            &session,
+            &orderly::core::ids::new_id(),
+            orderly::store::now() + chrono::Duration::days(1),
+        )
+        .expect("session");
+        self.state.keys.issue(user_id, 0, &session).expect("token")
     }
 
     pub fn as_role(&self, role: Role) -> Client<'_> {

@@ -581,11 +581,7 @@ async fn an_engineer_reaches_only_its_own_visits(app: TestApp) {
         .as_owner()
         .post("/api/v1/users", json!({"email": "engineer2@test.orderly", "name": "Second", "roles": ["engineer"], "password": "long enough password"}))
         .await;
-    let other_token = app
-        .state
-        .keys
-        .issue(other["id"].as_str().unwrap(), 0)
-        .unwrap();
+    let other_token = app.token_for(other["id"].as_str().unwrap());
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (order, version) = order_in_scheduling(&app, &customer, &site).await;
     let (start, end) = window("2026-12-02", "09:00", "10:00");

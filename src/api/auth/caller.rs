@@ -16,7 +16,7 @@ use crate::api::telemetry::Signed;
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::Actor;
-use crate::store::users;
+use crate::store::{now, tokens, users};
 
 /// A set of roles allowed to call a route.
 pub trait RoleSet {
@@ -110,9 +110,14 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
             })?;
             let claims = state.keys.check(&token)?;
             // Loaded on every request, so deactivation and role changes act at once.
-            let user_id = claims.sub.clone();
+            let (user_id, session) = (claims.sub.clone(), claims.sid.clone());
             let user = state
-                .db(move |conn| users::find(conn, &user_id))
+                .db(move |conn| {
+                    let user = users::find(conn, &user_id)?;
+                    // A login that was signed out ends its access tokens at once.
+                    let live = user.is_some() && tokens::session_live(conn, &session, now())?;
+                    Ok(user.filter(|_| live))
+                })
                 .await?
                 .filter(|u| u.active && u.token_version == claims.ver)
                 .ok_or_else(invalid_token)?;

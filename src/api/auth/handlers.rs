@@ -72,7 +72,7 @@ fn issue_pair(
         now() + ttl,
     )?;
     Ok(TokenPair {
-        access_token: state.keys.issue(&user.id, user.token_version)?,
+        access_token: state.keys.issue(&user.id, user.token_version, family_id)?,
         refresh_token,
         token_type: "Bearer",
         expires_in: state.keys.access_ttl.as_secs(),
@@ -95,7 +95,7 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, AppError> {
     let LoginRequest { email, password } = body.into_inner()?;
-    let address = client_address(&req);
+    let address = super::address::of_request(&req, &state);
     let signed = sign_in(&state, &address, email, password).await?;
     req.extensions_mut().insert(crate::api::telemetry::Signed {
         user_id: signed.user_id,
@@ -109,14 +109,6 @@ pub struct SignedIn {
     pub user_id: String,
 }
 
-/// Where a request came from, for the login throttle.
-pub fn client_address(req: &HttpRequest) -> String {
-    req.connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned()
-}
-
 /// Checks a password and starts a login: the API's and the office pages' one way in.
 pub async fn sign_in(
     state: &AppState,
@@ -127,14 +119,12 @@ pub async fn sign_in(
     let email = Email::parse("email", &email)
         .map(Email::into_string)
         .unwrap_or(email);
-    let account_key = format!("account:{email}");
-    let keys = vec![(account_key.clone(), 1), (format!("address:{address}"), 10)];
-    if let Some(retry_after_secs) = state.throttle.locked(&keys) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
     let st = state.clone();
+    let address = address.to_owned();
     state
         .db(move |conn| {
+            let at = now();
+            st.throttle.check(conn, &email, &address, at)?;
             let user = users::find_by_email(conn, &email)?;
             let verified = match &user {
                 Some(u) => st.passwords.verify(&password, &u.password_hash),
@@ -143,11 +133,11 @@ pub async fn sign_in(
             let user = match user {
                 Some(u) if verified && u.active => u,
                 _ => {
-                    st.throttle.record_failure(&keys);
+                    st.throttle.failed(conn, &email, &address, at)?;
                     return Err(bad_credentials());
                 }
             };
-            st.throttle.record_success(&account_key);
+            st.throttle.succeeded(conn, &email, &address)?;
             Ok(SignedIn {
                 pair: issue_pair(conn, &st, &user, &ids::new_id())?,
                 user_id: user.id,
@@ -179,21 +169,25 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<TokenPair, 
     let st = state.clone();
     let outcome = state
         .db(move |conn| {
-            let Some(row) = tokens::find_by_hash(conn, &hash)? else {
-                return Ok(Err(invalid_token()));
-            };
-            if row.revoked_at.is_some() || !tokens::revoke(conn, &row.id)? {
-                // A spent token came back: someone kept a copy. End that whole login.
-                tokens::revoke_family(conn, &row.family_id)?;
-                return Ok(Err(invalid_token()));
-            }
-            if row.expires_at < now() {
-                return Ok(Err(invalid_token()));
-            }
-            match users::find(conn, &row.user_id)?.filter(|u| u.active) {
-                Some(user) => issue_pair(conn, &st, &user, &row.family_id).map(Ok),
-                None => Ok(Err(invalid_token())),
-            }
+            transaction(conn, |conn| {
+                let Some(row) = tokens::find_by_hash(conn, &hash)? else {
+                    return Ok(Err(invalid_token()));
+                };
+                if row.revoked_at.is_some() || !tokens::revoke(conn, &row.id)? {
+                    // A spent token came back: someone kept a copy. End that whole login.
+                    tokens::revoke_family(conn, &row.family_id)?;
+                    return Ok(Err(invalid_token()));
+                }
+                if row.expires_at < now() {
+                    return Ok(Err(invalid_token()));
+                }
+                // Spent and renewed in one transaction: the login never looks
+                // ended to a request in between.
+                match users::find(conn, &row.user_id)?.filter(|u| u.active) {
+                    Some(user) => issue_pair(conn, &st, &user, &row.family_id).map(Ok),
+                    None => Ok(Err(invalid_token())),
+                }
+            })
         })
         .await?;
     outcome
@@ -224,6 +218,28 @@ pub async fn sign_out(state: &AppState, refresh_token: &str) -> Result<(), AppEr
             Ok(())
         })
         .await
+}
+
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "every login of this user is ended: its access and refresh tokens stop working"),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/auth/logout-everywhere")]
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    caller: AnyStaff,
+) -> Result<HttpResponse, AppError> {
+    state
+        .db(move |conn| {
+            let mut user = users::find(conn, &caller.user_id)?.ok_or_else(invalid_token)?;
+            transaction(conn, |conn| revoke_sessions_and_save(conn, &mut user))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(

@@ -1,5 +1,6 @@
 //! Who is calling: passwords, tokens, login throttling and the role extractors.
 
+pub mod address;
 pub mod caller;
 pub mod handlers;
 pub mod password;

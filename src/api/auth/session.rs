@@ -38,13 +38,25 @@ fn cookie(
         .finish()
 }
 
-/// Puts a fresh pair (and a CSRF token, kept if there is one) in the response's cookies.
-pub fn set(req: &HttpRequest, response: &mut HttpResponseBuilder, pair: TokenPair) {
-    let csrf = req
-        .cookie(CSRF)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.len() >= 32)
-        .unwrap_or_else(new_csrf);
+/// How a pair comes to the cookies: a new sign-in gets a CSRF token of its own,
+/// whatever cookie the browser brought (one planted by someone else would
+/// otherwise be theirs to use); a renewal keeps the session's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    SignIn,
+    Renewal,
+}
+
+/// Puts a fresh pair and the CSRF token in the response's cookies.
+pub fn set(req: &HttpRequest, response: &mut HttpResponseBuilder, pair: TokenPair, start: Start) {
+    let kept = match start {
+        Start::SignIn => None,
+        Start::Renewal => req
+            .cookie(CSRF)
+            .map(|c| c.value().to_owned())
+            .filter(|v| v.len() >= 32),
+    };
+    let csrf = kept.unwrap_or_else(new_csrf);
     response
         .cookie(cookie(req, ACCESS, pair.access_token, "/"))
         .cookie(cookie(req, REFRESH, pair.refresh_token, REFRESH_PATH))

@@ -1,86 +1,99 @@
-//! Login throttling: repeated failures for one account or one address answer 429.
+//! Sign-in throttling: growing delays per (account, address) and per address,
+//! never a lock on the account itself.
 //!
-//! Kept in memory per instance: behind a load balancer of N instances an attacker
-//! gets at most N times the allowance, still far too few guesses to matter.
+//! A lock on the account alone let anyone lock out the owner by typing five
+//! wrong passwords for the owner's e-mail. Here, failures count against the
+//! pair (this account from this address) and the address: an attacker slows
+//! only themselves, and the owner signing in from another address is not
+//! touched. Past its allowance a key waits 15 s, then twice as long at every
+//! further failure, up to the window. The counts live in the database, so every
+//! instance behind a load balancer applies the same ones.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use chrono::{Duration, NaiveDateTime};
 
+use crate::error::AppError;
+use crate::store::{login_failures, DbConnection};
+
+/// The first wait once a key's allowance is spent.
+const FIRST_DELAY_SECS: i64 = 15;
+/// An address may fail this many times the allowance of one pair.
+const ADDRESS_MULTIPLIER: u32 = 10;
+
+/// How sign-ins are throttled: the failures one pair is allowed, and the
+/// window they are counted in (also the longest wait).
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    failures: u32,
-    first_failure: Instant,
-    locked_until: Option<Instant>,
-}
-
-/// Counts failed logins per key (`account:…`, `address:…`) within a window.
-#[derive(Debug)]
 pub struct LoginThrottle {
-    max_failures: u32,
-    window: Duration,
-    entries: Mutex<HashMap<String, Entry>>,
+    pub max_failures: u32,
+    pub window: std::time::Duration,
 }
 
-/// Entries kept before old ones are swept, so a flood of addresses cannot grow memory.
-const SWEEP_AT: usize = 10_000;
+/// The wait after `failures` failures of a key allowed `allowed` of them: none
+/// within the allowance, then 15 s doubling at every failure, at most `longest`.
+pub fn delay(failures: u32, allowed: u32, longest: Duration) -> Option<Duration> {
+    let over = failures.checked_sub(allowed)?;
+    let secs = FIRST_DELAY_SECS.saturating_mul(1i64 << over.min(30));
+    Some(Duration::seconds(secs).min(longest))
+}
 
 impl LoginThrottle {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        LoginThrottle {
-            max_failures,
-            window,
-            entries: Mutex::new(HashMap::new()),
+    fn keys(account: &str, address: &str) -> [(String, u32); 2] {
+        [
+            (format!("pair:{account}|{address}"), 1),
+            (format!("address:{address}"), ADDRESS_MULTIPLIER),
+        ]
+    }
+
+    fn window(&self) -> Duration {
+        Duration::from_std(self.window).unwrap_or(Duration::minutes(15))
+    }
+
+    /// 429 with the seconds to wait, when this account from this address (or
+    /// this address at all) must wait at `at`.
+    pub fn check(
+        &self,
+        conn: &mut DbConnection,
+        account: &str,
+        address: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        let keys: Vec<String> = Self::keys(account, address)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        match login_failures::blocked_until(conn, &keys, at)? {
+            Some(until) => Err(AppError::TooManyRequests {
+                retry_after_secs: (until - at).num_seconds().max(1) as u64,
+            }),
+            None => Ok(()),
         }
     }
 
-    /// The seconds to wait when any key is locked now.
-    pub fn locked(&self, keys: &[(String, u32)]) -> Option<u64> {
-        let now = Instant::now();
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        keys.iter()
-            .filter_map(|(k, _)| entries.get(k)?.locked_until)
-            .filter(|until| *until > now)
-            .map(|until| (until - now).as_secs().max(1))
-            .max()
+    /// Counts a failed sign-in of the account from the address.
+    pub fn failed(
+        &self,
+        conn: &mut DbConnection,
+        account: &str,
+        address: &str,
+        at: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        let window = self.window();
+        for (key, multiplier) in Self::keys(account, address) {
+            let allowed = self.max_failures.saturating_mul(multiplier);
+            login_failures::record(conn, &key, at, window, |n| {
+                delay(n, allowed, window).map(|d| at + d)
+            })?;
+        }
+        Ok(())
     }
 
-    /// Counts a failure against each key; a key locks at its own limit
-    /// (the key's multiplier times the configured maximum).
-    pub fn record_failure(&self, keys: &[(String, u32)]) {
-        let now = Instant::now();
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() > SWEEP_AT {
-            let window = self.window;
-            entries.retain(|_, e| {
-                now.duration_since(e.first_failure) < window
-                    || e.locked_until.is_some_and(|u| u > now)
-            });
-        }
-        for (key, multiplier) in keys {
-            let entry = entries.entry(key.clone()).or_insert(Entry {
-                failures: 0,
-                first_failure: now,
-                locked_until: None,
-            });
-            if now.duration_since(entry.first_failure) > self.window {
-                *entry = Entry {
-                    failures: 0,
-                    first_failure: now,
-                    locked_until: None,
-                };
-            }
-            entry.failures += 1;
-            if entry.failures >= self.max_failures.saturating_mul(*multiplier) {
-                entry.locked_until = Some(now + self.window);
-            }
-        }
-    }
-
-    /// Forgets an account's failures after a good login.
-    pub fn record_success(&self, key: &str) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(key);
+    /// Forgets the pair's failures after a good sign-in; the address's stay.
+    pub fn succeeded(
+        &self,
+        conn: &mut DbConnection,
+        account: &str,
+        address: &str,
+    ) -> Result<(), AppError> {
+        login_failures::clear(conn, &Self::keys(account, address)[0].0)
     }
 }
 
@@ -89,23 +102,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locks_after_the_limit_and_success_clears() {
-        let t = LoginThrottle::new(3, Duration::from_secs(60));
-        let keys = vec![("account:a".to_string(), 1), ("address:1".to_string(), 10)];
-        t.record_failure(&keys);
-        t.record_failure(&keys);
-        assert!(t.locked(&keys).is_none());
-        t.record_failure(&keys);
-        assert!(t.locked(&keys).unwrap() >= 59);
-        let other = vec![("account:b".to_string(), 1), ("address:1".to_string(), 10)];
-        assert!(
-            t.locked(&other).is_none(),
-            "the address allows ten times as many"
-        );
-        t.record_success("account:b");
-        assert!(
-            t.locked(&keys).is_some(),
-            "a lock is not lifted by another account's success"
-        );
+    fn delays_grow_from_the_allowance_to_the_window() {
+        let longest = Duration::minutes(15);
+        assert_eq!(delay(4, 5, longest), None);
+        assert_eq!(delay(5, 5, longest), Some(Duration::seconds(15)));
+        assert_eq!(delay(6, 5, longest), Some(Duration::seconds(30)));
+        assert_eq!(delay(8, 5, longest), Some(Duration::seconds(120)));
+        assert_eq!(delay(12, 5, longest), Some(longest));
+        assert_eq!(delay(u32::MAX, 5, longest), Some(longest));
     }
 }

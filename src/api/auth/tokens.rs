@@ -12,12 +12,17 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 
-/// What an access token says: whose it is and which token version it belongs to.
+/// What an access token says: whose it is, which token version and which login
+/// (session) it belongs to.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
-    /// The user's token version when issued; raised by password change and deactivation.
+    /// The user's token version when issued; raised by password change,
+    /// deactivation and "sign out everywhere".
     pub ver: i64,
+    /// The login it was issued for (the refresh tokens' family): signing out
+    /// ends it, and its access tokens stop working on the next request.
+    pub sid: String,
     pub iat: u64,
     pub exp: u64,
 }
@@ -35,6 +40,8 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
+        // The tokens are ours alone: nothing but HS256 is accepted.
+        validation.algorithms = vec![Algorithm::HS256];
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -43,12 +50,18 @@ impl TokenKeys {
         }
     }
 
-    /// A signed access token for the user.
-    pub fn issue(&self, user_id: &str, token_version: i64) -> Result<String, AppError> {
+    /// A signed access token for the user's login `session_id`.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        token_version: i64,
+        session_id: &str,
+    ) -> Result<String, AppError> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             sub: user_id.to_owned(),
             ver: token_version,
+            sid: session_id.to_owned(),
             iat: now,
             exp: now + self.access_ttl.as_secs(),
         };
@@ -99,7 +112,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
-        let token = keys.issue("user-1", 3).unwrap();
+        let token = keys.issue("user-1", 3, "s").unwrap();
         let claims = keys.check(&token).unwrap();
         assert_eq!(claims.sub, "user-1");
         assert_eq!(claims.ver, 3);
@@ -113,6 +126,7 @@ mod tests {
         let claims = Claims {
             sub: "u".into(),
             ver: 0,
+            sid: "s".into(),
             iat: 1,
             exp: 2,
         };

@@ -7,8 +7,9 @@ use maud::{html, DOCTYPE};
 use serde::Deserialize;
 
 use super::page::{enc, html_response, see_other, Lang, Page, LANG_COOKIE};
+use crate::api::auth::address;
 use crate::api::auth::caller::Everyone;
-use crate::api::auth::handlers::{client_address, rotate, sign_in, sign_out};
+use crate::api::auth::handlers::{rotate, sign_in, sign_out};
 use crate::api::auth::session;
 use crate::api::state::AppState;
 use crate::core::role::Role;
@@ -91,14 +92,14 @@ pub async fn login(
         *page.status_mut() = actix_web::http::StatusCode::FORBIDDEN;
         return page;
     }
-    match sign_in(&state, &client_address(&req), email, password).await {
+    match sign_in(&state, &address::of_request(&req, &state), email, password).await {
         Ok(pair) => {
             req.extensions_mut().insert(crate::api::telemetry::Signed {
                 user_id: pair.user_id.clone(),
             });
             let pair = pair.pair;
             let mut response = HttpResponse::SeeOther();
-            session::set(&req, &mut response, pair);
+            session::set(&req, &mut response, pair, session::Start::SignIn);
             response
                 .insert_header((actix_web::http::header::LOCATION, next))
                 .finish()
@@ -145,7 +146,7 @@ pub async fn renew_and_go(
     match renewed {
         Some(pair) => {
             let mut response = HttpResponse::SeeOther();
-            session::set(&req, &mut response, pair);
+            session::set(&req, &mut response, pair, session::Start::Renewal);
             response
                 .insert_header((actix_web::http::header::LOCATION, next))
                 .finish()
@@ -172,7 +173,7 @@ pub async fn renew(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     let token = session::refresh_token(&req).ok_or_else(crate::api::auth::tokens::invalid_token)?;
     let pair = rotate(&state, &token).await?;
     let mut response = HttpResponse::NoContent();
-    session::set(&req, &mut response, pair);
+    session::set(&req, &mut response, pair, session::Start::Renewal);
     Ok(response.finish())
 }
 
