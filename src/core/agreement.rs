@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::dates::Span;
 use super::text::{self, NOTE};
 use super::ValidationError;
 use crate::text_enum;
@@ -70,6 +71,8 @@ impl AgreementDraft {
                 return Err(ValidationError::new("valid_until", "is in the past"));
             }
         }
+        super::dates::check_optional_day("valid_until", self.valid_until, today, Span::Any)?;
+        super::dates::check_optional_day("follow_up_on", self.follow_up_on, today, Span::Any)?;
         Ok(AgreementDraft {
             text: text::required("text", &self.text, NOTE)?,
             ..self

@@ -99,6 +99,7 @@ mod tests {
     fn ctx() -> InputContext {
         InputContext {
             phone_region: "UA".parse().unwrap(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         }
     }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::dates::{self, Span};
 use super::text::{self, NOTE, SHORT};
 use super::{ids, Fields, InputContext, ValidationError};
 use crate::text_enum;
@@ -44,14 +45,19 @@ pub struct EquipmentFields {
 impl Fields for EquipmentFields {
     const ENTITY: &'static str = "equipment";
 
-    fn normalise(self, _ctx: &InputContext) -> Result<Self, ValidationError> {
+    fn normalise(self, ctx: &InputContext) -> Result<Self, ValidationError> {
         Ok(EquipmentFields {
             site_id: ids::parse_id(&self.site_id)
                 .ok_or_else(|| ValidationError::new("site_id", "is not a valid id"))?,
             kind: text::required("kind", &self.kind, SHORT)?,
             model: text::optional("model", self.model.as_deref(), SHORT)?,
             serial_number: text::optional("serial_number", self.serial_number.as_deref(), SHORT)?,
-            installed_on: self.installed_on,
+            installed_on: dates::check_optional_day(
+                "installed_on",
+                self.installed_on,
+                ctx.today,
+                Span::Past,
+            )?,
             status: self.status,
             notes: text::optional("notes", self.notes.as_deref(), NOTE)?,
         })
@@ -85,6 +91,7 @@ mod tests {
         assert_eq!(e.status, EquipmentStatus::InService);
         let ctx = InputContext {
             phone_region: "UA".parse().unwrap(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         };
         assert_eq!(e.normalise(&ctx).unwrap_err().field, "kind");
     }

@@ -10,6 +10,8 @@ use super::ValidationError;
 pub struct InputContext {
     /// Numbering plan for phone numbers written without a `+` prefix.
     pub phone_region: PhoneRegion,
+    /// Today in the company's time zone: dates entered are bounded around it.
+    pub today: chrono::NaiveDate,
 }
 
 /// Editable fields of one kind of record.

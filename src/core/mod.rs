@@ -12,6 +12,7 @@ pub mod changes;
 pub mod contact;
 pub mod contact_info;
 pub mod customer;
+pub mod dates;
 pub mod equipment;
 pub mod fields;
 pub mod geo;

@@ -72,6 +72,15 @@ pub enum Schedule {
 
 impl PlanFields {
     /// Checks every value; returns the fields in canonical form and the parsed schedule.
+    /// Bounds the days a person entered around `today` (see [`super::dates`]):
+    /// checked where a plan is written, not where a stored one is read.
+    pub fn check_days(&self, today: NaiveDate) -> Result<(), ValidationError> {
+        use super::dates::{check_optional_day, Span};
+        check_optional_day("starts_on", self.starts_on, today, Span::Any)?;
+        check_optional_day("ends_on", self.ends_on, today, Span::Any)?;
+        Ok(())
+    }
+
     pub fn normalise(self) -> Result<(PlanFields, Schedule), ValidationError> {
         let (scope_lines, _) = check_scope("scope_lines", &self.scope_lines)?;
         if !(0..=365).contains(&self.lead_days) {

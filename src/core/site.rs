@@ -92,6 +92,7 @@ mod tests {
         .unwrap();
         let ctx = InputContext {
             phone_region: "UA".parse().unwrap(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         };
         assert_eq!(site.normalise(&ctx).unwrap_err().field, "latitude");
     }

@@ -85,6 +85,9 @@ impl Context {
                 .and_then(|d| d.succ_opt())
                 .unwrap_or(to),
         };
+        use crate::core::dates::{check_day, Span};
+        check_day("from", from, today, Span::Any)?;
+        check_day("to", to, today, Span::Any)?;
         let period = Period::new(from, to, tz)?;
         let id = |field: &str, v: &Option<String>| -> Result<Option<String>, AppError> {
             v.as_deref()

@@ -58,6 +58,7 @@ pub fn create(
     equipment_id: &str,
     fields: PlanFields,
 ) -> Result<MaintenancePlan, AppError> {
+    fields.check_days(actor.today())?;
     let (fields, schedule) = fields.normalise()?;
     transaction(conn, |conn| {
         let item = get::<EquipmentRepo>(conn, equipment_id)?;
@@ -143,7 +144,9 @@ pub fn update(
         let before = serde_json::to_value(row.fields())?;
         let mut merged = before.clone();
         merge_patch(&mut merged, patch);
-        let (fields, schedule) = from_json::<PlanFields>(merged)?.normalise()?;
+        let fields = from_json::<PlanFields>(merged)?;
+        fields.check_days(actor.today())?;
+        let (fields, schedule) = fields.normalise()?;
         let after = serde_json::to_value(&fields)?;
         let changes = diff(&before, &after, &[]);
         if changes.is_empty() {

@@ -80,6 +80,12 @@ pub fn create(
     let customer_id = ids::parse_id(&body.customer_id)
         .ok_or_else(|| AppError::invalid("customer_id", "is not a valid id"))?;
     let note = text::required("note", &body.note, NOTE)?;
+    crate::core::dates::check_day(
+        "due_on",
+        body.due_on,
+        actor.today(),
+        crate::core::dates::Span::Any,
+    )?;
     transaction(conn, |conn| {
         customers::ensure_active(conn, "customer_id", &customer_id)?;
         let mut row = ReminderRow::new(
@@ -199,6 +205,12 @@ pub fn snooze(
     if body.until <= actor.today() {
         return Err(AppError::invalid("until", "must be a day after today"));
     }
+    crate::core::dates::check_day(
+        "until",
+        body.until,
+        actor.today(),
+        crate::core::dates::Span::Ahead,
+    )?;
     settle(
         conn,
         actor,

@@ -16,6 +16,7 @@ mod customer_base;
 mod engineer_app;
 mod export;
 mod files;
+mod hardening;
 mod import;
 mod instances;
 mod maintenance;
