@@ -58,6 +58,9 @@ fn complete_operation(op: &mut Operation, names_a_record: bool) {
         );
         add("422", "a value that breaks a rule; the field is named");
     }
+    if op.request_body.is_some() {
+        add("413", "a body larger than the route takes");
+    }
 }
 
 /// Adds the common answers to every operation and opens the schemas that are

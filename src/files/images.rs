@@ -5,6 +5,7 @@
 //! limits, and a smaller copy is what is stored and later drawn.
 
 use std::io::Cursor;
+use std::sync::Mutex;
 
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
@@ -16,6 +17,11 @@ use crate::error::AppError;
 pub const LONGEST_SIDE: u32 = 1600;
 /// The most a decoder may hold at once: a 25-megapixel photo as RGBA, with room.
 const MAX_DECODE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// One decode at a time in this process: each may hold up to
+/// [`MAX_DECODE_BYTES`], and many uploads at once must not add up past the
+/// server's memory. Decoding is CPU-bound; a queue costs little.
+static DECODING: Mutex<()> = Mutex::new(());
 
 /// An image as stored.
 pub struct Kept {
@@ -41,6 +47,7 @@ pub fn keep(kind: MediaKind, info: ImageInfo, bytes: &[u8]) -> Result<Kept, AppE
         "image/png" => ImageFormat::Png,
         _ => ImageFormat::Jpeg,
     };
+    let _one_at_a_time = DECODING.lock().unwrap_or_else(|p| p.into_inner());
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);

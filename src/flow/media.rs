@@ -37,8 +37,12 @@ pub fn add(
         }
     }
     let info = check(kind, bytes)?;
-    // Decoded once here, under limits; what is stored (and later drawn on the
-    // certificate) is at most 1600 px a side.
+    // The visit must be the caller's before any work is spent decoding.
+    visits::find(conn, &visit_id)?
+        .filter(|v| v.engineer_id == actor.user_id)
+        .ok_or_else(not_found)?;
+    // Decoded once here, under limits and outside the transaction; what is
+    // stored (and later drawn on the certificate) is at most 1600 px a side.
     let kept = crate::files::images::keep(kind, info, bytes)?;
     let (bytes, info) = (kept.bytes.as_slice(), kept.info);
     transaction(conn, |conn| {

@@ -80,6 +80,9 @@ fn format_of(req: &HttpRequest, asked: Option<&str>) -> Result<Format, AppError>
     }
 }
 
+/// Imports running on this instance (at most one).
+static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 #[utoipa::path(
     tag = "import",
     params(("entity" = String, Path, description = "customers, sites, contacts, equipment, plans, work_orders, visits or certificates"), ImportQuery),
@@ -118,6 +121,10 @@ pub async fn import_file(
         })?,
         None => Mapping::new(),
     };
+    // One file in memory at a time on this instance: a 64 MiB file and its rows
+    // are the largest thing the server holds, and two at once would double it.
+    // A second import waits its turn before its body is read.
+    let _one_at_a_time = IMPORTS.acquire().await.map_err(AppError::internal)?;
     let bytes = limited_body(payload, MAX_IMPORT_BYTES, "an import file").await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = caller.actor(&state);

@@ -68,6 +68,10 @@ pub const TABLES: &[Table] = &[
 /// Tables left out of an export, and why.
 pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ("refresh_tokens", "sign-in secrets"),
+    (
+        "login_failures",
+        "failed sign-ins of the last day, by address: kept for throttling only",
+    ),
     ("calendar_feeds", "secret feed addresses"),
     (
         "company_settings",

@@ -34,6 +34,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/auth/logout", Public),
     ("POST", "/api/v1/auth/password", Roles(ALL)),
     ("GET", "/api/v1/auth/me", Roles(ALL)),
+    ("POST", "/api/v1/auth/logout-everywhere", Roles(ALL)),
     ("GET", "/api/v1/audit", Roles(OWNER)),
     ("GET", "/api/v1/export", Roles(OWNER)),
     ("GET", "/api/v1/export/{table}", Roles(OWNER)),

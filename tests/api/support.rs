@@ -248,7 +248,13 @@ impl TestApp {
             orderly::store::now() + chrono::Duration::days(1),
         )
         .expect("session");
-        self.state.keys.issue(user_id, 0, &session).expect("token")
+        let version = orderly::store::users::find(&mut conn, user_id)
+            .expect("user")
+            .map_or(0, |u| u.token_version);
+        self.state
+            .keys
+            .issue(user_id, version, &session)
+            .expect("token")
     }
 
     pub fn as_role(&self, role: Role) -> Client<'_> {
