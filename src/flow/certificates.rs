@@ -23,7 +23,10 @@ use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
 use crate::store::{contacts, now, sites, users, utc, visit_files, DbConnection};
 
-/// The bytes of a visit's images of one kind, oldest first, at most `limit`.
+/// The bytes of a visit's images of one kind, oldest first, at most `limit`,
+/// each at most 1600 px a side: uploads are kept that small, and one stored
+/// before that rule (or by an import) is checked and shrunk here, so drawing a
+/// certificate never decodes a picture larger than that.
 fn images(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -36,8 +39,20 @@ fn images(
     };
     let mut out = Vec::new();
     for row in visit_files::of_visits(conn, std::slice::from_ref(&visit.id))? {
-        if row.kind == kind.as_str() && out.len() < limit {
-            out.extend(actor.files.get(&row.file_key)?);
+        if row.kind != kind.as_str() || out.len() >= limit {
+            continue;
+        }
+        let Some(bytes) = actor.files.get(&row.file_key)? else {
+            continue;
+        };
+        let kept = crate::core::media::check(kind, &bytes)
+            .map_err(AppError::from)
+            .and_then(|info| crate::files::images::keep(kind, info, &bytes));
+        match kept {
+            Ok(kept) => out.push(kept.bytes),
+            Err(e) => {
+                tracing::warn!(file = %row.file_key, error = %e, "an image left off a certificate")
+            }
         }
     }
     Ok(out)
