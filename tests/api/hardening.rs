@@ -424,30 +424,26 @@ async fn absurd_dates_and_direction_controls_are_refused(backend: Backend) {
         .await;
         assert_eq!((r.status, r.field()), (422, Some("start")), "{r:?}");
     }
-    let r = app
-        .as_manager()
-        .post(
+    for (path, body, field) in [
+        (
             "/api/v1/equipment",
             json!({"site_id": site, "kind": "filter", "installed_on": "9999-01-01"}),
-        )
-        .await;
-    assert_eq!((r.status, r.field()), (422, Some("installed_on")), "{r:?}");
-    let r = app
-        .as_manager()
-        .post(
+            "installed_on",
+        ),
+        (
             "/api/v1/reminders",
             json!({"customer_id": customer, "due_on": "9999-12-31", "note": "call"}),
-        )
-        .await;
-    assert_eq!((r.status, r.field()), (422, Some("due_on")), "{r:?}");
-    let r = app
-        .as_manager()
-        .post(
+            "due_on",
+        ),
+        (
             "/api/v1/customers",
             json!({"kind": "person", "segment": "b2c", "name": "Evil\u{202E}gnp.exe"}),
-        )
-        .await;
-    assert_eq!((r.status, r.field()), (422, Some("name")), "{r:?}");
+            "name",
+        ),
+    ] {
+        let r = app.as_manager().post(path, body).await;
+        assert_eq!((r.status, r.field()), (422, Some(field)), "{r:?}");
+    }
     let r = app
         .as_manager()
         .patch(
