@@ -12,8 +12,15 @@ use std::cell::Cell;
 use std::io::{Cursor, Write};
 
 use orderly::core::media::{check, MediaKind};
-use orderly::flow::import::sheet::{read, Format};
+use orderly::flow::import::sheet::{Format, API_MAX_ROWS};
 use proptest::prelude::*;
+
+fn read(
+    format: Format,
+    bytes: &[u8],
+) -> Result<orderly::flow::import::sheet::Sheet, orderly::error::AppError> {
+    orderly::flow::import::sheet::read(format, bytes, API_MAX_ROWS)
+}
 
 /// The system allocator, counting each thread's live bytes and their peak.
 struct Counting;

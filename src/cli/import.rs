@@ -147,8 +147,8 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
     let mut inputs = Vec::new();
     for n in &named {
         let bytes = std::fs::read(&n.path).map_err(|e| format!("{}: {e}", n.path.display()))?;
-        let sheet =
-            sheet::read(n.format, &bytes).map_err(|e| format!("{}: {e}", n.path.display()))?;
+        let sheet = sheet::read(n.format, &bytes, sheet::MAX_ROWS)
+            .map_err(|e| format!("{}: {e}", n.path.display()))?;
         inputs.push(Input {
             entity: n.entity,
             sheet,

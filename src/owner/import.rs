@@ -129,7 +129,7 @@ pub async fn import_file(
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = caller.actor(&state);
     let input = state.input_context();
-    let files = web::block(move || sheet::read(format, &bytes))
+    let files = web::block(move || sheet::read(format, &bytes, sheet::API_MAX_ROWS))
         .await
         .map_err(AppError::internal)??;
     let reports = state

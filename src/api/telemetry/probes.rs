@@ -30,7 +30,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         Ok(n) => HttpResponse::ServiceUnavailable()
             .json(json!({"status": "unavailable", "reason": format!("{n} migrations not run")})),
         Err(e) => {
-            tracing::warn!(error = %e, "not ready: the database does not answer");
+            tracing::warn!(error = ?e, "not ready: the database does not answer");
             HttpResponse::ServiceUnavailable()
                 .json(json!({"status": "unavailable", "reason": "the database does not answer"}))
         }

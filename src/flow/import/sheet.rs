@@ -33,8 +33,14 @@ impl Format {
 /// The most columns a file may have: the widest export seen from another CRM
 /// has about sixty.
 pub const MAX_COLUMNS: usize = 256;
-/// The most rows a file may have (Excel's own limit).
+/// The most rows a file may have (Excel's own limit): what `orderly import`
+/// reads on the server.
 pub const MAX_ROWS: usize = 1_048_576;
+/// The most rows a file sent to the API may have. Every row of a file is
+/// checked and written in one transaction, so its rows are held in memory
+/// together (about 2 KB each with their records): larger moves go through
+/// `orderly import`, or in several files.
+pub const API_MAX_ROWS: usize = 100_000;
 /// The most an XLSX workbook may hold once unzipped, all its parts together:
 /// a zip of 1 KB can declare gigabytes, and the shared strings are read whole.
 pub const MAX_UNZIPPED_BYTES: u64 = 128 * 1024 * 1024;
@@ -52,12 +58,20 @@ pub struct Sheet {
     pub problems: Vec<RowError>,
 }
 
-/// Reads a whole file; a file that cannot be read at all is one 400 naming `file`.
-pub fn read(format: Format, bytes: &[u8]) -> Result<Sheet, AppError> {
+/// Reads a whole file of at most `max_rows` data rows; a file that cannot be
+/// read at all, or has more rows, is one 400 naming `file`.
+pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Sheet, AppError> {
+    let max_rows = max_rows.min(MAX_ROWS);
     match format {
-        Format::Csv => csv_sheet(bytes),
-        Format::Xlsx => xlsx_sheet(bytes),
+        Format::Csv => csv_sheet(bytes, max_rows),
+        Format::Xlsx => xlsx_sheet(bytes, max_rows),
     }
+}
+
+fn too_many_rows(max_rows: usize) -> AppError {
+    unreadable(format!(
+        "has more than {max_rows} rows: split it into several files, or import it with `orderly import` on the server"
+    ))
 }
 
 fn unreadable(message: String) -> AppError {
@@ -82,7 +96,7 @@ fn line_problem(line: usize, message: String) -> RowError {
 /// Strict: a row with fewer or more cells than the header, and a quote that
 /// runs past its line into what reads as another record, are problems of their
 /// line; nothing is guessed or defaulted.
-fn csv_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
+fn csv_sheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |c: u8| first_line.iter().filter(|b| **b == c).count();
@@ -130,8 +144,8 @@ fn csv_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if sheet.rows.len() + sheet.problems.len() >= MAX_ROWS {
-            return Err(unreadable(format!("has more than {MAX_ROWS} rows")));
+        if sheet.rows.len() + sheet.problems.len() >= max_rows {
+            return Err(too_many_rows(max_rows));
         }
         if let Some(swallowed) = record
             .iter()
@@ -206,7 +220,7 @@ fn check_archive(bytes: &[u8]) -> Result<(), AppError> {
 /// allocated for the empty space a far cell (XFD1048576) declares, and a sheet
 /// whose declared or actual extent passes the row and column limits is refused
 /// before it is read. Dates become `YYYY-MM-DD[ HH:MM:SS]`.
-fn xlsx_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
+fn xlsx_sheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, AppError> {
     check_archive(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("is not an XLSX workbook: {e}")))?;
@@ -230,6 +244,10 @@ fn xlsx_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
         let value = text(&Data::from(cell.get_value().clone()));
         if value.is_empty() {
             continue;
+        }
+        if lines.len() > max_rows && !lines.contains_key(&row) {
+            // The header and `max_rows` data rows are held already.
+            return Err(too_many_rows(max_rows));
         }
         let cells = lines.entry(row).or_default();
         let column = column as usize;
@@ -284,6 +302,33 @@ fn text(cell: &Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reader at the server's own limit.
+    fn read(format: Format, bytes: &[u8]) -> Result<Sheet, AppError> {
+        super::read(format, bytes, MAX_ROWS)
+    }
+
+    #[test]
+    fn a_file_past_the_row_limit_is_refused_while_it_is_read() {
+        let mut csv = String::from("id,name\n");
+        for i in 0..11 {
+            csv.push_str(&format!("{i},n{i}\n"));
+        }
+        assert_eq!(
+            super::read(Format::Csv, csv.as_bytes(), 11)
+                .unwrap()
+                .rows
+                .len(),
+            11
+        );
+        let err = super::read(Format::Csv, csv.as_bytes(), 10).unwrap_err();
+        assert!(err.to_string().contains("more than 10 rows"), "{err}");
+        let rows: Vec<(String, &str)> = (1..=12).map(|r| (format!("A{r}"), "x")).collect();
+        let cells: Vec<(&str, &str)> = rows.iter().map(|(a, v)| (a.as_str(), *v)).collect();
+        let book = workbook(&sheet_xml("A1:A12", &cells));
+        assert_eq!(super::read(Format::Xlsx, &book, 11).unwrap().rows.len(), 11);
+        assert!(super::read(Format::Xlsx, &book, 10).is_err());
+    }
 
     #[test]
     fn csv_with_semicolons_a_bom_and_quoted_lines() {
