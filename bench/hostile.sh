@@ -66,8 +66,9 @@ if not live:
         if v["visit"]["status"] != "booked":
             continue
         order = v["work_order"]
+        order_id = order["id"]
         req = urllib.request.Request(
-            f"{base}/api/v1/work-orders/{order["id"]}/actions/start-travel",
+            f"{base}/api/v1/work-orders/{order_id}/actions/start-travel",
             data=json.dumps({"version": order["version"]}).encode(), method="POST",
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         urllib.request.urlopen(req).read()

@@ -142,12 +142,25 @@ fn form_parse(query: &str) -> form_urlencoded::Parse<'_> {
 /// A raw body read up to `max` bytes; a larger one is refused (413) before it
 /// is all read. `what` names it in the answer: "a photo", "an import file".
 pub async fn limited_body(
+    req: &HttpRequest,
     mut payload: web::Payload,
     max: usize,
     what: &str,
 ) -> Result<Vec<u8>, AppError> {
     use futures_util::StreamExt;
-    let mut bytes = Vec::new();
+    // Sized once from Content-Length (when it is within the limit): a buffer
+    // grown by doubling would hold up to twice the body while it copies.
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(AppError::TooLarge {
+            message: format!("{what} may be at most {max} bytes"),
+        });
+    }
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| AppError::BadRequest {
             field: Some("body".into()),

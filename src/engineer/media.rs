@@ -14,8 +14,18 @@ use crate::error::AppError;
 use crate::flow::media;
 
 /// Reads the body up to the kind's limit; a larger one is refused before it is all read.
-async fn body(payload: web::Payload, kind: MediaKind) -> Result<Vec<u8>, AppError> {
-    limited_body(payload, kind.max_bytes(), &format!("a {}", kind.as_str())).await
+async fn body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    kind: MediaKind,
+) -> Result<Vec<u8>, AppError> {
+    limited_body(
+        req,
+        payload,
+        kind.max_bytes(),
+        &format!("a {}", kind.as_str()),
+    )
+    .await
 }
 
 async fn add(
@@ -27,7 +37,7 @@ async fn add(
     kind: MediaKind,
 ) -> Result<HttpResponse, AppError> {
     let client = client_id(&req)?;
-    let bytes = body(payload, kind).await?;
+    let bytes = body(&req, payload, kind).await?;
     let actor = caller.actor(&state);
     let (stored, created) = state
         .db(move |conn| media::add(conn, &actor, &id, kind, &bytes, client.as_deref()))

@@ -86,7 +86,7 @@ pub fn run(
     files.sort_by_key(|f| Entity::ALL.iter().position(|e| *e == f.entity));
     if !options.dry_run {
         let mut reports = Vec::new();
-        for file in &files {
+        for file in &mut files {
             let report = import_file(conn, actor, input, file, options, progress)?;
             let failed = !report.errors.is_empty();
             reports.push(report);
@@ -100,7 +100,7 @@ pub fn run(
     // file sees the rows of the files before it, as it would for real.
     let mut reports = Vec::new();
     let rolled_back = transaction(conn, |conn| {
-        for file in &files {
+        for file in &mut files {
             reports.push(import_file(conn, actor, input, file, options, progress)?);
         }
         Err::<(), _>(AppError::conflict("dry_run", "rolled back"))
@@ -114,12 +114,13 @@ pub fn run(
     }
 }
 
-/// Imports one file in one transaction: all its rows, or none.
+/// Imports one file in one transaction: all its rows, or none. The file's rows
+/// are consumed as they are checked, so a large file is not held twice.
 fn import_file(
     conn: &mut DbConnection,
     actor: &Actor,
     input: &InputContext,
-    file: &Input,
+    file: &mut Input,
     options: &Options,
     progress: Progress,
 ) -> Result<FileReport, AppError> {
@@ -192,11 +193,12 @@ fn check(
     conn: &mut DbConnection,
     actor: &Actor,
     input: &InputContext,
-    file: &Input,
+    file: &mut Input,
     layout: &Layout,
     options: &Options,
     progress: Progress,
 ) -> Result<Result<Vec<Prepared>, Vec<RowError>>, AppError> {
+    let rows = std::mem::take(&mut file.sheet.rows);
     let known = import_keys::known(conn, options.source, file.entity.as_str())?;
     let mut targets: Targets = HashMap::new();
     for (column, _) in &layout.fields {
@@ -215,16 +217,19 @@ fn check(
         currency: &actor.currency,
         staff: &staff,
     };
-    let total = file.sheet.rows.len();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let total = rows.len();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut prepared = Vec::with_capacity(total);
     let mut errors = Vec::new();
-    for (n, (line, cells)) in file.sheet.rows.iter().enumerate() {
+    for (n, (line, cells)) in rows.into_iter().enumerate() {
         if n % EVERY == 0 {
             progress(file.entity, Phase::Checking, n, total);
         }
-        let line = *line;
-        let external_id = cells.get(layout.external_id).map_or("", |c| c.trim());
+        let external_id = cells
+            .get(layout.external_id)
+            .map_or("", |c| c.trim())
+            .to_owned();
+        let external_id = external_id.as_str();
         let at = |field: &str, message: String| RowError {
             line,
             field: Some(field.to_owned()),
@@ -238,14 +243,14 @@ fn check(
             ));
             continue;
         }
-        if let Some(first) = seen.insert(external_id, line) {
+        if let Some(first) = seen.insert(external_id.to_owned(), line) {
             errors.push(at(
                 "external_id",
                 format!("`{external_id}` is on line {first} too: each row once"),
             ));
             continue;
         }
-        let object = match row_object(layout, cells, &targets, options.source) {
+        let object = match row_object(layout, &cells, &targets, options.source) {
             Ok(object) => object,
             Err((field, message)) => {
                 errors.push(at(field, message));
