@@ -11,6 +11,7 @@ use crate::api::state::AppState;
 use crate::core::media::MediaKind;
 use crate::core::visit::VisitFile;
 use crate::error::AppError;
+use crate::files::images;
 use crate::flow::media;
 
 /// Reads the body up to the kind's limit; a larger one is refused before it is all read.
@@ -39,9 +40,28 @@ async fn add(
     let client = client_id(&req)?;
     let bytes = body(&req, payload, kind).await?;
     let actor = caller.actor(&state);
-    let (stored, created) = state
-        .db(move |conn| media::add(conn, &actor, &id, kind, &bytes, client.as_deref()))
+    // Looked at first, then decoded with no database connection held (a queue
+    // of large photos must not hold the pool), then stored.
+    let (a, i, c) = (actor.clone(), id.clone(), client.clone());
+    let (upload, bytes) = state
+        .db(move |conn| {
+            Ok((
+                media::admit(conn, &a, &i, kind, &bytes, c.as_deref())?,
+                bytes,
+            ))
+        })
         .await?;
+    let (stored, created) = match upload {
+        media::Upload::Resent(first) => (first, false),
+        media::Upload::New(info) => {
+            let kept = web::block(move || images::keep(kind, info, &bytes))
+                .await
+                .map_err(AppError::internal)??;
+            state
+                .db(move |conn| media::add(conn, &actor, &id, kind, &kept, client.as_deref()))
+                .await?
+        }
+    };
     Ok(if created {
         HttpResponse::Created().json(stored)
     } else {

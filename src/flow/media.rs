@@ -5,10 +5,11 @@ use serde_json::json;
 
 use super::{event, Actor};
 use crate::core::ids;
-use crate::core::media::{check, MediaKind, MAX_PHOTOS};
+use crate::core::media::{check, ImageInfo, MediaKind, MAX_PHOTOS};
 use crate::core::visit::{VisitFile, VisitStatus};
 use crate::core::work_order::WorkOrderStatus;
 use crate::error::AppError;
+use crate::files::images::Kept;
 use crate::store::visit_files::{self, VisitFileRow};
 use crate::store::{now, transaction, visits, work_orders, DbConnection};
 
@@ -16,34 +17,73 @@ fn not_found() -> AppError {
     AppError::NotFound { entity: "visit" }
 }
 
-/// Stores an image of the actor's visit; returns it and whether it is new (a
-/// resend with the same `client_id` returns the first one).
-pub fn add(
+/// An upload as first looked at, before any work is spent on its pixels.
+pub enum Upload {
+    /// Sent before with the same `client_id`: the first one, as stored.
+    Resent(VisitFile),
+    /// New, to the caller's own visit; its header read and within the limits.
+    New(ImageInfo),
+}
+
+/// The caller's own upload sent again with its `client_id`, answered only for
+/// the same visit and kind.
+fn resent(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit_id: &str,
+    kind: MediaKind,
+    client_id: Option<&str>,
+) -> Result<Option<VisitFile>, AppError> {
+    let Some(id) = client_id else {
+        return Ok(None);
+    };
+    match visit_files::by_client_id(conn, &actor.user_id, id)? {
+        Some(row) if row.visit_id != visit_id || row.kind != kind.as_str() => {
+            Err(AppError::key_reused())
+        }
+        Some(row) => Ok(Some(row.view())),
+        None => Ok(None),
+    }
+}
+
+/// Looks at an upload before its image is decoded: a resend is answered, a
+/// visit not the caller's does not exist, and the header must be within the
+/// limits. Decoding (`files::images::keep`) then happens outside any database
+/// connection, and [`add`] stores what it kept.
+pub fn admit(
     conn: &mut DbConnection,
     actor: &Actor,
     visit_id: &str,
     kind: MediaKind,
     bytes: &[u8],
     client_id: Option<&str>,
-) -> Result<(VisitFile, bool), AppError> {
+) -> Result<Upload, AppError> {
     let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
-    if let Some(id) = client_id {
-        if let Some(row) = visit_files::by_client_id(conn, &actor.user_id, id)? {
-            // The caller's own upload, answered again only for the same visit and kind.
-            if row.visit_id != visit_id || row.kind != kind.as_str() {
-                return Err(AppError::key_reused());
-            }
-            return Ok((row.view(), false));
-        }
+    if let Some(first) = resent(conn, actor, &visit_id, kind, client_id)? {
+        return Ok(Upload::Resent(first));
     }
     let info = check(kind, bytes)?;
-    // The visit must be the caller's before any work is spent decoding.
     visits::find(conn, &visit_id)?
         .filter(|v| v.engineer_id == actor.user_id)
         .ok_or_else(not_found)?;
-    // Decoded once here, under limits and outside the transaction; what is
-    // stored (and later drawn on the certificate) is at most 1600 px a side.
-    let kept = crate::files::images::keep(kind, info, bytes)?;
+    Ok(Upload::New(info))
+}
+
+/// Stores an image of the actor's visit, as kept (at most 1600 px a side);
+/// returns it and whether it is new (a resend with the same `client_id`, also
+/// one racing this, returns the first one).
+pub fn add(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit_id: &str,
+    kind: MediaKind,
+    kept: &Kept,
+    client_id: Option<&str>,
+) -> Result<(VisitFile, bool), AppError> {
+    let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
+    if let Some(first) = resent(conn, actor, &visit_id, kind, client_id)? {
+        return Ok((first, false));
+    }
     let (bytes, info) = (kept.bytes.as_slice(), kept.info);
     transaction(conn, |conn| {
         let visit = visits::find(conn, &visit_id)?
