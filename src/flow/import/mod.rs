@@ -86,7 +86,7 @@ pub fn run(
     files.sort_by_key(|f| Entity::ALL.iter().position(|e| *e == f.entity));
     if !options.dry_run {
         let mut reports = Vec::new();
-        for file in &mut files {
+        for file in &files {
             let report = import_file(conn, actor, input, file, options, progress)?;
             let failed = !report.errors.is_empty();
             reports.push(report);
@@ -100,7 +100,7 @@ pub fn run(
     // file sees the rows of the files before it, as it would for real.
     let mut reports = Vec::new();
     let rolled_back = transaction(conn, |conn| {
-        for file in &mut files {
+        for file in &files {
             reports.push(import_file(conn, actor, input, file, options, progress)?);
         }
         Err::<(), _>(AppError::conflict("dry_run", "rolled back"))
@@ -114,13 +114,12 @@ pub fn run(
     }
 }
 
-/// Imports one file in one transaction: all its rows, or none. The file's rows
-/// are consumed as they are checked, so a large file is not held twice.
+/// Imports one file in one transaction: all its rows, or none.
 fn import_file(
     conn: &mut DbConnection,
     actor: &Actor,
     input: &InputContext,
-    file: &mut Input,
+    file: &Input,
     options: &Options,
     progress: Progress,
 ) -> Result<FileReport, AppError> {
@@ -141,20 +140,28 @@ fn import_file(
         }
     };
     report.ignored_columns = layout.ignored.clone();
-    let prepared = match check(conn, actor, input, file, &layout, options, progress)? {
-        Ok(prepared) => prepared,
-        Err(errors) => {
-            report.errors = errors;
-            return Ok(report);
-        }
+    let staff = match file.entity {
+        Entity::Visits => users::emails(conn)?,
+        _ => HashMap::new(),
     };
+    let ctx = Context {
+        input,
+        currency: &actor.currency,
+        staff: &staff,
+    };
+    let rows = Rows::new(conn, file.entity, &layout, ctx, options.source)?;
+    let errors = check(&rows, &file.sheet, progress);
+    if !errors.is_empty() {
+        report.errors = errors;
+        return Ok(report);
+    }
     let mut failed: Option<RowError> = None;
     let result = transaction(conn, |conn| {
         write_all(
             conn,
             actor,
-            file.entity,
-            &prepared,
+            &rows,
+            &file.sheet,
             options,
             &mut report,
             progress,
@@ -188,91 +195,104 @@ fn import_file(
     }
 }
 
-/// Reads and checks every row; all the bad ones, or all of them ready.
-fn check(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    input: &InputContext,
-    file: &mut Input,
-    layout: &Layout,
-    options: &Options,
-    progress: Progress,
-) -> Result<Result<Vec<Prepared>, Vec<RowError>>, AppError> {
-    let rows = std::mem::take(&mut file.sheet.rows);
-    let known = import_keys::known(conn, options.source, file.entity.as_str())?;
-    let mut targets: Targets = HashMap::new();
-    for (column, _) in &layout.fields {
-        if let Cell::Ref(to) | Cell::Refs(to) = column.cell {
-            if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(to.as_str()) {
-                slot.insert(import_keys::known(conn, options.source, to.as_str())?);
+/// What checking and writing a file's rows both need: its layout, the ids
+/// imported before, the ids later rows refer to, and the company's rules.
+struct Rows<'a> {
+    entity: Entity,
+    layout: &'a Layout,
+    known: HashMap<String, String>,
+    targets: Targets,
+    ctx: Context<'a>,
+    source: &'a str,
+}
+
+impl<'a> Rows<'a> {
+    fn new(
+        conn: &mut DbConnection,
+        entity: Entity,
+        layout: &'a Layout,
+        ctx: Context<'a>,
+        source: &'a str,
+    ) -> Result<Rows<'a>, AppError> {
+        let known = import_keys::known(conn, source, entity.as_str())?;
+        let mut targets: Targets = HashMap::new();
+        for (column, _) in &layout.fields {
+            if let Cell::Ref(to) | Cell::Refs(to) = column.cell {
+                if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(to.as_str())
+                {
+                    slot.insert(import_keys::known(conn, source, to.as_str())?);
+                }
             }
         }
+        Ok(Rows {
+            entity,
+            layout,
+            known,
+            targets,
+            ctx,
+            source,
+        })
     }
-    let staff = match file.entity {
-        Entity::Visits => users::emails(conn)?,
-        _ => HashMap::new(),
-    };
-    let ctx = Context {
-        input,
-        currency: &actor.currency,
-        staff: &staff,
-    };
-    let total = rows.len();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut prepared = Vec::with_capacity(total);
-    let mut errors = Vec::new();
-    for (n, (line, cells)) in rows.into_iter().enumerate() {
-        if n % EVERY == 0 {
-            progress(file.entity, Phase::Checking, n, total);
-        }
-        let external_id = cells
-            .get(layout.external_id)
-            .map_or("", |c| c.trim())
-            .to_owned();
-        let external_id = external_id.as_str();
+
+    /// One row read as its record, or what is wrong with it.
+    fn prepare(&self, line: usize, cells: &[String]) -> Result<Prepared, RowError> {
+        let external_id = cells.get(self.layout.external_id).map_or("", |c| c.trim());
         let at = |field: &str, message: String| RowError {
             line,
             field: Some(field.to_owned()),
-            column: layout.header_of(field),
+            column: self.layout.header_of(field),
             message,
         };
         if external_id.is_empty() {
-            errors.push(at(
+            return Err(at(
                 "external_id",
                 "is empty: every row needs its id in the other system".into(),
             ));
-            continue;
         }
-        if let Some(first) = seen.insert(external_id.to_owned(), line) {
-            errors.push(at(
-                "external_id",
-                format!("`{external_id}` is on line {first} too: each row once"),
-            ));
-            continue;
-        }
-        let object = match row_object(layout, &cells, &targets, options.source) {
-            Ok(object) => object,
-            Err((field, message)) => {
-                errors.push(at(field, message));
-                continue;
-            }
-        };
-        match record::parse(file.entity, object, &ctx) {
-            Ok(record) => prepared.push(Prepared {
+        let object = row_object(self.layout, cells, &self.targets, self.source)
+            .map_err(|(field, message)| at(field, message))?;
+        match record::parse(self.entity, object, &self.ctx) {
+            Ok(record) => Ok(Prepared {
                 line,
                 external_id: external_id.to_owned(),
-                existing: known.get(external_id).cloned(),
+                existing: self.known.get(external_id).cloned(),
                 record,
             }),
-            Err(e) => errors.push(row_error(layout, line, e.into())),
+            Err(e) => Err(row_error(self.layout, line, e.into())),
         }
     }
-    progress(file.entity, Phase::Checking, total, total);
-    Ok(if errors.is_empty() {
-        Ok(prepared)
-    } else {
-        Err(errors)
-    })
+}
+
+/// Checks every row and reports all the bad ones. The records are not kept:
+/// [`write_all`] reads each row again as it writes it, so a large file is held
+/// once (as its cells), not twice.
+fn check(rows: &Rows, sheet: &Sheet, progress: Progress) -> Vec<RowError> {
+    let total = sheet.rows.len();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (n, (line, cells)) in sheet.rows.iter().enumerate() {
+        if n % EVERY == 0 {
+            progress(rows.entity, Phase::Checking, n, total);
+        }
+        let line = *line;
+        let external_id = cells.get(rows.layout.external_id).map_or("", |c| c.trim());
+        if !external_id.is_empty() {
+            if let Some(first) = seen.insert(external_id, line) {
+                errors.push(RowError {
+                    line,
+                    field: Some("external_id".into()),
+                    column: rows.layout.header_of("external_id"),
+                    message: format!("`{external_id}` is on line {first} too: each row once"),
+                });
+                continue;
+            }
+        }
+        if let Err(e) = rows.prepare(line, cells) {
+            errors.push(e);
+        }
+    }
+    progress(rows.entity, Phase::Checking, total, total);
+    errors
 }
 
 /// The row as the API's JSON object: cells read by their column's kind, the
@@ -353,13 +373,14 @@ fn row_error(layout: &Layout, line: usize, e: AppError) -> RowError {
     }
 }
 
-/// Writes every prepared row, notes the new external ids and the timeline
-/// events, and brings derived data up to date. The failing row's line on error.
+/// Writes every row (read again, one at a time, as checked), notes the new
+/// external ids and the timeline events, and brings derived data up to date.
+/// The failing row's line on error.
 fn write_all(
     conn: &mut DbConnection,
     actor: &Actor,
-    entity: Entity,
-    prepared: &[Prepared],
+    rows: &Rows,
+    sheet: &Sheet,
     options: &Options,
     report: &mut FileReport,
     progress: Progress,
@@ -371,10 +392,18 @@ fn write_all(
         at: now(),
     };
     let mut new_keys = Vec::new();
-    let mut timeline: Vec<(String, String, &str)> = Vec::new();
+    let mut timeline: Vec<(String, String, String)> = Vec::new();
     let mut touched: HashSet<String> = HashSet::new();
-    let total = prepared.len();
-    for (n, p) in prepared.iter().enumerate() {
+    let entity = rows.entity;
+    let total = sheet.rows.len();
+    for (n, (line, cells)) in sheet.rows.iter().enumerate() {
+        let p = rows.prepare(*line, cells).map_err(|e| {
+            let cause = format!(
+                "a row checked good failed its second reading: {}",
+                e.message
+            );
+            (*line, AppError::internal(cause))
+        })?;
         let id = p.existing.clone().unwrap_or_else(ids::new_id);
         let written = write::write(conn, &writer, &id, p.existing.is_some(), &p.record)
             .map_err(|e| (p.line, e))?;
@@ -391,13 +420,13 @@ fn write_all(
             {
                 touched.insert(customer_id.clone());
             }
-            timeline.push((customer_id, written.id, p.external_id.as_str()));
+            timeline.push((customer_id, written.id, p.external_id.clone()));
         }
         if (n + 1) % EVERY == 0 || n + 1 == total {
             progress(entity, Phase::Writing, n + 1, total);
         }
     }
-    let last_line = prepared.last().map_or(0, |p| p.line);
+    let last_line = sheet.rows.last().map_or(0, |(line, _)| *line);
     let after = |e: AppError| (last_line, e);
     import_keys::add(conn, options.source, entity.as_str(), &new_keys, writer.at).map_err(after)?;
     let kind = entity.record_name();

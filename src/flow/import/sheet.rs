@@ -38,9 +38,9 @@ pub const MAX_COLUMNS: usize = 256;
 pub const MAX_ROWS: usize = 1_048_576;
 /// The most rows a file sent to the API may have. Every row of a file is
 /// checked and written in one transaction, so its rows are held in memory
-/// together (about 2 KB each with their records): larger moves go through
+/// together (about 2 KB each with their records: 100 MB at the limit): larger moves go through
 /// `orderly import`, or in several files.
-pub const API_MAX_ROWS: usize = 100_000;
+pub const API_MAX_ROWS: usize = 50_000;
 /// The most an XLSX workbook may hold once unzipped, all its parts together:
 /// a zip of 1 KB can declare gigabytes, and the shared strings are read whole.
 pub const MAX_UNZIPPED_BYTES: u64 = 128 * 1024 * 1024;
