@@ -98,6 +98,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 /// Runs the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
+    crate::memory::configure();
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_env("ORDERLY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // One JSON object per line (with the request's span and id) for a log

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod flow;
 pub mod manager;
+pub mod memory;
 pub mod notify;
 pub mod owner;
 pub mod routing;

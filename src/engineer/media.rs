@@ -54,9 +54,12 @@ async fn add(
     let (stored, created) = match upload {
         media::Upload::Resent(first) => (first, false),
         media::Upload::New(info) => {
-            let kept = web::block(move || images::keep(kind, info, &bytes))
-                .await
-                .map_err(AppError::internal)??;
+            let kept = web::block(move || {
+                let _give_back = crate::memory::GiveBackOnDrop;
+                images::keep(kind, info, &bytes)
+            })
+            .await
+            .map_err(AppError::internal)??;
             state
                 .db(move |conn| media::add(conn, &actor, &id, kind, &kept, client.as_deref()))
                 .await?

@@ -125,6 +125,7 @@ pub async fn import_file(
     // are the largest thing the server holds, and two at once would double it.
     // A second import waits its turn before its body is read.
     let _one_at_a_time = IMPORTS.acquire().await.map_err(AppError::internal)?;
+    let _give_back = crate::memory::GiveBackOnDrop;
     let bytes = limited_body(&req, payload, MAX_IMPORT_BYTES, "an import file").await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = caller.actor(&state);
