@@ -56,7 +56,7 @@ async fn add(
         media::Upload::New(info) => {
             let kept = web::block(move || {
                 let _give_back = crate::memory::GiveBackOnDrop;
-                images::keep(kind, info, &bytes)
+                images::keep(kind, info, bytes)
             })
             .await
             .map_err(AppError::internal)??;

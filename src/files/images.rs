@@ -36,19 +36,16 @@ fn damaged() -> AppError {
 /// The image to store for an upload already checked by `core::media::check`:
 /// the upload itself when it is small enough, else a copy that fits
 /// [`LONGEST_SIDE`] (a photo as JPEG, a signature as PNG).
-pub fn keep(kind: MediaKind, info: ImageInfo, bytes: &[u8]) -> Result<Kept, AppError> {
+pub fn keep(kind: MediaKind, info: ImageInfo, bytes: Vec<u8>) -> Result<Kept, AppError> {
     if info.width <= LONGEST_SIDE && info.height <= LONGEST_SIDE {
-        return Ok(Kept {
-            bytes: bytes.to_vec(),
-            info,
-        });
+        return Ok(Kept { bytes, info });
     }
     let format = match info.content_type {
         "image/png" => ImageFormat::Png,
         _ => ImageFormat::Jpeg,
     };
     let _one_at_a_time = DECODING.lock().unwrap_or_else(|p| p.into_inner());
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes.as_slice()), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -102,7 +99,7 @@ mod tests {
     fn a_large_photo_is_kept_at_1600_px_with_its_aspect() {
         let bytes = encoded(4000, 3000, ImageFormat::Jpeg);
         let info = check(MediaKind::Photo, &bytes).unwrap();
-        let kept = keep(MediaKind::Photo, info, &bytes).unwrap();
+        let kept = keep(MediaKind::Photo, info, bytes).unwrap();
         assert_eq!((kept.info.width, kept.info.height), (1600, 1200));
         assert_eq!(kept.info.content_type, "image/jpeg");
         assert_eq!(check(MediaKind::Photo, &kept.bytes).unwrap().width, 1600);
@@ -112,7 +109,7 @@ mod tests {
     fn a_small_image_is_kept_as_sent() {
         let bytes = encoded(800, 600, ImageFormat::Png);
         let info = check(MediaKind::Signature, &bytes).unwrap();
-        let kept = keep(MediaKind::Signature, info, &bytes).unwrap();
+        let kept = keep(MediaKind::Signature, info, bytes.clone()).unwrap();
         assert_eq!(kept.bytes, bytes);
     }
 

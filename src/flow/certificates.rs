@@ -47,7 +47,7 @@ fn images(
         };
         let kept = crate::core::media::check(kind, &bytes)
             .map_err(AppError::from)
-            .and_then(|info| crate::files::images::keep(kind, info, &bytes));
+            .and_then(|info| crate::files::images::keep(kind, info, bytes));
         match kept {
             Ok(kept) => out.push(kept.bytes),
             Err(e) => {

@@ -39,16 +39,16 @@ async fn second_engineer(app: &TestApp) -> (String, String) {
     (id, token)
 }
 
-/// An order booked for an engineer tomorrow: (order, version, visit).
-async fn booked(app: &TestApp, name: &str, engineer: &str, from: &str) -> (String, i64, String) {
+/// An order booked for an engineer tomorrow, for the hour from `hour`:
+/// (order, version, visit).
+async fn booked(app: &TestApp, name: &str, engineer: &str, hour: u32) -> (String, i64, String) {
     let (customer, site, contact, _) = customer_with_site(app, name).await;
     let (order, v) = order_in_scheduling(app, &customer, &site).await;
     let day = (chrono::Utc::now() + chrono::Duration::days(1))
         .date_naive()
         .to_string();
-    let to = format!("{}:00", &from[..2].parse::<u32>().unwrap() + 1);
-    let to = format!("{to:0>5}");
-    let (start, end) = window(&day, from, &to);
+    let (from, to) = (format!("{hour:02}:00"), format!("{:02}:00", hour + 1));
+    let (start, end) = window(&day, &from, &to);
     let r = act(
         app,
         Role::Administrator,
@@ -65,8 +65,8 @@ async fn booked(app: &TestApp, name: &str, engineer: &str, from: &str) -> (Strin
 async fn a_replayed_key_never_answers_for_another_order(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (other_id, other_token) = second_engineer(&app).await;
-    let (mine, v, _) = booked(&app, "Mine", &engineer_id(&app), "08:00").await;
-    let (theirs, tv, _) = booked(&app, "Theirs", &other_id, "10:00").await;
+    let (mine, v, _) = booked(&app, "Mine", &engineer_id(&app), 8).await;
+    let (theirs, tv, _) = booked(&app, "Theirs", &other_id, 10).await;
     let post = |token: String, order: String, action: &'static str, body: serde_json::Value| {
         let app = &app;
         async move {
@@ -334,7 +334,7 @@ async fn nobody_locks_the_owner_out_from_another_address(backend: Backend) {
 
 async fn an_old_link_says_the_visit_has_moved(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (order, v, visit) = booked(&app, "Olena", &engineer_id(&app), "08:00").await;
+    let (order, v, visit) = booked(&app, "Olena", &engineer_id(&app), 8).await;
     let link = |app: &TestApp| {
         let mut conn = app.state.pool.get().unwrap();
         let row = store::visits::find(&mut conn, &visit).unwrap().unwrap();
@@ -373,26 +373,17 @@ async fn an_old_link_says_the_visit_has_moved(backend: Backend) {
         page.text
     );
     assert!(!page.text.contains("Confirm the visit"));
-    let old = app
-        .anonymous()
-        .raw(
-            "POST",
-            &format!("{first}/confirm"),
-            Some(Vec::new()),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-        )
-        .await;
+    let app = &app;
+    let confirm = |link: String| async move {
+        let form = [("Content-Type", "application/x-www-form-urlencoded")];
+        app.anonymous()
+            .raw("POST", &format!("{link}/confirm"), Some(Vec::new()), &form)
+            .await
+    };
+    let old = confirm(first.clone()).await;
     assert_eq!(old.status, 409, "{}", old.text);
     for _ in 0..2 {
-        let new = app
-            .anonymous()
-            .raw(
-                "POST",
-                &format!("{second}/confirm"),
-                Some(Vec::new()),
-                &[("Content-Type", "application/x-www-form-urlencoded")],
-            )
-            .await;
+        let new = confirm(second.clone()).await;
         assert_eq!(new.status, 303, "{}", new.text);
     }
     use store::schema::events;
@@ -472,7 +463,7 @@ fn zero_png(w: u32, h: u32) -> Vec<u8> {
 
 async fn bombs_are_refused_and_big_photos_kept_small(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (order, v, visit) = booked(&app, "Photos", &engineer_id(&app), "08:00").await;
+    let (order, v, visit) = booked(&app, "Photos", &engineer_id(&app), 8).await;
     let r = act(
         &app,
         Role::Engineer,
@@ -497,7 +488,7 @@ async fn bombs_are_refused_and_big_photos_kept_small(backend: Backend) {
         (Some(1600), Some(1200))
     );
     // The same key for another visit is refused, not answered with this photo.
-    let (_, _, other_visit) = booked(&app, "Other", &engineer_id(&app), "12:00").await;
+    let (_, _, other_visit) = booked(&app, "Other", &engineer_id(&app), 12).await;
     let r = crate::certificates::upload(
         &app,
         &other_visit,
