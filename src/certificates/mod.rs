@@ -1,14 +1,20 @@
 //! The completion certificate (act of work performed) as a PDF: A4, one font
 //! embedded and subset (DejaVu Sans, which covers Latin, Cyrillic and Georgian),
-//! in the customer's language.
+//! in the customer's language, laid out as a flow (see `layout`) so that no block
+//! covers another, with "page N of M" at every foot.
 
-use printpdf::{
-    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, RawImage, Rgb, TextItem, XObjectTransform,
-};
+pub mod layout;
+pub mod words;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use printpdf::{PdfDocument, PdfSaveOptions, RawImage};
 
 use crate::core::money;
+use crate::core::notice::format::full_date;
 use crate::core::notice::Locale;
+use layout::{line_height, Flow, LEFT, RIGHT};
+pub use words::of as words_of;
+use words::Words;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -22,24 +28,48 @@ pub struct CertificateLine {
     pub total: i64,
 }
 
-/// Everything a certificate says.
+/// A party to the act: the name it is known by, and the legal lines under it
+/// (legal name, address, tax code), each already worded.
+#[derive(Debug, Clone, Default)]
+pub struct Party {
+    pub name: String,
+    pub details: Vec<String>,
+}
+
+/// A piece of equipment the work was done on.
+#[derive(Debug, Clone)]
+pub struct ServicedEquipment {
+    pub kind: String,
+    pub model: Option<String>,
+    pub serial_number: Option<String>,
+}
+
+/// When the engineer was on site, in the company's time zone.
+#[derive(Debug, Clone, Copy)]
+pub struct OnSite {
+    pub arrived: NaiveDateTime,
+    pub finished: NaiveDateTime,
+}
+
+/// Everything a certificate says. Dates are dates, not text: the renderer
+/// words them with their year in the certificate's language.
 #[derive(Debug, Clone)]
 pub struct Certificate {
     pub locale: Locale,
     /// "2026-000042": the year and a number without gaps.
     pub number: String,
-    pub issued_on: String,
-    pub company: String,
-    /// Address, tax number, phone: one line under the company's name.
-    pub company_details: Option<String>,
-    pub customer: String,
-    pub customer_details: Option<String>,
+    pub issued_on: NaiveDate,
+    /// The contractor: the company's name and its legal details.
+    pub company: Party,
+    pub customer: Party,
     pub site: String,
     pub work_order: String,
-    pub visit_date: String,
-    /// "10:05-11:40": arrival and finish, company time.
-    pub visit_times: String,
+    pub equipment: Vec<ServicedEquipment>,
+    pub on_site: Option<OnSite>,
+    /// Who signs for the contractor: the engineer who did the work.
     pub engineer: String,
+    /// Who signs for the customer: the contact on site, or the customer.
+    pub signatory: String,
     pub lines: Vec<CertificateLine>,
     pub total: i64,
     pub currency: String,
@@ -47,372 +77,292 @@ pub struct Certificate {
     pub summary: String,
     pub notes: Option<String>,
     pub recommendations: Option<String>,
-    pub next_service: Option<String>,
+    pub next_service: Option<NaiveDate>,
     /// Up to six photos of the work (JPEG or PNG bytes).
     pub photos: Vec<Vec<u8>>,
     /// The customer's signature drawn on the engineer's phone (PNG).
     pub signature: Option<Vec<u8>>,
 }
 
-struct Words {
-    title: &'static str,
-    date: &'static str,
-    customer: &'static str,
-    site: &'static str,
-    order: &'static str,
-    visit: &'static str,
-    engineer: &'static str,
-    work: &'static str,
-    item: &'static str,
-    qty: &'static str,
-    price: &'static str,
-    sum: &'static str,
-    total: &'static str,
-    parts: &'static str,
-    summary: &'static str,
-    notes: &'static str,
-    recommendations: &'static str,
-    photos: &'static str,
-    next: &'static str,
-    signed_company: &'static str,
-    signed_customer: &'static str,
-}
-
-const EN: Words = Words {
-    title: "Certificate of work performed No.",
-    date: "Date",
-    customer: "Customer",
-    site: "Site",
-    order: "Work order",
-    visit: "Visit",
-    engineer: "Engineer",
-    work: "Work",
-    item: "Description",
-    qty: "Qty",
-    price: "Price",
-    sum: "Sum",
-    total: "Total",
-    parts: "Parts used",
-    summary: "Work performed",
-    notes: "Notes",
-    recommendations: "Recommendations",
-    photos: "Photos",
-    next: "Next service due",
-    signed_company: "For the company",
-    signed_customer: "Customer",
-};
-
-const UK: Words = Words {
-    title: "Акт виконаних робіт №",
-    date: "Дата",
-    customer: "Замовник",
-    site: "Об'єкт",
-    order: "Замовлення",
-    visit: "Візит",
-    engineer: "Майстер",
-    work: "Роботи",
-    item: "Найменування",
-    qty: "К-сть",
-    price: "Ціна",
-    sum: "Сума",
-    total: "Разом",
-    parts: "Використані матеріали",
-    summary: "Виконано",
-    notes: "Примітки",
-    recommendations: "Рекомендації",
-    photos: "Фото",
-    next: "Наступне обслуговування",
-    signed_company: "Від виконавця",
-    signed_customer: "Замовник",
-};
-
-/// Writes text and rules down an A4 page, starting a new page when it is full.
-struct Writer {
-    regular: PdfFontHandle,
-    bold: PdfFontHandle,
-    pages: Vec<Vec<Op>>,
-    /// Distance from the bottom of the page, in mm.
-    y: f32,
-}
-
-const LEFT: f32 = 18.0;
-const RIGHT: f32 = 192.0;
-const TOP: f32 = 280.0;
-const BOTTOM: f32 = 20.0;
-
-impl Writer {
-    fn ops(&mut self) -> &mut Vec<Op> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    fn need(&mut self, mm: f32) {
-        if self.y - mm < BOTTOM {
-            self.pages.push(Vec::new());
-            self.y = TOP;
-        }
-    }
-
-    fn text_at(&mut self, x: f32, text: &str, size: f32, bold: bool) {
-        let font = if bold {
-            self.bold.clone()
-        } else {
-            self.regular.clone()
-        };
-        let y = self.y;
-        self.ops().extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font,
-                size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x), Mm(y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
-            },
-            Op::EndTextSection,
-        ]);
-    }
-
-    /// Text ending at `right` (approximate: DejaVu Sans digits are 0.636 em wide).
-    fn text_right(&mut self, right: f32, text: &str, size: f32, bold: bool) {
-        let width_mm = text.chars().count() as f32 * 0.636 * size * 0.3528;
-        self.text_at(right - width_mm, text, size, bold);
-    }
-
-    /// A paragraph wrapped to the width, line by line.
-    fn paragraph(&mut self, x: f32, width: f32, text: &str, size: f32) {
-        let per_line = ((width / (0.55 * size * 0.3528)) as usize).max(10);
-        for raw in text.lines() {
-            let mut line = String::new();
-            for word in raw.split_whitespace() {
-                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-                    self.line(x, &line, size);
-                    line.clear();
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-            }
-            self.line(x, &line, size);
-        }
-    }
-
-    fn line(&mut self, x: f32, text: &str, size: f32) {
-        self.need(size * 0.5);
-        self.text_at(x, text, size, false);
-        self.y -= size * 0.5;
-    }
-
-    fn rule(&mut self) {
-        let y = self.y;
-        let points = [LEFT, RIGHT]
-            .into_iter()
-            .map(|x| LinePoint {
-                p: Point::new(Mm(x), Mm(y)),
-                bezier: false,
-            })
-            .collect();
-        self.ops().extend([
-            Op::SetOutlineColor {
-                col: Color::Rgb(Rgb::new(0.6, 0.6, 0.6, None)),
-            },
-            Op::SetOutlineThickness { pt: Pt(0.5) },
-            Op::DrawLine {
-                line: Line {
-                    points,
-                    is_closed: false,
-                },
-            },
-        ]);
-    }
-
-    /// "Label: value" on one line.
-    fn field(&mut self, label: &str, value: &str) {
-        self.need(6.0);
-        self.text_at(LEFT, label, 9.0, true);
-        self.text_at(LEFT + 50.0, value, 10.0, false);
-        self.y -= 5.5;
-    }
-
-    /// Places an image with its bottom-left corner at (`x`, current line), fitted
-    /// into `max_w` × `max_h` mm; returns its size in mm.
-    fn image(
-        &mut self,
-        doc: &mut PdfDocument,
-        image: &RawImage,
-        x: f32,
-        max_w: f32,
-        max_h: f32,
-    ) -> (f32, f32) {
-        const PT_PER_MM: f32 = 2.834_646;
-        let (px_w, px_h) = (image.width.max(1) as f32, image.height.max(1) as f32);
-        // Points per pixel that fit both sides; the dpi follows from it.
-        let scale = (max_w * PT_PER_MM / px_w).min(max_h * PT_PER_MM / px_h);
-        let id = doc.add_image(image);
-        let y = self.y;
-        self.ops().push(Op::UseXobject {
-            id,
-            transform: XObjectTransform {
-                translate_x: Some(Mm(x).into()),
-                translate_y: Some(Mm(y).into()),
-                dpi: Some(72.0 / scale),
-                ..XObjectTransform::default()
-            },
-        });
-        (px_w * scale / PT_PER_MM, px_h * scale / PT_PER_MM)
-    }
-
-    fn heading(&mut self, text: &str) {
-        self.need(12.0);
-        self.y -= 3.0;
-        self.text_at(LEFT, text, 11.0, true);
-        self.y -= 5.5;
-    }
-}
+/// The most photos a certificate shows; more stay in the order's files.
+pub const MAX_PHOTOS: usize = 6;
 
 fn quantity(q: f64) -> String {
     let s = format!("{q:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// "2 December 2026, 10:05–11:40"; both dates when the visit ran past midnight.
+fn on_site(span: OnSite, locale: Locale) -> String {
+    let (a, f) = (span.arrived, span.finished);
+    if a.date() == f.date() {
+        format!(
+            "{}, {}–{}",
+            full_date(a.date(), locale),
+            a.format("%H:%M"),
+            f.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} {} – {} {}",
+            full_date(a.date(), locale),
+            a.format("%H:%M"),
+            full_date(f.date(), locale),
+            f.format("%H:%M")
+        )
+    }
+}
+
 /// Renders the certificate; the bytes are what is stored and hashed.
 pub fn render(c: &Certificate) -> Result<Vec<u8>, String> {
-    let w = match c.locale {
-        Locale::En => &EN,
-        Locale::Uk => &UK,
+    let w = words::of(c.locale);
+    let title = format!("{} {}", w.title, c.number);
+    let mut doc = PdfDocument::new(&title);
+    let pages = {
+        let mut flow = Flow::new(&mut doc, REGULAR, BOLD)?;
+        header(&mut flow, c, &title);
+        facts(&mut flow, c, w);
+        work(&mut flow, c, w);
+        texts(&mut flow, c, w);
+        photos(&mut flow, c, w);
+        signatures(&mut flow, c, w);
+        flow.finish(&title, w.page_of)
     };
-    let mut warnings = Vec::new();
-    let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings)
-        .ok_or("the embedded regular font cannot be read")?;
-    let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings)
-        .ok_or("the embedded bold font cannot be read")?;
-    let mut doc = PdfDocument::new(&format!("{} {}", w.title, c.number));
-    let mut out = Writer {
-        regular: PdfFontHandle::External(doc.add_font(&regular)),
-        bold: PdfFontHandle::External(doc.add_font(&bold)),
-        pages: Vec::new(),
-        y: TOP,
-    };
-
-    out.text_at(LEFT, &c.company, 14.0, true);
-    out.y -= 5.0;
-    if let Some(d) = &c.company_details {
-        out.text_at(LEFT, d, 9.0, false);
-        out.y -= 5.0;
-    }
-    out.y -= 6.0;
-    out.text_at(LEFT, &format!("{} {}", w.title, c.number), 15.0, true);
-    out.y -= 8.0;
-    out.field(w.date, &c.issued_on);
-    out.field(w.customer, &c.customer);
-    if let Some(d) = &c.customer_details {
-        out.field("", d);
-    }
-    out.field(w.site, &c.site);
-    out.field(w.order, &c.work_order);
-    out.field(w.visit, &format!("{}, {}", c.visit_date, c.visit_times));
-    out.field(w.engineer, &c.engineer);
-
-    out.heading(w.work);
-    out.text_at(LEFT, w.item, 9.0, true);
-    out.text_right(128.0, w.qty, 9.0, true);
-    out.text_right(160.0, w.price, 9.0, true);
-    out.text_right(RIGHT, w.sum, 9.0, true);
-    out.y -= 2.0;
-    out.rule();
-    out.y -= 5.0;
-    for line in &c.lines {
-        out.need(6.0);
-        out.text_at(LEFT, &line.description, 10.0, false);
-        out.text_right(128.0, &quantity(line.quantity), 10.0, false);
-        out.text_right(160.0, &money::format(line.unit_price, ""), 10.0, false);
-        out.text_right(RIGHT, &money::format(line.total, ""), 10.0, false);
-        out.y -= 5.5;
-    }
-    out.rule();
-    out.y -= 6.0;
-    out.text_at(120.0, w.total, 11.0, true);
-    out.text_right(RIGHT, &money::format(c.total, &c.currency), 11.0, true);
-    out.y -= 6.0;
-
-    if !c.parts.is_empty() {
-        out.heading(w.parts);
-        for (name, qty) in &c.parts {
-            out.line(LEFT, &format!("{name} × {}", quantity(*qty)), 10.0);
-        }
-    }
-    out.heading(w.summary);
-    out.paragraph(LEFT, RIGHT - LEFT, &c.summary, 10.0);
-    if let Some(notes) = &c.notes {
-        out.heading(w.notes);
-        out.paragraph(LEFT, RIGHT - LEFT, notes, 10.0);
-    }
-    if let Some(r) = &c.recommendations {
-        out.heading(w.recommendations);
-        out.paragraph(LEFT, RIGHT - LEFT, r, 10.0);
-    }
-    if let Some(next) = &c.next_service {
-        out.y -= 2.0;
-        out.field(w.next, next);
-    }
-
-    let photos: Vec<_> = c
-        .photos
-        .iter()
-        .take(6)
-        .filter_map(|p| RawImage::decode_from_bytes(p, &mut Vec::new()).ok())
-        .collect();
-    if !photos.is_empty() {
-        out.heading(w.photos);
-        for row in photos.chunks(3) {
-            out.need(50.0);
-            let mut x = LEFT;
-            let mut tallest: f32 = 0.0;
-            for image in row {
-                let (wmm, hmm) = out.image(&mut doc, image, x, 55.0, 45.0);
-                x += wmm.max(55.0) + 4.5;
-                tallest = tallest.max(hmm);
-            }
-            out.y -= tallest + 4.0;
-        }
-    }
-
-    out.need(40.0);
-    out.y -= 10.0;
-    let company_line = format!("{}: ______________________", w.signed_company);
-    out.text_at(LEFT, &company_line, 10.0, false);
-    out.text_at(110.0, &format!("{}:", w.signed_customer), 10.0, false);
-    let signature = c
-        .signature
-        .as_deref()
-        .and_then(|s| RawImage::decode_from_bytes(s, &mut Vec::new()).ok());
-    match signature {
-        // The signature stands on the line, to the right of the word.
-        Some(image) => {
-            out.image(&mut doc, &image, 135.0, 55.0, 22.0);
-        }
-        None => out.text_at(135.0, "______________________", 10.0, false),
-    }
-
-    let pages = std::mem::take(&mut out.pages)
-        .into_iter()
-        .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
-        .collect();
-    let mut warnings = Vec::new();
     Ok(doc.with_pages(pages).save(
         &PdfSaveOptions {
             subset_fonts: true,
             ..PdfSaveOptions::default()
         },
-        &mut warnings,
+        &mut Vec::new(),
     ))
+}
+
+/// The contractor's name and legal lines, then the title with the number.
+fn header(flow: &mut Flow, c: &Certificate, title: &str) {
+    flow.paragraph(LEFT, RIGHT - LEFT, &c.company.name, 14.0, true);
+    flow.gap(1.0);
+    for line in &c.company.details {
+        flow.paragraph(LEFT, RIGHT - LEFT, line, 9.0, false);
+    }
+    flow.gap(5.0);
+    flow.paragraph(LEFT, RIGHT - LEFT, title, 15.0, true);
+    flow.gap(3.0);
+}
+
+/// Where the value column of "label: value" rows starts.
+const VALUE_X: f32 = LEFT + 46.0;
+
+/// A "label  value" row, both wrapped in their columns and kept on one page
+/// when the row fits on one.
+fn field(flow: &mut Flow, label: &str, value: &str) {
+    let labels = flow.bold.wrap(label, VALUE_X - LEFT - 3.0, 9.0);
+    let values = flow.regular.wrap(value, RIGHT - VALUE_X, 10.0);
+    let row = (labels.len() as f32 * line_height(9.0)).max(values.len() as f32 * line_height(10.0));
+    flow.need(row.min(4.0 * line_height(10.0)));
+    let top = flow.y;
+    for (i, l) in labels.iter().enumerate() {
+        flow.text_at(LEFT, top - i as f32 * line_height(9.0), l, 9.0, true);
+    }
+    let mut label_bottom = top - labels.len() as f32 * line_height(9.0);
+    for v in &values {
+        flow.need(line_height(10.0));
+        if flow.y > top {
+            label_bottom = flow.y; // on a new page
+        }
+        let y = flow.y;
+        flow.text_at(VALUE_X, y, v, 10.0, false);
+        flow.y -= line_height(10.0);
+    }
+    flow.y = flow.y.min(label_bottom) - 0.8;
+}
+
+fn facts(flow: &mut Flow, c: &Certificate, w: &Words) {
+    field(flow, w.date, &full_date(c.issued_on, c.locale));
+    let mut customer = vec![c.customer.name.clone()];
+    customer.extend(c.customer.details.iter().cloned());
+    field(flow, w.customer, &customer.join("\n"));
+    field(flow, w.site, &c.site);
+    field(flow, w.order, &c.work_order);
+    if !c.equipment.is_empty() {
+        let items: Vec<String> = c
+            .equipment
+            .iter()
+            .map(|e| {
+                let mut s = e.kind.clone();
+                if let Some(m) = &e.model {
+                    s.push_str(&format!(", {} {m}", w.model));
+                }
+                if let Some(n) = &e.serial_number {
+                    s.push_str(&format!(", {} {n}", w.serial));
+                }
+                s
+            })
+            .collect();
+        field(flow, w.equipment, &items.join("\n"));
+    }
+    if let Some(span) = c.on_site {
+        field(flow, w.visit, &on_site(span, c.locale));
+    }
+    field(flow, w.engineer, &c.engineer);
+}
+
+/// The columns of the work table: description, then the right edges of
+/// quantity, price and sum.
+const DESCRIPTION_W: f32 = 100.0;
+const QTY_RIGHT: f32 = 136.0;
+const PRICE_RIGHT: f32 = 163.0;
+
+fn work(flow: &mut Flow, c: &Certificate, w: &Words) {
+    let lh = line_height(10.0);
+    flow.heading(w.work, line_height(9.0) + 2.0 + lh);
+    let top = flow.y;
+    flow.text_at(LEFT, top, w.item, 9.0, true);
+    flow.text_right(QTY_RIGHT, top, w.qty, 9.0, true);
+    flow.text_right(PRICE_RIGHT, top, w.price, 9.0, true);
+    flow.text_right(RIGHT, top, w.sum, 9.0, true);
+    flow.y -= line_height(9.0) + 0.5;
+    flow.rule(LEFT, RIGHT);
+    for line in &c.lines {
+        let lines = flow.regular.wrap(&line.description, DESCRIPTION_W, 10.0);
+        flow.need(lines.len() as f32 * lh);
+        let top = flow.y;
+        flow.text_right(QTY_RIGHT, top, &quantity(line.quantity), 10.0, false);
+        flow.text_right(
+            PRICE_RIGHT,
+            top,
+            &money::format(line.unit_price, ""),
+            10.0,
+            false,
+        );
+        flow.text_right(RIGHT, top, &money::format(line.total, ""), 10.0, false);
+        for l in lines {
+            flow.need(lh);
+            let y = flow.y;
+            flow.text_at(LEFT, y, &l, 10.0, false);
+            flow.y -= lh;
+        }
+    }
+    flow.need(2.0 + line_height(11.0));
+    flow.rule(LEFT, RIGHT);
+    let top = flow.y;
+    let total = money::format(c.total, &c.currency);
+    let total_x = RIGHT - flow.bold.width(&total, 11.0) - 4.0 - flow.bold.width(w.total, 11.0);
+    flow.text_at(total_x.min(PRICE_RIGHT - 20.0), top, w.total, 11.0, true);
+    flow.text_right(RIGHT, top, &total, 11.0, true);
+    flow.y -= line_height(11.0);
+}
+
+fn texts(flow: &mut Flow, c: &Certificate, w: &Words) {
+    let lh = line_height(10.0);
+    if !c.parts.is_empty() {
+        flow.heading(w.parts, lh);
+        for (name, qty) in &c.parts {
+            flow.paragraph(
+                LEFT,
+                RIGHT - LEFT,
+                &format!("{name} × {}", quantity(*qty)),
+                10.0,
+                false,
+            );
+        }
+    }
+    let blocks = [
+        (w.summary, Some(c.summary.as_str())),
+        (w.notes, c.notes.as_deref()),
+        (w.recommendations, c.recommendations.as_deref()),
+    ];
+    for (title, text) in blocks {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            flow.heading(title, lh);
+            flow.paragraph(LEFT, RIGHT - LEFT, text, 10.0, false);
+        }
+    }
+    if let Some(next) = c.next_service {
+        flow.gap(2.0);
+        field(flow, w.next, &full_date(next, c.locale));
+    }
+}
+
+/// Photos three to a row, each fitted into its cell whatever its shape; a row
+/// that does not fit goes to the next page.
+fn photos(flow: &mut Flow, c: &Certificate, w: &Words) {
+    const GAP: f32 = 4.0;
+    const CELL_H: f32 = 48.0;
+    let cell_w = (RIGHT - LEFT - 2.0 * GAP) / 3.0;
+    let photos: Vec<RawImage> = c
+        .photos
+        .iter()
+        .take(MAX_PHOTOS)
+        .filter_map(|p| RawImage::decode_from_bytes(p, &mut Vec::new()).ok())
+        .collect();
+    if photos.is_empty() {
+        return;
+    }
+    flow.heading(w.photos, CELL_H);
+    for row in photos.chunks(3) {
+        flow.need(CELL_H);
+        let top = flow.y;
+        let mut tallest: f32 = 0.0;
+        for (i, image) in row.iter().enumerate() {
+            let x = LEFT + i as f32 * (cell_w + GAP);
+            let (_, h) = flow.image(image, x, top, cell_w, CELL_H);
+            tallest = tallest.max(h);
+        }
+        flow.y = top - tallest - GAP;
+    }
+}
+
+/// Both signature lines with the names under them, kept together on one page;
+/// the customer's drawn signature stands above the customer's line.
+fn signatures(flow: &mut Flow, c: &Certificate, w: &Words) {
+    const COLUMN_W: f32 = 76.0;
+    const SPACE: f32 = 24.0;
+    let customer_x = RIGHT - COLUMN_W;
+    let columns = [
+        (LEFT, w.signed_company, c.engineer.as_str()),
+        (customer_x, w.signed_customer, c.signatory.as_str()),
+    ];
+    let lh = line_height(9.0);
+    let wrapped: Vec<(f32, Vec<String>, Vec<String>)> = columns
+        .iter()
+        .map(|(x, label, name)| {
+            (
+                *x,
+                flow.bold.wrap(label, COLUMN_W, 9.0),
+                flow.regular.wrap(name, COLUMN_W, 9.0),
+            )
+        })
+        .collect();
+    let labels = wrapped.iter().map(|c| c.1.len()).max().unwrap_or(1) as f32;
+    let names = wrapped.iter().map(|c| c.2.len()).max().unwrap_or(1) as f32;
+    let height = 8.0 + labels * lh + SPACE + 1.5 + names * lh;
+    flow.need(height);
+    flow.gap(8.0);
+    let top = flow.y;
+    let line_y = top - labels * lh - SPACE;
+    for (x, label, name) in &wrapped {
+        for (i, l) in label.iter().enumerate() {
+            flow.text_at(*x, top - i as f32 * lh, l, 9.0, true);
+        }
+        flow.rule_at(*x, *x + COLUMN_W, line_y);
+        for (i, l) in name.iter().enumerate() {
+            flow.text_at(*x, line_y - 1.5 - i as f32 * lh, l, 9.0, false);
+        }
+    }
+    let signature = c
+        .signature
+        .as_deref()
+        .and_then(|s| RawImage::decode_from_bytes(s, &mut Vec::new()).ok());
+    if let Some(image) = signature {
+        flow.image(
+            &image,
+            customer_x,
+            line_y + SPACE - 1.0,
+            COLUMN_W,
+            SPACE - 2.0,
+        );
+    }
+    flow.y = line_y - 1.5 - names * lh;
 }
 
 #[cfg(test)]
@@ -420,19 +370,32 @@ mod tests {
     use super::*;
 
     pub fn sample(locale: Locale) -> Certificate {
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
         Certificate {
             locale,
             number: "2026-000042".into(),
-            issued_on: "2026-12-15".into(),
-            company: "Aqua Service".into(),
-            company_details: Some("Kyiv, Khreshchatyk 1 · EDRPOU 12345678".into()),
-            customer: "Олена Коваленко".into(),
-            customer_details: None,
+            issued_on: day("2026-12-15"),
+            company: Party {
+                name: "Aqua Service".into(),
+                details: vec!["ТОВ «Аква Сервіс»".into(), "Kyiv, Khreshchatyk 1".into()],
+            },
+            customer: Party {
+                name: "Олена Коваленко".into(),
+                details: vec![],
+            },
             site: "вул. Хрещатик, 12, Київ".into(),
             work_order: "01a2-…".into(),
-            visit_date: "2026-12-15".into(),
-            visit_times: "10:05-11:40".into(),
+            equipment: vec![ServicedEquipment {
+                kind: "Reverse osmosis filter".into(),
+                model: Some("RO-5".into()),
+                serial_number: Some("SN-1".into()),
+            }],
+            on_site: Some(OnSite {
+                arrived: day("2026-12-15").and_hms_opt(10, 5, 0).unwrap(),
+                finished: day("2026-12-15").and_hms_opt(11, 40, 0).unwrap(),
+            }),
             engineer: "ნინო ბერიძე".into(),
+            signatory: "Олена Коваленко".into(),
             lines: vec![CertificateLine {
                 description: "Cartridge set".into(),
                 quantity: 3.0,
@@ -445,10 +408,33 @@ mod tests {
             summary: "Three cartridges changed.".into(),
             notes: None,
             recommendations: Some("Change the membrane next time.".into()),
-            next_service: Some("2027-06-15".into()),
+            next_service: Some(day("2027-06-15")),
             photos: vec![],
             signature: None,
         }
+    }
+
+    #[test]
+    fn a_visit_past_midnight_names_both_days() {
+        let at = |d: &str, h| {
+            d.parse::<NaiveDate>()
+                .unwrap()
+                .and_hms_opt(h, 30, 0)
+                .unwrap()
+        };
+        let same = OnSite {
+            arrived: at("2026-12-02", 10),
+            finished: at("2026-12-02", 11),
+        };
+        assert_eq!(on_site(same, Locale::En), "2 December 2026, 10:30–11:30");
+        let late = OnSite {
+            arrived: at("2026-12-31", 23),
+            finished: at("2027-01-01", 0),
+        };
+        assert_eq!(
+            on_site(late, Locale::Uk),
+            "31 грудня 2026 23:30 – 1 січня 2027 00:30"
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Config;
+use crate::core::certificate::LegalDetails;
 use crate::core::notice::Locale;
-use crate::core::ValidationError;
+use crate::core::{text, ValidationError};
 use crate::notify::settings::{EmailTransport, SmsProvider, SmtpSecurity};
 
 /// The editable settings. Secrets (`auth_token`, `token`, `password`) are
@@ -21,6 +22,9 @@ pub struct CompanySettings {
     /// Address, tax number, phone: under the name on certificates.
     #[serde(default)]
     pub company_details: Option<String>,
+    /// Legal name, address and tax code: what the certificate states of the contractor.
+    #[serde(default)]
+    pub legal: LegalDetails,
     /// IANA name: `Europe/Kyiv`.
     pub timezone: String,
     /// ISO 4217: `UAH`.
@@ -145,6 +149,7 @@ impl CompanySettings {
         CompanySettings {
             company_name: m.company.clone(),
             company_details: m.company_details.clone(),
+            legal: m.legal.clone(),
             timezone: config.timezone.name().to_owned(),
             currency: config.currency.clone(),
             locale: m.locale.as_str().to_owned(),
@@ -317,13 +322,13 @@ impl Config {
         }
         let mut messaging = (*self.messaging).clone();
         messaging.company = text("company_name", &s.company_name, 200)?;
-        messaging.company_details = s
-            .company_details
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(|d| text("company_details", d, 500))
-            .transpose()?;
+        messaging.company_details =
+            text::optional("company_details", s.company_details.as_deref(), text::LINE)?;
+        messaging.legal = LegalDetails {
+            name: text::optional("legal.name", s.legal.name.as_deref(), 300)?,
+            address: text::optional("legal.address", s.legal.address.as_deref(), text::LINE)?,
+            tax_code: text::optional("legal.tax_code", s.legal.tax_code.as_deref(), 40)?,
+        };
         messaging.timezone = timezone;
         messaging.locale = locale;
         let mut config = self.clone();

@@ -67,6 +67,11 @@ pub(super) fn messaging(
             .get("ORDERLY_COMPANY_NAME")
             .unwrap_or_else(|| "Orderly".into()),
         company_details: src.get("ORDERLY_COMPANY_DETAILS"),
+        legal: crate::core::certificate::LegalDetails {
+            name: src.get("ORDERLY_COMPANY_LEGAL_NAME"),
+            address: src.get("ORDERLY_COMPANY_LEGAL_ADDRESS"),
+            tax_code: src.get("ORDERLY_COMPANY_TAX_CODE"),
+        },
         timezone,
         locale,
         public_url: public_url.trim_end_matches('/').to_owned(),

@@ -1,12 +1,26 @@
 //! Completion certificates: their numbers, and what the office sees of one.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// "2026-000042": the year and the certificate's place in it, without gaps.
 pub fn number(year: i32, sequence: i32) -> String {
     format!("{year}-{sequence:06}")
+}
+
+/// The company as an act of work names it: its registered name, address and
+/// tax code (ЄДРПОУ, VAT number). All optional, so a company can start before
+/// it has them; the certificate then shows what there is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LegalDetails {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub tax_code: Option<String>,
 }
 
 /// A certificate as the order's detail shows it; the PDF is at `…/certificate`.

@@ -6,7 +6,9 @@ use chrono::{Datelike, Utc};
 use serde_json::json;
 
 use super::{event, Actor};
-use crate::certificates::{render, Certificate, CertificateLine};
+use crate::certificates::{
+    render, Certificate, CertificateLine, OnSite, Party, ServicedEquipment, MAX_PHOTOS,
+};
 use crate::core::certificate::number;
 use crate::core::customer::CustomerKind;
 use crate::core::ids;
@@ -18,10 +20,11 @@ use crate::error::AppError;
 use crate::files::sha256_hex;
 use crate::store::certificates::{self, CertificateRow};
 use crate::store::customers::Customers;
+use crate::store::equipment::EquipmentRepo;
 use crate::store::records;
 use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
-use crate::store::{contacts, now, sites, users, utc, visit_files, DbConnection};
+use crate::store::{contacts, json_list, now, sites, users, utc, visit_files, DbConnection};
 
 /// The bytes of a visit's images of one kind, oldest first, at most `limit`,
 /// each at most 1600 px a side: uploads are kept that small, and one stored
@@ -94,7 +97,7 @@ pub fn issue(
     let parts: Vec<PartUsed> = visit
         .and_then(|v| serde_json::from_str(&v.parts_used).ok())
         .unwrap_or_default();
-    let local = |t: chrono::NaiveDateTime| format::time(utc(t), tz);
+    let local = |t: chrono::NaiveDateTime| utc(t).with_timezone(&tz).naive_local();
     let finished_on = visit
         .and_then(|v| v.finished_at)
         .map(|t| format::local_day(utc(t), tz))
@@ -103,40 +106,75 @@ pub fn issue(
         Some(plan) => super::plans::next_after_service(conn, &plan, finished_on)?,
         None => None,
     };
+    let w = crate::certificates::words_of(locale);
+    let legal = &actor.messaging.legal;
+    let company = Party {
+        name: actor.messaging.company.clone(),
+        details: [
+            legal.name.clone(),
+            legal.address.clone(),
+            legal
+                .tax_code
+                .as_ref()
+                .map(|t| format!("{} {t}", w.tax_code)),
+            actor.messaging.company_details.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    let signatory = people
+        .iter()
+        .find(|(id, _)| Some(id.as_str()) == first)
+        .map(|(_, c)| c.name.clone())
+        .unwrap_or_else(|| customer.name.clone());
+    let customer = Party {
+        details: match customer.kind {
+            CustomerKind::Organisation => [
+                customer.legal_name.clone(),
+                customer
+                    .tax_id
+                    .as_ref()
+                    .map(|t| format!("{} {t}", w.tax_code)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            CustomerKind::Person => vec![],
+        },
+        name: customer.name,
+    };
+    let mut equipment = Vec::new();
+    for id in json_list(&order.equipment_ids) {
+        let e = records::get::<EquipmentRepo>(conn, &id)?.fields;
+        equipment.push(ServicedEquipment {
+            kind: e.kind,
+            model: e.model,
+            serial_number: e.serial_number,
+        });
+    }
     let doc = Certificate {
         locale,
         number: number(year, sequence),
-        issued_on: format::date(today, locale),
-        company: actor.messaging.company.clone(),
-        company_details: actor.messaging.company_details.clone(),
-        customer_details: match customer.kind {
-            CustomerKind::Organisation => {
-                let parts: Vec<String> = [customer.legal_name.clone(), customer.tax_id.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join(", "))
-            }
-            CustomerKind::Person => None,
-        },
-        customer: customer.name,
+        issued_on: today,
+        company,
+        customer,
         site: sites::address(conn, &order.site_id)?.unwrap_or_default(),
         work_order: order.id.clone(),
-        visit_date: format::date(finished_on, locale),
-        visit_times: match visit {
-            Some(v) => format!(
-                "{}-{}",
-                v.arrived_at.map(local).unwrap_or_default(),
-                v.finished_at.map(local).unwrap_or_default()
-            ),
-            None => String::new(),
-        },
+        equipment,
+        on_site: visit.and_then(|v| {
+            Some(OnSite {
+                arrived: local(v.arrived_at?),
+                finished: local(v.finished_at?),
+            })
+        }),
         engineer: match visit {
             Some(v) => users::find(conn, &v.engineer_id)?
                 .map(|u| u.name)
                 .unwrap_or_default(),
             None => String::new(),
         },
+        signatory,
         total: lines.iter().map(|l| l.total).sum(),
         lines,
         currency: order.currency.clone(),
@@ -144,9 +182,9 @@ pub fn issue(
         summary: order.completion_summary.clone().unwrap_or_default(),
         notes: visit.and_then(|v| v.result_notes.clone()),
         recommendations: visit.and_then(|v| v.recommendations.clone()),
-        photos: images(conn, actor, visit, MediaKind::Photo, 6)?,
+        photos: images(conn, actor, visit, MediaKind::Photo, MAX_PHOTOS)?,
         signature: images(conn, actor, visit, MediaKind::Signature, usize::MAX)?.pop(),
-        next_service: next_service.map(|d| format::date(d, locale)),
+        next_service,
     };
     let pdf = render(&doc).map_err(AppError::internal)?;
     let key = actor.files.put(&pdf)?;

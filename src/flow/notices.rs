@@ -26,6 +26,8 @@ pub struct Messaging {
     pub company: String,
     /// Address, tax number, phone: under the company's name on certificates.
     pub company_details: Option<String>,
+    /// Legal name, address and tax code, for the certificate.
+    pub legal: crate::core::certificate::LegalDetails,
     pub timezone: Tz,
     /// The language of contacts that have not chosen one.
     pub locale: Locale,

@@ -12,6 +12,7 @@ use orderly::store::Backend;
 use serde_json::json;
 
 use crate::on_both_backends;
+use crate::pdf_geometry::{self, solid_jpeg, COLOURS};
 use crate::sinks::SmtpSink;
 use crate::support::TestApp;
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
@@ -95,8 +96,14 @@ async fn a_certified_order_has_its_certificate(backend: Backend) {
             ("ORDERLY_COMPANY_NAME", "Аква Сервіс"),
             (
                 "ORDERLY_COMPANY_DETAILS",
-                "Київ, вул. Хрещатик 1 · ЄДРПОУ 12345678",
+                "IBAN UA21 3223 1300 0002 6007 2335 6600 1",
             ),
+            ("ORDERLY_COMPANY_LEGAL_NAME", "ТОВ «Аква Сервіс»"),
+            (
+                "ORDERLY_COMPANY_LEGAL_ADDRESS",
+                "01001, Київ, вул. Хрещатик 1",
+            ),
+            ("ORDERLY_COMPANY_TAX_CODE", "12345678"),
         ],
     )
     .await;
@@ -158,6 +165,10 @@ async fn a_certified_order_has_its_certificate(backend: Backend) {
         &format!("{year}-000001"),
         "Олена Коваленко",
         "Аква Сервіс",
+        "ТОВ «Аква Сервіс»",
+        "01001, Київ, вул. Хрещатик 1",
+        "12345678",
+        "IBAN UA21",
         "Khreshchatyk 1, Kyiv",
         "Cartridge change",
         "1 200.00 UAH",
@@ -314,9 +325,23 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
     let visit = detail["visits"][0]["id"].as_str().unwrap().to_owned();
 
     // Photos: checked by content, and a resend with the same key is the same photo.
-    let first = upload(&app, &visit, "photos", jpeg(640, 480), Some("photo-1")).await;
+    let first = upload(
+        &app,
+        &visit,
+        "photos",
+        solid_jpeg(COLOURS[0], 640, 480),
+        Some("photo-1"),
+    )
+    .await;
     assert_eq!(first.status, 201, "{first:?}");
-    let again = upload(&app, &visit, "photos", jpeg(640, 480), Some("photo-1")).await;
+    let again = upload(
+        &app,
+        &visit,
+        "photos",
+        solid_jpeg(COLOURS[0], 640, 480),
+        Some("photo-1"),
+    )
+    .await;
     assert_eq!(again.status, 200);
     let id = |r: &crate::support::Raw| {
         serde_json::from_str::<serde_json::Value>(&r.text).unwrap()["id"].clone()
@@ -325,9 +350,15 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
     for (i, (w, h)) in [(480, 640), (800, 600), (300, 300)].into_iter().enumerate() {
         let key = format!("photo-{}", i + 2);
         assert_eq!(
-            upload(&app, &visit, "photos", jpeg(w, h), Some(&key))
-                .await
-                .status,
+            upload(
+                &app,
+                &visit,
+                "photos",
+                solid_jpeg(COLOURS[i + 1], w, h),
+                Some(&key)
+            )
+            .await
+            .status,
             201
         );
     }
@@ -446,6 +477,19 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
         "{text}"
     );
     assert!(text.contains("Фото"), "{text}");
+    // As the customer reads it: the four coloured photos all printed, and
+    // no word under a photo, over another word or in the margin.
+    let pages = pdf_geometry::read(
+        &pdf.bytes,
+        &COLOURS[..4],
+        &format!("api-certificate-{backend:?}"),
+    );
+    assert!(
+        pdf_geometry::faults(&pages).is_empty(),
+        "{:#?}",
+        pdf_geometry::faults(&pages)
+    );
+    assert_eq!(pages.iter().map(|p| p.pictures.len()).sum::<usize>(), 4);
     // Six photos at most are printed: five here, and the signature.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.pdf");

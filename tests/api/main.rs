@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/pdf_geometry.rs"]
+mod pdf_geometry;
 mod sinks;
 mod support;
 

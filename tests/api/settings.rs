@@ -121,6 +121,11 @@ async fn bad_settings_are_named_and_change_nothing(app: TestApp) {
             json!({"email": {"transport": "log", "from": "nobody"}}),
         ),
         ("company_name", json!({"company_name": "  "})),
+        (
+            "legal.tax_code",
+            json!({"legal": {"tax_code": "1".repeat(41)}}),
+        ),
+        ("legal.name", json!({"legal": {"name": "Aqua\u{0}"}})),
     ] {
         let mut body = good.clone();
         for (k, v) in edit.as_object().unwrap() {

@@ -39,6 +39,32 @@ pub fn date(day: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// Month names in full, for documents.
+const EN_MONTHS_FULL: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as a document states it, always with its year: "2 December 2026" /
+/// "2 грудня 2026". A certificate is read years later; "Wed 2 Dec" is not a date then.
+pub fn full_date(day: NaiveDate, locale: Locale) -> String {
+    let month = day.month0() as usize;
+    match locale {
+        Locale::En => format!("{} {} {}", day.day(), EN_MONTHS_FULL[month], day.year()),
+        Locale::Uk => format!("{} {} {}", day.day(), UK_MONTHS[month], day.year()),
+    }
+}
+
 /// "10:30" in the company's time zone.
 pub fn time(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%H:%M").to_string()
@@ -64,6 +90,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
         assert_eq!(date(d, Locale::En), "Tue 15 Dec");
         assert_eq!(date(d, Locale::Uk), "вт, 15 грудня");
+        assert_eq!(full_date(d, Locale::En), "15 December 2026");
+        assert_eq!(full_date(d, Locale::Uk), "15 грудня 2026");
     }
 
     #[test]

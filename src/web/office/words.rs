@@ -326,7 +326,7 @@ words! {
     deactivate: "Deactivate", "Деактивувати";
     activate: "Activate", "Активувати";
     company: "Company", "Компанія";
-    company_details: "Company details for certificates", "Реквізити для актів";
+    company_details: "Other details for certificates (bank, phone)", "Інші реквізити для актів (банк, телефон)";
     timezone: "Time zone", "Часовий пояс";
     currency: "Currency", "Валюта";
     default_language: "Default language of messages", "Мова повідомлень за замовчуванням";
