@@ -1,6 +1,10 @@
 //! Reminders: something due for a customer, waiting in a manager's inbox.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::notice::format::full_date;
+use super::notice::Locale;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -53,5 +57,89 @@ pub struct Reminder {
     pub dismiss_reason: Option<String>,
     /// The maintenance plan that produced it.
     pub plan_id: Option<String>,
+    /// The moment a reminder the system raised is about (a visit's planned
+    /// start, the time work was done); its `note` is written from it.
+    pub about_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Reminder {
+    /// Writes the note of a reminder the system raised in the reader's zone
+    /// and language; what a person wrote is left as written.
+    pub fn in_words(mut self, tz: Tz, locale: Locale) -> Self {
+        if self.note.is_none() {
+            if let Some(at) = self.about_at {
+                self.note = system_note(self.kind, at, tz, locale);
+            }
+        }
+        self
+    }
+}
+
+/// The words for a system reminder about the moment `at`, read in `tz`:
+/// "The visit planned for 2 December 2026, 09:00 has not started".
+pub fn system_note(
+    kind: ReminderKind,
+    at: DateTime<Utc>,
+    tz: Tz,
+    locale: Locale,
+) -> Option<String> {
+    let local = at.with_timezone(&tz);
+    let day = full_date(local.date_naive(), locale);
+    let time = local.format("%H:%M");
+    Some(match (kind, locale) {
+        (ReminderKind::OverdueVisit, Locale::En) => {
+            format!("The visit planned for {day}, {time} has not started")
+        }
+        (ReminderKind::OverdueVisit, Locale::Uk) => {
+            format!("Візит, запланований на {day}, {time}, не розпочато")
+        }
+        (ReminderKind::NotCertified, Locale::En) => {
+            format!("Work done on {day} has no certificate yet")
+        }
+        (ReminderKind::NotCertified, Locale::Uk) => {
+            format!("Роботи, виконані {day}, ще не засвідчені актом")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_in_the_readers_zone_on_both_sides_of_midnight_and_dst() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let kyiv = chrono_tz::Europe::Kyiv;
+        let note = |s, l| system_note(ReminderKind::OverdueVisit, at(s), kyiv, l).unwrap();
+        // 07:00 UTC is 09:00 in Kyiv in winter (UTC+2)…
+        assert_eq!(
+            note("2026-12-02T07:00:00Z", Locale::En),
+            "The visit planned for 2 December 2026, 09:00 has not started"
+        );
+        // …and 10:00 in summer (UTC+3), the day after the change.
+        assert_eq!(
+            note("2026-03-30T07:00:00Z", Locale::Uk),
+            "Візит, запланований на 30 березня 2026, 10:00, не розпочато"
+        );
+        // 22:30 UTC on 30 November is already 1 December in Kyiv.
+        assert_eq!(
+            system_note(
+                ReminderKind::NotCertified,
+                at("2026-11-30T22:30:00Z"),
+                kyiv,
+                Locale::En
+            )
+            .unwrap(),
+            "Work done on 1 December 2026 has no certificate yet"
+        );
+        assert!(system_note(
+            ReminderKind::Manual,
+            at("2026-11-30T22:30:00Z"),
+            kyiv,
+            Locale::En
+        )
+        .is_none());
+    }
 }

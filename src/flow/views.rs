@@ -12,6 +12,7 @@ use crate::core::contact::{Contact, ContactRole};
 use crate::core::customer::Customer;
 use crate::core::equipment::Equipment;
 use crate::core::ids;
+use crate::core::notice::Locale;
 use crate::core::reminder::{Reminder, ReminderKind};
 use crate::core::site::Site;
 use crate::core::visit::Visit;
@@ -24,7 +25,7 @@ use crate::store::events::{self, Event};
 use crate::store::page::PageRequest;
 use crate::store::records::get;
 use crate::store::sites::{self, SiteFilter, Sites};
-use crate::store::{agreements, reminders, visits, work_orders, DbConnection};
+use crate::store::{agreements, reminders, users, visits, work_orders, DbConnection};
 
 /// Everything a manager needs on one screen before calling the customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,6 +44,19 @@ pub struct CustomerCard {
     pub open_reminders: Vec<Reminder>,
     /// The newest 20 events; the full timeline is at `/customers/{id}/timeline`.
     pub timeline: Vec<Event>,
+}
+
+impl CustomerCard {
+    /// The card with the system's reminder notes written for its reader.
+    pub fn in_words(mut self, tz: chrono_tz::Tz, locale: Locale) -> Self {
+        self.next_due = self.next_due.map(|r| r.in_words(tz, locale));
+        self.open_reminders = self
+            .open_reminders
+            .into_iter()
+            .map(|r| r.in_words(tz, locale))
+            .collect();
+        self
+    }
 }
 
 fn all(limit: i64) -> PageRequest {
@@ -231,9 +245,15 @@ pub struct EngineerVisit {
     pub agreements: Vec<Agreement>,
 }
 
+/// The engineer's own name, which their visits carry like everyone else's.
+fn own_name(conn: &mut DbConnection, actor: &Actor) -> Result<Option<String>, AppError> {
+    Ok(users::find(conn, &actor.user_id)?.map(|u| u.name))
+}
+
 fn engineer_visit(
     conn: &mut DbConnection,
     row: visits::VisitRow,
+    engineer_name: Option<String>,
 ) -> Result<EngineerVisit, AppError> {
     let order = work_orders::find(conn, &row.work_order_id)?
         .ok_or_else(|| AppError::internal("visit without its work order"))?
@@ -251,7 +271,7 @@ fn engineer_visit(
         .collect();
     Ok(EngineerVisit {
         on_site_contact: on_site_contact(&contacts, &site.id, row.on_site_contact_id.as_deref()),
-        visit: row.into_view(None),
+        visit: row.into_view(engineer_name),
         customer_name: customer.fields.name,
         work_order: order,
         site,
@@ -268,7 +288,10 @@ pub fn my_visits(
 ) -> Result<Vec<EngineerVisit>, AppError> {
     let (from, to) = day_bounds(date, actor.timezone);
     let rows = visits::for_engineer_between(conn, &actor.user_id, from, to)?;
-    rows.into_iter().map(|r| engineer_visit(conn, r)).collect()
+    let name = own_name(conn, actor)?;
+    rows.into_iter()
+        .map(|r| engineer_visit(conn, r, name.clone()))
+        .collect()
 }
 
 /// One of the engineer's own visits; another engineer's is not found.
@@ -282,5 +305,6 @@ pub fn my_visit(
     let row = visits::find(conn, &id)?
         .filter(|v| v.engineer_id == actor.user_id)
         .ok_or_else(not_found)?;
-    engineer_visit(conn, row)
+    let name = own_name(conn, actor)?;
+    engineer_visit(conn, row, name)
 }

@@ -22,11 +22,13 @@ use crate::store::records;
 #[get("/customers/{id}/card")]
 pub async fn card(
     state: web::Data<AppState>,
-    _caller: Manager,
+    caller: Manager,
     id: web::Path<String>,
 ) -> Result<web::Json<CustomerCard>, AppError> {
+    let actor = caller.actor(&state);
+    let card = state.db(move |c| views::customer_card(c, &id)).await?;
     Ok(web::Json(
-        state.db(move |c| views::customer_card(c, &id)).await?,
+        card.in_words(actor.timezone, actor.messaging.locale),
     ))
 }
 

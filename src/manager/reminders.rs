@@ -57,12 +57,18 @@ pub async fn inbox(
             message: "cursor is not one this server gave out".into(),
         });
     }
-    let today = caller.actor(&state).today();
-    Ok(web::Json(
-        state
-            .db(move |c| store::inbox(c, &filter, today, limit, cursor.as_deref()))
-            .await?,
-    ))
+    let actor = caller.actor(&state);
+    let today = actor.today();
+    let mut page = state
+        .db(move |c| store::inbox(c, &filter, today, limit, cursor.as_deref()))
+        .await?;
+    let (tz, locale) = (actor.timezone, actor.messaging.locale);
+    page.items = page
+        .items
+        .into_iter()
+        .map(|r| r.in_words(tz, locale))
+        .collect();
+    Ok(web::Json(page))
 }
 
 #[utoipa::path(

@@ -2,7 +2,7 @@
 //! and work done but not certified after some days. One reminder per order, kind
 //! and day (a unique key), so a second run or a second instance adds nothing.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde_json::json;
 
 use crate::core::reminder::ReminderKind;
@@ -31,28 +31,25 @@ pub fn remind_overdue(
     transaction(conn, |conn| {
         let mut report = OverdueReport::default();
         for (order_id, customer_id, planned) in late_visits {
-            let note = format!("The visit planned for {planned} UTC has not started");
             if remind(
                 conn,
                 &order_id,
                 &customer_id,
                 ReminderKind::OverdueVisit,
                 today,
-                note,
+                planned,
             )? {
                 report.overdue_visits += 1;
             }
         }
-        for (order_id, customer_id) in uncertified {
-            let note =
-                format!("Work done more than {certify_within_days} days ago is not certified");
+        for (order_id, customer_id, done) in uncertified {
             if remind(
                 conn,
                 &order_id,
                 &customer_id,
                 ReminderKind::NotCertified,
                 today,
-                note,
+                done,
             )? {
                 report.not_certified += 1;
             }
@@ -67,10 +64,12 @@ fn remind(
     customer_id: &str,
     kind: ReminderKind,
     today: NaiveDate,
-    note: String,
+    about: NaiveDateTime,
 ) -> Result<bool, AppError> {
-    let mut row = ReminderRow::new(customer_id, kind, today, Some(note), None);
+    // The note is written from the moment when read, in the reader's zone.
+    let mut row = ReminderRow::new(customer_id, kind, today, None, None);
     row.work_order_id = Some(order_id.to_owned());
+    row.about_at = Some(about);
     if !reminders::insert_if_absent(conn, &row)? {
         return Ok(false);
     }

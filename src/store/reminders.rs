@@ -33,6 +33,9 @@ pub struct ReminderRow {
     pub updated_at: NaiveDateTime,
     /// The maintenance plan that produced it; (plan, due date) is unique.
     pub plan_id: Option<String>,
+    /// The moment a reminder the system raised is about; its note is written
+    /// from it when read.
+    pub about_at: Option<NaiveDateTime>,
 }
 
 impl ReminderRow {
@@ -62,6 +65,7 @@ impl ReminderRow {
             created_at: at,
             updated_at: at,
             plan_id: None,
+            about_at: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl ReminderRow {
             snoozed_until: self.snoozed_until,
             dismiss_reason: self.dismiss_reason,
             plan_id: self.plan_id,
+            about_at: self.about_at.map(utc),
             created_at: utc(self.created_at),
         }
     }

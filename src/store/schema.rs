@@ -154,6 +154,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         plan_id -> Nullable<Text>,
+        about_at -> Nullable<Timestamp>,
     }
 }
 

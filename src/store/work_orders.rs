@@ -265,11 +265,15 @@ pub fn waiting_for_scheduling(
 pub fn done_before(
     conn: &mut DbConnection,
     before: NaiveDateTime,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(String, String, NaiveDateTime)>, AppError> {
     Ok(work_orders::table
         .filter(work_orders::status.eq(WorkOrderStatus::WorkDone.as_str()))
         .filter(work_orders::updated_at.lt(before))
-        .select((work_orders::id, work_orders::customer_id))
+        .select((
+            work_orders::id,
+            work_orders::customer_id,
+            work_orders::updated_at,
+        ))
         .load(conn)?)
 }
 

@@ -592,9 +592,35 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
         .await;
     assert_eq!(inbox.status, 200, "{inbox:?}");
     assert_eq!(inbox["items"][0]["work_order_id"], orders[0].as_str());
+    // The moment is kept; the note is the company's time (Kyiv, UTC+2 in
+    // January), never UTC.
+    assert_eq!(inbox["items"][0]["about_at"], "2026-01-05T08:00:00Z");
+    assert_eq!(
+        inbox["items"][0]["note"],
+        "The visit planned for 5 January 2026, 10:00 has not started"
+    );
+    let card = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/card"))
+        .await;
+    let notes: Vec<&str> = card["open_reminders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["note"].as_str())
+        .collect();
+    assert!(
+        notes.contains(&"The visit planned for 5 January 2026, 10:00 has not started"),
+        "{notes:?}"
+    );
     let inbox = app
         .as_administrator()
         .get("/api/v1/reminders?kind=not_certified")
         .await;
     assert_eq!(inbox["items"][0]["work_order_id"], orders[1].as_str());
+    let note = inbox["items"][0]["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("Work done on ") && !note.contains("UTC"),
+        "{note}"
+    );
 }

@@ -255,6 +255,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
     assert_eq!(mine["on_site_contact"]["phones"], json!(["+380671234567"]));
     assert_eq!(mine["equipment"][0]["model"], "Atoll A-550");
     assert_eq!(mine["work_order"]["version"], 4);
+    assert_eq!(mine["visit"]["engineer_name"], "engineer", "their own name");
     assert!(app
         .as_engineer()
         .get("/api/v1/my/visits?date=2026-12-03")

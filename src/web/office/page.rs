@@ -28,6 +28,14 @@ pub enum Lang {
 pub const LANG_COOKIE: &str = "orderly_lang";
 
 impl Lang {
+    /// The same language as the words messages are written in.
+    pub fn locale(self) -> crate::core::notice::Locale {
+        match self {
+            Lang::En => crate::core::notice::Locale::En,
+            Lang::Uk => crate::core::notice::Locale::Uk,
+        }
+    }
+
     /// The chosen language, else the browser's first wish.
     pub fn of(req: &HttpRequest) -> Lang {
         let wish = req

@@ -93,9 +93,10 @@ pub async fn card(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let (tz, locale) = (page.tz, page.lang.locale());
     let full = state
         .db(move |c| {
-            let card = views::customer_card(c, &id)?;
+            let card = views::customer_card(c, &id)?.in_words(tz, locale);
             let plans = crate::store::plans::for_customer(c, &card.customer.id)?
                 .into_iter()
                 .map(crate::flow::plans::view)

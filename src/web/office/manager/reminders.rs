@@ -37,9 +37,15 @@ pub async fn inbox(
     let segment = filter.segment.map(|s| s.as_str());
     let city = filter.city.clone();
     let due_before = filter.due_before;
-    let list = state
+    let mut list = state
         .db(move |c| store::inbox(c, &filter, today, PAGE, cursor.as_deref()))
         .await?;
+    let (tz, locale) = (page.tz, page.lang.locale());
+    list.items = list
+        .items
+        .into_iter()
+        .map(|r| r.in_words(tz, locale))
+        .collect();
     let w = page.w;
     let body = html! {
         form.filters method="get" action="/office/reminders" {
