@@ -329,9 +329,10 @@ impl WorkOrderDraft {
                 .ok_or_else(|| ValidationError::new("site_id", "is not a valid id"))?,
             equipment_ids,
             scope_lines,
-            currency: Some(check_currency(
+            currency: Some(order_currency(
                 "currency",
-                self.currency.as_deref().unwrap_or(company_currency),
+                self.currency.as_deref(),
+                company_currency,
             )?),
             estimated_minutes: check_minutes("estimated_minutes", self.estimated_minutes)?,
             priority: Some(self.priority.unwrap_or(Priority::Normal)),
@@ -342,6 +343,24 @@ impl WorkOrderDraft {
             time_windows: super::route::check_time_windows("time_windows", &self.time_windows)?,
         })
     }
+}
+
+/// An order's currency: the company's, which it takes when none is given.
+/// A company keeps its money in one currency, so that no total, lifetime
+/// value or report ever adds two currencies together.
+pub fn order_currency(
+    field: &str,
+    given: Option<&str>,
+    company: &str,
+) -> Result<String, ValidationError> {
+    let code = check_currency(field, given.unwrap_or(company))?;
+    if code != company {
+        return Err(ValidationError::new(
+            field,
+            format!("must be the company's currency, {company}: figures never add two currencies"),
+        ));
+    }
+    Ok(code)
 }
 
 /// An ISO 4217 code: three capital letters.

@@ -77,7 +77,15 @@ impl Context {
         let tz = config.timezone;
         let at = now();
         let today = local(at, tz).date_naive();
-        let to = q.to.unwrap_or(today);
+        // Figures stop at today: a customer active today is not churned by a
+        // future `to`. The answer's `period.to` says where they stopped.
+        let to = q.to.unwrap_or(today).min(today);
+        if q.from.is_some_and(|f| f > today) {
+            return Err(AppError::invalid(
+                "from",
+                "is in the future: there are no figures yet",
+            ));
+        }
         let from = match q.from {
             Some(f) => f,
             None => to
@@ -285,8 +293,11 @@ pub struct ValueAssumptions {
     pub acquisition_cost: i64,
     /// Churn over the period, as a yearly rate.
     pub yearly_churn: Option<f64>,
-    /// 1 ÷ yearly churn, capped.
-    pub expected_lifetime_years: f64,
+    /// 1 ÷ yearly churn, capped; null when it cannot be estimated.
+    pub expected_lifetime_years: Option<f64>,
+    /// Why there is no expected lifetime (and so no value by the models that
+    /// need one): "not enough data: …".
+    pub lifetime_unknown: Option<String>,
     /// Observed: first order to last (lost) or to the period's end (active).
     pub average_lifespan_years: f64,
 }
@@ -322,7 +333,7 @@ pub fn value_report(
     cx: &Context,
 ) -> Result<ValueReport, AppError> {
     let yearly = churn_rate.map(|c| yearly_churn(c, cx.period.years()));
-    let lifespan = average_lifespan(&base.ledgers, cx.period.end, cx.lost_after_months);
+    let lifespan = average_lifespan(&base.ledgers, &cx.period, cx.lost_after_months);
     let inputs = ValueInputs::new(&cx.settings, cx.period.end, yearly, lifespan);
     let customers: Vec<CustomerValue> = base
         .ledgers
@@ -331,7 +342,9 @@ pub fn value_report(
         .collect();
     let model = cx.settings.ltv_model;
     let mut order: Vec<&CustomerValue> = customers.iter().collect();
-    order.sort_by(|a, b| b.by(model).total_cmp(&a.by(model)));
+    // With no lifetime to value by, the most valuable so far lead.
+    let rank = |v: &CustomerValue| v.by(model).unwrap_or(v.historical);
+    order.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
     let top: Vec<CustomerValue> = order.into_iter().take(20).cloned().collect();
     let names = customer_names(conn, top.iter().map(|v| v.customer_id.clone()).collect())?;
     Ok(ValueReport {
@@ -342,7 +355,8 @@ pub fn value_report(
             discount_rate: cx.settings.discount_rate,
             acquisition_cost: cx.settings.acquisition_cost,
             yearly_churn: yearly,
-            expected_lifetime_years: expected_lifetime(yearly),
+            expected_lifetime_years: expected_lifetime(yearly).ok(),
+            lifetime_unknown: expected_lifetime(yearly).err().map(str::to_owned),
             average_lifespan_years: lifespan,
         },
         segments: by_segment(&customers),

@@ -69,6 +69,20 @@ pub struct LostRules {
     pub today: NaiveDate,
     pub grace_days: i64,
     pub inactive_months: u32,
+    /// Months and days are counted in the company's zone.
+    pub tz: chrono_tz::Tz,
+}
+
+impl LostRules {
+    /// The company's rules as of today.
+    pub fn of(actor: &super::Actor, config: &crate::config::Config) -> LostRules {
+        LostRules {
+            today: actor.today(),
+            grace_days: config.lost_grace_days,
+            inactive_months: config.lost_inactive_months,
+            tz: actor.timezone,
+        }
+    }
 }
 
 /// Why one customer is lost: the reason, what in words, since when.
@@ -162,7 +176,7 @@ pub fn lost_customers(
         .today
         .checked_sub_months(Months::new(rules.inactive_months))
         .unwrap_or(rules.today);
-    let cutoff_at = cutoff.and_time(chrono::NaiveTime::MIN);
+    let cutoff_at = crate::core::calendar::day_bounds(cutoff, rules.tz).0;
     let recently_closed: HashSet<String> = work_orders::table
         .filter(work_orders::status.eq("closed"))
         .filter(work_orders::updated_at.ge(cutoff_at))

@@ -121,11 +121,7 @@ pub async fn lost_customers(
             })
         }
     };
-    let rules = LostRules {
-        today: caller.actor(&state).today(),
-        grace_days: state.config().lost_grace_days,
-        inactive_months: state.config().lost_inactive_months,
-    };
+    let rules = LostRules::of(&caller.actor(&state), &state.config());
     let rows = state
         .db(move |c| lost::lost_customers(c, &rules, &filter, limit as usize))
         .await?;

@@ -15,6 +15,7 @@ use crate::config::company::{CompanySettings, StoredSecrets};
 use crate::core::contact_info::{Email, Phone};
 use crate::core::ids;
 use crate::core::notice::MessageChannel;
+use crate::core::ValidationError;
 use crate::error::AppError;
 use crate::notify::email::EmailSender;
 use crate::notify::sms::SmsSender;
@@ -87,6 +88,17 @@ pub async fn save_settings(
                 let merged = CompanySettings::of(
                     &st.base_config().with_company(&next.keep_secrets(&before))?,
                 );
+                let kept_in = crate::store::work_orders::currencies_in_use(c)?;
+                if kept_in.iter().any(|code| *code != merged.currency) {
+                    return Err(ValidationError::new(
+                        "currency",
+                        format!(
+                            "orders are kept in {}: a company keeps one currency, so it can change only before the first order",
+                            kept_in.join(", ")
+                        ),
+                    )
+                    .into());
+                }
                 let version = settings::save(c, &merged.to_stored_json().to_string(), &user)?;
                 events::record(
                     c,

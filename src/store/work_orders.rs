@@ -261,7 +261,16 @@ pub fn waiting_for_scheduling(
     Ok(rows)
 }
 
-/// Orders in `work_done` since before `before`: (order, customer).
+/// The currencies orders are kept in (one, unless data came from before a
+/// company's currency was fixed).
+pub fn currencies_in_use(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    Ok(work_orders::table
+        .select(work_orders::currency)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Orders in `work_done` since before `before`: (order, customer, when).
 pub fn done_before(
     conn: &mut DbConnection,
     before: NaiveDateTime,

@@ -23,7 +23,57 @@ on_both_backends!(
     settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them,
     completing_orders_keeps_the_customer_totals,
     the_owner_reads_the_dashboard_and_messages_a_segment,
+    no_figure_is_invented,
 );
+
+/// With no data, figures say so instead of inventing one: no thirty-year
+/// lifetime, no negative zero, no churn in a period that has not happened.
+async fn no_figure_is_invented(backend: orderly::store::Backend) {
+    let app = TestApp::spawn(backend).await;
+    let dash = app.as_owner().get("/api/v1/analytics/dashboard").await;
+    assert_eq!(dash.status, 200, "{dash:?}");
+    let text = dash.body.to_string();
+    assert!(
+        !text.contains("-0.0") && !text.contains(":-0,"),
+        "a negative zero: {text}"
+    );
+    let a = &dash["value"]["assumptions"];
+    assert_eq!(a["expected_lifetime_years"], Value::Null, "{a}");
+    assert!(
+        a["lifetime_unknown"]
+            .as_str()
+            .unwrap()
+            .starts_with("not enough data"),
+        "{a}"
+    );
+    let all = dash["value"]["segments"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (all["arpu_lifetime"].clone(), all["discounted"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(all["historical"], 0.0);
+
+    // A period reaching into the future stops at today; one starting there is refused.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Kyiv)
+        .date_naive();
+    let r = app
+        .as_owner()
+        .get("/api/v1/analytics/customers?from=2026-01-01&to=2099-12-31")
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r["period"]["to"], today.to_string());
+    let r = app
+        .as_owner()
+        .get("/api/v1/analytics/revenue?from=2099-01-01&to=2099-12-31")
+        .await;
+    assert_eq!((r.status, r.field()), (422, Some("from")), "{r:?}");
+}
 
 const H1: &str = "from=2026-01-01&to=2026-06-30";
 

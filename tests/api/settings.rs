@@ -12,7 +12,64 @@ use crate::support::TestApp;
 on_both_backends!(
     the_owner_sets_the_company_and_its_providers,
     bad_settings_are_named_and_change_nothing,
+    a_company_keeps_one_currency,
 );
+
+/// Orders are in the company's currency only, and the currency changes only
+/// before the first order: no total ever adds euros to hryvnias.
+async fn a_company_keeps_one_currency(app: TestApp) {
+    let customer = app.customer("Олена").await;
+    let site = app.site(&customer).await;
+    let order = |currency: Option<&str>| {
+        let mut body = json!({"customer_id": customer, "site_id": site,
+            "scope_lines": [{"description": "Service", "quantity": 1, "unit_price": 10000}]});
+        if let Some(c) = currency {
+            body["currency"] = json!(c);
+        }
+        body
+    };
+    let eur = app
+        .as_manager()
+        .post("/api/v1/work-orders", order(Some("EUR")))
+        .await;
+    assert_eq!(
+        (eur.status, eur.field()),
+        (422, Some("currency")),
+        "{eur:?}"
+    );
+    assert!(
+        eur.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("UAH"),
+        "{eur:?}"
+    );
+    let uah = app
+        .as_manager()
+        .post("/api/v1/work-orders", order(Some("uah")))
+        .await;
+    assert_eq!(uah.status, 201, "{uah:?}");
+    assert_eq!(uah["work_order"]["currency"], "UAH");
+    assert_eq!(
+        app.as_manager()
+            .post("/api/v1/work-orders", order(None))
+            .await
+            .status,
+        201
+    );
+
+    let sms = SmsSink::start().await;
+    let smtp = SmtpSink::start().await;
+    let mut body = settings(&sms, &smtp);
+    let r = put(&app, &body).await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, Some("currency")),
+        "USD with orders in UAH: {r:?}"
+    );
+    body["currency"] = json!("UAH");
+    assert_eq!(put(&app, &body).await.status, 200);
+}
 
 fn settings(sms: &SmsSink, smtp: &SmtpSink) -> Value {
     json!({

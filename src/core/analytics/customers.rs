@@ -5,13 +5,13 @@
 //! instant when their last completed order is less than the lost-customer
 //! inactivity period (`ORDERLY_LOST_INACTIVE_MONTHS`, 18 by default) before it.
 
-use chrono::{Months, NaiveDateTime};
+use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::stats::ratio;
-use super::{local, Period};
+use super::{local, months_before, Period};
 
 /// One customer's completed orders before the period's end, added up by the database.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,9 +110,10 @@ pub struct Dynamics {
     pub retention_rate: Option<f64>,
 }
 
-/// Whether a customer whose last order was `last` is active at `at`.
-pub fn active_at(last: Option<NaiveDateTime>, at: NaiveDateTime, months: u32) -> bool {
-    match (last, at.checked_sub_months(Months::new(months))) {
+/// Whether a customer whose last order was `last` is active at `at`: the
+/// order is less than `months` months before it, months counted in `tz`.
+pub fn active_at(last: Option<NaiveDateTime>, at: NaiveDateTime, months: u32, tz: Tz) -> bool {
+    match (last, months_before(at, months, tz)) {
         (Some(last), Some(since)) => last > since && last <= at,
         _ => false,
     }
@@ -128,8 +129,13 @@ pub fn dynamics(
 ) -> Dynamics {
     let mut d = Dynamics::default();
     for l in ledgers {
-        let was = active_at(l.last_before_start, period.start, lost_after_months);
-        let is = active_at(Some(l.last_order), period.end, lost_after_months);
+        let was = active_at(
+            l.last_before_start,
+            period.start,
+            lost_after_months,
+            period.tz,
+        );
+        let is = active_at(Some(l.last_order), period.end, lost_after_months, period.tz);
         d.active_at_start += i64::from(was);
         d.active += i64::from(is);
         d.new += i64::from(l.first_order >= period.start);
@@ -192,6 +198,7 @@ pub fn cohorts(ledgers: &[Ledger], period: &Period, tz: Tz) -> Vec<Cohort> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::core::analytics::months_before;
     use chrono::NaiveDate;
 
     #[test]
@@ -311,6 +318,59 @@ pub(crate) mod tests {
         );
         assert_eq!(d.churn_rate, Some(0.5));
         assert_eq!(d.retention_rate, Some(0.5));
+    }
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+    }
+
+    #[test]
+    fn months_of_activity_are_counted_in_the_companys_zone() {
+        let kyiv = chrono_tz::Europe::Kyiv;
+        // The period ends at midnight 1 December in Kyiv (22:00 UTC): 18 local
+        // months before is midnight 1 June 2025 (21:00 UTC, summer time).
+        let end = utc("2026-11-30T22:00");
+        assert_eq!(months_before(end, 18, kyiv), Some(utc("2025-05-31T21:00")));
+        // 23:30 on 31 May in Kyiv: more than 18 local months before, though
+        // less than 18 UTC months — lost.
+        assert!(!active_at(Some(utc("2025-05-31T20:30")), end, 18, kyiv));
+        assert!(active_at(
+            Some(utc("2025-05-31T20:30")),
+            end,
+            18,
+            chrono_tz::UTC
+        ));
+        // 00:30 on 1 June in Kyiv: active.
+        assert!(active_at(Some(utc("2025-05-31T21:30")), end, 18, kyiv));
+        // Across the spring change: noon stays noon, the UTC hour moves.
+        assert_eq!(
+            months_before(utc("2026-04-01T09:00"), 3, kyiv),
+            Some(utc("2026-01-01T10:00"))
+        );
+        // A wall time the change skips (03:30 on 29 March 2026) is read an hour on.
+        assert_eq!(
+            months_before(utc("2026-04-29T00:30"), 1, kyiv),
+            Some(utc("2026-03-29T01:30"))
+        );
+    }
+
+    #[test]
+    fn a_customer_near_the_local_month_boundary_is_counted_by_local_months() {
+        let kyiv = chrono_tz::Europe::Kyiv;
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let p = Period::new(d("2026-01-01"), d("2026-11-30"), kyiv).unwrap();
+        let one = |last: &str| {
+            let mut l = ledger("a", "2024-01-01", "2024-01-01", Some("2024-01-01"), 1, 0, 0);
+            l.last_order = utc(last);
+            l.last_before_start = Some(utc(last));
+            dynamics(&[l], &p, 18, &Default::default())
+        };
+        // 31 May 2025 23:30 in Kyiv: lost by the period's end, churned in it.
+        let before = one("2025-05-31T20:30");
+        assert_eq!((before.active, before.churned, before.lost), (0, 1, 1));
+        // 1 June 2025 00:30 in Kyiv: still active.
+        let after = one("2025-05-31T21:30");
+        assert_eq!((after.active, after.churned, after.lost), (1, 0, 0));
     }
 
     #[test]

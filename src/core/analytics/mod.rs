@@ -121,6 +121,8 @@ pub struct Period {
     pub to: NaiveDate,
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
+    /// The company's zone: months and days are counted in it.
+    pub tz: Tz,
 }
 
 /// The longest period one report may cover.
@@ -143,6 +145,7 @@ impl Period {
             to,
             start: day_bounds(from, tz).0,
             end: day_bounds(to, tz).1,
+            tz,
         })
     }
 
@@ -158,6 +161,24 @@ pub const SECONDS_A_YEAR: f64 = 365.25 * 86_400.0;
 /// A UTC instant in the company's time zone.
 pub fn local(at: NaiveDateTime, tz: Tz) -> DateTime<Tz> {
     DateTime::<Utc>::from_naive_utc_and_offset(at, Utc).with_timezone(&tz)
+}
+
+/// The UTC instant `months` local months before `at`: the same wall-clock time
+/// on the same day of the month (the month's last day when it is shorter). An
+/// order at 23:00 UTC on 30 November is on 1 December in Kyiv, and counts so.
+pub fn months_before(at: NaiveDateTime, months: u32, tz: Tz) -> Option<NaiveDateTime> {
+    use chrono::TimeZone;
+    let back = local(at, tz)
+        .naive_local()
+        .checked_sub_months(chrono::Months::new(months))?;
+    // A wall time a DST change skips is read an hour later.
+    tz.from_local_datetime(&back)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(back + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.naive_utc())
 }
 
 /// `2026-03` for a local instant: the month a figure belongs to.

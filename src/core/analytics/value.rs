@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::customers::{active_at, Ledger};
-use super::{AnalyticsSettings, LtvModel, SECONDS_A_YEAR};
+use super::{AnalyticsSettings, LtvModel, Period, SECONDS_A_YEAR};
 use crate::text_enum;
 
 /// The longest lifetime a model assumes: with no churn, 1 ÷ churn is endless.
@@ -24,11 +24,24 @@ pub fn yearly_churn(period_churn: f64, years: f64) -> f64 {
     1.0 - (1.0 - period_churn.clamp(0.0, 1.0)).powf(1.0 / years)
 }
 
-/// Expected customer lifetime in years: 1 ÷ yearly churn, at most [`MAX_LIFETIME_YEARS`].
-pub fn expected_lifetime(yearly_churn: Option<f64>) -> f64 {
+/// Expected customer lifetime in years: 1 ÷ yearly churn, at most
+/// [`MAX_LIFETIME_YEARS`]. With no churn measured (nobody was active when the
+/// period began) or none observed, there is no lifetime to speak of: the
+/// reason is given instead of an invented thirty years.
+pub fn expected_lifetime(yearly_churn: Option<f64>) -> Result<f64, &'static str> {
     match yearly_churn {
-        Some(c) if c > 0.0 => (1.0 / c).min(MAX_LIFETIME_YEARS),
-        _ => MAX_LIFETIME_YEARS,
+        None => Err("not enough data: no customer was active when the period began, so churn cannot be measured"),
+        Some(c) if c <= 0.0 => Err("not enough data: no customer was lost in the period, so a lifetime cannot be estimated"),
+        Some(c) => Ok((1.0 / c).min(MAX_LIFETIME_YEARS)),
+    }
+}
+
+/// `x` with a negative zero made positive: JSON should never say `-0.0`.
+pub fn no_negative_zero(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
     }
 }
 
@@ -52,14 +65,15 @@ fn tenure_years(l: &Ledger, end: NaiveDateTime) -> f64 {
 
 /// The average observed lifespan in years: first order to last for lost
 /// customers, first order to the period's end for active ones.
-pub fn average_lifespan(ledgers: &[Ledger], end: NaiveDateTime, lost_after_months: u32) -> f64 {
+pub fn average_lifespan(ledgers: &[Ledger], period: &Period, lost_after_months: u32) -> f64 {
+    let end = period.end;
     if ledgers.is_empty() {
         return 0.0;
     }
     let sum: f64 = ledgers
         .iter()
         .map(|l| {
-            let until = if active_at(Some(l.last_order), end, lost_after_months) {
+            let until = if active_at(Some(l.last_order), end, lost_after_months, period.tz) {
                 end
             } else {
                 l.last_order
@@ -107,19 +121,22 @@ pub struct CustomerValue {
     pub orders: i64,
     pub revenue: i64,
     pub historical: f64,
-    pub arpu_lifetime: f64,
+    /// Null when no lifetime can be estimated (see the assumptions' reason).
+    pub arpu_lifetime: Option<f64>,
     pub order_value_frequency: f64,
-    pub margin_churn: f64,
-    pub discounted: f64,
+    /// Null when no lifetime can be estimated.
+    pub margin_churn: Option<f64>,
+    /// Null when no lifetime can be estimated.
+    pub discounted: Option<f64>,
 }
 
 impl CustomerValue {
-    /// The value by one model.
-    pub fn by(&self, model: LtvModel) -> f64 {
+    /// The value by one model; none when the model has no lifetime to use.
+    pub fn by(&self, model: LtvModel) -> Option<f64> {
         match model {
-            LtvModel::Historical => self.historical,
+            LtvModel::Historical => Some(self.historical),
             LtvModel::ArpuLifetime => self.arpu_lifetime,
-            LtvModel::OrderValueFrequency => self.order_value_frequency,
+            LtvModel::OrderValueFrequency => Some(self.order_value_frequency),
             LtvModel::MarginChurn => self.margin_churn,
             LtvModel::Discounted => self.discounted,
         }
@@ -132,7 +149,7 @@ pub fn customer_value(l: &Ledger, i: &ValueInputs) -> CustomerValue {
     let years = tenure_years(l, i.end);
     let revenue = l.revenue as f64;
     let yearly = revenue / years;
-    let lifetime = expected_lifetime(i.yearly_churn);
+    let lifetime = expected_lifetime(i.yearly_churn).ok();
     let order_value = if l.orders > 0 {
         revenue / l.orders as f64
     } else {
@@ -145,11 +162,11 @@ pub fn customer_value(l: &Ledger, i: &ValueInputs) -> CustomerValue {
         orders: l.orders,
         revenue: l.revenue,
         historical: revenue,
-        arpu_lifetime: yearly * lifetime,
+        arpu_lifetime: lifetime.map(|l| yearly * l),
         order_value_frequency: order_value * frequency * i.lifespan_years,
-        margin_churn: yearly * i.margin * lifetime,
-        discounted: discounted_sum(yearly * i.margin, lifetime, i.discount_rate)
-            - i.acquisition_cost,
+        margin_churn: lifetime.map(|l| yearly * i.margin * l),
+        discounted: lifetime
+            .map(|l| discounted_sum(yearly * i.margin, l, i.discount_rate) - i.acquisition_cost),
     }
 }
 
@@ -160,10 +177,26 @@ pub struct SegmentValue {
     pub segment: String,
     pub customers: i64,
     pub historical: f64,
-    pub arpu_lifetime: f64,
+    /// Null when no lifetime can be estimated.
+    pub arpu_lifetime: Option<f64>,
     pub order_value_frequency: f64,
-    pub margin_churn: f64,
-    pub discounted: f64,
+    /// Null when no lifetime can be estimated.
+    pub margin_churn: Option<f64>,
+    /// Null when no lifetime can be estimated.
+    pub discounted: Option<f64>,
+}
+
+impl SegmentValue {
+    /// The value by one model; none when the model has no lifetime to use.
+    pub fn by(&self, model: LtvModel) -> Option<f64> {
+        match model {
+            LtvModel::Historical => Some(self.historical),
+            LtvModel::ArpuLifetime => self.arpu_lifetime,
+            LtvModel::OrderValueFrequency => Some(self.order_value_frequency),
+            LtvModel::MarginChurn => self.margin_churn,
+            LtvModel::Discounted => self.discounted,
+        }
+    }
 }
 
 /// Mean values per segment, then for everyone.
@@ -180,17 +213,27 @@ pub fn by_segment(values: &[CustomerValue]) -> Vec<SegmentValue> {
     out
 }
 
+/// The mean of a model's values; none when any customer has none (they
+/// share one lifetime, so either all have one or none has) or there is no
+/// customer to average. Never `-0.0` (an empty `f64` sum is negative zero).
+fn mean_of(vs: &[&CustomerValue], f: impl Fn(&CustomerValue) -> Option<f64>) -> Option<f64> {
+    if vs.is_empty() {
+        return None;
+    }
+    let sum = vs.iter().try_fold(0.0, |sum, v| f(v).map(|x| sum + x))?;
+    Some(no_negative_zero(sum / vs.len() as f64))
+}
+
 fn mean_value(segment: &str, vs: &[&CustomerValue]) -> SegmentValue {
-    let n = vs.len().max(1) as f64;
-    let mean = |f: fn(&CustomerValue) -> f64| vs.iter().map(|v| f(v)).sum::<f64>() / n;
+    let always = |x: Option<f64>| x.unwrap_or(0.0);
     SegmentValue {
         segment: segment.to_owned(),
         customers: vs.len() as i64,
-        historical: mean(|v| v.historical),
-        arpu_lifetime: mean(|v| v.arpu_lifetime),
-        order_value_frequency: mean(|v| v.order_value_frequency),
-        margin_churn: mean(|v| v.margin_churn),
-        discounted: mean(|v| v.discounted),
+        historical: always(mean_of(vs, |v| Some(v.historical))),
+        arpu_lifetime: mean_of(vs, |v| v.arpu_lifetime),
+        order_value_frequency: always(mean_of(vs, |v| Some(v.order_value_frequency))),
+        margin_churn: mean_of(vs, |v| v.margin_churn),
+        discounted: mean_of(vs, |v| v.discounted),
     }
 }
 
@@ -321,9 +364,15 @@ mod tests {
     fn churn_over_a_period_as_a_yearly_rate() {
         close(yearly_churn(0.19, 2.0), 0.1);
         close(yearly_churn(0.25, 1.0), 0.25);
-        close(expected_lifetime(Some(0.25)), 4.0);
-        close(expected_lifetime(Some(0.0)), MAX_LIFETIME_YEARS);
-        close(expected_lifetime(Some(0.01)), MAX_LIFETIME_YEARS);
+        close(expected_lifetime(Some(0.25)).unwrap(), 4.0);
+        close(expected_lifetime(Some(0.01)).unwrap(), MAX_LIFETIME_YEARS);
+        // No churn observed, or none measurable: no lifetime, and why.
+        assert!(expected_lifetime(Some(0.0))
+            .unwrap_err()
+            .contains("no customer was lost"));
+        assert!(expected_lifetime(None)
+            .unwrap_err()
+            .contains("not enough data"));
     }
 
     #[test]
@@ -353,15 +402,26 @@ mod tests {
         let v = customer_value(&l, &ValueInputs::new(&settings, end, Some(0.25), 3.0));
         close(v.historical, 800_000.0);
         // ARPU 400 000 a year × 4 years.
-        close(v.arpu_lifetime, 1_600_000.0);
+        close(v.arpu_lifetime.unwrap(), 1_600_000.0);
         // AOV 200 000 × 2 orders a year × 3 years.
         close(v.order_value_frequency, 1_200_000.0);
         // 400 000 × 0.4 ÷ 0.25.
-        close(v.margin_churn, 640_000.0);
+        close(v.margin_churn.unwrap(), 640_000.0);
         // 160 000 a year for 4 years at 10 %, less 50 000.
         let annuity = 1.0 / 1.1 + 1.0 / 1.21 + 1.0 / 1.331 + 1.0 / 1.4641;
-        close(v.discounted, 160_000.0 * annuity - 50_000.0);
+        close(v.discounted.unwrap(), 160_000.0 * annuity - 50_000.0);
         assert_eq!(v.by(LtvModel::MarginChurn), v.margin_churn);
+        // With no churn seen, the lifetime models say nothing rather than 30 years.
+        let unknown = customer_value(&l, &ValueInputs::new(&settings, end, Some(0.0), 3.0));
+        assert_eq!(
+            (
+                unknown.arpu_lifetime,
+                unknown.margin_churn,
+                unknown.discounted
+            ),
+            (None, None, None)
+        );
+        close(unknown.historical, 800_000.0);
     }
 
     #[test]
@@ -385,6 +445,10 @@ mod tests {
         assert_eq!(names, vec![("b2b", 1), ("b2c", 2), ("all", 3)]);
         close(s[1].historical, 150.0);
         close(s[2].historical, 200.0);
+        // An empty group's mean is +0, which JSON writes as 0.0, not -0.0.
+        let empty = by_segment(&[]);
+        assert_eq!(empty[0].historical.to_bits(), 0.0f64.to_bits());
+        assert_eq!(serde_json::to_string(&empty[0].historical).unwrap(), "0.0");
     }
 
     #[test]

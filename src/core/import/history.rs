@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::text::{self, LINE, NOTE, SHORT};
 use crate::core::visit::{check_window, Outcome};
-use crate::core::work_order::{check_currency, WorkOrderKind, WorkOrderStatus};
+use crate::core::work_order::{order_currency, WorkOrderKind, WorkOrderStatus};
 use crate::core::ValidationError;
 
 /// A finished (or cancelled) work order of the other system.
@@ -80,9 +80,10 @@ impl PastOrder {
             return Err(ValidationError::new("total", "must not be negative"));
         }
         Ok(PastOrder {
-            currency: Some(check_currency(
+            currency: Some(order_currency(
                 "currency",
-                self.currency.as_deref().unwrap_or(company_currency),
+                self.currency.as_deref(),
+                company_currency,
             )?),
             description: text::optional("description", self.description.as_deref(), LINE)?,
             completion_summary: text::optional(

@@ -20,11 +20,7 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     let filter: LostFilter = filters(&req)?;
     let limit = filter.limit.unwrap_or(SHOWN).clamp(1, 5000) as usize;
-    let rules = LostRules {
-        today: page.caller.actor(&state).today(),
-        grace_days: state.config().lost_grace_days,
-        inactive_months: state.config().lost_inactive_months,
-    };
+    let rules = LostRules::of(&page.caller.actor(&state), &state.config());
     let segment = filter.segment.map(|s| s.as_str());
     let reason = filter.reason.map(|r| r.as_str());
     let city = filter.city.clone();

@@ -49,13 +49,9 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
     let dy = &d.customers.dynamics;
     let all = d.value.segments.iter().find(|s| s.segment == "all");
     let model = d.value.model;
-    let value_of = |s: &crate::core::analytics::value::SegmentValue| match model {
-        crate::core::analytics::LtvModel::Historical => s.historical,
-        crate::core::analytics::LtvModel::ArpuLifetime => s.arpu_lifetime,
-        crate::core::analytics::LtvModel::OrderValueFrequency => s.order_value_frequency,
-        crate::core::analytics::LtvModel::MarginChurn => s.margin_churn,
-        crate::core::analytics::LtvModel::Discounted => s.discounted,
-    };
+    // A model with no lifetime to use shows a dash, and the page says why.
+    let maybe = |v: Option<f64>| v.map_or("—".into(), cash);
+    let unknown = d.value.assumptions.lifetime_unknown.as_deref();
     let q = &d.quality;
     let months: Vec<String> = d.revenue.months.iter().map(|m| m.month.clone()).collect();
     let of = |f: fn(&crate::flow::analytics::RevenueMonth) -> i64| {
@@ -126,7 +122,7 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
             (tile(w.an_revenue, money(d.revenue.total, currency)))
             (tile(w.an_aov, d.revenue.average_order_value.map_or("—".into(), cash)))
             (tile(w.an_frequency, number(d.revenue.purchase_frequency)))
-            (tile(w.an_ltv, all.map(|s| cash(value_of(s))).unwrap_or_default()))
+            (tile(w.an_ltv, all.map(|s| maybe(s.by(model))).unwrap_or_default()))
             (tile(w.an_csat, d.satisfaction.csat.csat.map_or("—".into(), |v| format!("{v:.0} %"))))
             (tile(w.an_nps, d.satisfaction.nps.nps.map_or("—".into(), |v| format!("{v:.0}"))))
             (tile(w.an_on_time, percent(q.team.on_time_rate)))
@@ -148,18 +144,19 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
             html! { (export(query, "lifetime-value", "segments", w)) " " (export(query, "lifetime-value", "customers", w)) " " (export(query, "lifetime-value", "assumptions", w)) },
             html! {
                 p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) }
+                @if let Some(why) = unknown { p.small.warning { "— " (why) } }
                 table {
                     thead { tr { th { "" } th { (w.an_customers) } @for m in crate::core::analytics::LtvModel::ALL { th { (w.code(m.as_str())) } } } }
                     tbody { @for s in &d.value.segments { tr {
                         td { (w.code(&s.segment)) } td { (s.customers) }
-                        td { (cash(s.historical)) } td { (cash(s.arpu_lifetime)) } td { (cash(s.order_value_frequency)) }
-                        td { (cash(s.margin_churn)) } td { (cash(s.discounted)) }
+                        td { (cash(s.historical)) } td { (maybe(s.arpu_lifetime)) } td { (cash(s.order_value_frequency)) }
+                        td { (maybe(s.margin_churn)) } td { (maybe(s.discounted)) }
                     } } }
                 }
                 h3 { (w.an_top) }
                 table { tbody { @for t in d.value.top.iter().take(10) { tr {
                     td { a href={ "/office/customers/" (t.value.customer_id) } { (t.name) } }
-                    td { (t.value.orders) } td { (cash(t.value.by(model))) }
+                    td { (t.value.orders) } td { (maybe(t.value.by(model))) }
                 } } } }
             }))
         (section(w.an_rfm,
