@@ -97,7 +97,7 @@ def main():
     seconds = 30.0
     if args and args[0].replace(".", "", 1).isdigit():
         seconds = float(args.pop(0))
-    folder = os.environ.get("ORDERLY_SOLOMON_DIR", "../shared/data/solomon")
+    folder = os.environ.get("ORDERLY_SOLOMON_DIR", "bench/data/solomon")
     best = list(csv.DictReader(open(os.path.join(folder, "best_known.csv"))))
     if args:
         best = [b for b in best if b["instance"] in args]

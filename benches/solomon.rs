@@ -2,7 +2,7 @@
 //! distance against the best-known values, at a fixed time limit per instance.
 //!
 //! `cargo bench --bench solomon [-- SECONDS [INSTANCE…]]` (default 30 s, every
-//! instance in `ORDERLY_SOLOMON_DIR`, else `../shared/data/solomon`). Prints a table
+//! instance in `ORDERLY_SOLOMON_DIR`, else `bench/data/solomon`). Prints a table
 //! and writes `target/bench/solomon-orderly.csv` for `bench/routing.sh`, which sets
 //! it beside OR-Tools' run on the same instances.
 //!
@@ -124,7 +124,7 @@ fn main() {
     let only: Vec<String> = args.collect();
     let dir = std::env::var("ORDERLY_SOLOMON_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../shared/data/solomon"));
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/data/solomon")));
     let best: Vec<(String, usize, f64)> = std::fs::read_to_string(dir.join("best_known.csv"))
         .expect("best_known.csv")
         .lines()
