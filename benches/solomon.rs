@@ -124,7 +124,9 @@ fn main() {
     let only: Vec<String> = args.collect();
     let dir = std::env::var("ORDERLY_SOLOMON_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/data/solomon")));
+        .unwrap_or_else(|_| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/data/solomon"))
+        });
     let best: Vec<(String, usize, f64)> = std::fs::read_to_string(dir.join("best_known.csv"))
         .expect("best_known.csv")
         .lines()

@@ -18,8 +18,9 @@ use crate::core::analytics::quality::{
 };
 use crate::core::analytics::stats::{csat, median, nps, ratio, Csat, Nps};
 use crate::core::analytics::value::{
-    average_lifespan, by_segment, customer_value, expected_lifetime, rfm, rfm_grid, yearly_churn,
-    CustomerValue, RfmCell, RfmClass, RfmScore, SegmentValue, ValueInputs,
+    average_lifespan, by_segment, customer_value, expected_lifetime, rfm, rfm_cube, rfm_grid,
+    yearly_churn, CustomerValue, RfmCell, RfmClass, RfmCubeCell, RfmScore, SegmentValue,
+    ValueInputs,
 };
 use crate::core::analytics::{local, month_key, parse_hour, AnalyticsSettings, LtvModel, Period};
 use crate::core::customer::Segment;
@@ -392,12 +393,15 @@ pub struct RfmClassCount {
     pub monetary_average: f64,
 }
 
-/// RFM scores in quintiles, as classes and as the recency × frequency grid.
+/// RFM scores in quintiles: the eleven groups, the recency × frequency grid
+/// and the whole 5 × 5 × 5 cube.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RfmReport {
     pub period: PeriodView,
     pub classes: Vec<RfmClassCount>,
     pub grid: Vec<RfmCell>,
+    /// Customers and revenue in each of the 125 cells, with the cell's group.
+    pub cube: Vec<RfmCubeCell>,
     /// Every customer's scores (in the CSV export only).
     #[serde(skip)]
     pub customers: Vec<RfmScore>,
@@ -422,6 +426,7 @@ pub fn rfm_report(base: &CustomerBase, cx: &Context) -> RfmReport {
         period: (&cx.period).into(),
         classes,
         grid: rfm_grid(&scores),
+        cube: rfm_cube(&scores),
         customers: scores,
     }
 }
@@ -874,6 +879,7 @@ impl Tables for RfmReport {
         vec![
             ("classes", rows(&self.classes)),
             ("grid", rows(&self.grid)),
+            ("cube", rows(&self.cube)),
             ("customers", rows(&self.customers)),
         ]
     }

@@ -553,7 +553,10 @@ async fn the_seeded_company_adds_up(backend: orderly::store::Backend) {
     assert_eq!(v["top"][0]["name"], "Customer A");
     assert_eq!(v["top"][0]["historical"], 60_000.0);
 
-    // RFM: A a champion, E promising, D loyal, the rest hibernating.
+    // RFM on the 5 × 5 × 5 cube. Scores (R, F, M) at 30 June: A (5, 5, 5) a
+    // champion; E (4, 1, 3): recent, one order → potential loyalist; D (3, 4, 2)
+    // → needs attention; C (2, 1, ·) hibernating; F (1, 1, ·) lost; B (1, 1, 4):
+    // one large order long ago → at risk.
     let rfm = get(format!("/api/v1/analytics/rfm?{H1}")).await;
     let classes: HashMap<String, i64> = rfm["classes"]
         .as_array()
@@ -567,13 +570,47 @@ async fn the_seeded_company_adds_up(backend: orderly::store::Backend) {
         })
         .collect();
     assert_eq!(
+        classes.len(),
+        11,
+        "all eleven groups are listed: {classes:?}"
+    );
+    let groups = [
+        "champions",
+        "potential_loyalists",
+        "need_attention",
+        "hibernating",
+        "lost",
+        "at_risk",
+    ];
+    for g in groups {
+        assert_eq!(classes[g], 1, "{g}: {classes:?}");
+    }
+    assert_eq!(classes.values().sum::<i64>(), 6);
+    let cube = rfm["cube"].as_array().unwrap();
+    assert_eq!(cube.len(), 125);
+    assert_eq!(
+        cube.iter()
+            .map(|c| c["customers"].as_i64().unwrap())
+            .sum::<i64>(),
+        6
+    );
+    assert_eq!(
+        cube.iter()
+            .map(|c| c["revenue"].as_i64().unwrap())
+            .sum::<i64>(),
+        203_000
+    );
+    let a = cube
+        .iter()
+        .find(|c| c["r"] == 5 && c["f"] == 5 && c["m"] == 5)
+        .unwrap();
+    assert_eq!(
         (
-            classes["champions"],
-            classes["promising"],
-            classes["loyal"],
-            classes["hibernating"]
+            a["customers"].as_i64(),
+            a["revenue"].as_i64(),
+            a["group"].as_str()
         ),
-        (1, 1, 1, 3)
+        (Some(1), Some(60_000), Some("champions"))
     );
 
     // Funnel: 4 reminders → 3 agreed (48 h each) → 2 booked (72, 48 h) → 2 done (384, 171 h).
@@ -689,6 +726,21 @@ async fn the_seeded_company_adds_up(backend: orderly::store::Backend) {
         )
         .await;
     assert_eq!(all.text.lines().count(), 7);
+    let cube = app
+        .as_owner()
+        .raw(
+            "GET",
+            &format!("/api/v1/analytics/rfm?{H1}&format=csv&table=cube"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(cube.text.lines().count(), 126, "a header and 125 cells");
+    assert!(
+        cube.text.starts_with("r,f,m,group,customers,revenue"),
+        "{}",
+        cube.text
+    );
     let bad = app
         .as_owner()
         .get(&format!("/api/v1/analytics/rfm?{H1}&format=csv&table=nope"))

@@ -58,6 +58,32 @@ pub fn discounted_sum(yearly: f64, years: f64, rate: f64) -> f64 {
     total
 }
 
+/// Lifetime value as a discounted cash flow over a path of yearly revenues:
+/// Σₜ revenueₜ × margin ÷ (1 + d)ᵗ − CAC, the first year being t = 1. Unlike
+/// [`discounted_sum`], each year keeps its own revenue, so a customer whose
+/// spending grows is valued by the growth.
+pub fn discounted_path(revenues: &[f64], margin: f64, rate: f64, acquisition_cost: f64) -> f64 {
+    let mut factor = 1.0;
+    let mut total = 0.0;
+    for revenue in revenues {
+        factor *= 1.0 + rate;
+        total += revenue * margin / factor;
+    }
+    no_negative_zero(total - acquisition_cost)
+}
+
+/// A segment's lifetime value from its retention: Σₜ revenueₜ × retentionₜ ×
+/// margin, where retentionₜ is the share of the segment's customers still
+/// buying in year t and revenueₜ what one of them spends that year.
+pub fn retention_value(revenues: &[f64], retention: &[f64], margin: f64) -> f64 {
+    no_negative_zero(
+        revenues
+            .iter()
+            .zip(retention)
+            .fold(0.0, |sum, (revenue, kept)| sum + revenue * kept * margin),
+    )
+}
+
 /// A customer's years with the company: from the first order to the end, at least one.
 fn tenure_years(l: &Ledger, end: NaiveDateTime) -> f64 {
     ((end - l.first_order).num_seconds() as f64 / SECONDS_A_YEAR).max(1.0)
@@ -253,33 +279,51 @@ pub fn quintiles(values: &[f64]) -> Vec<u8> {
 }
 
 text_enum! {
-    /// The usual names of RFM groups, from recency and frequency scores.
+    /// The eleven named groups of the RFM cube, from recency and the
+    /// frequency-monetary score (the mean of F and M, rounded up).
     pub enum RfmClass {
-        /// R 4–5, F 4–5: recent and frequent.
+        /// Bought lately, often and much.
         Champions => "champions",
-        /// R 3–5, F 3–5 otherwise.
+        /// Buy often and much; not necessarily lately.
         Loyal => "loyal",
-        /// R 4–5, F 1–2: recent, few orders yet.
+        /// Recent, with a few orders: could become loyal.
+        PotentialLoyalists => "potential_loyalists",
+        /// The most recent, one small order so far.
+        New => "new",
+        /// Recent, little bought yet.
         Promising => "promising",
-        /// R 1–2, F 3–5: used to order often, not lately.
-        AtRisk => "at_risk",
-        /// R 1–2, F 1–2.
-        Hibernating => "hibernating",
-        /// R 3, F 1–2.
+        /// Middling on every score.
         NeedAttention => "need_attention",
+        /// Fading: middling recency, little bought.
+        AboutToSleep => "about_to_sleep",
+        /// Used to buy often or much, not lately.
+        AtRisk => "at_risk",
+        /// The best customers of old, gone quiet the longest.
+        CantLoseThem => "cant_lose_them",
+        /// Long quiet, little bought.
+        Hibernating => "hibernating",
+        /// The least recent and least bought.
+        Lost => "lost",
     }
 }
 
-/// The class of a recency and frequency score.
-pub fn rfm_class(r: u8, f: u8) -> RfmClass {
-    match (r, f) {
-        (4..=5, 4..=5) => RfmClass::Champions,
-        (3..=5, 3..=5) => RfmClass::Loyal,
-        (4..=5, _) => RfmClass::Promising,
-        (1..=2, 3..=5) => RfmClass::AtRisk,
-        (1..=2, _) => RfmClass::Hibernating,
-        _ => RfmClass::NeedAttention,
-    }
+/// The group of each (R, FM) cell: rows R = 5 down to 1, columns FM = 1 to 5.
+const RFM_GROUPS: [[RfmClass; 5]; 5] = {
+    use RfmClass::*;
+    [
+        [New, PotentialLoyalists, Loyal, Champions, Champions],
+        [Promising, PotentialLoyalists, Loyal, Champions, Champions],
+        [AboutToSleep, NeedAttention, NeedAttention, Loyal, Loyal],
+        [Hibernating, Hibernating, AtRisk, AtRisk, CantLoseThem],
+        [Lost, Lost, AtRisk, CantLoseThem, CantLoseThem],
+    ]
+};
+
+/// The group of a cell of the 5 × 5 × 5 cube: R with FM = ⌈(F + M) ÷ 2⌉.
+pub fn rfm_class(r: u8, f: u8, m: u8) -> RfmClass {
+    let clamp = |x: u8| usize::from(x.clamp(1, 5));
+    let fm = (clamp(f) + clamp(m)).div_ceil(2);
+    RFM_GROUPS[5 - clamp(r)][fm - 1]
 }
 
 /// One customer's RFM scores.
@@ -318,7 +362,7 @@ pub fn rfm(ledgers: &[Ledger], end: NaiveDateTime) -> Vec<RfmScore> {
             r: r[i],
             f: f[i],
             m: m[i],
-            class: rfm_class(r[i], f[i]),
+            class: rfm_class(r[i], f[i], m[i]),
         })
         .collect()
 }
@@ -351,6 +395,48 @@ pub fn rfm_grid(scores: &[RfmScore]) -> Vec<RfmCell> {
         .collect()
 }
 
+/// One cell of the R × F × M cube: its customers, their revenue and its group.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RfmCubeCell {
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub group: RfmClass,
+    pub customers: i64,
+    /// Their revenue together, minor units.
+    pub revenue: i64,
+}
+
+/// All 125 cells of the cube, empty ones too (so a spreadsheet of it is
+/// always the whole cube), R, F and M high first.
+pub fn rfm_cube(scores: &[RfmScore]) -> Vec<RfmCubeCell> {
+    let mut counts = [[[(0i64, 0i64); 5]; 5]; 5];
+    for s in scores {
+        let at = |x: u8| usize::from(x.clamp(1, 5)) - 1;
+        let cell = &mut counts[at(s.r)][at(s.f)][at(s.m)];
+        cell.0 += 1;
+        cell.1 += s.monetary;
+    }
+    let mut out = Vec::with_capacity(125);
+    for r in (1..=5u8).rev() {
+        for f in (1..=5u8).rev() {
+            for m in (1..=5u8).rev() {
+                let (customers, revenue) =
+                    counts[usize::from(r - 1)][usize::from(f - 1)][usize::from(m - 1)];
+                out.push(RfmCubeCell {
+                    r,
+                    f,
+                    m,
+                    group: rfm_class(r, f, m),
+                    customers,
+                    revenue,
+                });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::customers::tests::{ledger, t};
@@ -358,6 +444,55 @@ mod tests {
 
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() < 1e-6, "{a} != {b}");
+    }
+
+    /// The lifetime-value article's worked examples, through the functions the
+    /// reports use. The issue quotes the article's results (720, 960, 225,
+    /// 202.78) and the inputs of the last; the inputs of the first three are
+    /// the simplest the article's formulas give those results from.
+    #[test]
+    fn the_articles_worked_examples() {
+        let year = |revenue, orders| {
+            let mut l = ledger(
+                "a",
+                "2025-12-31",
+                "2026-12-30",
+                None,
+                orders,
+                revenue,
+                orders,
+            );
+            l.first_order = t("2025-12-31");
+            l
+        };
+        let end = t("2025-12-31") + chrono::Duration::seconds(SECONDS_A_YEAR as i64);
+        let inputs = |margin, churn, lifespan| {
+            let settings = AnalyticsSettings {
+                gross_margin: margin,
+                ..Default::default()
+            };
+            ValueInputs::new(&settings, end, Some(churn), lifespan)
+        };
+        // ARPU × lifetime: 240 a year, a third of customers lost a year → 3 years → 720.
+        let v = customer_value(&year(240, 2), &inputs(0.5, 1.0 / 3.0, 3.0));
+        close(v.arpu_lifetime.unwrap(), 720.0);
+        // Order value × frequency × lifespan: 80 × 4 a year × 3 years → 960.
+        let v = customer_value(&year(320, 4), &inputs(0.5, 0.25, 3.0));
+        close(v.order_value_frequency, 960.0);
+        // ARPU × margin ÷ churn: 150 × 0.3 ÷ 0.2 → 225.
+        let v = customer_value(&year(150, 1), &inputs(0.3, 0.2, 3.0));
+        close(v.margin_churn.unwrap(), 225.0);
+        // Discounted cash flow over 200, 240, 300 at 50 % margin, 10 %, CAC 100 → 202.78.
+        let dcf = discounted_path(&[200.0, 240.0, 300.0], 0.5, 0.1, 100.0);
+        assert_eq!(format!("{dcf:.2}"), "202.78");
+        // A flat path is the flat form.
+        close(
+            discounted_path(&[100.0; 3], 1.0, 0.1, 0.0),
+            discounted_sum(100.0, 3.0, 0.1),
+        );
+        // Segment retention: 100 a year kept by 100 %, 80 %, 60 % at 50 % margin → 120.
+        close(retention_value(&[100.0; 3], &[1.0, 0.8, 0.6], 0.5), 120.0);
+        assert_eq!(retention_value(&[], &[], 0.5).to_bits(), 0.0f64.to_bits());
     }
 
     #[test]
@@ -477,16 +612,49 @@ mod tests {
             vec![
                 (5, 5, 5, Champions),
                 (4, 4, 4, Champions),
-                (3, 3, 3, Loyal),
+                (3, 3, 3, NeedAttention),
                 (2, 2, 2, Hibernating),
-                (1, 1, 1, Hibernating),
+                (1, 1, 1, Lost),
             ]
         );
         assert_eq!(s[0].recency_days, 10);
-        assert_eq!(rfm_class(2, 5), AtRisk);
-        assert_eq!(rfm_class(5, 1), Promising);
-        assert_eq!(rfm_class(3, 1), NeedAttention);
+        // M counts: frequent but cheap is not a champion; rare but large can be.
+        assert_eq!(rfm_class(5, 5, 1), Loyal);
+        assert_eq!(rfm_class(5, 1, 5), Loyal);
+        assert_eq!(rfm_class(5, 1, 1), New);
+        assert_eq!(rfm_class(4, 1, 1), Promising);
+        assert_eq!(rfm_class(4, 1, 2), PotentialLoyalists);
+        assert_eq!(rfm_class(1, 5, 5), CantLoseThem);
+        assert_eq!(rfm_class(2, 4, 3), AtRisk);
         let grid = rfm_grid(&s);
         assert_eq!((grid[0].r, grid[0].f, grid[0].customers), (5, 5, 1));
+        let cube = rfm_cube(&s);
+        assert_eq!(cube.len(), 125);
+        assert_eq!(cube.iter().map(|c| c.customers).sum::<i64>(), 5);
+        assert_eq!(cube.iter().map(|c| c.revenue).sum::<i64>(), 17_500);
+        assert_eq!(
+            (
+                cube[0].r,
+                cube[0].f,
+                cube[0].m,
+                cube[0].customers,
+                cube[0].revenue
+            ),
+            (5, 5, 5, 1, 9000)
+        );
+    }
+
+    #[test]
+    fn every_cell_of_the_cube_has_one_of_the_eleven_groups() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in 1..=5 {
+            for f in 1..=5 {
+                for m in 1..=5 {
+                    seen.insert(rfm_class(r, f, m).as_str());
+                }
+            }
+        }
+        assert_eq!(seen.len(), 11, "{seen:?}");
+        assert_eq!(RfmClass::ALL.len(), 11);
     }
 }

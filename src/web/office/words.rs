@@ -30,6 +30,16 @@ impl Words {
 
 /// Codes shown in Ukrainian; English ones are the code made readable.
 static UK_CODES: &[(&str, &str)] = &[
+    ("champions", "Чемпіони"),
+    ("loyal", "Лояльні"),
+    ("potential_loyalists", "Потенційно лояльні"),
+    ("promising", "Перспективні"),
+    ("need_attention", "Потребують уваги"),
+    ("about_to_sleep", "Засинають"),
+    ("at_risk", "Під загрозою"),
+    ("cant_lose_them", "Не можна втратити"),
+    ("hibernating", "Сплячі"),
+    ("lost", "Втрачені"),
     ("draft", "Чернетка"),
     ("agreed", "Погоджено"),
     ("scheduling", "Планування"),

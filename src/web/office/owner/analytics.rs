@@ -160,7 +160,7 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
                 } } } }
             }))
         (section(w.an_rfm,
-            html! { (export(query, "rfm", "classes", w)) " " (export(query, "rfm", "customers", w)) },
+            html! { (export(query, "rfm", "classes", w)) " " (export(query, "rfm", "cube", w)) " " (export(query, "rfm", "customers", w)) },
             html! {
                 (heatmap(w.an_rfm, &rf_rows, &rf_cols, &rfm, &|v| format!("{v:.0}")))
                 ul.inline { @for c in &d.rfm.classes { li { (w.code(c.class.as_str())) ": " (c.customers) } } }
