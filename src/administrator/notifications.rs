@@ -41,6 +41,9 @@ fn detail(conn: &mut DbConnection, id: &str) -> Result<NotificationDetail, AppEr
     })
 }
 
+/// List the outbox: SMS and e-mails with their delivery state.
+///
+/// Newest first, filtered by state, channel or customer; failures show the provider's last error. Roles: owner, administrator.
 #[utoipa::path(
     tag = "notifications",
     params(PageQuery, NotificationFilter),
@@ -63,6 +66,9 @@ pub async fn list(
     ))
 }
 
+/// Read one message of the outbox with its delivery attempts.
+///
+/// 404 when there is no such message. Roles: owner, administrator.
 #[utoipa::path(
     tag = "notifications",
     params(("id" = String, Path)),
@@ -78,6 +84,9 @@ pub async fn get(
     Ok(web::Json(state.db(move |c| detail(c, &id)).await?))
 }
 
+/// Send a failed message again.
+///
+/// Puts a failed or given-up message back in the outbox for the worker; 409 when it was delivered or is still waiting. Roles: owner, administrator.
 #[utoipa::path(
     tag = "notifications",
     params(("id" = String, Path)),

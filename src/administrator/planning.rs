@@ -27,6 +27,9 @@ pub struct PlannedEngineer {
     pub profile: Option<EngineerProfile>,
 }
 
+/// List the engineers with their working profiles.
+///
+/// Working days, shift, lunch break, start position and skills, as the planner uses them. Roles: owner, manager, administrator.
 #[utoipa::path(tag = "planning", responses((status = 200, body = Vec<PlannedEngineer>)), security(("bearer" = [])))]
 #[get("/engineers")]
 pub async fn list_engineers(
@@ -45,6 +48,9 @@ fn engineer_id(raw: &str) -> Result<String, AppError> {
     ids::parse_id(raw).ok_or(AppError::NotFound { entity: "engineer" })
 }
 
+/// Set an engineer's working profile.
+///
+/// Working days, shift, break, start position and skills; every value is checked and a bad one named (422). Roles: owner, administrator.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),
@@ -77,6 +83,9 @@ pub async fn put_profile(
     Ok(web::Json(view))
 }
 
+/// Propose routes for a day.
+///
+/// Runs the planner on the orders waiting for scheduling and the engineers' profiles; nothing is booked until the plan is accepted. Roles: owner, administrator.
 #[utoipa::path(
     tag = "planning",
     request_body = PlanRequest,
@@ -110,6 +119,9 @@ pub async fn propose(
     Ok(actix_web::HttpResponse::Created().json(saved))
 }
 
+/// Read a proposed route plan.
+///
+/// The routes, the visits in order with their times, and what could not be placed and why. Roles: owner, administrator.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),
@@ -125,6 +137,9 @@ pub async fn get_plan(
     Ok(web::Json(state.db(move |c| planning::get(c, &id)).await?))
 }
 
+/// Accept a route plan: book its visits.
+///
+/// Books every visit of the plan in one transaction and writes the customers' SMS to the outbox; 409 when an order or engineer changed since the proposal. Roles: owner, administrator.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),
@@ -161,6 +176,9 @@ pub struct DayQuery {
     pub date: NaiveDate,
 }
 
+/// Read an engineer's route for a day.
+///
+/// The booked visits in order with travel times between them, in the company's time zone. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path), DayQuery),
@@ -189,6 +207,9 @@ pub struct NewOrder {
     pub visit_ids: Vec<String>,
 }
 
+/// Put an engineer's day in another order.
+///
+/// Moves the day's visits into the given order and re-times them; customers whose time changes are told by SMS. Roles: owner, administrator.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),

@@ -18,6 +18,9 @@ pub struct QueueQuery {
     pub limit: Option<i64>,
 }
 
+/// List the orders waiting to be scheduled.
+///
+/// Agreed orders sent to scheduling, most urgent first, with what a booking needs: scope, duration, address, on-site contact, time wishes. Roles: owner, administrator.
 #[utoipa::path(
     tag = "scheduling",
     params(QueueQuery),

@@ -31,6 +31,9 @@ pub struct Availability {
     pub availability: Option<String>,
 }
 
+/// Set a site's access notes.
+///
+/// How to get in: gate codes, keys, the neighbour who has them. Recorded on the customer's timeline. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "sites",
     params(("id" = String, Path)),
@@ -49,6 +52,9 @@ pub async fn set_access_notes(
     records::update::<Sites>(&state, caller.user_id, id.into_inner(), patch).await
 }
 
+/// Set when a contact can be reached or is on site.
+///
+/// Free text the administrator books by; recorded on the customer's timeline. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "contacts",
     params(("id" = String, Path)),

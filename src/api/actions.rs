@@ -39,6 +39,14 @@ pub fn client_id(req: &HttpRequest) -> Result<Option<String>, AppError> {
 macro_rules! work_order_action {
     ($(#[$doc:meta])* $name:ident, $path:tt, $caller:ty, $variant:ident, $body:ty) => {
         $(#[$doc])*
+        ///
+        /// One step of the order's life, allowed only from the states the state
+        /// machine names (409 `invalid_transition` lists the allowed actions). The
+        /// version read goes in the body or `If-Match` (409 `stale_version` when the
+        /// order changed since); the step, its event and any message to the customer
+        /// are written together. A resend with the same `Idempotency-Key` answers
+        /// as the first time without acting again; the key reused for another
+        /// request is 422 `idempotency_key_reused`.
         #[utoipa::path(
             tag = "work-orders",
             params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "the version read, if not in the body"),

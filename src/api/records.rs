@@ -104,6 +104,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("list_", $name),
+            summary = concat!("List ", $name, " records"),
+            description = "Newest first, paginated (`limit`, `cursor`), filtered by the query; archived ones only when asked. Roles: owner, manager, administrator.",
             params(PageQuery, $filter),
             responses((status = 200, body = Page<$view>), (status = 400, body = ErrorBody)),
             security(("bearer" = [])),
@@ -123,6 +125,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("create_", $name),
+            summary = concat!("Add a ", $name, " record"),
+            description = "Every field is checked; a bad one is named (400 or 422) and nothing is written. The change is on the customer's timeline. Roles: owner, manager.",
             request_body = $fields,
             responses(
                 (status = 201, body = $view),
@@ -143,6 +147,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("get_", $name),
+            summary = concat!("Read a ", $name, " record"),
+            description = "404 when there is no such record. Roles: owner, manager, administrator.",
             params(("id" = String, Path)),
             responses((status = 200, body = $view), (status = 404, body = ErrorBody)),
             security(("bearer" = [])),
@@ -159,6 +165,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("update_", $name),
+            summary = concat!("Change a ", $name, " record"),
+            description = "An RFC 7386 merge patch checked as on creation; the change is on the customer's timeline. Roles: owner, manager.",
             params(("id" = String, Path)),
             request_body(
                 content = Object,
@@ -185,6 +193,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("archive_", $name),
+            summary = concat!("Archive a ", $name, " record"),
+            description = "It leaves the lists but stays on the timeline and in the history; restore brings it back. Roles: owner, manager.",
             params(("id" = String, Path)),
             responses((status = 200, description = "archived: hidden from lists, history kept", body = $view), (status = 404, body = ErrorBody)),
             security(("bearer" = [])),
@@ -201,6 +211,8 @@ macro_rules! record_routes {
         #[utoipa::path(
             tag = $tag,
             operation_id = concat!("restore_", $name),
+            summary = concat!("Restore an archived ", $name, " record"),
+            description = "It is back in the lists. Roles: owner, manager.",
             params(("id" = String, Path)),
             responses((status = 200, body = $view), (status = 404, body = ErrorBody)),
             security(("bearer" = [])),

@@ -36,6 +36,9 @@ fn whose(caller: &AnyStaff, raw: &str) -> Result<String, AppError> {
         .ok_or(AppError::NotFound { entity: "engineer" })
 }
 
+/// An engineer's visits as an iCalendar feed.
+///
+/// Engineers reach their own only (another engineer is not found, 404); office staff reach anyone's. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path), Period),
@@ -84,6 +87,9 @@ pub fn feed_hash(token: &str) -> String {
         .collect()
 }
 
+/// Make a private calendar-feed link.
+///
+/// A signed link a phone's calendar app can subscribe to without signing in; a new link replaces the old one. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),
@@ -116,6 +122,9 @@ pub async fn new_feed(
     Ok(HttpResponse::Created().json(FeedAddress { url }))
 }
 
+/// Revoke the calendar-feed link.
+///
+/// The link stops working at once. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "planning",
     params(("id" = String, Path)),

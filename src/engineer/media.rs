@@ -72,6 +72,9 @@ async fn add(
     })
 }
 
+/// Add a photo to one's own visit.
+///
+/// A JPEG or PNG up to 10 MB, checked by its content; a resend with the same Idempotency-Key is the same photo. 409 once the order is certified. Roles: engineer.
 #[utoipa::path(
     tag = "visits",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "the phone's id of this upload")),
@@ -105,6 +108,9 @@ pub async fn add_photo(
     .await
 }
 
+/// Add the customer's signature to one's own visit.
+///
+/// A PNG drawn on the phone; a new one replaces the old until the order is certified. Roles: engineer.
 #[utoipa::path(
     tag = "visits",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "the phone's id of this upload")),
@@ -138,6 +144,9 @@ pub async fn add_signature(
     .await
 }
 
+/// Download a visit's photo or signature.
+///
+/// Engineers reach only the files of their own visits (404 otherwise). Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "visits",
     params(("id" = String, Path), ("file_id" = String, Path)),

@@ -19,6 +19,9 @@ pub struct Day {
     pub date: Option<NaiveDate>,
 }
 
+/// The engineer's own visits of a day.
+///
+/// With what is needed on site: the order, address, access notes, on-site contact, equipment and the customer's promises. Roles: engineer.
 #[utoipa::path(
     tag = "engineer",
     params(Day),
@@ -38,6 +41,9 @@ pub async fn my_visits(
     ))
 }
 
+/// One of the engineer's own visits.
+///
+/// Another engineer's visit is not found (404). Roles: engineer.
 #[utoipa::path(
     tag = "engineer",
     params(("id" = String, Path)),

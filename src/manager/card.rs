@@ -13,6 +13,9 @@ use crate::flow::views::{self, CustomerCard};
 use crate::store::customers::Customers;
 use crate::store::records;
 
+/// The customer's card: everything about one customer.
+///
+/// Contacts, sites, equipment, promises, open and past orders, the next maintenance due, open reminders and the latest timeline. Roles: owner, manager.
 #[utoipa::path(
     tag = "customers",
     params(("id" = String, Path)),
@@ -32,6 +35,9 @@ pub async fn card(
     ))
 }
 
+/// Record a promise made to the customer.
+///
+/// A discount, future work or terms, with a follow-up date that becomes a reminder when it comes. Roles: owner, manager.
 #[utoipa::path(
     tag = "customers",
     params(("id" = String, Path)),
@@ -54,6 +60,9 @@ pub async fn add_agreement(
     Ok(HttpResponse::Created().json(agreement))
 }
 
+/// List the promises made to a customer.
+///
+/// Active ones first. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "customers",
     params(("id" = String, Path)),

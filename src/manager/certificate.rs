@@ -11,6 +11,9 @@ use crate::core::ids;
 use crate::error::AppError;
 use crate::store::certificates;
 
+/// Download the order's completion certificate (PDF).
+///
+/// The stored document, byte for byte as issued and hashed; 404 before certification. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "work-orders",
     params(("id" = String, Path)),

@@ -11,6 +11,9 @@ use crate::error::AppError;
 use crate::flow::lost::{self, LostCustomer, LostFilter, LostRules};
 use crate::flow::plans;
 
+/// List a piece of equipment's maintenance plans.
+///
+/// With each plan's rule and next due date. Roles: owner, manager.
 #[utoipa::path(
     tag = "maintenance",
     params(("id" = String, Path, description = "the equipment")),
@@ -28,6 +31,9 @@ pub async fn list(
     ))
 }
 
+/// Add a maintenance plan to a piece of equipment.
+///
+/// A calendar rule (RFC 5545 RRULE) or N days/months after the last service; reminders are made ahead of each due date. Roles: owner, manager.
 #[utoipa::path(
     tag = "maintenance",
     params(("id" = String, Path, description = "the equipment")),
@@ -50,6 +56,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(plan))
 }
 
+/// Read a maintenance plan.
+///
+/// With the next due dates it will produce. Roles: owner, manager.
 #[utoipa::path(
     tag = "maintenance",
     params(("id" = String, Path)),
@@ -65,6 +74,9 @@ pub async fn read(
     Ok(web::Json(state.db(move |c| plans::read(c, &id)).await?))
 }
 
+/// Change a maintenance plan.
+///
+/// A merge patch; the next due date is computed again. Roles: owner, manager.
 #[utoipa::path(
     tag = "maintenance",
     params(("id" = String, Path)),
@@ -88,6 +100,9 @@ pub async fn update(
     ))
 }
 
+/// List the customers being lost, and why.
+///
+/// Declined, no answer, or no completed order for the inactivity period; as JSON or CSV. Roles: owner, manager.
 #[utoipa::path(
     tag = "maintenance",
     params(LostFilter),

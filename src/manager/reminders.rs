@@ -25,6 +25,9 @@ pub struct InboxPage {
     pub cursor: Option<String>,
 }
 
+/// The reminders inbox.
+///
+/// Open reminders due soonest first, filtered by status, kind, segment, city and due date; system reminders' notes are in the company's time zone. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "reminders",
     params(InboxPage, ReminderFilter),
@@ -71,6 +74,9 @@ pub async fn inbox(
     Ok(web::Json(page))
 }
 
+/// Add a reminder by hand.
+///
+/// For a customer, with a due date and a note. Roles: owner, manager.
 #[utoipa::path(
     tag = "reminders",
     request_body = NewReminder,
@@ -91,6 +97,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(reminder))
 }
 
+/// Turn a reminder into a work order.
+///
+/// Opens the order with the reminder's equipment and scope; the reminder is marked converted. Roles: owner, manager.
 #[utoipa::path(
     tag = "reminders",
     params(("id" = String, Path)),
@@ -113,6 +122,9 @@ pub async fn convert(
     Ok(HttpResponse::Created().json(order))
 }
 
+/// Snooze a reminder until a date.
+///
+/// It comes back to the inbox on that date. Roles: owner, manager.
 #[utoipa::path(
     tag = "reminders",
     params(("id" = String, Path)),
@@ -136,6 +148,9 @@ pub async fn snooze(
     ))
 }
 
+/// Dismiss a reminder with a reason.
+///
+/// The reason is kept on the customer's timeline. Roles: owner, manager.
 #[utoipa::path(
     tag = "reminders",
     params(("id" = String, Path)),

@@ -12,6 +12,9 @@ use crate::store::events::{self, Event};
 use crate::store::page::{Page, PageQuery};
 use crate::store::records;
 
+/// The customer's timeline.
+///
+/// Every event newest first: who, when, what changed. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "customers",
     params(("id" = String, Path), PageQuery),

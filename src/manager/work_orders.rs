@@ -13,6 +13,9 @@ use crate::flow::work_orders::{self, WorkOrderDetail};
 use crate::store::page::{Page, PageQuery};
 use crate::store::work_orders::{self as store, WorkOrderFilter};
 
+/// Open a work order.
+///
+/// For a customer's site with its scope lines, in the company's currency; other currencies are refused (422). Roles: owner, manager.
 #[utoipa::path(
     tag = "work-orders",
     request_body = WorkOrderDraft,
@@ -33,6 +36,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(detail))
 }
 
+/// List work orders.
+///
+/// Newest first, filtered by status, customer, engineer or day. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "work-orders",
     params(PageQuery, WorkOrderFilter),
@@ -56,6 +62,9 @@ pub async fn list(
     ))
 }
 
+/// Read a work order with its visits and the actions allowed now.
+///
+/// The certificate's number and hash once certified. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "work-orders",
     params(("id" = String, Path)),

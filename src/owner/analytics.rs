@@ -58,8 +58,14 @@ where
 }
 
 macro_rules! report {
-    ($fn:ident, $path:literal, $name:literal, $body:ty, $build:expr) => {
-        #[doc = concat!("`GET /api/v1", $path, "`: see docs/analytics.md.")]
+    ($(#[$doc:meta])* $fn:ident, $path:literal, $name:literal, $body:ty, $build:expr) => {
+        $(#[$doc])*
+        ///
+        /// Over a period of local days (`from`, `to`; 12 months to today by
+        /// default, stopping at today), with the customer filters; every figure is
+        /// defined in docs/analytics.md. Any of its tables comes as CSV with
+        /// `format=csv&table=…`; a wrong table is 422 naming the right ones.
+        /// Roles: owner, manager.
         #[utoipa::path(
             tag = "analytics",
             params(AnalyticsQuery),
@@ -82,6 +88,7 @@ macro_rules! report {
 }
 
 report!(
+    /// Customer dynamics: active, new, at risk, churned, lost, won back, and retention by monthly cohort.
     customers,
     "/analytics/customers",
     "customers",
@@ -90,6 +97,7 @@ report!(
 );
 
 report!(
+    /// Revenue of completed orders: total, orders, customers, average order value, and by month and kind.
     revenue,
     "/analytics/revenue",
     "revenue",
@@ -102,6 +110,7 @@ report!(
 );
 
 report!(
+    /// Customer lifetime value by five models, per segment, with the most valuable customers.
     lifetime_value,
     "/analytics/lifetime-value",
     "lifetime-value",
@@ -114,6 +123,7 @@ report!(
 );
 
 report!(
+    /// RFM: recency, frequency and monetary scores, the 5×5×5 cube and its eleven groups.
     rfm,
     "/analytics/rfm",
     "rfm",
@@ -122,6 +132,7 @@ report!(
 );
 
 report!(
+    /// The funnel from reminder to agreed, scheduled and done, with conversions and median times.
     funnel,
     "/analytics/funnel",
     "funnel",
@@ -130,6 +141,7 @@ report!(
 );
 
 report!(
+    /// Customer satisfaction: CSAT from visit ratings and NPS from survey answers.
     satisfaction,
     "/analytics/satisfaction",
     "satisfaction",
@@ -138,6 +150,7 @@ report!(
 );
 
 report!(
+    /// When and where the work is: orders, visits and revenue by weekday and hour, city, manager, engineer.
     activity,
     "/analytics/activity",
     "activity",
@@ -151,6 +164,7 @@ report!(
 );
 
 report!(
+    /// Field quality: on-time arrival, no access, utilisation, visits a day and first-time fix.
     field_quality,
     "/analytics/field-quality",
     "field-quality",
@@ -159,6 +173,7 @@ report!(
 );
 
 report!(
+    /// Every report at once, as the owner's dashboard shows them, with the time each took.
     dashboard,
     "/analytics/dashboard",
     "dashboard",

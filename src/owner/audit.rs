@@ -24,6 +24,9 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
+/// The audit trail.
+///
+/// Every recorded change, newest first, filtered by who, what and when. Roles: owner.
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),

@@ -24,6 +24,9 @@ pub struct ExportManifest {
     pub tables: Vec<TableCount>,
 }
 
+/// List the tables that can be exported.
+///
+/// With their row counts. Roles: owner.
 #[utoipa::path(
     tag = "export",
     responses((status = 200, body = ExportManifest), (status = 403, body = ErrorBody)),
@@ -46,6 +49,9 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
+/// Export one table, as CSV or JSON.
+///
+/// Every row, streamed; secrets (password hashes, tokens) are never exported. Roles: owner.
 #[utoipa::path(
     tag = "export",
     params(("table" = String, Path), FormatQuery),
@@ -98,6 +104,9 @@ pub async fn table_rows(
         .streaming(pages))
 }
 
+/// Everything kept about one customer (a subject access request).
+///
+/// As one JSON document. Roles: owner, manager.
 #[utoipa::path(
     tag = "export",
     params(("id" = String, Path)),
@@ -122,6 +131,9 @@ pub async fn customer_data(
         .json(doc))
 }
 
+/// Erase a customer's personal data.
+///
+/// Names, contacts and addresses are replaced; orders and money figures stay, anonymous. Cannot be undone. Roles: owner.
 #[utoipa::path(
     tag = "export",
     params(("id" = String, Path)),

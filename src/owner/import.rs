@@ -83,6 +83,9 @@ fn format_of(req: &HttpRequest, asked: Option<&str>) -> Result<Format, AppError>
 /// Imports running on this instance (at most one).
 static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
+/// Import records from a CSV or XLSX file.
+///
+/// Checked row by row first (a dry run writes nothing); rows that fail are named with their field. At most 50,000 rows a file; one import at a time. Roles: owner.
 #[utoipa::path(
     tag = "import",
     params(("entity" = String, Path, description = "customers, sites, contacts, equipment, plans, work_orders, visits or certificates"), ImportQuery),

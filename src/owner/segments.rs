@@ -13,6 +13,9 @@ use crate::core::analytics::segment::SegmentRule;
 use crate::error::AppError;
 use crate::flow::segments::{self, CampaignRequest, CampaignView, SegmentFields, SegmentView};
 
+/// List the saved customer segments.
+///
+/// With each segment's rule. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     responses((status = 200, body = Vec<SegmentView>), (status = 403, body = ErrorBody)),
@@ -26,6 +29,9 @@ pub async fn list(
     Ok(web::Json(state.db(segments::list).await?))
 }
 
+/// Save a customer segment.
+///
+/// A rule over customers' fields, orders and equipment. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     request_body = SegmentFields,
@@ -52,6 +58,9 @@ pub struct SegmentCount {
     pub customers: i64,
 }
 
+/// Count the customers a rule selects, without saving it.
+///
+/// For trying a rule out. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     request_body = SegmentRule,
@@ -69,6 +78,9 @@ pub async fn count(
     Ok(web::Json(SegmentCount { customers }))
 }
 
+/// Read a segment with its customer count.
+///
+/// 404 when there is no such segment. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),
@@ -84,6 +96,9 @@ pub async fn read(
     Ok(web::Json(state.db(move |c| segments::read(c, &id)).await?))
 }
 
+/// Change a segment's rule or name.
+///
+/// The rule is checked as on creation. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),
@@ -107,6 +122,9 @@ pub async fn update(
     ))
 }
 
+/// Delete a segment.
+///
+/// Messages already sent to it stay in the outbox's history. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),
@@ -124,6 +142,9 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Send a message to a segment's customers.
+///
+/// Marketing messages go only to contacts who accepted them, at the company's pace and outside quiet hours; each is an outbox row. `dry_run` counts without sending. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),
@@ -155,6 +176,9 @@ pub async fn send(
     })
 }
 
+/// List the messages sent to a segment.
+///
+/// Each campaign with its messages counted by delivery state. Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),
@@ -172,6 +196,9 @@ pub async fn sent(
     ))
 }
 
+/// Read one campaign's delivery.
+///
+/// Its messages counted by delivery state (queued, sent, failed, suppressed, …). Roles: owner, manager.
 #[utoipa::path(
     tag = "segments",
     params(("id" = String, Path)),

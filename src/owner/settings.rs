@@ -47,6 +47,9 @@ async fn view(state: &AppState) -> Result<SettingsView, AppError> {
         .await
 }
 
+/// Read the company's settings.
+///
+/// Secrets are never shown, only whether they are set. Roles: owner.
 #[utoipa::path(
     tag = "settings",
     responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody)),
@@ -60,6 +63,9 @@ pub async fn get_settings(
     Ok(web::Json(view(&state).await?))
 }
 
+/// Save the company's settings.
+///
+/// In force at once on every instance. A bad value is named (422) and nothing changes; the currency changes only before the first order. Roles: owner.
 #[utoipa::path(
     tag = "settings",
     request_body = CompanySettings,
@@ -140,6 +146,9 @@ pub struct TestSent {
     pub provider_id: Option<String>,
 }
 
+/// Send a test SMS or e-mail through the configured provider.
+///
+/// 502 with the provider's answer when it refuses. Roles: owner.
 #[utoipa::path(
     tag = "settings",
     request_body = TestMessage,

@@ -102,6 +102,9 @@ fn template(conn: &mut DbConnection, (event, channel, locale): Key) -> Result<Te
     })
 }
 
+/// List the message templates.
+///
+/// The company's own and the built-in ones, per event, channel and language. Roles: owner.
 #[utoipa::path(
     tag = "notifications",
     responses((status = 200, body = Vec<Template>), (status = 403, body = ErrorBody)),
@@ -128,6 +131,9 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<Template>, AppError> {
     Ok(out)
 }
 
+/// Save a message template.
+///
+/// Checked: only known placeholders, and an SMS's length in parts is shown. Roles: owner.
 #[utoipa::path(
     tag = "notifications",
     params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
@@ -179,6 +185,9 @@ fn record(conn: &mut DbConnection, user_id: &str, key: Key, action: &str) -> Res
     )
 }
 
+/// Go back to the built-in template.
+///
+/// The company's own is deleted. Roles: owner.
 #[utoipa::path(
     tag = "notifications",
     params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),
@@ -205,6 +214,9 @@ pub async fn reset(
     Ok(web::Json(t))
 }
 
+/// Preview a template with sample data.
+///
+/// As the customer would read it. Roles: owner.
 #[utoipa::path(
     tag = "notifications",
     params(("event" = String, Path), ("channel" = String, Path), ("locale" = String, Path)),

@@ -71,6 +71,9 @@ pub fn create_user(
     })
 }
 
+/// List the users.
+///
+/// With their roles and whether they are active. Roles: owner.
 #[utoipa::path(
     tag = "users",
     params(PageQuery),
@@ -87,6 +90,9 @@ pub async fn list_users(
     Ok(web::Json(state.db(move |c| users::list(c, &page)).await?))
 }
 
+/// Add a user.
+///
+/// With roles and a first password. Roles: owner.
 #[utoipa::path(
     tag = "users",
     request_body = NewUser,
@@ -115,6 +121,9 @@ fn find_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, AppError> {
     users::find(conn, &id)?.ok_or(AppError::NotFound { entity: "user" })
 }
 
+/// Read a user.
+///
+/// 404 when there is no such user. Roles: owner.
 #[utoipa::path(
     tag = "users",
     params(("id" = String, Path)),
@@ -131,6 +140,9 @@ pub async fn get_user(
     Ok(web::Json(row.into_view()))
 }
 
+/// Change a user's name, roles or active state.
+///
+/// Deactivating signs the user out everywhere; the last active owner cannot be removed. Roles: owner.
 #[utoipa::path(
     tag = "users",
     params(("id" = String, Path)),

@@ -249,6 +249,45 @@ fn the_table_lists_exactly_the_routes_that_exist() {
     assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
 }
 
+/// The OpenAPI document says, for every operation, what it does (a summary)
+/// and who may call it — the same roles this table lets in, which the test
+/// below checks against the running server.
+#[test]
+fn every_operation_says_what_it_does_and_who_may_call_it() {
+    let doc = serde_json::to_value(orderly::api::openapi()).unwrap();
+    let mut faults = Vec::new();
+    for (method, path, allowed) in MATRIX {
+        let op = &doc["paths"][path][method.to_lowercase()];
+        let summary = op["summary"].as_str().unwrap_or("");
+        let description = op["description"].as_str().unwrap_or("");
+        if summary.trim().len() < 8 {
+            faults.push(format!("{method} {path}: no summary"));
+        }
+        let who = match allowed {
+            Public => "Public: no sign-in needed.".to_owned(),
+            Roles(roles) => format!(
+                "Roles: {}.",
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if !description.contains(&who) {
+            faults.push(format!(
+                "{method} {path}: the description does not say `{who}`"
+            ));
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "{} faults:\n{}",
+        faults.len(),
+        faults.join("\n")
+    );
+}
+
 on_both_backends!(
     every_route_lets_in_exactly_its_roles,
     the_openapi_document_is_served

@@ -79,6 +79,9 @@ fn issue_pair(
     })
 }
 
+/// Sign in with e-mail and password.
+///
+/// Answers an access token and a refresh token. Failed attempts slow down per account and address; 401 never says whether the account exists. Public: no sign-in needed.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -146,6 +149,9 @@ pub async fn sign_in(
         .await
 }
 
+/// Trade a refresh token for new tokens.
+///
+/// A refresh token works once; replaying a used one signs the whole session out. Public: no sign-in needed.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -193,6 +199,9 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<TokenPair, 
     outcome
 }
 
+/// Sign out: the refresh token stops working.
+///
+/// Answers 204 whatever the token, so it tells nothing about it. Public: no sign-in needed.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -220,6 +229,9 @@ pub async fn sign_out(state: &AppState, refresh_token: &str) -> Result<(), AppEr
         .await
 }
 
+/// Sign out on every device.
+///
+/// Every refresh token of the caller stops working; access tokens end with their short lifetime. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -242,6 +254,9 @@ pub async fn logout_everywhere(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Change one's own password.
+///
+/// Needs the current password; the new one is 10 to 128 characters. Every session, this one too, is signed out. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "auth",
     request_body = PasswordChange,
@@ -290,6 +305,9 @@ pub fn revoke_sessions_and_save(
     tokens::revoke_all(conn, &user.id)
 }
 
+/// Who the caller is.
+///
+/// The signed-in user's id, name, e-mail and roles. Roles: owner, manager, administrator, engineer.
 #[utoipa::path(
     tag = "auth",
     responses((status = 200, body = User), (status = 401, body = ErrorBody)),
