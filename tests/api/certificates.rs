@@ -325,23 +325,10 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
     let visit = detail["visits"][0]["id"].as_str().unwrap().to_owned();
 
     // Photos: checked by content, and a resend with the same key is the same photo.
-    let first = upload(
-        &app,
-        &visit,
-        "photos",
-        solid_jpeg(COLOURS[0], 640, 480),
-        Some("photo-1"),
-    )
-    .await;
+    let red = || solid_jpeg(COLOURS[0], 640, 480);
+    let first = upload(&app, &visit, "photos", red(), Some("photo-1")).await;
     assert_eq!(first.status, 201, "{first:?}");
-    let again = upload(
-        &app,
-        &visit,
-        "photos",
-        solid_jpeg(COLOURS[0], 640, 480),
-        Some("photo-1"),
-    )
-    .await;
+    let again = upload(&app, &visit, "photos", red(), Some("photo-1")).await;
     assert_eq!(again.status, 200);
     let id = |r: &crate::support::Raw| {
         serde_json::from_str::<serde_json::Value>(&r.text).unwrap()["id"].clone()

@@ -139,6 +139,20 @@ impl ValueInputs {
     }
 }
 
+/// The field of a value that holds `model`'s figure; customers' and
+/// segments' values have the same five.
+macro_rules! by_model {
+    ($v:expr, $model:expr) => {
+        match $model {
+            LtvModel::Historical => Some($v.historical),
+            LtvModel::ArpuLifetime => $v.arpu_lifetime,
+            LtvModel::OrderValueFrequency => Some($v.order_value_frequency),
+            LtvModel::MarginChurn => $v.margin_churn,
+            LtvModel::Discounted => $v.discounted,
+        }
+    };
+}
+
 /// One customer's lifetime value by each model.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CustomerValue {
@@ -159,13 +173,7 @@ pub struct CustomerValue {
 impl CustomerValue {
     /// The value by one model; none when the model has no lifetime to use.
     pub fn by(&self, model: LtvModel) -> Option<f64> {
-        match model {
-            LtvModel::Historical => Some(self.historical),
-            LtvModel::ArpuLifetime => self.arpu_lifetime,
-            LtvModel::OrderValueFrequency => Some(self.order_value_frequency),
-            LtvModel::MarginChurn => self.margin_churn,
-            LtvModel::Discounted => self.discounted,
-        }
+        by_model!(self, model)
     }
 }
 
@@ -215,13 +223,7 @@ pub struct SegmentValue {
 impl SegmentValue {
     /// The value by one model; none when the model has no lifetime to use.
     pub fn by(&self, model: LtvModel) -> Option<f64> {
-        match model {
-            LtvModel::Historical => Some(self.historical),
-            LtvModel::ArpuLifetime => self.arpu_lifetime,
-            LtvModel::OrderValueFrequency => Some(self.order_value_frequency),
-            LtvModel::MarginChurn => self.margin_churn,
-            LtvModel::Discounted => self.discounted,
-        }
+        by_model!(self, model)
     }
 }
 
