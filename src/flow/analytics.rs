@@ -18,9 +18,9 @@ use crate::core::analytics::quality::{
 };
 use crate::core::analytics::stats::{csat, median, nps, ratio, Csat, Nps};
 use crate::core::analytics::value::{
-    average_lifespan, by_segment, customer_value, expected_lifetime, rfm, rfm_cube, rfm_grid,
-    yearly_churn, CustomerValue, RfmCell, RfmClass, RfmCubeCell, RfmScore, SegmentValue,
-    ValueInputs,
+    average_lifespan, by_segment, customer_value, expected_lifetime, retention_of, rfm, rfm_cube,
+    rfm_grid, yearly_churn, CustomerValue, RetentionValue, RfmCell, RfmClass, RfmCubeCell,
+    RfmScore, SegmentValue, ValueInputs,
 };
 use crate::core::analytics::{local, month_key, parse_hour, AnalyticsSettings, LtvModel, Period};
 use crate::core::customer::Segment;
@@ -311,6 +311,10 @@ pub struct ValueReport {
     pub model: LtvModel,
     pub assumptions: ValueAssumptions,
     pub segments: Vec<SegmentValue>,
+    /// Lifetime value from each segment's own retention by tenure year
+    /// (`b2c`, `b2b`, `all`; a saved segment through `segment_id`; RFM groups
+    /// in the RFM report).
+    pub retention: Vec<RetentionValue>,
     /// The 20 most valuable customers by the chosen model, with their names.
     pub top: Vec<NamedValue>,
     /// Every customer (in the CSV export only).
@@ -361,6 +365,7 @@ pub fn value_report(
             average_lifespan_years: lifespan,
         },
         segments: by_segment(&customers),
+        retention: retention_by_segment(base, cx),
         top: top
             .into_iter()
             .map(|value| NamedValue {
@@ -370,6 +375,25 @@ pub fn value_report(
             .collect(),
         customers,
     })
+}
+
+/// Retention values of the market segments, then of everyone.
+fn retention_by_segment(base: &CustomerBase, cx: &Context) -> Vec<RetentionValue> {
+    let margin = cx.settings.gross_margin;
+    let mut out: Vec<RetentionValue> = ["b2b", "b2c"]
+        .iter()
+        .map(|segment| {
+            let of: Vec<&Ledger> = base
+                .ledgers
+                .iter()
+                .filter(|l| l.segment == *segment)
+                .collect();
+            retention_of(segment, &of, cx.period.end, margin)
+        })
+        .collect();
+    let all: Vec<&Ledger> = base.ledgers.iter().collect();
+    out.push(retention_of("all", &all, cx.period.end, margin));
+    out
 }
 
 fn customer_names(
@@ -402,6 +426,8 @@ pub struct RfmReport {
     pub grid: Vec<RfmCell>,
     /// Customers and revenue in each of the 125 cells, with the cell's group.
     pub cube: Vec<RfmCubeCell>,
+    /// Lifetime value from each group's own retention by tenure year.
+    pub retention: Vec<RetentionValue>,
     /// Every customer's scores (in the CSV export only).
     #[serde(skip)]
     pub customers: Vec<RfmScore>,
@@ -422,11 +448,28 @@ pub fn rfm_report(base: &CustomerBase, cx: &Context) -> RfmReport {
             }
         })
         .collect();
+    let by_id: HashMap<&str, &Ledger> = base
+        .ledgers
+        .iter()
+        .map(|l| (l.customer_id.as_str(), l))
+        .collect();
+    let retention = RfmClass::ALL
+        .iter()
+        .map(|class| {
+            let of: Vec<&Ledger> = scores
+                .iter()
+                .filter(|s| s.class == *class)
+                .filter_map(|s| by_id.get(s.customer_id.as_str()).copied())
+                .collect();
+            retention_of(class.as_str(), &of, cx.period.end, cx.settings.gross_margin)
+        })
+        .collect();
     RfmReport {
         period: (&cx.period).into(),
         classes,
         grid: rfm_grid(&scores),
         cube: rfm_cube(&scores),
+        retention,
         customers: scores,
     }
 }
@@ -868,6 +911,7 @@ impl Tables for ValueReport {
     fn tables(&self) -> Vec<(&'static str, Vec<serde_json::Value>)> {
         vec![
             ("segments", rows(&self.segments)),
+            ("retention", rows(&self.retention)),
             ("customers", rows(&self.customers)),
             ("assumptions", one(&self.assumptions)),
         ]
@@ -880,6 +924,7 @@ impl Tables for RfmReport {
             ("classes", rows(&self.classes)),
             ("grid", rows(&self.grid)),
             ("cube", rows(&self.cube)),
+            ("retention", rows(&self.retention)),
             ("customers", rows(&self.customers)),
         ]
     }

@@ -550,6 +550,26 @@ async fn the_seeded_company_adds_up(backend: orderly::store::Backend) {
         &seg["all"]["margin_churn"],
         seg["all"]["arpu_lifetime"].as_f64().unwrap() * 0.4,
     );
+    // Value from retention by tenure year, per segment: everyone buys in their first year.
+    let retention = v["retention"].as_array().unwrap();
+    let groups: Vec<&str> = retention
+        .iter()
+        .map(|r| r["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, vec!["b2b", "b2c", "all"]);
+    let all = &retention[2];
+    assert_eq!(all["customers"], 6);
+    assert_eq!(all["retention"][0], 1.0);
+    let kept: f64 = all["retention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    close(
+        &all["value"],
+        all["revenue_per_year"].as_f64().unwrap() * kept * 0.4,
+    );
     assert_eq!(v["top"][0]["name"], "Customer A");
     assert_eq!(v["top"][0]["historical"], 60_000.0);
 
@@ -586,6 +606,11 @@ async fn the_seeded_company_adds_up(backend: orderly::store::Backend) {
         assert_eq!(classes[g], 1, "{g}: {classes:?}");
     }
     assert_eq!(classes.values().sum::<i64>(), 6);
+    assert_eq!(
+        rfm["retention"].as_array().unwrap().len(),
+        11,
+        "one per group"
+    );
     let cube = rfm["cube"].as_array().unwrap();
     assert_eq!(cube.len(), 125);
     assert_eq!(

@@ -84,6 +84,69 @@ pub fn retention_value(revenues: &[f64], retention: &[f64], margin: f64) -> f64 
     )
 }
 
+/// A group's retention by year of tenure, and the lifetime value it gives.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RetentionValue {
+    /// `b2c`, `b2b`, `all`, or an RFM group.
+    pub group: String,
+    pub customers: i64,
+    /// Share of the group's customers still buying in tenure year t = 1, 2, …,
+    /// of those whose tenure has reached that year: a customer counts as
+    /// buying in year t when their last order came t − 1 years or more after
+    /// their first (as the monthly cohorts count).
+    pub retention: Vec<f64>,
+    /// What a customer still buying brings in a year, minor units: the group's
+    /// revenue ÷ its customers' years of buying.
+    pub revenue_per_year: f64,
+    /// Σₜ revenue_per_year × retentionₜ × margin over the years observed; null
+    /// for an empty group.
+    pub value: Option<f64>,
+}
+
+/// Retention by tenure year and its value for one group of customers, as of `end`.
+pub fn retention_of(
+    group: &str,
+    ledgers: &[&Ledger],
+    end: NaiveDateTime,
+    margin: f64,
+) -> RetentionValue {
+    let most = MAX_LIFETIME_YEARS as usize;
+    let (mut reached, mut kept) = (vec![0i64; most], vec![0i64; most]);
+    let (mut revenue, mut buying_years) = (0.0, 0.0);
+    let years = |from: NaiveDateTime, to: NaiveDateTime| {
+        ((to - from).num_seconds().max(0) as f64 / SECONDS_A_YEAR).floor() as usize + 1
+    };
+    for l in ledgers {
+        let reached_years = years(l.first_order, end).min(most);
+        let kept_years = years(l.first_order, l.last_order).min(reached_years);
+        for t in 0..reached_years {
+            reached[t] += 1;
+            kept[t] += i64::from(t < kept_years);
+        }
+        revenue += l.revenue as f64;
+        buying_years += kept_years as f64;
+    }
+    let retention: Vec<f64> = reached
+        .iter()
+        .zip(&kept)
+        .take_while(|(n, _)| **n > 0)
+        .map(|(n, k)| *k as f64 / *n as f64)
+        .collect();
+    let revenue_per_year = if buying_years > 0.0 {
+        revenue / buying_years
+    } else {
+        0.0
+    };
+    RetentionValue {
+        group: group.to_owned(),
+        customers: ledgers.len() as i64,
+        value: (!ledgers.is_empty())
+            .then(|| retention_value(&vec![revenue_per_year; retention.len()], &retention, margin)),
+        retention,
+        revenue_per_year,
+    }
+}
+
 /// A customer's years with the company: from the first order to the end, at least one.
 fn tenure_years(l: &Ledger, end: NaiveDateTime) -> f64 {
     ((end - l.first_order).num_seconds() as f64 / SECONDS_A_YEAR).max(1.0)
@@ -495,6 +558,34 @@ mod tests {
         // Segment retention: 100 a year kept by 100 %, 80 %, 60 % at 50 % margin → 120.
         close(retention_value(&[100.0; 3], &[1.0, 0.8, 0.6], 0.5), 120.0);
         assert_eq!(retention_value(&[], &[], 0.5).to_bits(), 0.0f64.to_bits());
+    }
+
+    #[test]
+    fn retention_by_tenure_year_values_a_group() {
+        let end = t("2026-12-31");
+        let group = [
+            // Three years with the company, buying in all three: 900.
+            ledger("a", "2024-01-10", "2026-06-01", None, 3, 900, 1),
+            // Three years, bought in the first only: 300.
+            ledger("b", "2024-02-01", "2024-03-01", None, 1, 300, 0),
+            // Two years, buying in both: 600.
+            ledger("c", "2025-03-01", "2026-04-01", None, 2, 600, 1),
+            // New this year: 300.
+            ledger("d", "2026-05-01", "2026-05-01", None, 1, 300, 1),
+        ];
+        let refs: Vec<&Ledger> = group.iter().collect();
+        let r = retention_of("b2c", &refs, end, 0.5);
+        // Year 1: all 4 buying; year 2: a and c of the 3 that reached it; year 3: a of a, b.
+        assert_eq!(r.retention, vec![1.0, 2.0 / 3.0, 0.5]);
+        // 2,100 over 3 + 1 + 2 + 1 = 7 years of buying.
+        close(r.revenue_per_year, 300.0);
+        // 300 × (1 + 2/3 + 1/2) × 0.5.
+        close(r.value.unwrap(), 300.0 * (1.0 + 2.0 / 3.0 + 0.5) * 0.5);
+        let empty = retention_of("b2b", &[], end, 0.5);
+        assert_eq!(
+            (empty.customers, empty.value, empty.retention.len()),
+            (0, None, 0)
+        );
     }
 
     #[test]

@@ -189,6 +189,7 @@ words! {
     an_rfm: "RFM: recency × frequency", "RFM: давність × частота";
     an_value_by_segment: "Lifetime value by segment", "Цінність клієнта за сегментами";
     an_top: "Most valuable customers", "Найцінніші клієнти";
+    an_by_retention: "By the segment's retention by year", "За утриманням сегмента по роках";
     an_team: "Field quality", "Якість виїздів";
     an_by_city: "By city", "За містами";
     an_by_manager: "By manager", "За менеджерами";

@@ -141,7 +141,7 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
             html! { (export(query, "customers", "dynamics", w)) " " (export(query, "customers", "cohorts", w)) },
             heatmap(w.an_cohorts, &cohort_rows, &cohort_cols, &cohort_values, &|v| format!("{:.0} %", v * 100.0))))
         (section(w.an_value_by_segment,
-            html! { (export(query, "lifetime-value", "segments", w)) " " (export(query, "lifetime-value", "customers", w)) " " (export(query, "lifetime-value", "assumptions", w)) },
+            html! { (export(query, "lifetime-value", "segments", w)) " " (export(query, "lifetime-value", "customers", w)) " " (export(query, "lifetime-value", "retention", w)) " " (export(query, "lifetime-value", "assumptions", w)) },
             html! {
                 p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) }
                 @if let Some(why) = unknown { p.small.warning { "— " (why) } }
@@ -153,6 +153,8 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
                         td { (maybe(s.margin_churn)) } td { (maybe(s.discounted)) }
                     } } }
                 }
+                p.small { (w.an_by_retention) ": "
+                    @for r in &d.value.retention { (w.code(&r.group)) " " (maybe(r.value)) "; " } }
                 h3 { (w.an_top) }
                 table { tbody { @for t in d.value.top.iter().take(10) { tr {
                     td { a href={ "/office/customers/" (t.value.customer_id) } { (t.name) } }
