@@ -448,20 +448,18 @@ pub fn rfm_report(base: &CustomerBase, cx: &Context) -> RfmReport {
             }
         })
         .collect();
-    let by_id: HashMap<&str, &Ledger> = base
-        .ledgers
-        .iter()
-        .map(|l| (l.customer_id.as_str(), l))
-        .collect();
+    // `rfm` scores the ledgers in their order, so a score's ledger is at its index.
+    let mut groups: Vec<Vec<&Ledger>> = vec![Vec::new(); RfmClass::ALL.len()];
+    for (score, ledger) in scores.iter().zip(&base.ledgers) {
+        if let Some(at) = RfmClass::ALL.iter().position(|c| *c == score.class) {
+            groups[at].push(ledger);
+        }
+    }
     let retention = RfmClass::ALL
         .iter()
-        .map(|class| {
-            let of: Vec<&Ledger> = scores
-                .iter()
-                .filter(|s| s.class == *class)
-                .filter_map(|s| by_id.get(s.customer_id.as_str()).copied())
-                .collect();
-            retention_of(class.as_str(), &of, cx.period.end, cx.settings.gross_margin)
+        .zip(&groups)
+        .map(|(class, of)| {
+            retention_of(class.as_str(), of, cx.period.end, cx.settings.gross_margin)
         })
         .collect();
     RfmReport {

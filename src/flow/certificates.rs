@@ -107,16 +107,14 @@ pub fn issue(
         None => None,
     };
     let w = crate::certificates::words_of(locale);
+    let tax = |code: &String| format!("{} {code}", w.tax_code);
     let legal = &actor.messaging.legal;
     let company = Party {
         name: actor.messaging.company.clone(),
         details: [
             legal.name.clone(),
             legal.address.clone(),
-            legal
-                .tax_code
-                .as_ref()
-                .map(|t| format!("{} {t}", w.tax_code)),
+            legal.tax_code.as_ref().map(tax),
             actor.messaging.company_details.clone(),
         ]
         .into_iter()
@@ -132,10 +130,7 @@ pub fn issue(
         details: match customer.kind {
             CustomerKind::Organisation => [
                 customer.legal_name.clone(),
-                customer
-                    .tax_id
-                    .as_ref()
-                    .map(|t| format!("{} {t}", w.tax_code)),
+                customer.tax_id.as_ref().map(tax),
             ]
             .into_iter()
             .flatten()
