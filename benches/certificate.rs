@@ -8,9 +8,7 @@
 
 use std::time::Instant;
 
-use orderly::certificates::{
-    render, Certificate, CertificateLine, OnSite, Party, ServicedEquipment,
-};
+use orderly::certificates::{render, Certificate, CertificateLine};
 use orderly::core::notice::Locale;
 use orderly::files::{FileStore, LocalFiles};
 
@@ -42,35 +40,8 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(30);
-    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).expect("a day");
+    // The example at its fullest: five lines, four photos, the signature.
     let certificate = Certificate {
-        locale: Locale::Uk,
-        number: "2026-000042".into(),
-        issued_on: day(15),
-        company: Party {
-            name: "Аква Сервіс".into(),
-            details: vec![
-                "ТОВ «Аква Сервіс», Київ, вул. Хрещатик 1".into(),
-                "код ЄДРПОУ 12345678".into(),
-            ],
-        },
-        customer: Party {
-            name: "Олена Коваленко".into(),
-            details: vec![],
-        },
-        site: "вул. Хрещатик, 12, кв. 5, Київ".into(),
-        work_order: "01a207e8-45c4-7401-a72d-ede2d59a06e0".into(),
-        equipment: vec![ServicedEquipment {
-            kind: "Фільтр зворотного осмосу".into(),
-            model: Some("RO-5".into()),
-            serial_number: Some("SN-000123".into()),
-        }],
-        on_site: Some(OnSite {
-            arrived: day(15).and_hms_opt(10, 5, 0).expect("time"),
-            finished: day(15).and_hms_opt(11, 40, 0).expect("time"),
-        }),
-        engineer: "Тарас Бондаренко".into(),
-        signatory: "Олена Коваленко".into(),
         lines: (1..=5)
             .map(|i| CertificateLine {
                 description: format!("Робота {i}: заміна картриджа"),
@@ -80,14 +51,10 @@ fn main() {
             })
             .collect(),
         total: 225_000,
-        currency: "UAH".into(),
-        parts: vec![("Картридж PP-5".into(), 2.0)],
-        summary: "Замінено картриджі, перевірено тиск.".into(),
         notes: Some("Тиск 3,1 бар.".into()),
-        recommendations: Some("Замінити мембрану через рік.".into()),
-        next_service: day(15).checked_add_months(chrono::Months::new(6)),
         photos: (0..4).map(|i| photo(i * 40)).collect(),
         signature: Some(signature()),
+        ..Certificate::example(Locale::Uk)
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let store = LocalFiles::new(dir.path().to_path_buf());

@@ -8,9 +8,7 @@
 mod pdf_geometry;
 
 use chrono::NaiveDate;
-use orderly::certificates::{
-    render, Certificate, CertificateLine, OnSite, Party, ServicedEquipment, MAX_PHOTOS,
-};
+use orderly::certificates::{render, Certificate, CertificateLine, OnSite, Party, MAX_PHOTOS};
 use orderly::core::notice::Locale;
 use pdf_geometry::{faults, read, solid_jpeg, solid_png, Page, COLOURS};
 
@@ -20,50 +18,7 @@ fn day(d: &str) -> NaiveDate {
 
 /// A plain one-page certificate to vary.
 fn base(locale: Locale) -> Certificate {
-    Certificate {
-        locale,
-        number: "2026-000042".into(),
-        issued_on: day("2026-12-15"),
-        company: Party {
-            name: "Aqua Service".into(),
-            details: vec![
-                "Aqua Service LLC, 1 Khreshchatyk St, Kyiv 01001".into(),
-                "tax code 12345678".into(),
-            ],
-        },
-        customer: Party {
-            name: "Olena Kovalenko".into(),
-            details: vec![],
-        },
-        site: "12 Khreshchatyk St, flat 4, Kyiv".into(),
-        work_order: "0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b".into(),
-        equipment: vec![ServicedEquipment {
-            kind: "Reverse osmosis filter".into(),
-            model: Some("RO-5".into()),
-            serial_number: Some("SN-000123".into()),
-        }],
-        on_site: Some(OnSite {
-            arrived: day("2026-12-15").and_hms_opt(10, 5, 0).unwrap(),
-            finished: day("2026-12-15").and_hms_opt(11, 40, 0).unwrap(),
-        }),
-        engineer: "Taras Melnyk".into(),
-        signatory: "Olena Kovalenko".into(),
-        lines: vec![CertificateLine {
-            description: "Cartridge set".into(),
-            quantity: 3.0,
-            unit_price: 45_000,
-            total: 135_000,
-        }],
-        total: 135_000,
-        currency: "UAH".into(),
-        parts: vec![("Cartridge".into(), 3.0)],
-        summary: "Three cartridges changed, the system flushed and checked for leaks.".into(),
-        notes: None,
-        recommendations: Some("Change the membrane at the next visit.".into()),
-        next_service: Some(day("2027-06-15")),
-        photos: vec![],
-        signature: None,
-    }
+    Certificate::example(locale)
 }
 
 /// Photo shapes a phone sends: landscape, portrait, square, panorama, tall strip.

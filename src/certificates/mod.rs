@@ -3,6 +3,7 @@
 //! in the customer's language, laid out as a flow (see `layout`) so that no block
 //! covers another, with "page N of M" at every foot.
 
+mod example;
 pub mod layout;
 pub mod words;
 
@@ -369,51 +370,6 @@ fn signatures(flow: &mut Flow, c: &Certificate, w: &Words) {
 mod tests {
     use super::*;
 
-    pub fn sample(locale: Locale) -> Certificate {
-        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
-        Certificate {
-            locale,
-            number: "2026-000042".into(),
-            issued_on: day("2026-12-15"),
-            company: Party {
-                name: "Aqua Service".into(),
-                details: vec!["ТОВ «Аква Сервіс»".into(), "Kyiv, Khreshchatyk 1".into()],
-            },
-            customer: Party {
-                name: "Олена Коваленко".into(),
-                details: vec![],
-            },
-            site: "вул. Хрещатик, 12, Київ".into(),
-            work_order: "01a2-…".into(),
-            equipment: vec![ServicedEquipment {
-                kind: "Reverse osmosis filter".into(),
-                model: Some("RO-5".into()),
-                serial_number: Some("SN-1".into()),
-            }],
-            on_site: Some(OnSite {
-                arrived: day("2026-12-15").and_hms_opt(10, 5, 0).unwrap(),
-                finished: day("2026-12-15").and_hms_opt(11, 40, 0).unwrap(),
-            }),
-            engineer: "ნინო ბერიძე".into(),
-            signatory: "Олена Коваленко".into(),
-            lines: vec![CertificateLine {
-                description: "Cartridge set".into(),
-                quantity: 3.0,
-                unit_price: 45_000,
-                total: 135_000,
-            }],
-            total: 135_000,
-            currency: "UAH".into(),
-            parts: vec![("Cartridge".into(), 3.0)],
-            summary: "Three cartridges changed.".into(),
-            notes: None,
-            recommendations: Some("Change the membrane next time.".into()),
-            next_service: Some(day("2027-06-15")),
-            photos: vec![],
-            signature: None,
-        }
-    }
-
     #[test]
     fn a_visit_past_midnight_names_both_days() {
         let at = |d: &str, h| {
@@ -440,12 +396,16 @@ mod tests {
     #[test]
     #[ignore = "writes /tmp/certificate.pdf to look at"]
     fn write_a_sample() {
-        std::fs::write("/tmp/certificate.pdf", render(&sample(Locale::Uk)).unwrap()).unwrap();
+        std::fs::write(
+            "/tmp/certificate.pdf",
+            render(&Certificate::example(Locale::Uk)).unwrap(),
+        )
+        .unwrap();
     }
 
     #[test]
     fn a_certificate_is_a_pdf() {
-        let bytes = render(&sample(Locale::Uk)).unwrap();
+        let bytes = render(&Certificate::example(Locale::Uk)).unwrap();
         assert!(bytes.starts_with(b"%PDF"));
         assert!(
             bytes.len() < 200_000,
