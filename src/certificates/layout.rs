@@ -132,10 +132,6 @@ impl<'d> Flow<'d> {
         }
     }
 
-    fn ops(&mut self) -> &mut Vec<Op> {
-        &mut self.page
-    }
-
     /// Moves to a new page unless `height` mm still fit on this one (or this
     /// page is still empty: a block taller than a page is then split by lines).
     pub fn need(&mut self, height: f32) {
@@ -155,7 +151,7 @@ impl<'d> Flow<'d> {
         // The baseline sits one ascent (0.93 em in DejaVu Sans) below the top.
         let baseline = top - 0.93 * size * MM_PER_PT;
         let font = self.face(bold).handle.clone();
-        self.ops().extend([
+        self.page.extend([
             Op::StartTextSection,
             Op::SetFont {
                 font,
@@ -218,7 +214,7 @@ impl<'d> Flow<'d> {
                 bezier: false,
             })
             .collect();
-        self.ops().extend([
+        self.page.extend([
             Op::SetOutlineColor {
                 col: Color::Rgb(Rgb::new(0.6, 0.6, 0.6, None)),
             },
@@ -246,7 +242,7 @@ impl<'d> Flow<'d> {
         let x = x + (max_w - w) / 2.0;
         let dpi = image.width.max(1) as f32 / (w / 25.4);
         let id = self.doc.add_image(image);
-        self.ops().push(Op::UseXobject {
+        self.page.push(Op::UseXobject {
             id,
             transform: XObjectTransform {
                 translate_x: Some(Mm(x).into()),

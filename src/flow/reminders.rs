@@ -116,7 +116,9 @@ pub fn create(
             "created",
             json!({"kind": row.kind, "due_on": row.due_on, "note": row.note}),
         )?;
-        Ok(row.into_view(None))
+        Ok(row
+            .into_view(None)
+            .in_words(actor.timezone, actor.messaging.locale))
     })
 }
 
@@ -268,6 +270,8 @@ fn settle(
             action,
             payload,
         )?;
-        Ok(row.into_view(None))
+        Ok(row
+            .into_view(None)
+            .in_words(actor.timezone, actor.messaging.locale))
     })
 }

@@ -94,16 +94,14 @@ pub async fn save_settings(
                 let merged = CompanySettings::of(
                     &st.base_config().with_company(&next.keep_secrets(&before))?,
                 );
-                let kept_in = crate::store::work_orders::currencies_in_use(c)?;
-                if kept_in.iter().any(|code| *code != merged.currency) {
-                    return Err(ValidationError::new(
-                        "currency",
-                        format!(
-                            "orders are kept in {}: a company keeps one currency, so it can change only before the first order",
-                            kept_in.join(", ")
-                        ),
-                    )
-                    .into());
+                if merged.currency != before.currency {
+                    if let Some(kept) = crate::store::work_orders::other_currency(c, &merged.currency)? {
+                        return Err(ValidationError::new(
+                            "currency",
+                            format!("orders are kept in {kept}: a company keeps one currency, so it can change only before the first order"),
+                        )
+                        .into());
+                    }
                 }
                 let version = settings::save(c, &merged.to_stored_json().to_string(), &user)?;
                 events::record(

@@ -261,13 +261,13 @@ pub fn waiting_for_scheduling(
     Ok(rows)
 }
 
-/// The currencies orders are kept in (one, unless data came from before a
-/// company's currency was fixed).
-pub fn currencies_in_use(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+/// The currency of some order kept in another currency than `code`, if any.
+pub fn other_currency(conn: &mut DbConnection, code: &str) -> Result<Option<String>, AppError> {
     Ok(work_orders::table
+        .filter(work_orders::currency.ne(code))
         .select(work_orders::currency)
-        .distinct()
-        .load(conn)?)
+        .first(conn)
+        .optional()?)
 }
 
 /// Orders in `work_done` since before `before`: (order, customer, when).
