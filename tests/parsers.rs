@@ -198,6 +198,26 @@ fn image_like() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// The case the fuzz run found: a damaged workbook whose declared dimension
+/// overflows a multiplication inside calamine. It is a damaged file (400
+/// naming `file`), not a panic.
+#[test]
+fn a_dimension_that_overflows_is_a_damaged_file() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/overflowing-dimension.xlsx"
+    ))
+    .unwrap();
+    let err = read(Format::Xlsx, &bytes).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            orderly::error::AppError::BadRequest { field: Some(f), .. } if f == "file"
+        ),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn the_counter_sees_a_large_allocation() {
     let (v, peak) = peak_of(|| vec![1u8; 10 * MIB]);

@@ -222,6 +222,17 @@ fn check_archive(bytes: &[u8]) -> Result<(), AppError> {
 /// before it is read. Dates become `YYYY-MM-DD[ HH:MM:SS]`.
 fn xlsx_sheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, AppError> {
     check_archive(bytes)?;
+    // calamine does arithmetic on what the file declares (a damaged
+    // dimension overflows a multiplication): a panic inside it is a damaged
+    // file, answered as such, never a failed request or a lost worker.
+    std::panic::catch_unwind(|| first_worksheet(bytes, max_rows)).unwrap_or_else(|_| {
+        Err(unreadable(
+            "is damaged: its first worksheet cannot be read".into(),
+        ))
+    })
+}
+
+fn first_worksheet(bytes: &[u8], max_rows: usize) -> Result<Sheet, AppError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("is not an XLSX workbook: {e}")))?;
     let first = book
