@@ -7,7 +7,6 @@
 use std::io::Cursor;
 use std::sync::Mutex;
 
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use crate::core::media::{ImageInfo, MediaKind, MAX_PIXELS, MAX_SIDE};
@@ -55,7 +54,10 @@ pub fn keep(kind: MediaKind, info: ImageInfo, bytes: Vec<u8>) -> Result<Kept, Ap
     if u64::from(decoded.width()) * u64::from(decoded.height()) > MAX_PIXELS {
         return Err(damaged());
     }
-    let small = decoded.resize(LONGEST_SIDE, LONGEST_SIDE, FilterType::Triangle);
+    // `thumbnail` averages each output pixel's area straight from the source;
+    // `resize` would first build a float copy of width × 1600 (128 MB for a
+    // 5000-pixel-wide photo).
+    let small = decoded.thumbnail(LONGEST_SIDE, LONGEST_SIDE);
     drop(decoded);
     let mut out = Cursor::new(Vec::new());
     let content_type = match kind {

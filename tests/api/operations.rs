@@ -16,6 +16,7 @@ use crate::support::{TestApp, PASSWORD};
 
 on_both_backends!(
     probes_metrics_and_request_ids,
+    not_ready_while_a_migration_has_not_run,
     every_answer_carries_the_security_headers,
     the_owner_reads_who_changed_what_when_and_from_where,
 );
@@ -352,4 +353,26 @@ async fn a_backup_taken_under_write_load_restores_to_a_consistent_database() {
         "{refused}"
     );
     assert_eq!(customers_and_events(&mut live), (customers, customers));
+}
+
+/// `/ready` compares the binary's migrations with those the database has run
+/// (read, not written: it must not wait behind a long import's transaction).
+async fn not_ready_while_a_migration_has_not_run(app: TestApp) {
+    use diesel::connection::SimpleConnection;
+    app.state
+        .pool
+        .get()
+        .unwrap()
+        .batch_execute(
+            "DELETE FROM __diesel_schema_migrations WHERE version = \
+             (SELECT MAX(version) FROM __diesel_schema_migrations)",
+        )
+        .unwrap();
+    let ready = app.anonymous().raw("GET", "/ready", None, &[]).await;
+    assert_eq!(ready.status, 503, "{}", ready.text);
+    assert!(
+        ready.text.contains("1 migrations not run"),
+        "{}",
+        ready.text
+    );
 }
