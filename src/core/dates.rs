@@ -5,8 +5,10 @@
 //! Every day a person enters lies between 1 January 1990 and ten years after
 //! today; tighter where the domain says so: what has happened (installation,
 //! a past service) is not in the future, and a visit is booked no earlier than a
-//! year ago (an emergency visit recorded after the fact) and no later than five
-//! years ahead (a lift's five-yearly inspection).
+//! day ago (a visit booked while the engineer is already on the way, or across
+//! the office's midnight) and no later than two years ahead: a visit is a slot in
+//! an engineer's day, and nobody holds one further out; longer cycles (a lift's
+//! five-yearly inspection) are plans, which remind the office in time.
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 
@@ -17,9 +19,9 @@ pub const EARLIEST_YEAR: i32 = 1990;
 /// How many years ahead of today a date may lie.
 pub const YEARS_AHEAD: u32 = 10;
 /// How far ahead a visit may be booked.
-pub const VISIT_MONTHS_AHEAD: u32 = 60;
-/// How far back a visit may be recorded.
-pub const VISIT_DAYS_BACK: i64 = 365;
+pub const VISIT_MONTHS_AHEAD: u32 = 24;
+/// How far back a visit's start may lie when it is booked.
+pub const VISIT_DAYS_BACK: i64 = 1;
 
 /// Which days a field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +75,8 @@ pub fn check_optional_day(
     day.map(|d| check_day(field, d, today, span)).transpose()
 }
 
-/// A visit's start: no earlier than a year before `now` (an entry made late),
-/// no later than five years ahead.
+/// A visit's start: no earlier than a day before `now`, no later than two
+/// years ahead.
 pub fn check_visit_start(
     field: &str,
     start: DateTime<Utc>,
@@ -121,13 +123,14 @@ mod tests {
     }
 
     #[test]
-    fn visits_are_booked_from_a_year_back_to_five_years_ahead() {
+    fn visits_are_booked_from_a_day_back_to_two_years_ahead() {
         let now: DateTime<Utc> = "2026-12-02T10:00:00Z".parse().unwrap();
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        assert!(check_visit_start("start", at("2025-12-02T11:00:00Z"), now).is_ok());
-        assert!(check_visit_start("start", at("2025-12-02T09:00:00Z"), now).is_err());
-        assert!(check_visit_start("start", at("2031-12-02T09:00:00Z"), now).is_ok());
-        assert!(check_visit_start("start", at("2031-12-03T09:00:00Z"), now).is_err());
+        assert!(check_visit_start("start", at("2026-12-01T10:00:00Z"), now).is_ok());
+        assert!(check_visit_start("start", at("2026-12-01T09:59:59Z"), now).is_err());
+        assert!(check_visit_start("start", at("2028-12-02T10:00:00Z"), now).is_ok());
+        assert!(check_visit_start("start", at("2028-12-02T10:00:01Z"), now).is_err());
+        assert!(check_visit_start("start", at("2025-12-02T11:00:00Z"), now).is_err());
         assert!(check_visit_start("start", at("0000-01-01T09:00:00Z"), now).is_err());
         assert!(check_visit_start("start", at("9999-12-31T09:00:00Z"), now).is_err());
     }

@@ -12,7 +12,7 @@ use crate::core::recurrence::IntervalUnit;
 use crate::core::role::Role;
 use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft, WorkOrderKind};
 use crate::error::AppError;
-use crate::flow::actions::{act, Request};
+use crate::flow::actions::{act_at, Request};
 use crate::flow::{agreements, bodies, plans, work_orders, Actor};
 use crate::store::DbConnection;
 
@@ -140,17 +140,29 @@ pub fn load(
             continue;
         }
         let mut version = 1;
-        let mut step =
-            |conn: &mut DbConnection, who: &Actor, request: Request| -> Result<(), AppError> {
-                act(conn, who, &id, request, Some(version), None)?;
-                version += 1;
-                Ok(())
-            };
-        step(conn, &manager, Request::Agree(bodies::Agree::default()))?;
-        step(
+        // Each step at its moment: now, or for the history of a past visit the
+        // moment it happened (a visit is booked before it begins).
+        let mut step_at = |conn: &mut DbConnection,
+                           who: &Actor,
+                           request: Request,
+                           at: chrono::NaiveDateTime|
+         -> Result<(), AppError> {
+            act_at(conn, who, &id, request, Some(version), None, at)?;
+            version += 1;
+            Ok(())
+        };
+        let now = crate::store::now();
+        step_at(
+            conn,
+            &manager,
+            Request::Agree(bodies::Agree::default()),
+            now,
+        )?;
+        step_at(
             conn,
             &manager,
             Request::SendToScheduling(bodies::VersionOnly::default()),
+            now,
         )?;
         if stage == 7 || stage == 8 {
             continue;
@@ -171,41 +183,52 @@ pub fn load(
             )
         };
         let start = local(state, day, start_hour);
-        step(
+        let end = start + Duration::minutes(90);
+        let booked_at = if stage == 16 {
+            (start - Duration::days(2)).naive_utc()
+        } else {
+            now
+        };
+        step_at(
             conn,
             &admin,
             Request::Schedule(bodies::Schedule {
                 version: None,
                 engineer_id: staff.engineers[e].clone(),
                 start,
-                end: start + Duration::minutes(90),
+                end,
                 on_site_contact_id: Some(c.contact_id.clone()),
                 force: true,
             }),
+            booked_at,
         )?;
         if stage != 16 {
             continue;
         }
         let engineer = actor(&staff.engineers[e], Role::Engineer);
-        step(
+        let (start, end) = (start.naive_utc(), end.naive_utc());
+        step_at(
             conn,
             &engineer,
             Request::StartTravel(bodies::StartTravel::default()),
+            start - Duration::minutes(30),
         )?;
-        step(
+        step_at(
             conn,
             &engineer,
             Request::Arrive(bodies::VersionOnly::default()),
+            start,
         )?;
-        step(
+        step_at(
             conn,
             &engineer,
             Request::Finish(bodies::Finish {
                 result_notes: Some("Done; water pressure normal".into()),
                 ..Default::default()
             }),
+            end,
         )?;
-        step(
+        step_at(
             conn,
             &admin,
             Request::Certify(bodies::Certify {
@@ -213,8 +236,9 @@ pub fn load(
                 summary: format!("{description}: completed"),
                 lines_done: None,
             }),
+            end + Duration::hours(2),
         )?;
-        step(
+        step_at(
             conn,
             &manager,
             Request::Close(bodies::Close {
@@ -223,6 +247,7 @@ pub fn load(
                 follow_up_on: Some(today + Duration::days(180)),
                 honoured_agreement_ids: vec![],
             }),
+            end + Duration::hours(3),
         )?;
     }
     Ok(())

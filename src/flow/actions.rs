@@ -105,6 +105,20 @@ pub fn act(
     if_match: Option<i64>,
     client: Option<ClientRequest>,
 ) -> Result<WorkOrderDetail, AppError> {
+    act_at(conn, actor, order_id, request, if_match, client, now())
+}
+
+/// As [`act`], taken at the moment `at`: the demo plays its history at the
+/// moments it happened, so a visit booked last week was booked before it began.
+pub fn act_at(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_id: &str,
+    request: Request,
+    if_match: Option<i64>,
+    client: Option<ClientRequest>,
+    at: NaiveDateTime,
+) -> Result<WorkOrderDetail, AppError> {
     let action = request.action();
     let order_id = ids::parse_id(order_id).ok_or_else(not_found)?;
     let version = request
@@ -143,7 +157,7 @@ pub fn act(
                 Some(seen) if seen == sent => return detail(conn, row),
                 Some(_) => return Err(AppError::key_reused()),
                 None => {
-                    visit_files::remember_request(conn, &actor.user_id, &client.key, &sent, now())?
+                    visit_files::remember_request(conn, &actor.user_id, &client.key, &sent, at)?
                 }
             }
         }
@@ -181,7 +195,6 @@ pub fn act(
             ),
             details: Some(json!({"current": e.current, "allowed": e.allowed})),
         })?;
-        let at = now();
         let mut payload = json!({"from": before, "to": next});
         let visit_before = live.clone();
         apply(

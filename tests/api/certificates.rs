@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::on_both_backends;
 use crate::pdf_geometry::{self, solid_jpeg, COLOURS};
 use crate::sinks::SmtpSink;
-use crate::support::TestApp;
+use crate::support::{day_ahead, TestApp};
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
 
 on_both_backends!(
@@ -58,7 +58,7 @@ pub(crate) async fn done(
     day: u32,
 ) -> (String, i64) {
     let (order, v) = order_in_scheduling(app, customer, site).await;
-    let on = format!("2030-03-{day:02}");
+    let on = day_ahead(u64::from(day));
     let steps = [
         (
             Role::Administrator,
@@ -307,7 +307,7 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
             Role::Administrator,
             "schedule",
             json!({"version": v, "engineer_id": engineer_id(&app),
-            "start": "2030-03-02T08:00:00Z", "end": "2030-03-02T10:00:00Z", "on_site_contact_id": contact}),
+            "start": format!("{}T08:00:00Z", day_ahead(2)), "end": format!("{}T10:00:00Z", day_ahead(2)), "on_site_contact_id": contact}),
         ),
         (Role::Engineer, "start-travel", json!({"version": v + 1})),
     ];

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::certificates::certificate_pdf;
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{day_ahead, TestApp};
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
 
 on_both_backends!(backend: certificates_and_photos_live_in_s3);
@@ -122,7 +122,7 @@ async fn certificates_and_photos_live_in_s3(backend: Backend) {
             Role::Administrator,
             "schedule",
             json!({"version": v, "engineer_id": engineer_id(&app),
-            "start": "2030-03-02T08:00:00Z", "end": "2030-03-02T10:00:00Z", "on_site_contact_id": contact}),
+            "start": format!("{}T08:00:00Z", day_ahead(2)), "end": format!("{}T10:00:00Z", day_ahead(2)), "on_site_contact_id": contact}),
         ),
         (Role::Engineer, "start-travel", json!({"version": v + 1})),
         (Role::Engineer, "arrive", json!({"version": v + 2})),

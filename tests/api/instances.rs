@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use chrono::{Days, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use orderly::core::role::Role;
@@ -12,7 +12,7 @@ use orderly::store::Backend;
 use serde_json::json;
 
 use crate::sinks::SmsSink;
-use crate::support::{postgres_url, TestApp};
+use crate::support::{day_ahead, postgres_url, TestApp};
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
 
 /// Customers, each with a plan coming due and an order booked for the same day.
@@ -42,10 +42,6 @@ fn rows_and_keys(app: &TestApp, from: &str, key: &str) -> (i64, i64) {
     )
 }
 
-fn day(ahead: u64) -> String {
-    (Utc::now().date_naive() + Days::new(ahead)).to_string()
-}
-
 #[actix_web::test]
 async fn three_instances_on_one_postgresql_do_nothing_twice() {
     if postgres_url().is_none() {
@@ -69,7 +65,7 @@ async fn three_instances_on_one_postgresql_do_nothing_twice() {
     ];
 
     // The office works through whichever instance the balancer picks.
-    let visit_day = day(4);
+    let visit_day = day_ahead(4);
     let mut orders = Vec::new();
     for i in 0..CUSTOMERS {
         let app = instances[i % 3];
@@ -80,7 +76,7 @@ async fn three_instances_on_one_postgresql_do_nothing_twice() {
             .post(
                 &format!("/api/v1/equipment/{equipment}/plans"),
                 json!({"service_kind": "Sanitising", "recurrence": "calendar", "rrule": "FREQ=MONTHLY;INTERVAL=6",
-                       "starts_on": day(20), "lead_days": 30, "notify_customer": true}),
+                       "starts_on": day_ahead(20), "lead_days": 30, "notify_customer": true}),
             )
             .await;
         assert_eq!(plan.status, 201, "{plan:?}");
@@ -116,7 +112,7 @@ async fn three_instances_on_one_postgresql_do_nothing_twice() {
     for app in instances {
         schedulers.push(orderly::scheduler::start(app.state.clone()).await.unwrap());
     }
-    let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day(3)).parse().unwrap();
+    let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day_ahead(3)).parse().unwrap();
     for _ in 0..2 {
         let runs = instances.iter().map(|app| {
             let pool = app.state.pool.clone();

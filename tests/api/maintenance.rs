@@ -5,7 +5,7 @@ use orderly::core::role::Role;
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::TestApp;
+use crate::support::{day_ahead, TestApp};
 
 on_both_backends!(
     plans_of_both_kinds_make_their_reminders_once,
@@ -176,7 +176,7 @@ async fn complete(app: &TestApp, reminder_id: &str) {
         (
             Role::Administrator,
             "schedule",
-            json!({"engineer_id": engineer, "start": "2030-01-02T08:00:00Z", "end": "2030-01-02T09:00:00Z"}),
+            json!({"engineer_id": engineer, "start": format!("{}T08:00:00Z", day_ahead(2)), "end": format!("{}T09:00:00Z", day_ahead(2))}),
         ),
         (Role::Engineer, "start-travel", json!({})),
         (Role::Engineer, "arrive", json!({})),
@@ -530,7 +530,8 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
         .to_owned();
     let engineer = app.users[&Role::Engineer].0.clone();
     let mut orders = Vec::new();
-    for day in ["2026-01-05", "2026-01-06"] {
+    let days = [day_ahead(1), day_ahead(2)];
+    for day in &days {
         let created = app
             .as_manager()
             .post(
@@ -592,13 +593,18 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
         .await;
     assert_eq!(inbox.status, 200, "{inbox:?}");
     assert_eq!(inbox["items"][0]["work_order_id"], orders[0].as_str());
-    // The moment is kept; the note is the company's time (Kyiv, UTC+2 in
-    // January), never UTC.
-    assert_eq!(inbox["items"][0]["about_at"], "2026-01-05T08:00:00Z");
-    assert_eq!(
-        inbox["items"][0]["note"],
-        "The visit planned for 5 January 2026, 10:00 has not started"
+    // The moment is kept; the note is the company's time (Kyiv), never UTC.
+    let planned = format!("{}T08:00:00Z", days[0]);
+    assert_eq!(inbox["items"][0]["about_at"], planned.as_str());
+    let local = planned
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap()
+        .with_timezone(&app.state.config().timezone);
+    let expected = format!(
+        "The visit planned for {} has not started",
+        local.format("%-d %B %Y, %H:%M")
     );
+    assert_eq!(inbox["items"][0]["note"], expected.as_str());
     let card = app
         .as_manager()
         .get(&format!("/api/v1/customers/{customer}/card"))
@@ -609,10 +615,7 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
         .iter()
         .filter_map(|r| r["note"].as_str())
         .collect();
-    assert!(
-        notes.contains(&"The visit planned for 5 January 2026, 10:00 has not started"),
-        "{notes:?}"
-    );
+    assert!(notes.contains(&expected.as_str()), "{notes:?}");
     let inbox = app
         .as_administrator()
         .get("/api/v1/reminders?kind=not_certified")

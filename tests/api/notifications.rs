@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{Days, Utc};
+use chrono::Utc;
 use orderly::core::role::Role;
 use orderly::notify::worker::Worker;
 use orderly::store::Backend;
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::sinks::{SmsSink, SmtpSink};
-use crate::support::TestApp;
+use crate::support::{day_ahead, TestApp};
 use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
 
 on_both_backends!(
@@ -102,11 +102,6 @@ async fn notifications(app: &TestApp, query: &str) -> Vec<Value> {
     r["items"].as_array().unwrap().clone()
 }
 
-/// A day some days ahead, as `YYYY-MM-DD`.
-fn day(ahead: u64) -> String {
-    (Utc::now().date_naive() + Days::new(ahead)).to_string()
-}
-
 async fn schedule(app: &TestApp, order: &str, version: i64, on: &str, contact: Option<&str>) {
     let r = act(
         app,
@@ -132,21 +127,21 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
 
     // Booked, then moved to another day.
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
     let moved = act(
         &app,
         Role::Administrator,
         &order,
         "reschedule",
-        json!({"version": v + 1, "engineer_id": engineer_id(&app), "start": format!("{}T07:00:00Z", day(4)),
-               "end": format!("{}T09:00:00Z", day(4))}),
+        json!({"version": v + 1, "engineer_id": engineer_id(&app), "start": format!("{}T07:00:00Z", day_ahead(4)),
+               "end": format!("{}T09:00:00Z", day_ahead(4))}),
     )
     .await;
     assert_eq!(moved.status, 200, "{moved:?}");
 
     // The evening before: one reminder, however often the job runs.
     // Midday the day before, whatever the hour the test runs at.
-    let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day(3)).parse().unwrap();
+    let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day_ahead(3)).parse().unwrap();
     for _ in 0..2 {
         let config = app.state.config();
         let pool = app.state.pool.clone();
@@ -197,7 +192,7 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
 
     // A second order, booked and then cancelled.
     let (second, v2) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &second, v2, &day(10), None).await;
+    schedule(&app, &second, v2, &day_ahead(10), None).await;
     let r = act(
         &app,
         Role::Manager,
@@ -321,7 +316,7 @@ async fn the_customer_link_confirms_and_asks_for_another_time(backend: Backend) 
     let Peers { app, sms, .. } = peers(backend, false, &[]).await;
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(5), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(5), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
 
     let texts = sms.accepted();
@@ -492,7 +487,7 @@ async fn an_smtp_server_that_is_down_gets_the_mail_once_it_is_up(backend: Backen
         )
         .await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
 
     let worker = Worker::new(&app.state).unwrap();
     assert_eq!(worker.run_once().await.unwrap(), 1);
@@ -531,7 +526,7 @@ async fn a_failing_sms_provider_is_retried_until_it_accepts(backend: Backend) {
     sms.script(&[500, 500]);
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
 
     assert_eq!(sms.requests().len(), 3, "three attempts");
@@ -578,10 +573,10 @@ async fn refused_and_dead_messages_are_visible_and_can_be_retried(backend: Backe
     sms.script(&[400, 503, 503]);
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (first, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &first, v, &day(3), Some(&contact)).await;
+    schedule(&app, &first, v, &day_ahead(3), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
     let (second, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &second, v, &day(4), Some(&contact)).await;
+    schedule(&app, &second, v, &day_ahead(4), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
 
     let failed = notifications(&app, "status=failed").await;
@@ -647,7 +642,7 @@ async fn a_worker_killed_mid_send_is_replaced_without_a_duplicate(backend: Backe
     sms.script(&[0]); // the first request never gets an answer
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
 
     let doomed = Worker::new(&app.state).unwrap();
     let task = actix_web::rt::spawn(async move {
@@ -696,7 +691,7 @@ async fn two_workers_never_send_one_message_twice(backend: Backend) {
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     for i in 0..8 {
         let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-        schedule(&app, &order, v, &day(3 + i), Some(&contact)).await;
+        schedule(&app, &order, v, &day_ahead(3 + i), Some(&contact)).await;
     }
     let (a, b) = (
         Worker::new(&app.state).unwrap(),
@@ -734,7 +729,7 @@ async fn quiet_hours_defer_sms_but_not_urgent_ones(backend: Backend) {
     let Peers { app, sms, smtp } = peers(backend, true, &[("ORDERLY_QUIET_HOURS", &quiet)]).await;
     let (customer, site, contact, _) = customer_with_site(&app, "Olena Kovalenko").await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
     deliver(&app, Duration::from_secs(2)).await;
     assert_eq!(sms.requests().len(), 0, "deferred, not sent");
     let n = &notifications(&app, "").await[0];
@@ -781,7 +776,7 @@ async fn opt_outs_and_consent_are_honoured(backend: Backend) {
         .await;
     assert_eq!(bad.status, 400, "{bad:?}");
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
     assert_eq!(sms.requests().len(), 0);
     assert_eq!(smtp.count(), 1);
@@ -794,7 +789,7 @@ async fn opt_outs_and_consent_are_honoured(backend: Backend) {
         )
         .await;
     let (second, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &second, v, &day(4), Some(&contact)).await;
+    schedule(&app, &second, v, &day_ahead(4), Some(&contact)).await;
     deliver(&app, Duration::from_secs(2)).await;
     assert_eq!((sms.requests().len(), smtp.count()), (0, 1));
     let suppressed = notifications(&app, "status=suppressed").await;
@@ -907,7 +902,7 @@ async fn templates_are_edited_previewed_and_used(backend: Backend) {
         )
         .await;
     let (order, v) = order_in_scheduling(&app, &customer, &site).await;
-    schedule(&app, &order, v, &day(3), Some(&contact)).await;
+    schedule(&app, &order, v, &day_ahead(3), Some(&contact)).await;
     deliver(&app, Duration::from_secs(5)).await;
     let text: Value = serde_json::from_str(&sms.accepted()[0].body).unwrap();
     let body = text["body"].as_str().unwrap();

@@ -16,6 +16,13 @@ use serde_json::Value;
 
 pub const PASSWORD: &str = "test-password-1";
 
+/// A day some days after today (UTC), as `YYYY-MM-DD`: visits are booked no
+/// earlier than a day ago and no later than two years ahead, so tests book
+/// relative to today.
+pub fn day_ahead(days: u64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Days::new(days)).to_string()
+}
+
 /// A database made for one test and dropped after it.
 pub enum TestDb {
     /// Holds the folder of the SQLite file until the test ends.

@@ -4,7 +4,7 @@ use orderly::core::role::Role;
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
-use crate::support::{Resp, TestApp};
+use crate::support::{day_ahead, Resp, TestApp};
 
 on_both_backends!(
     the_whole_chain_from_reminder_to_follow_up,
@@ -231,7 +231,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
     assert_eq!(item["on_site_contact"]["availability"], "after 14:00");
     assert_eq!(item["time_wishes"], "mornings");
 
-    let (start, end) = window("2026-12-02", "08:00", "09:00");
+    let (start, end) = window(&day_ahead(7), "08:00", "09:00");
     let scheduled = act(
         &app,
         Role::Administrator,
@@ -246,7 +246,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
 
     let day = app
         .as_engineer()
-        .get("/api/v1/my/visits?date=2026-12-02")
+        .get(&format!("/api/v1/my/visits?date={}", day_ahead(7)))
         .await;
     assert_eq!(day.status, 200, "{day:?}");
     let mine = &day.body[0];
@@ -258,14 +258,14 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
     assert_eq!(mine["visit"]["engineer_name"], "engineer", "their own name");
     assert!(app
         .as_engineer()
-        .get("/api/v1/my/visits?date=2026-12-03")
+        .get(&format!("/api/v1/my/visits?date={}", day_ahead(8)))
         .await
         .body
         .as_array()
         .unwrap()
         .is_empty());
 
-    let reschedule = window("2026-12-02", "10:00", "11:00");
+    let reschedule = window(&day_ahead(7), "10:00", "11:00");
     let moved = act(&app, Role::Administrator, &order, "reschedule",
         json!({"version": 4, "engineer_id": engineer_id(&app), "start": reschedule.0, "end": reschedule.1})).await;
     assert_eq!(moved.status, 200, "{moved:?}");
@@ -274,7 +274,7 @@ async fn the_whole_chain_from_reminder_to_follow_up(app: TestApp) {
         1,
         "the visit moved, not doubled"
     );
-    assert_eq!(moved["visits"][0]["planned_start"], "2026-12-02T10:00:00Z");
+    assert_eq!(moved["visits"][0]["planned_start"], reschedule.0.as_str());
     refused_in_current_state(&app, &order).await;
 
     for (action, version, body) in [
@@ -387,7 +387,7 @@ async fn illegal_actions_change_nothing_and_say_what_is_allowed(app: TestApp) {
         )
         .await;
     let order = created["work_order"]["id"].as_str().unwrap().to_owned();
-    let (start, end) = window("2026-12-02", "08:00", "09:00");
+    let (start, end) = window(&day_ahead(7), "08:00", "09:00");
     let bodies = [
         ("send-to-scheduling", Role::Manager, json!({"version": 1})),
         (
@@ -514,7 +514,7 @@ async fn an_engineer_cannot_be_double_booked(app: TestApp) {
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (first, v1) = order_in_scheduling(&app, &customer, &site).await;
     let (second, v2) = order_in_scheduling(&app, &customer, &site).await;
-    let (start, end) = window("2026-12-02", "09:00", "11:00");
+    let (start, end) = window(&day_ahead(7), "09:00", "11:00");
     let booked = act(
         &app,
         Role::Administrator,
@@ -526,7 +526,7 @@ async fn an_engineer_cannot_be_double_booked(app: TestApp) {
     assert_eq!(booked.status, 200, "{booked:?}");
     let first_visit = booked["visits"][0]["id"].clone();
 
-    let (s2, e2) = window("2026-12-02", "10:30", "11:30");
+    let (s2, e2) = window(&day_ahead(7), "10:30", "11:30");
     let clash = act(
         &app,
         Role::Administrator,
@@ -546,7 +546,7 @@ async fn an_engineer_cannot_be_double_booked(app: TestApp) {
         first.as_str()
     );
 
-    let (s3, e3) = window("2026-12-02", "11:00", "12:00");
+    let (s3, e3) = window(&day_ahead(7), "11:00", "12:00");
     let adjacent = act(
         &app,
         Role::Administrator,
@@ -585,7 +585,7 @@ async fn an_engineer_reaches_only_its_own_visits(app: TestApp) {
     let other_token = app.token_for(other["id"].as_str().unwrap());
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (order, version) = order_in_scheduling(&app, &customer, &site).await;
-    let (start, end) = window("2026-12-02", "09:00", "10:00");
+    let (start, end) = window(&day_ahead(7), "09:00", "10:00");
     let booked = act(
         &app,
         Role::Administrator,
@@ -605,7 +605,7 @@ async fn an_engineer_reaches_only_its_own_visits(app: TestApp) {
         404
     );
     assert!(intruder
-        .get("/api/v1/my/visits?date=2026-12-02")
+        .get(&format!("/api/v1/my/visits?date={}", day_ahead(7)))
         .await
         .body
         .as_array()
@@ -637,7 +637,7 @@ async fn an_engineer_reaches_only_its_own_visits(app: TestApp) {
 async fn concurrent_bookings_have_exactly_one_winner(app: TestApp) {
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (order, version) = order_in_scheduling(&app, &customer, &site).await;
-    let (start, end) = window("2026-12-02", "09:00", "10:00");
+    let (start, end) = window(&day_ahead(7), "09:00", "10:00");
     let body =
         json!({"version": version, "engineer_id": engineer_id(&app), "start": start, "end": end});
     let (a, b) = futures_util::future::join(
@@ -656,7 +656,7 @@ async fn concurrent_bookings_have_exactly_one_winner(app: TestApp) {
 
     let (o1, v1) = order_in_scheduling(&app, &customer, &site).await;
     let (o2, v2) = order_in_scheduling(&app, &customer, &site).await;
-    let (s, e) = window("2026-12-03", "09:00", "10:00");
+    let (s, e) = window(&day_ahead(8), "09:00", "10:00");
     let (a, b) = futures_util::future::join(
         act(
             &app,
@@ -686,7 +686,7 @@ async fn concurrent_bookings_have_exactly_one_winner(app: TestApp) {
     );
     let day = app
         .as_engineer()
-        .get("/api/v1/my/visits?date=2026-12-03")
+        .get(&format!("/api/v1/my/visits?date={}", day_ahead(8)))
         .await;
     assert_eq!(day.body.as_array().unwrap().len(), 1);
 }
@@ -694,7 +694,7 @@ async fn concurrent_bookings_have_exactly_one_winner(app: TestApp) {
 async fn no_access_sends_the_order_back_with_the_reason(app: TestApp) {
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (order, version) = order_in_scheduling(&app, &customer, &site).await;
-    let (start, end) = window("2026-12-02", "09:00", "10:00");
+    let (start, end) = window(&day_ahead(7), "09:00", "10:00");
     act(
         &app,
         Role::Administrator,
@@ -738,7 +738,7 @@ async fn no_access_sends_the_order_back_with_the_reason(app: TestApp) {
     );
     let day = app
         .as_engineer()
-        .get("/api/v1/my/visits?date=2026-12-02")
+        .get(&format!("/api/v1/my/visits?date={}", day_ahead(7)))
         .await;
     assert_eq!(
         day.body[0]["visit"]["status"], "finished",
@@ -749,7 +749,7 @@ async fn no_access_sends_the_order_back_with_the_reason(app: TestApp) {
 async fn postpone_reopen_and_cancel(app: TestApp) {
     let (customer, site, _, _) = customer_with_site(&app, "C").await;
     let (order, version) = order_in_scheduling(&app, &customer, &site).await;
-    let (start, end) = window("2026-12-02", "09:00", "10:00");
+    let (start, end) = window(&day_ahead(7), "09:00", "10:00");
     act(
         &app,
         Role::Administrator,
