@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::config::Config;
 use crate::core::analytics::customers::{cohorts, dynamics, Cohort, Dynamics, Ledger};
+use crate::core::analytics::path::{path_of, yearly_trend};
 use crate::core::analytics::quality::{
     first_time_fix, quality, shift_seconds, FirstTimeFix, Quality, VisitTotals,
 };
@@ -28,7 +29,7 @@ use crate::core::ids;
 use crate::error::AppError;
 use crate::store::analytics::{self as sums, Breakdown, Counted, Dimension, Scope, Step};
 use crate::store::schema::users;
-use crate::store::{engineers, now, DbConnection, Pool};
+use crate::store::{engineers, now, revenue_years, DbConnection, Pool};
 
 /// The period and whom a report covers.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
@@ -301,6 +302,10 @@ pub struct ValueAssumptions {
     pub lifetime_unknown: Option<String>,
     /// Observed: first order to last (lost) or to the period's end (active).
     pub average_lifespan_years: f64,
+    /// Each segment's yearly trend, which projects the years ahead of the
+    /// revenue path (`discounted_path`): next year's revenue ÷ this year's,
+    /// over customers who bought in both of two consecutive full years.
+    pub yearly_trend: BTreeMap<String, f64>,
 }
 
 /// Lifetime value by segment, and the most valuable customers.
@@ -340,10 +345,15 @@ pub fn value_report(
     let yearly = churn_rate.map(|c| yearly_churn(c, cx.period.years()));
     let lifespan = average_lifespan(&base.ledgers, &cx.period, cx.lost_after_months);
     let inputs = ValueInputs::new(&cx.settings, cx.period.end, yearly, lifespan);
+    let (paths, trends) = revenue_paths(conn, base, cx)?;
     let customers: Vec<CustomerValue> = base
         .ledgers
         .iter()
-        .map(|l| customer_value(l, &inputs))
+        .zip(&paths)
+        .map(|(l, path)| {
+            let trend = trends.get(&l.segment).copied().unwrap_or(1.0);
+            customer_value(l, path, trend, &inputs)
+        })
         .collect();
     let model = cx.settings.ltv_model;
     let mut order: Vec<&CustomerValue> = customers.iter().collect();
@@ -363,6 +373,7 @@ pub fn value_report(
             expected_lifetime_years: expected_lifetime(yearly).ok(),
             lifetime_unknown: expected_lifetime(yearly).err().map(str::to_owned),
             average_lifespan_years: lifespan,
+            yearly_trend: trends,
         },
         segments: by_segment(&customers),
         retention: retention_by_segment(base, cx),
@@ -375,6 +386,39 @@ pub fn value_report(
             .collect(),
         customers,
     })
+}
+
+/// Each customer's revenue by year, in the ledgers' order, and each segment's
+/// yearly trend.
+type Paths = (Vec<Vec<f64>>, BTreeMap<String, f64>);
+
+/// Each customer's revenue path (as the ledgers go) and each segment's trend.
+fn revenue_paths(
+    conn: &mut DbConnection,
+    base: &CustomerBase,
+    cx: &Context,
+) -> Result<Paths, AppError> {
+    let years = revenue_years::revenue_by_year(conn, &cx.period, &cx.scope, cx.now)?;
+    let last = local(cx.period.end - chrono::Duration::seconds(1), cx.tz).year();
+    let none = revenue_years::Years::new();
+    let paths: Vec<Vec<f64>> = base
+        .ledgers
+        .iter()
+        .map(|l| path_of(years.get(&l.customer_id).unwrap_or(&none), last))
+        .collect();
+    let trends = ["b2b", "b2c"]
+        .into_iter()
+        .map(|segment| {
+            let of = base
+                .ledgers
+                .iter()
+                .zip(&paths)
+                .filter(|(l, _)| l.segment == segment)
+                .map(|(_, p)| p.as_slice());
+            (segment.to_owned(), yearly_trend(of))
+        })
+        .collect();
+    Ok((paths, trends))
 }
 
 /// Retention values of the market segments, then of everyone.

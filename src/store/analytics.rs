@@ -218,7 +218,12 @@ impl Sql {
     }
 
     /// ` AND {customer} IN (…)` for each customer condition of the scope.
-    fn customers_in(&mut self, customer: &str, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
+    pub(super) fn customers_in(
+        &mut self,
+        customer: &str,
+        scope: &Scope,
+        now: NaiveDateTime,
+    ) -> &mut Sql {
         let rule = SegmentRule {
             segment: scope.segment,
             city: scope.city.clone(),
@@ -297,7 +302,7 @@ impl Sql {
     }
 
     /// ` AND …` for the scope on a work order aliased `w`.
-    fn orders_in(&mut self, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
+    pub(super) fn orders_in(&mut self, scope: &Scope, now: NaiveDateTime) -> &mut Sql {
         self.customers_in("w.customer_id", scope, now);
         if let Some(m) = &scope.manager_id {
             self.push(" AND w.created_by = ").text(m);

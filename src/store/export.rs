@@ -82,6 +82,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "kept sums, computed again from the orders",
     ),
     (
+        "customer_years",
+        "kept sums, computed again from the orders",
+    ),
+    (
         "analytics_days",
         "kept sums, computed again from the orders",
     ),

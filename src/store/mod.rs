@@ -22,6 +22,7 @@ pub mod page;
 pub mod plans;
 pub mod records;
 pub mod reminders;
+pub mod revenue_years;
 pub mod rollups;
 pub mod route_plans;
 pub mod schema;

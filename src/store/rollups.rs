@@ -1,17 +1,17 @@
 //! Sums kept so that analytics over a million orders read little: each
-//! customer's completed orders (kept in the transaction that completes one),
-//! and the reports' sums for settled UTC days (kept when first read, forgotten
-//! by any write that touches the day).
+//! customer's completed orders, in all and by UTC calendar year (kept in the
+//! transaction that completes one), and the reports' sums for settled UTC days
+//! (kept when first read, forgotten by any write that touches the day).
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::analytics::Sql;
-use super::schema::{analytics_days, customer_totals, reminders, work_orders};
+use super::schema::{analytics_days, customer_totals, customer_years, reminders, work_orders};
 use super::work_orders::WorkOrderRow;
 use super::DbConnection;
 use crate::core::analytics::settled::{day_period, split};
@@ -35,6 +35,7 @@ pub fn add_completed(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), 
     let Some(at) = row.completed_at else {
         return Ok(());
     };
+    add_to_year(conn, &row.customer_id, at.year(), row.total)?;
     use customer_totals::dsl as t;
     let mine = t::customer_totals.find(&row.customer_id);
     // The update comes first: on PostgreSQL it locks the customer's row, so
@@ -91,6 +92,33 @@ pub fn add_completed(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), 
         )
         .set(work_orders::previous_completed_at.eq(at))
         .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Adds an order's total to its customer's UTC calendar year.
+fn add_to_year(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    year: i32,
+    total: i64,
+) -> Result<(), AppError> {
+    use customer_years::dsl as y;
+    let n = diesel::update(y::customer_years.find((customer_id, year)))
+        .set((
+            y::orders.eq(y::orders + 1),
+            y::revenue.eq(y::revenue + total),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(y::customer_years)
+            .values((
+                y::customer_id.eq(customer_id),
+                y::year.eq(year),
+                y::orders.eq(1),
+                y::revenue.eq(total),
+            ))
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -213,7 +241,13 @@ fn keep(
 /// application (a bulk import, a generated benchmark company).
 pub fn rebuild(conn: &mut DbConnection) -> Result<(), AppError> {
     use diesel::connection::SimpleConnection;
-    let sql = "DELETE FROM customer_totals;
+    let year = match conn {
+        DbConnection::Sqlite(_) => "CAST(strftime('%Y', completed_at) AS INTEGER)",
+        DbConnection::Postgresql(_) => "CAST(EXTRACT(YEAR FROM completed_at) AS INTEGER)",
+    };
+    let sql = format!(
+        "DELETE FROM customer_totals;
+        DELETE FROM customer_years;
         UPDATE work_orders SET previous_completed_at = (
             SELECT MAX(p.completed_at) FROM work_orders p
             WHERE p.customer_id = work_orders.customer_id AND p.completed_at < work_orders.completed_at
@@ -221,7 +255,11 @@ pub fn rebuild(conn: &mut DbConnection) -> Result<(), AppError> {
         INSERT INTO customer_totals (customer_id, first_completed_at, last_completed_at, orders, revenue)
         SELECT customer_id, MIN(completed_at), MAX(completed_at), COUNT(*), CAST(SUM(total) AS BIGINT)
         FROM work_orders WHERE completed_at IS NOT NULL GROUP BY customer_id;
-        DELETE FROM analytics_days;";
-    conn.transaction(|conn| conn.batch_execute(sql))?;
+        INSERT INTO customer_years (customer_id, year, orders, revenue)
+        SELECT customer_id, {year}, COUNT(*), CAST(SUM(total) AS BIGINT)
+        FROM work_orders WHERE completed_at IS NOT NULL GROUP BY customer_id, {year};
+        DELETE FROM analytics_days;"
+    );
+    conn.transaction(|conn| conn.batch_execute(&sql))?;
     Ok(())
 }

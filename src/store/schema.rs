@@ -229,6 +229,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_years (customer_id, year) {
+        customer_id -> Text,
+        year -> Integer,
+        orders -> BigInt,
+        revenue -> BigInt,
+    }
+}
+
+diesel::table! {
     analytics_days (day, name) {
         day -> Date,
         name -> Text,

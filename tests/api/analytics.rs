@@ -22,6 +22,7 @@ on_both_backends!(
     orders_note_when_they_were_agreed_scheduled_and_done,
     settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them,
     completing_orders_keeps_the_customer_totals,
+    the_revenue_path_runs_by_local_calendar_year,
     the_owner_reads_the_dashboard_and_messages_a_segment,
     no_figure_is_invented,
 );
@@ -1271,6 +1272,25 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     assert_eq!((orders, revenue), (2, a_total + b_total));
     assert_eq!((Some(first_at), Some(last_at)), (a, b));
     assert_eq!((a_before, b_before), (None, a));
+    // And by UTC year, for the revenue path.
+    use chrono::Datelike;
+    use orderly::store::schema::customer_years;
+    let mut by_year: Vec<(i32, i64, i64)> = customer_years::table
+        .filter(customer_years::customer_id.eq(&customer))
+        .select((
+            customer_years::year,
+            customer_years::orders,
+            customer_years::revenue,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let (ya, yb) = (a.unwrap().year(), b.unwrap().year());
+    let mut want = vec![(ya, 1, a_total), (yb, 1, b_total)];
+    if ya == yb {
+        want = vec![(ya, 2, a_total + b_total)];
+    }
+    by_year.sort();
+    assert_eq!(by_year, want);
     drop(conn);
     // Today's customer report counts them from the totals: one new customer, two orders.
     let r = app.as_owner().get("/api/v1/analytics/customers").await;
@@ -1280,4 +1300,127 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     let v = app.as_owner().get("/api/v1/analytics/lifetime-value").await;
     assert_eq!(v.status, 200, "{v:?}");
     assert!(v.body.to_string().contains(&customer), "{v:?}");
+}
+
+/// The discounted revenue path: LTV = Σₜ revenueₜ × margin ÷ (1 + d)ᵗ − CAC
+/// with t = 1 the customer's first year, computed here from the report's
+/// own assumptions.
+fn path_value(path: &[f64], base: f64, a: &Value) -> f64 {
+    let (m, d) = (
+        a["gross_margin"].as_f64().unwrap(),
+        a["discount_rate"].as_f64().unwrap(),
+    );
+    let lifetime = a["expected_lifetime_years"].as_f64().unwrap();
+    let mut flows = path.to_vec();
+    let mut j = 0.0;
+    while j < lifetime {
+        flows.push(base * (lifetime - j).min(1.0));
+        j += 1.0;
+    }
+    let sum: f64 = flows
+        .iter()
+        .enumerate()
+        .map(|(t, r)| r * m / (1.0 + d).powi(t as i32 + 1))
+        .sum();
+    sum - a["acquisition_cost"].as_f64().unwrap()
+}
+
+/// Each year is the company's calendar year (Kyiv): an order done at 00:30 on
+/// 1 January local time (22:30 UTC the day before) is in the new year, one at
+/// 23:30 on 31 December in the old; orders after the period's end are left out.
+async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::Backend) {
+    use diesel::prelude::*;
+    use orderly::store::schema::customer_years;
+    let app = TestApp::spawn_with(backend, &[("ORDERLY_LOST_INACTIVE_MONTHS", "12")]).await;
+    let mut s = Seed {
+        ids: HashMap::new(),
+        sql: String::new(),
+    };
+    s.ids.insert("manager", app.users[&Role::Manager].0.clone());
+    s.customer("A", "b2c", "Kyiv");
+    s.customer("F", "b2c", "Odesa");
+    let done = |d: &'static str| [None, None, Some(d)];
+    for (name, total, at) in [
+        ("P1", 10_000, "2024-12-31 22:30:00"),
+        ("P2", 20_000, "2025-06-01 12:00:00"),
+        ("P3", 30_000, "2025-12-31 21:30:00"),
+        ("P4", 40_000, "2026-01-15 12:00:00"),
+        ("P5", 50_000, "2026-07-10 12:00:00"),
+    ] {
+        s.order(name, "A", "service", "closed", total, at, done(at), &[]);
+    }
+    // F, active on 1 January and lost by 30 June: someone churns, so there is a lifetime.
+    s.order(
+        "F1",
+        "F",
+        "service",
+        "closed",
+        1_000,
+        "2025-02-01 12:00:00",
+        done("2025-02-01 12:00:00"),
+        &[],
+    );
+    // C, active on 1 July 2025 and lost by 31 December: the same for the second half of 2025.
+    s.customer("C", "b2c", "Lviv");
+    s.order(
+        "C1",
+        "C",
+        "service",
+        "closed",
+        1_000,
+        "2024-08-01 12:00:00",
+        done("2024-08-01 12:00:00"),
+        &[],
+    );
+    let mut conn = app.state.pool.get().unwrap();
+    conn.batch_execute(&s.sql).unwrap();
+    orderly::store::rollups::rebuild(&mut conn).unwrap();
+    // Kept by UTC year; moved to the local year when read.
+    let kept: Vec<(i32, i64, i64)> = customer_years::table
+        .filter(customer_years::customer_id.eq(&s.ids["A"]))
+        .order(customer_years::year)
+        .select((
+            customer_years::year,
+            customer_years::orders,
+            customer_years::revenue,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        kept,
+        [(2024, 1, 10_000), (2025, 2, 50_000), (2026, 2, 90_000)]
+    );
+    drop(conn);
+    let customer = s.ids["A"].clone();
+    let value_of = |v: &Value| -> (Value, f64) {
+        let a = v["value"]["assumptions"].clone();
+        let top = v["value"]["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["customer_id"] == customer.as_str())
+            .unwrap()
+            .clone();
+        (a, top["discounted_path"].as_f64().unwrap())
+    };
+    // The first half of 2026: 2025 (P1, P2, P3) and 2026 so far (P4); the
+    // year ahead from the mean of the full years (2025 alone), trend 1.
+    let v = app
+        .as_owner()
+        .get(&format!("/api/v1/analytics/dashboard?{H1}"))
+        .await;
+    assert_eq!(v.status, 200, "{v:?}");
+    let (a, got) = value_of(&v.body);
+    assert_eq!(a["yearly_trend"]["b2c"], 1.0, "{a}");
+    let want = path_value(&[60_000.0, 40_000.0], 60_000.0, &a);
+    assert!((got - want).abs() < 1e-6, "{got} != {want}");
+    // To the end of 2025, the local year: P3 (23:30 on 31 December) is in, the
+    // later ones are out.
+    let v = app
+        .as_owner()
+        .get("/api/v1/analytics/dashboard?from=2025-07-01&to=2025-12-31")
+        .await;
+    let (a, got) = value_of(&v.body);
+    let want = path_value(&[60_000.0], 60_000.0, &a);
+    assert!((got - want).abs() < 1e-6, "{got} != {want}");
 }

@@ -4,6 +4,7 @@
 //! without a database. The definitions are written out in `docs/analytics.md`.
 
 pub mod customers;
+pub mod path;
 pub mod quality;
 pub mod segment;
 pub mod settled;
@@ -32,6 +33,9 @@ text_enum! {
         MarginChurn => "margin_churn",
         /// Yearly margin over the expected lifetime, discounted, less acquisition cost.
         Discounted => "discounted",
+        /// Each year's own revenue — past years as bought, years ahead by the
+        /// segment's trend — times margin, discounted, less acquisition cost.
+        DiscountedPath => "discounted_path",
     }
 }
 

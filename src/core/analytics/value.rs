@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::customers::{active_at, Ledger};
+use super::path::path_value;
 use super::{AnalyticsSettings, LtvModel, Period, SECONDS_A_YEAR};
 use crate::text_enum;
 
@@ -212,6 +213,7 @@ macro_rules! by_model {
             LtvModel::OrderValueFrequency => Some($v.order_value_frequency),
             LtvModel::MarginChurn => $v.margin_churn,
             LtvModel::Discounted => $v.discounted,
+            LtvModel::DiscountedPath => $v.discounted_path,
         }
     };
 }
@@ -231,6 +233,8 @@ pub struct CustomerValue {
     pub margin_churn: Option<f64>,
     /// Null when no lifetime can be estimated.
     pub discounted: Option<f64>,
+    /// Null when no lifetime can be estimated.
+    pub discounted_path: Option<f64>,
 }
 
 impl CustomerValue {
@@ -241,8 +245,10 @@ impl CustomerValue {
 }
 
 /// A customer's value. Yearly revenue (ARPU) is their revenue ÷ their years
-/// with the company (at least one); the lifetime is 1 ÷ yearly churn.
-pub fn customer_value(l: &Ledger, i: &ValueInputs) -> CustomerValue {
+/// with the company (at least one); the lifetime is 1 ÷ yearly churn. `path`
+/// is their revenue by calendar year (see [`path_of`](super::path::path_of)),
+/// `trend` their segment's.
+pub fn customer_value(l: &Ledger, path: &[f64], trend: f64, i: &ValueInputs) -> CustomerValue {
     let years = tenure_years(l, i.end);
     let revenue = l.revenue as f64;
     let yearly = revenue / years;
@@ -264,6 +270,16 @@ pub fn customer_value(l: &Ledger, i: &ValueInputs) -> CustomerValue {
         margin_churn: lifetime.map(|l| yearly * i.margin * l),
         discounted: lifetime
             .map(|l| discounted_sum(yearly * i.margin, l, i.discount_rate) - i.acquisition_cost),
+        discounted_path: lifetime.map(|l| {
+            path_value(
+                path,
+                trend,
+                l,
+                i.margin,
+                i.discount_rate,
+                i.acquisition_cost,
+            )
+        }),
     }
 }
 
@@ -281,6 +297,8 @@ pub struct SegmentValue {
     pub margin_churn: Option<f64>,
     /// Null when no lifetime can be estimated.
     pub discounted: Option<f64>,
+    /// Null when no lifetime can be estimated.
+    pub discounted_path: Option<f64>,
 }
 
 impl SegmentValue {
@@ -325,6 +343,7 @@ fn mean_value(segment: &str, vs: &[&CustomerValue]) -> SegmentValue {
         order_value_frequency: always(mean_of(vs, |v| Some(v.order_value_frequency))),
         margin_churn: mean_of(vs, |v| v.margin_churn),
         discounted: mean_of(vs, |v| v.discounted),
+        discounted_path: mean_of(vs, |v| v.discounted_path),
     }
 }
 
@@ -539,13 +558,13 @@ mod tests {
             ValueInputs::new(&settings, end, Some(churn), lifespan)
         };
         // ARPU × lifetime: 240 a year, a third of customers lost a year → 3 years → 720.
-        let v = customer_value(&year(240, 2), &inputs(0.5, 1.0 / 3.0, 3.0));
+        let v = customer_value(&year(240, 2), &[], 1.0, &inputs(0.5, 1.0 / 3.0, 3.0));
         close(v.arpu_lifetime.unwrap(), 720.0);
         // Order value × frequency × lifespan: 80 × 4 a year × 3 years → 960.
-        let v = customer_value(&year(320, 4), &inputs(0.5, 0.25, 3.0));
+        let v = customer_value(&year(320, 4), &[], 1.0, &inputs(0.5, 0.25, 3.0));
         close(v.order_value_frequency, 960.0);
         // ARPU × margin ÷ churn: 150 × 0.3 ÷ 0.2 → 225.
-        let v = customer_value(&year(150, 1), &inputs(0.3, 0.2, 3.0));
+        let v = customer_value(&year(150, 1), &[], 1.0, &inputs(0.3, 0.2, 3.0));
         close(v.margin_churn.unwrap(), 225.0);
         // Discounted cash flow over 200, 240, 300 at 50 % margin, 10 %, CAC 100 → 202.78.
         let dcf = discounted_path(&[200.0, 240.0, 300.0], 0.5, 0.1, 100.0);
@@ -627,7 +646,12 @@ mod tests {
             ..Default::default()
         };
         // 25 % yearly churn → 4 years; observed lifespan 3 years.
-        let v = customer_value(&l, &ValueInputs::new(&settings, end, Some(0.25), 3.0));
+        let v = customer_value(
+            &l,
+            &[],
+            1.0,
+            &ValueInputs::new(&settings, end, Some(0.25), 3.0),
+        );
         close(v.historical, 800_000.0);
         // ARPU 400 000 a year × 4 years.
         close(v.arpu_lifetime.unwrap(), 1_600_000.0);
@@ -640,7 +664,12 @@ mod tests {
         close(v.discounted.unwrap(), 160_000.0 * annuity - 50_000.0);
         assert_eq!(v.by(LtvModel::MarginChurn), v.margin_churn);
         // With no churn seen, the lifetime models say nothing rather than 30 years.
-        let unknown = customer_value(&l, &ValueInputs::new(&settings, end, Some(0.0), 3.0));
+        let unknown = customer_value(
+            &l,
+            &[],
+            1.0,
+            &ValueInputs::new(&settings, end, Some(0.0), 3.0),
+        );
         assert_eq!(
             (
                 unknown.arpu_lifetime,
@@ -663,7 +692,7 @@ mod tests {
             b,
         ]
         .iter()
-        .map(|l| customer_value(l, &inputs))
+        .map(|l| customer_value(l, &[], 1.0, &inputs))
         .collect();
         let s = by_segment(&values);
         let names: Vec<_> = s

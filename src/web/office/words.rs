@@ -209,7 +209,8 @@ words! {
     an_send: "Send to the segment", "Надіслати сегменту";
     an_sent: "Sent", "Надіслано";
     an_delivery: "Delivery", "Доставка";
-    an_model_in_use: "Model", "Модель";
+    an_model_in_use: "The dashboard leads with", "Дашборд показує насамперед";
+    an_yearly_trend: "yearly trend of the revenue path", "річний тренд виручки";
     filter: "Filter", "Фільтр";
     search: "Search", "Пошук";
     next_page: "Next page", "Наступна сторінка";

@@ -143,14 +143,14 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
         (section(w.an_value_by_segment,
             html! { (export(query, "lifetime-value", "segments", w)) " " (export(query, "lifetime-value", "customers", w)) " " (export(query, "lifetime-value", "retention", w)) " " (export(query, "lifetime-value", "assumptions", w)) },
             html! {
-                p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) }
+                p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) "; " (w.an_yearly_trend) ": "
+                    @for (segment, trend) in &d.value.assumptions.yearly_trend { (w.code(segment)) " ×" (number(Some(*trend))) " " } }
                 @if let Some(why) = unknown { p.small.warning { "— " (why) } }
                 table {
                     thead { tr { th { "" } th { (w.an_customers) } @for m in crate::core::analytics::LtvModel::ALL { th { (w.code(m.as_str())) } } } }
                     tbody { @for s in &d.value.segments { tr {
                         td { (w.code(&s.segment)) } td { (s.customers) }
-                        td { (cash(s.historical)) } td { (maybe(s.arpu_lifetime)) } td { (cash(s.order_value_frequency)) }
-                        td { (maybe(s.margin_churn)) } td { (maybe(s.discounted)) }
+                        @for m in crate::core::analytics::LtvModel::ALL { td { (maybe(s.by(*m))) } }
                     } } }
                 }
                 p.small { (w.an_by_retention) ": "
