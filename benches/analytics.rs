@@ -79,11 +79,18 @@ fn main() {
         started.elapsed().as_secs_f64() * 1000.0
     );
     let base = reports::customer_base(p, cx).unwrap();
+    let years = reports::with(p, |c| reports::revenue_by_year(c, cx)).unwrap();
     let parts: Vec<(&str, Part)> = vec![
         (
             "customer ledger (dynamics, LTV, RFM)",
             Box::new(|| {
                 reports::customer_base(p, cx).unwrap();
+            }),
+        ),
+        (
+            "revenue by year (the revenue path, read beside the ledger)",
+            Box::new(|| {
+                reports::with(p, |c| reports::revenue_by_year(c, cx)).unwrap();
             }),
         ),
         (
@@ -93,10 +100,13 @@ fn main() {
             }),
         ),
         (
-            "  lifetime value, 5 models (formulas)",
+            "  lifetime value, 6 models (formulas)",
             Box::new(|| {
                 let churn = reports::customers_report(&base, cx).dynamics.churn_rate;
-                reports::with(p, |c| reports::value_report(c, &base, churn, cx)).unwrap();
+                reports::with(p, |c| {
+                    reports::value_report(c, &base, Some(&years), churn, cx)
+                })
+                .unwrap();
             }),
         ),
         (

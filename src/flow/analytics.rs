@@ -116,7 +116,7 @@ impl Context {
             Some(s) => Some(
                 crate::store::segments::find(conn, &s)?
                     .ok_or_else(|| AppError::invalid("segment_id", "no such segment"))?
-                    .rule(),
+                    .rule()?,
             ),
             None => None,
         };
@@ -304,8 +304,10 @@ pub struct ValueAssumptions {
     pub average_lifespan_years: f64,
     /// Each segment's yearly trend, which projects the years ahead of the
     /// revenue path (`discounted_path`): next year's revenue ÷ this year's,
-    /// over customers who bought in both of two consecutive full years.
-    pub yearly_trend: BTreeMap<String, f64>,
+    /// over customers who bought in both of two consecutive full years. Null
+    /// where the revenue path was not read: on the dashboard, unless it leads
+    /// with `discounted_path` (the lifetime-value report always has it).
+    pub yearly_trend: Option<BTreeMap<String, f64>>,
 }
 
 /// Lifetime value by segment, and the most valuable customers.
@@ -339,20 +341,24 @@ pub struct NamedValue {
 pub fn value_report(
     conn: &mut DbConnection,
     base: &CustomerBase,
+    years: Option<&YearlyRevenue>,
     churn_rate: Option<f64>,
     cx: &Context,
 ) -> Result<ValueReport, AppError> {
     let yearly = churn_rate.map(|c| yearly_churn(c, cx.period.years()));
     let lifespan = average_lifespan(&base.ledgers, &cx.period, cx.lost_after_months);
     let inputs = ValueInputs::new(&cx.settings, cx.period.end, yearly, lifespan);
-    let (paths, trends) = revenue_paths(conn, base, cx)?;
+    let paths = years.map(|years| revenue_paths(base, years, cx));
     let customers: Vec<CustomerValue> = base
         .ledgers
         .iter()
-        .zip(&paths)
-        .map(|(l, path)| {
-            let trend = trends.get(&l.segment).copied().unwrap_or(1.0);
-            customer_value(l, path, trend, &inputs)
+        .enumerate()
+        .map(|(i, l)| {
+            let path = paths.as_ref().map(|(paths, trends)| {
+                let trend = trends.get(&l.segment).copied().unwrap_or(1.0);
+                (paths[i].as_slice(), trend)
+            });
+            customer_value(l, path, &inputs)
         })
         .collect();
     let model = cx.settings.ltv_model;
@@ -373,7 +379,7 @@ pub fn value_report(
             expected_lifetime_years: expected_lifetime(yearly).ok(),
             lifetime_unknown: expected_lifetime(yearly).err().map(str::to_owned),
             average_lifespan_years: lifespan,
-            yearly_trend: trends,
+            yearly_trend: paths.map(|(_, trends)| trends),
         },
         segments: by_segment(&customers),
         retention: retention_by_segment(base, cx),
@@ -392,13 +398,18 @@ pub fn value_report(
 /// yearly trend.
 type Paths = (Vec<Vec<f64>>, BTreeMap<String, f64>);
 
+/// Each customer's revenue by local calendar year up to the period's end, for
+/// the revenue path of lifetime value; read beside the ledger, on a
+/// connection of its own.
+pub fn revenue_by_year(conn: &mut DbConnection, cx: &Context) -> Result<YearlyRevenue, AppError> {
+    revenue_years::revenue_by_year(conn, &cx.period, &cx.scope, cx.now)
+}
+
+/// Each customer's revenue by year, by customer id.
+pub type YearlyRevenue = HashMap<String, revenue_years::Years>;
+
 /// Each customer's revenue path (as the ledgers go) and each segment's trend.
-fn revenue_paths(
-    conn: &mut DbConnection,
-    base: &CustomerBase,
-    cx: &Context,
-) -> Result<Paths, AppError> {
-    let years = revenue_years::revenue_by_year(conn, &cx.period, &cx.scope, cx.now)?;
+fn revenue_paths(base: &CustomerBase, years: &YearlyRevenue, cx: &Context) -> Paths {
     let last = local(cx.period.end - chrono::Duration::seconds(1), cx.tz).year();
     let none = revenue_years::Years::new();
     let paths: Vec<Vec<f64>> = base
@@ -418,7 +429,7 @@ fn revenue_paths(
             (segment.to_owned(), yearly_trend(of))
         })
         .collect();
-    Ok((paths, trends))
+    (paths, trends)
 }
 
 /// Retention values of the market segments, then of everyone.
@@ -850,14 +861,29 @@ pub fn dashboard(pool: &Pool, cx: &Context, currency: &str) -> Result<Dashboard,
     let started = Instant::now();
     let times = std::sync::Mutex::new(BTreeMap::new());
     let t = &times;
-    let ((base, completed), ((funnel, satisfaction), quality)) = rayon::join(
+    let ((base, (completed, years)), ((funnel, satisfaction), quality)) = rayon::join(
         || {
             rayon::join(
                 || timed("customer_ledger", t, || customer_base(pool, cx)),
                 || {
-                    timed("completed_by_hour", t, || {
-                        with(pool, |c| completed_hours(c, cx))
-                    })
+                    rayon::join(
+                        || {
+                            timed("completed_by_hour", t, || {
+                                with(pool, |c| completed_hours(c, cx))
+                            })
+                        },
+                        || {
+                            // Each customer's years cost as much as the ledger
+                            // again: read only when the dashboard leads with them.
+                            (cx.settings.ltv_model == LtvModel::DiscountedPath)
+                                .then(|| {
+                                    timed("revenue_by_year", t, || {
+                                        with(pool, |c| revenue_by_year(c, cx))
+                                    })
+                                })
+                                .transpose()
+                        },
+                    )
                 },
             )
         },
@@ -877,7 +903,7 @@ pub fn dashboard(pool: &Pool, cx: &Context, currency: &str) -> Result<Dashboard,
             )
         },
     );
-    let (base, completed) = (base?, completed?);
+    let (base, completed, years) = (base?, completed?, years?);
     let (activity, value) = rayon::join(
         || {
             timed("activity", t, || {
@@ -888,7 +914,7 @@ pub fn dashboard(pool: &Pool, cx: &Context, currency: &str) -> Result<Dashboard,
             timed("value_and_rfm", t, || {
                 let customers = customers_report(&base, cx);
                 let value = with(pool, |c| {
-                    value_report(c, &base, customers.dynamics.churn_rate, cx)
+                    value_report(c, &base, years.as_ref(), customers.dynamics.churn_rate, cx)
                 })?;
                 Ok((customers, value, rfm_report(&base, cx)))
             })

@@ -116,9 +116,13 @@ report!(
     "lifetime-value",
     ValueReport,
     |p: &Pool, cx: &Context, _: &str| {
-        let base = customer_base(p, cx)?;
+        let (base, years) = rayon::join(
+            || customer_base(p, cx),
+            || with(p, |c| revenue_by_year(c, cx)),
+        );
+        let (base, years) = (base?, years?);
         let churn = customers_report(&base, cx).dynamics.churn_rate;
-        with(p, |c| value_report(c, &base, churn, cx))
+        with(p, |c| value_report(c, &base, Some(&years), churn, cx))
     }
 );
 

@@ -1274,22 +1274,12 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     assert_eq!((a_before, b_before), (None, a));
     // And by UTC year, for the revenue path.
     use chrono::Datelike;
-    use orderly::store::schema::customer_years;
-    let mut by_year: Vec<(i32, i64, i64)> = customer_years::table
-        .filter(customer_years::customer_id.eq(&customer))
-        .select((
-            customer_years::year,
-            customer_years::orders,
-            customer_years::revenue,
-        ))
-        .load(&mut conn)
-        .unwrap();
+    let by_year = kept_years(&mut conn, &customer);
     let (ya, yb) = (a.unwrap().year(), b.unwrap().year());
     let mut want = vec![(ya, 1, a_total), (yb, 1, b_total)];
     if ya == yb {
         want = vec![(ya, 2, a_total + b_total)];
     }
-    by_year.sort();
     assert_eq!(by_year, want);
     drop(conn);
     // Today's customer report counts them from the totals: one new customer, two orders.
@@ -1300,6 +1290,18 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     let v = app.as_owner().get("/api/v1/analytics/lifetime-value").await;
     assert_eq!(v.status, 200, "{v:?}");
     assert!(v.body.to_string().contains(&customer), "{v:?}");
+}
+
+/// A customer's kept sums by UTC year: (year, orders, revenue), oldest first.
+fn kept_years(conn: &mut orderly::store::DbConnection, customer: &str) -> Vec<(i32, i64, i64)> {
+    use diesel::prelude::*;
+    use orderly::store::schema::customer_years as y;
+    y::table
+        .filter(y::customer_id.eq(customer))
+        .order(y::year)
+        .select((y::year, y::orders, y::revenue))
+        .load(conn)
+        .unwrap()
 }
 
 /// The discounted revenue path: LTV = Σₜ revenueₜ × margin ÷ (1 + d)ᵗ − CAC
@@ -1329,8 +1331,6 @@ fn path_value(path: &[f64], base: f64, a: &Value) -> f64 {
 /// 1 January local time (22:30 UTC the day before) is in the new year, one at
 /// 23:30 on 31 December in the old; orders after the period's end are left out.
 async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::Backend) {
-    use diesel::prelude::*;
-    use orderly::store::schema::customer_years;
     let app = TestApp::spawn_with(backend, &[("ORDERLY_LOST_INACTIVE_MONTHS", "12")]).await;
     let mut s = Seed {
         ids: HashMap::new(),
@@ -1376,16 +1376,7 @@ async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::B
     conn.batch_execute(&s.sql).unwrap();
     orderly::store::rollups::rebuild(&mut conn).unwrap();
     // Kept by UTC year; moved to the local year when read.
-    let kept: Vec<(i32, i64, i64)> = customer_years::table
-        .filter(customer_years::customer_id.eq(&s.ids["A"]))
-        .order(customer_years::year)
-        .select((
-            customer_years::year,
-            customer_years::orders,
-            customer_years::revenue,
-        ))
-        .load(&mut conn)
-        .unwrap();
+    let kept = kept_years(&mut conn, &s.ids["A"]);
     assert_eq!(
         kept,
         [(2024, 1, 10_000), (2025, 2, 50_000), (2026, 2, 90_000)]
@@ -1393,8 +1384,8 @@ async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::B
     drop(conn);
     let customer = s.ids["A"].clone();
     let value_of = |v: &Value| -> (Value, f64) {
-        let a = v["value"]["assumptions"].clone();
-        let top = v["value"]["top"]
+        let a = v["assumptions"].clone();
+        let top = v["top"]
             .as_array()
             .unwrap()
             .iter()
@@ -1407,7 +1398,7 @@ async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::B
     // year ahead from the mean of the full years (2025 alone), trend 1.
     let v = app
         .as_owner()
-        .get(&format!("/api/v1/analytics/dashboard?{H1}"))
+        .get(&format!("/api/v1/analytics/lifetime-value?{H1}"))
         .await;
     assert_eq!(v.status, 200, "{v:?}");
     let (a, got) = value_of(&v.body);
@@ -1418,9 +1409,43 @@ async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::B
     // later ones are out.
     let v = app
         .as_owner()
-        .get("/api/v1/analytics/dashboard?from=2025-07-01&to=2025-12-31")
+        .get("/api/v1/analytics/lifetime-value?from=2025-07-01&to=2025-12-31")
         .await;
     let (a, got) = value_of(&v.body);
     let want = path_value(&[60_000.0], 60_000.0, &a);
     assert!((got - want).abs() < 1e-6, "{got} != {want}");
+    // The dashboard reads the years only when it leads with the revenue path.
+    let dash = app
+        .as_owner()
+        .get(&format!("/api/v1/analytics/dashboard?{H1}"))
+        .await;
+    assert_eq!(dash.status, 200, "{dash:?}");
+    assert_eq!(dash["value"]["assumptions"]["yearly_trend"], Value::Null);
+    assert_eq!(dash["value"]["segments"][0]["discounted_path"], Value::Null);
+    let r = app
+        .as_owner()
+        .send(
+            "PUT",
+            "/api/v1/settings",
+            Some({
+                let mut settings = app.as_owner().get("/api/v1/settings").await["settings"].clone();
+                settings["analytics"]["ltv_model"] = json!("discounted_path");
+                settings.to_string()
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let dash = app
+        .as_owner()
+        .get(&format!("/api/v1/analytics/dashboard?{H1}"))
+        .await;
+    let (_, led) = value_of(&dash["value"]);
+    assert_eq!(dash["value"]["model"], "discounted_path");
+    let (_, in_report) = value_of(
+        &app.as_owner()
+            .get(&format!("/api/v1/analytics/lifetime-value?{H1}"))
+            .await
+            .body,
+    );
+    assert!((led - in_report).abs() < 1e-6, "{led} != {in_report}");
 }

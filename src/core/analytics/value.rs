@@ -246,9 +246,9 @@ impl CustomerValue {
 
 /// A customer's value. Yearly revenue (ARPU) is their revenue ÷ their years
 /// with the company (at least one); the lifetime is 1 ÷ yearly churn. `path`
-/// is their revenue by calendar year (see [`path_of`](super::path::path_of)),
-/// `trend` their segment's.
-pub fn customer_value(l: &Ledger, path: &[f64], trend: f64, i: &ValueInputs) -> CustomerValue {
+/// is their revenue by calendar year (see [`path_of`](super::path::path_of))
+/// with their segment's trend, when it was read.
+pub fn customer_value(l: &Ledger, path: Option<(&[f64], f64)>, i: &ValueInputs) -> CustomerValue {
     let years = tenure_years(l, i.end);
     let revenue = l.revenue as f64;
     let yearly = revenue / years;
@@ -270,7 +270,7 @@ pub fn customer_value(l: &Ledger, path: &[f64], trend: f64, i: &ValueInputs) -> 
         margin_churn: lifetime.map(|l| yearly * i.margin * l),
         discounted: lifetime
             .map(|l| discounted_sum(yearly * i.margin, l, i.discount_rate) - i.acquisition_cost),
-        discounted_path: lifetime.map(|l| {
+        discounted_path: lifetime.zip(path).map(|(l, (path, trend))| {
             path_value(
                 path,
                 trend,
@@ -558,13 +558,13 @@ mod tests {
             ValueInputs::new(&settings, end, Some(churn), lifespan)
         };
         // ARPU × lifetime: 240 a year, a third of customers lost a year → 3 years → 720.
-        let v = customer_value(&year(240, 2), &[], 1.0, &inputs(0.5, 1.0 / 3.0, 3.0));
+        let v = customer_value(&year(240, 2), None, &inputs(0.5, 1.0 / 3.0, 3.0));
         close(v.arpu_lifetime.unwrap(), 720.0);
         // Order value × frequency × lifespan: 80 × 4 a year × 3 years → 960.
-        let v = customer_value(&year(320, 4), &[], 1.0, &inputs(0.5, 0.25, 3.0));
+        let v = customer_value(&year(320, 4), None, &inputs(0.5, 0.25, 3.0));
         close(v.order_value_frequency, 960.0);
         // ARPU × margin ÷ churn: 150 × 0.3 ÷ 0.2 → 225.
-        let v = customer_value(&year(150, 1), &[], 1.0, &inputs(0.3, 0.2, 3.0));
+        let v = customer_value(&year(150, 1), None, &inputs(0.3, 0.2, 3.0));
         close(v.margin_churn.unwrap(), 225.0);
         // Discounted cash flow over 200, 240, 300 at 50 % margin, 10 %, CAC 100 → 202.78.
         let dcf = discounted_path(&[200.0, 240.0, 300.0], 0.5, 0.1, 100.0);
@@ -646,12 +646,7 @@ mod tests {
             ..Default::default()
         };
         // 25 % yearly churn → 4 years; observed lifespan 3 years.
-        let v = customer_value(
-            &l,
-            &[],
-            1.0,
-            &ValueInputs::new(&settings, end, Some(0.25), 3.0),
-        );
+        let v = customer_value(&l, None, &ValueInputs::new(&settings, end, Some(0.25), 3.0));
         close(v.historical, 800_000.0);
         // ARPU 400 000 a year × 4 years.
         close(v.arpu_lifetime.unwrap(), 1_600_000.0);
@@ -664,12 +659,7 @@ mod tests {
         close(v.discounted.unwrap(), 160_000.0 * annuity - 50_000.0);
         assert_eq!(v.by(LtvModel::MarginChurn), v.margin_churn);
         // With no churn seen, the lifetime models say nothing rather than 30 years.
-        let unknown = customer_value(
-            &l,
-            &[],
-            1.0,
-            &ValueInputs::new(&settings, end, Some(0.0), 3.0),
-        );
+        let unknown = customer_value(&l, None, &ValueInputs::new(&settings, end, Some(0.0), 3.0));
         assert_eq!(
             (
                 unknown.arpu_lifetime,
@@ -692,7 +682,7 @@ mod tests {
             b,
         ]
         .iter()
-        .map(|l| customer_value(l, &[], 1.0, &inputs))
+        .map(|l| customer_value(l, None, &inputs))
         .collect();
         let s = by_segment(&values);
         let names: Vec<_> = s

@@ -211,6 +211,7 @@ words! {
     an_delivery: "Delivery", "Доставка";
     an_model_in_use: "The dashboard leads with", "Дашборд показує насамперед";
     an_yearly_trend: "yearly trend of the revenue path", "річний тренд виручки";
+    an_path_in_report: "the revenue path (discounted_path) is in the lifetime-value export", "шлях виручки (discounted_path) — у вивантаженні цінності клієнтів";
     filter: "Filter", "Фільтр";
     search: "Search", "Пошук";
     next_page: "Next page", "Наступна сторінка";

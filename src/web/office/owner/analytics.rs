@@ -143,8 +143,11 @@ fn reports(d: &Dashboard, query: &str, currency: &str, w: &Words) -> Markup {
         (section(w.an_value_by_segment,
             html! { (export(query, "lifetime-value", "segments", w)) " " (export(query, "lifetime-value", "customers", w)) " " (export(query, "lifetime-value", "retention", w)) " " (export(query, "lifetime-value", "assumptions", w)) },
             html! {
-                p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) "; " (w.an_yearly_trend) ": "
-                    @for (segment, trend) in &d.value.assumptions.yearly_trend { (w.code(segment)) " ×" (number(Some(*trend))) " " } }
+                p.small.muted { (w.an_model_in_use) ": " (w.code(model.as_str())) "; "
+                    @if let Some(trends) = &d.value.assumptions.yearly_trend {
+                        (w.an_yearly_trend) ": "
+                        @for (segment, trend) in trends { (w.code(segment)) " ×" (number(Some(*trend))) " " }
+                    } @else { (w.an_path_in_report) } }
                 @if let Some(why) = unknown { p.small.warning { "— " (why) } }
                 table {
                     thead { tr { th { "" } th { (w.an_customers) } @for m in crate::core::analytics::LtvModel::ALL { th { (w.code(m.as_str())) } } } }
