@@ -37,7 +37,7 @@ fn detail(conn: &mut DbConnection, id: &str) -> Result<NotificationDetail, AppEr
     let row = notifications::find(conn, &id)?.ok_or_else(not_found)?;
     Ok(NotificationDetail {
         attempts_made: notifications::attempts(conn, &id)?,
-        notification: row.into_view(),
+        notification: row.into_view()?,
     })
 }
 

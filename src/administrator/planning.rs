@@ -70,8 +70,11 @@ pub async fn put_profile(
     let view = state
         .db(move |conn| {
             let user = users::find(conn, &id)?
-                .filter(|u| u.active && u.roles().contains(&crate::core::role::Role::Engineer))
+                .filter(|u| u.active)
                 .ok_or(AppError::NotFound { entity: "engineer" })?;
+            if !user.roles()?.contains(&crate::core::role::Role::Engineer) {
+                return Err(AppError::NotFound { entity: "engineer" });
+            }
             engineers::save_profile(conn, &id, &profile, now())?;
             Ok(PlannedEngineer {
                 id: user.id,
@@ -258,7 +261,7 @@ pub async fn day_route_now(
         .db(move |c| route_day::load(c, &load_id, date, tz))
         .await?;
     let matrix = travel_between(state, &data.places()).await?;
-    Ok(route_day::day_route(&id, date, tz, data, &matrix))
+    route_day::day_route(&id, date, tz, data, &matrix)
 }
 
 /// Travel between the places under the company's travel model; a failing OSRM is a 502.

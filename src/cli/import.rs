@@ -167,7 +167,7 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
     }
     .map_err(|e| e.to_string())?
     .ok_or("no such account: the import is recorded under a staff account (create the owner first: orderly user add)")?;
-    let actor = state.actor(&user.id, user.roles());
+    let actor = state.actor(&user.id, user.roles().map_err(|e| e.to_string())?);
     let input = state.input_context();
     let options = Options {
         source: &source,

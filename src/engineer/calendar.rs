@@ -109,9 +109,10 @@ pub async fn new_feed(
     let hash = feed_hash(&token);
     state
         .db(move |c| {
-            users::find(c, &id)?
-                .filter(|u| u.roles().contains(&Role::Engineer))
-                .ok_or(AppError::NotFound { entity: "engineer" })?;
+            let user = users::find(c, &id)?.ok_or(AppError::NotFound { entity: "engineer" })?;
+            if !user.roles()?.contains(&Role::Engineer) {
+                return Err(AppError::NotFound { entity: "engineer" });
+            }
             engineers::set_feed(c, &id, &hash, now())
         })
         .await?;

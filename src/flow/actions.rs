@@ -181,11 +181,13 @@ pub fn act_at(
                 details: Some(json!({"current_version": row.version})),
             });
         }
-        let before = row.status();
-        let postponed_from = row
-            .postponed_from
-            .as_deref()
-            .and_then(WorkOrderStatus::parse);
+        let before = row.status()?;
+        let postponed_from = crate::store::decoded_optional(
+            row.postponed_from.as_deref(),
+            WorkOrderStatus::parse,
+            "postponed from",
+            &row.id,
+        )?;
         let next = next_status(before, action, postponed_from).map_err(|e| AppError::Conflict {
             code: "invalid_transition",
             message: format!(
@@ -316,7 +318,10 @@ fn apply(
         Request::Arrive(_) => progress(conn, live, VisitStatus::OnSite, at)?,
         Request::Finish(b) => {
             let mut visit = live.ok_or_else(|| AppError::internal("no live visit"))?;
-            let lines = b.lines_done.unwrap_or_else(|| row.scope());
+            let lines = match b.lines_done {
+                Some(lines) => lines,
+                None => row.scope()?,
+            };
             let (lines, _) = check_scope("lines_done", &lines)?;
             visit.lines_done = serde_json::to_string(&lines)?;
             visit.parts_used = serde_json::to_string(&check_parts("parts_used", &b.parts_used)?)?;
@@ -434,7 +439,7 @@ fn agree(
         row.scope_lines = serde_json::to_string(&lines)?;
         row.total = total;
     }
-    if row.scope().is_empty() {
+    if row.scope()?.is_empty() {
         return Err(AppError::invalid(
             "scope_lines",
             "agree the scope and price: at least one line",
@@ -500,9 +505,15 @@ fn book(
     check_window(b.start, b.end)?;
     let engineer_id = ids::parse_id(&b.engineer_id)
         .ok_or_else(|| AppError::invalid("engineer_id", "is not a valid id"))?;
-    let engineer = users::find(conn, &engineer_id)?
-        .filter(|u| u.active && u.roles().contains(&Role::Engineer))
-        .ok_or_else(|| AppError::invalid("engineer_id", "is not an active engineer"))?;
+    let engineer = match users::find(conn, &engineer_id)? {
+        Some(u) if u.active && u.roles()?.contains(&Role::Engineer) => u,
+        _ => {
+            return Err(AppError::invalid(
+                "engineer_id",
+                "is not an active engineer",
+            ))
+        }
+    };
     let contact_id = match &b.on_site_contact_id {
         None => None,
         Some(raw) => {

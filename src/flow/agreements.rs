@@ -72,6 +72,6 @@ pub fn create(
                 json!({"kind": "agreement", "due_on": due, "agreement_id": row.id}),
             )?;
         }
-        Ok(row.into_view())
+        row.into_view()
     })
 }

@@ -81,10 +81,15 @@ pub fn issue(
         .or(people.first())
         .and_then(|(_, c)| c.locale)
         .unwrap_or(actor.messaging.locale);
-    let done_lines: Vec<ScopeLine> = visit
-        .and_then(|v| serde_json::from_str(&v.lines_done).ok())
-        .filter(|l: &Vec<ScopeLine>| !l.is_empty())
-        .unwrap_or_else(|| order.scope());
+    let done_lines: Vec<ScopeLine> = match visit {
+        Some(v) => crate::store::decoded_json(&v.lines_done, "lines done", &v.id)?,
+        None => vec![],
+    };
+    let done_lines = if done_lines.is_empty() {
+        order.scope()?
+    } else {
+        done_lines
+    };
     let lines: Vec<CertificateLine> = done_lines
         .iter()
         .map(|l| CertificateLine {
@@ -140,7 +145,7 @@ pub fn issue(
         name: customer.name,
     };
     let mut equipment = Vec::new();
-    for id in json_list(&order.equipment_ids) {
+    for id in json_list(&order.equipment_ids, "equipment", &order.id)? {
         let e = records::get::<EquipmentRepo>(conn, &id)?.fields;
         equipment.push(ServicedEquipment {
             kind: e.kind,

@@ -89,11 +89,13 @@ pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Visit
             .map(|u| u.name)
             .unwrap_or_default(),
         address: sites::address(conn, &order.site_id)?.unwrap_or_default(),
-        status: VisitStatus::parse(&visit.status).unwrap_or(VisitStatus::Booked),
-        answer: visit
-            .customer_response
-            .as_deref()
-            .and_then(CustomerAnswer::parse),
+        status: visit.status()?,
+        answer: crate::store::decoded_optional(
+            visit.customer_response.as_deref(),
+            CustomerAnswer::parse,
+            "customer response",
+            &visit.id,
+        )?,
         note: visit.customer_response_note,
         moved,
     })

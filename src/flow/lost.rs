@@ -238,7 +238,8 @@ pub fn lost_customers(
         else {
             continue;
         };
-        let segment = Segment::parse(&segment).unwrap_or(Segment::B2c);
+        let segment =
+            crate::store::decoded(Segment::parse(&segment), "segment", &customer_id, &segment)?;
         if archived.is_some() || filter.segment.is_some_and(|s| s != segment) {
             continue;
         }

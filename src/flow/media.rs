@@ -41,7 +41,7 @@ fn resent(
         Some(row) if row.visit_id != visit_id || row.kind != kind.as_str() => {
             Err(AppError::key_reused())
         }
-        Some(row) => Ok(Some(row.view())),
+        Some(row) => Ok(Some(row.view()?)),
         None => Ok(None),
     }
 }
@@ -91,11 +91,11 @@ pub fn add(
             .ok_or_else(not_found)?;
         let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(not_found)?;
         let open_visit = matches!(
-            VisitStatus::parse(&visit.status),
-            Some(VisitStatus::EnRoute | VisitStatus::OnSite | VisitStatus::Finished)
+            visit.status()?,
+            VisitStatus::EnRoute | VisitStatus::OnSite | VisitStatus::Finished
         );
         let open_order = !matches!(
-            order.status(),
+            order.status()?,
             WorkOrderStatus::Certified | WorkOrderStatus::Closed | WorkOrderStatus::Cancelled
         );
         if !(open_visit && open_order) {
@@ -138,7 +138,7 @@ pub fn add(
             },
             json!({"file_id": row.id, "work_order_id": order.id}),
         )?;
-        Ok((row.view(), true))
+        Ok((row.view()?, true))
     })
 }
 

@@ -11,7 +11,7 @@ use super::{bodies, Actor};
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
 use crate::core::ids;
-use crate::core::work_order::{Priority, WorkOrderStatus};
+use crate::core::work_order::WorkOrderStatus;
 use crate::error::AppError;
 use crate::routing::planner::{self, Booked, Engineer, Input, Order, Plan, StopKind};
 use crate::store::route_plans::{self, RoutePlanRow};
@@ -77,7 +77,12 @@ pub struct RoutePlan {
 impl RoutePlanRow {
     fn into_view(self) -> Result<RoutePlan, AppError> {
         Ok(RoutePlan {
-            status: PlanStatus::parse(&self.status).unwrap_or(PlanStatus::Proposed),
+            status: crate::store::decoded(
+                PlanStatus::parse(&self.status),
+                "route plan status",
+                &self.id,
+                &self.status,
+            )?,
             plan: serde_json::from_str(&self.proposal)?,
             accepted_engineer_ids: serde_json::from_str(&self.accepted_engineer_ids)?,
             id: self.id,
@@ -103,20 +108,20 @@ fn id_list(field: &str, raw: &[String]) -> Result<Vec<String>, AppError> {
         .collect()
 }
 
-fn to_order(p: OrderPlace, visit_id: Option<String>) -> Order {
+fn to_order(p: OrderPlace, visit_id: Option<String>) -> Result<Order, AppError> {
     let o = &p.order;
-    Order {
+    Ok(Order {
         id: o.id.clone(),
         version: o.version,
         customer_name: p.customer_name.clone(),
         address: p.address.clone(),
         point: point(p.latitude, p.longitude),
         minutes: o.estimated_minutes.map_or(DEFAULT_VISIT_MINUTES, i64::from),
-        skills: serde_json::from_str(&o.required_skills).unwrap_or_default(),
-        priority: Priority::parse(&o.priority).unwrap_or(Priority::Normal),
-        windows: o.windows(),
+        skills: crate::store::json_list(&o.required_skills, "skills", &o.id)?,
+        priority: o.priority()?,
+        windows: o.windows()?,
         visit_id,
-    }
+    })
 }
 
 /// Reads everything the plan is made from, checking the request on the way.
@@ -171,16 +176,16 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
         let place = work_orders::places(conn, Some(std::slice::from_ref(&visit.work_order_id)), 1)?
             .pop()
             .ok_or_else(|| AppError::invalid(&field, "its order is gone"))?;
-        orders.push(to_order(place, Some(visit.id)));
+        orders.push(to_order(place, Some(visit.id))?);
     }
     let waiting = match &r.work_order_ids {
         Some(raw) => {
             let wanted = id_list("work_order_ids", raw)?;
             let found = work_orders::places(conn, Some(&wanted), MAX_ORDERS)?;
             for (i, id) in wanted.iter().enumerate() {
-                let ok = found
-                    .iter()
-                    .any(|p| &p.order.id == id && p.order.status() == WorkOrderStatus::Scheduling);
+                let ok = found.iter().any(|p| {
+                    &p.order.id == id && matches!(p.order.status(), Ok(WorkOrderStatus::Scheduling))
+                });
                 if !ok {
                     return Err(AppError::invalid(
                         format!("work_order_ids[{i}]"),
@@ -192,7 +197,9 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
         }
         None => work_orders::places(conn, None, MAX_ORDERS)?,
     };
-    orders.extend(waiting.into_iter().map(|p| to_order(p, None)));
+    for p in waiting {
+        orders.push(to_order(p, None)?);
+    }
 
     let mut booked = vec![];
     for e in &engineers {

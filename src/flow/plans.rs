@@ -34,7 +34,7 @@ fn reschedule(row: &mut PlanRow, schedule: &Schedule, today: NaiveDate, base: Na
 
 /// The plan with its preview of the next five due dates.
 pub fn view(row: PlanRow) -> Result<MaintenancePlan, AppError> {
-    let (_, schedule) = row.fields().normalise()?;
+    let (_, schedule) = row.fields()?.normalise()?;
     let preview = match row.next_due_on {
         Some(next) => schedule
             .preview(next, 5)
@@ -43,7 +43,7 @@ pub fn view(row: PlanRow) -> Result<MaintenancePlan, AppError> {
             .collect(),
         None => vec![],
     };
-    Ok(row.into_view(preview))
+    row.into_view(preview)
 }
 
 fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>) -> NaiveDate {
@@ -141,7 +141,7 @@ pub fn update(
     transaction(conn, |conn| {
         let id = ids::parse_id(id).ok_or_else(not_found)?;
         let mut row = plans::find(conn, &id)?.ok_or_else(not_found)?;
-        let before = serde_json::to_value(row.fields())?;
+        let before = serde_json::to_value(row.fields()?)?;
         let mut merged = before.clone();
         merge_patch(&mut merged, patch);
         let fields = from_json::<PlanFields>(merged)?;
@@ -199,7 +199,7 @@ pub fn next_after_service(
     if !row.active {
         return Ok(None);
     }
-    let (_, schedule) = row.fields().normalise()?;
+    let (_, schedule) = row.fields()?.normalise()?;
     Ok(match schedule {
         Schedule::AfterCompletion { .. } => within_end(schedule.first_due(on, on), row.ends_on),
         Schedule::Calendar(_) => row.next_due_on.filter(|d| *d > on),
@@ -210,7 +210,7 @@ pub fn completed(conn: &mut DbConnection, plan_id: &str, on: NaiveDate) -> Resul
     let Some(mut row) = plans::find(conn, plan_id)? else {
         return Ok(());
     };
-    let (_, schedule) = row.fields().normalise()?;
+    let (_, schedule) = row.fields()?.normalise()?;
     row.last_completed_on = Some(on);
     if let Schedule::AfterCompletion { .. } = schedule {
         reschedule(&mut row, &schedule, on, on);

@@ -62,7 +62,7 @@ fn load(conn: &mut DbConnection, id: &str) -> Result<ReminderRow, AppError> {
 }
 
 fn still_waiting(row: &ReminderRow) -> Result<(), AppError> {
-    match row.status() {
+    match row.status()? {
         ReminderStatus::Open | ReminderStatus::Snoozed => Ok(()),
         other => Err(AppError::Conflict {
             code: "invalid_transition",
@@ -117,7 +117,7 @@ pub fn create(
             json!({"kind": row.kind, "due_on": row.due_on, "note": row.note}),
         )?;
         Ok(row
-            .into_view(None)
+            .into_view(None)?
             .in_words(actor.timezone, actor.messaging.locale))
     })
 }
@@ -159,7 +159,9 @@ pub fn convert(
             }
         };
         let plan = match &row.plan_id {
-            Some(p) => crate::store::plans::find(conn, p)?.map(|p| p.fields()),
+            Some(p) => crate::store::plans::find(conn, p)?
+                .map(|p| p.fields())
+                .transpose()?,
             None => None,
         };
         let scope_lines = match (&plan, body.scope_lines.is_empty()) {
@@ -271,7 +273,7 @@ fn settle(
             payload,
         )?;
         Ok(row
-            .into_view(None)
+            .into_view(None)?
             .in_words(actor.timezone, actor.messaging.locale))
     })
 }

@@ -120,12 +120,14 @@ pub fn load(
 }
 
 /// The order's time windows in Unix seconds, as the day's checks take them.
-fn window_secs(order: &crate::store::work_orders::WorkOrderRow) -> Vec<(i64, i64)> {
-    order
-        .windows()
+fn window_secs(
+    order: &crate::store::work_orders::WorkOrderRow,
+) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(order
+        .windows()?
         .iter()
         .map(|w| (w.start.timestamp(), w.end.timestamp()))
-        .collect()
+        .collect())
 }
 
 /// The day with arrivals and conflicts, on `matrix` measured between [`DayData::places`].
@@ -135,7 +137,7 @@ pub fn day_route(
     tz: chrono_tz::Tz,
     data: DayData,
     matrix: &Matrix,
-) -> DayRoute {
+) -> Result<DayRoute, AppError> {
     let shift = data.profile.as_ref().and_then(|p| p.shift_on(date, tz));
     let skills = data
         .profile
@@ -147,14 +149,16 @@ pub fn day_route(
         .visits
         .iter()
         .enumerate()
-        .map(|(i, (v, p))| DayVisit {
-            start: utc(v.planned_start).timestamp(),
-            end: utc(v.planned_end).timestamp(),
-            travel_in: matrix.between(i, i + 1).0,
-            skills: serde_json::from_str(&p.order.required_skills).unwrap_or_default(),
-            windows: window_secs(&p.order),
+        .map(|(i, (v, p))| {
+            Ok(DayVisit {
+                start: utc(v.planned_start).timestamp(),
+                end: utc(v.planned_end).timestamp(),
+                travel_in: matrix.between(i, i + 1).0,
+                skills: crate::store::json_list(&p.order.required_skills, "skills", &p.order.id)?,
+                windows: window_secs(&p.order)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let home = if n > 0 { matrix.between(n, n + 1).0 } else { 0 };
     let checked = check_day(
         shift.map(|(a, b)| (a.timestamp(), b.timestamp())),
@@ -183,7 +187,7 @@ pub fn day_route(
             conflicts: c.conflicts,
         })
         .collect();
-    DayRoute {
+    Ok(DayRoute {
         engineer_id: engineer_id.to_owned(),
         engineer_name: data.engineer_name,
         date,
@@ -191,7 +195,7 @@ pub fn day_route(
         shift_end: shift.map(|s| s.1),
         conflicts: visits.iter().filter(|v| !v.conflicts.is_empty()).count(),
         visits,
-    }
+    })
 }
 
 /// The engineer's visits touching `[from, to)` (cancelled ones too, marked), for
@@ -239,7 +243,7 @@ pub fn calendar(
             latitude: p.latitude,
             longitude: p.longitude,
             contact,
-            scope: scope_summary(&p.order.scope()),
+            scope: scope_summary(&p.order.scope()?),
             notes: p.order.engineer_notes.clone(),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -299,12 +303,14 @@ pub fn apply_order(
         .visits
         .iter()
         .enumerate()
-        .map(|(i, (v, p))| Leg {
-            duration: (v.planned_end - v.planned_start).num_seconds(),
-            travel: matrix.between(i, i + 1).0,
-            windows: window_secs(&p.order),
+        .map(|(i, (v, p))| {
+            Ok(Leg {
+                duration: (v.planned_end - v.planned_start).num_seconds(),
+                travel: matrix.between(i, i + 1).0,
+                windows: window_secs(&p.order)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let starts = resequence(day_start, &legs);
     crate::store::transaction(conn, |conn| {
         for ((v, _), (start, leg)) in data.visits.iter().zip(starts.iter().zip(&legs)) {

@@ -42,7 +42,7 @@ pub struct SegmentView {
 }
 
 fn view(conn: &mut DbConnection, row: SegmentRow) -> Result<SegmentView, AppError> {
-    let rule = row.rule();
+    let rule = row.rule()?;
     Ok(SegmentView {
         customers: segments::count(conn, &rule, now())?,
         id: row.id,
@@ -241,7 +241,7 @@ pub fn send(
     let m: &Messaging = &actor.messaging;
     let segment = found(conn, segment_id)?;
     let at = now();
-    let members = segments::members(conn, &segment.rule(), at)?;
+    let members = segments::members(conn, &segment.rule()?, at)?;
     let people = contacts::by_customer(conn, &members)?;
     let names = customers::names(conn, &members)?;
     let gap = Duration::milliseconds(60_000 / i64::from(per_minute.max(1)));
@@ -368,10 +368,16 @@ fn campaign_view(conn: &mut DbConnection, row: CampaignRow) -> Result<CampaignVi
         .filter(|(s, _)| s.as_str() != "suppressed")
         .map(|(_, n)| n)
         .sum();
+    let channel = crate::store::decoded(
+        MessageChannel::parse(&row.channel),
+        "campaign channel",
+        &row.id,
+        &row.channel,
+    )?;
     Ok(CampaignView {
         id: Some(row.id),
         segment_id: row.segment_id,
-        channel: MessageChannel::parse(&row.channel).unwrap_or(MessageChannel::Sms),
+        channel,
         subject: row.subject,
         body: row.body,
         customers: i64::from(row.customers),

@@ -200,7 +200,7 @@ pub fn scheduling_queue(conn: &mut DbConnection, limit: i64) -> Result<Vec<Queue
         let site = get::<Sites>(conn, &row.site_id)?;
         let customer = get::<Customers>(conn, &row.customer_id)?;
         let contacts = customer_contacts(conn, &row.customer_id)?;
-        let order = row.into_view();
+        let order = row.into_view()?;
         let address = [
             Some(site.fields.address_line1.as_str()),
             site.fields.address_line2.as_deref(),
@@ -257,7 +257,7 @@ fn engineer_visit(
 ) -> Result<EngineerVisit, AppError> {
     let order = work_orders::find(conn, &row.work_order_id)?
         .ok_or_else(|| AppError::internal("visit without its work order"))?
-        .into_view();
+        .into_view()?;
     let site = get::<Sites>(conn, &order.site_id)?;
     let customer = get::<Customers>(conn, &order.customer_id)?;
     let contacts = customer_contacts(conn, &order.customer_id)?;
@@ -271,7 +271,7 @@ fn engineer_visit(
         .collect();
     Ok(EngineerVisit {
         on_site_contact: on_site_contact(&contacts, &site.id, row.on_site_contact_id.as_deref()),
-        visit: row.into_view(engineer_name),
+        visit: row.into_view(engineer_name)?,
         customer_name: customer.fields.name,
         work_order: order,
         site,

@@ -37,7 +37,7 @@ pub fn detail(conn: &mut DbConnection, row: WorkOrderRow) -> Result<WorkOrderDet
     let agreements = agreements::for_customer(conn, &row.customer_id)?;
     let certificate = certificates::latest_for_order(conn, &row.id)?.map(|c| c.info());
     Ok(WorkOrderDetail {
-        work_order: row.into_view(),
+        work_order: row.into_view()?,
         visits,
         agreements,
         certificate,

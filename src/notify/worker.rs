@@ -175,13 +175,21 @@ async fn deliver(
     files: &Result<Vec<File>, String>,
 ) -> Finished {
     let started = Utc::now().naive_utc();
-    let channel = row.channel();
     let finished = |delivery| Finished {
         id: row.id.clone(),
         attempt: row.attempts,
         started_at: started,
         finished_at: Utc::now().naive_utc(),
         delivery,
+    };
+    // A channel this version does not know (a damaged row) fails the message.
+    let channel = match row.channel() {
+        Ok(channel) => channel,
+        Err(error) => {
+            return finished(Delivery::Failed {
+                error: error.to_string(),
+            })
+        }
     };
     // Quiet hours may have begun since it was queued (a retry, a reclaimed lease).
     let allowed = t.release_at(channel, row.urgent, started);

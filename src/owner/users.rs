@@ -113,7 +113,7 @@ pub async fn add_user(
     let row = state
         .db(move |c| create_user(c, &st, Some(&caller.user_id), body.into_inner()?))
         .await?;
-    Ok(HttpResponse::Created().json(row.into_view()))
+    Ok(HttpResponse::Created().json(row.into_view()?))
 }
 
 fn find_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, AppError> {
@@ -137,7 +137,7 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<web::Json<User>, AppError> {
     let row = state.db(move |c| find_user(c, &id)).await?;
-    Ok(web::Json(row.into_view()))
+    Ok(web::Json(row.into_view()?))
 }
 
 /// Change a user's name, roles or active state.
@@ -183,7 +183,7 @@ pub async fn update_user(
         .db(move |conn| {
             transaction(conn, |conn| {
                 let mut user = find_user(conn, &id)?;
-                let was_owner = user.active && user.roles().contains(&Role::Owner);
+                let was_owner = user.active && user.roles()?.contains(&Role::Owner);
                 let mut revoke = false;
                 if let Some(name) = name {
                     user.name = name;
@@ -199,7 +199,7 @@ pub async fn update_user(
                     user.password_hash = hash;
                     revoke = true;
                 }
-                let still_owner = user.active && user.roles().contains(&Role::Owner);
+                let still_owner = user.active && user.roles()?.contains(&Role::Owner);
                 if was_owner && !still_owner && users::count_active_owners(conn)? <= 1 {
                     return Err(AppError::conflict(
                         "last_owner",
@@ -221,7 +221,7 @@ pub async fn update_user(
                         action: "updated",
                         changes: json!({
                             "name": user.name,
-                            "roles": user.roles(),
+                            "roles": user.roles()?,
                             "active": user.active,
                             "password_reset": changes.password.is_some(),
                         }),
@@ -231,5 +231,5 @@ pub async fn update_user(
             })
         })
         .await?;
-    Ok(web::Json(row.into_view()))
+    Ok(web::Json(row.into_view()?))
 }

@@ -55,7 +55,7 @@ impl Schedules {
             service_kind: "x".into(),
             scope_lines: vec![],
             required_skills: vec![],
-            ..plan.fields()
+            ..plan.fields()?
         };
         let (_, schedule) = probe.normalise()?;
         let schedule = Rc::new(schedule);

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::agreements;
-use super::{now, utc, DbConnection};
+use super::{decoded, now, utc, DbConnection};
 use crate::core::agreement::{Agreement, AgreementKind, AgreementStatus};
 use crate::error::AppError;
 
@@ -28,10 +28,21 @@ pub struct AgreementRow {
 }
 
 impl AgreementRow {
-    pub fn into_view(self) -> Agreement {
-        Agreement {
-            kind: AgreementKind::parse(&self.kind).unwrap_or(AgreementKind::Other),
-            status: AgreementStatus::parse(&self.status).unwrap_or(AgreementStatus::Active),
+    /// The agreement as the API shows it.
+    pub fn into_view(self) -> Result<Agreement, AppError> {
+        Ok(Agreement {
+            kind: decoded(
+                AgreementKind::parse(&self.kind),
+                "agreement kind",
+                &self.id,
+                &self.kind,
+            )?,
+            status: decoded(
+                AgreementStatus::parse(&self.status),
+                "agreement status",
+                &self.id,
+                &self.status,
+            )?,
             id: self.id,
             customer_id: self.customer_id,
             text: self.text,
@@ -43,7 +54,7 @@ impl AgreementRow {
             honoured_work_order_id: self.honoured_work_order_id,
             created_by: self.created_by,
             created_at: utc(self.created_at),
-        }
+        })
     }
 }
 
@@ -85,5 +96,5 @@ pub fn for_customer(
         .limit(200)
         .select(AgreementRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(AgreementRow::into_view).collect())
+    rows.into_iter().map(AgreementRow::into_view).collect()
 }

@@ -193,7 +193,7 @@ pub struct Scope {
 
 impl Scope {
     /// Whether the report covers the whole company (its sums can be kept).
-    fn is_everyone(&self) -> bool {
+    pub(super) fn is_everyone(&self) -> bool {
         !self.needs_orders() && self.engineer_id.is_none()
     }
 
@@ -250,7 +250,7 @@ impl Sql {
                 self.push(" AND rc.segment = ").text(s.as_str());
             }
             if let Some(t) = &r.tag {
-                let quoted = serde_json::to_string(t).unwrap_or_default();
+                let quoted = serde_json::Value::String(t.clone()).to_string();
                 self.push(" AND rc.tags LIKE ")
                     .text(&contains_pattern(&quoted))
                     .push(" ESCAPE '\\'");
@@ -890,8 +890,8 @@ fn first_time_fix_in(
     let mut returned = HashSet::new();
     // Visits are counted for the pairs alone, not for every order of the period.
     for pair in q.load::<Pair>(conn)?.into_iter().filter(|p| p.visits == 1) {
-        let a: Vec<String> = serde_json::from_str(&pair.first).unwrap_or_default();
-        let b: Vec<String> = serde_json::from_str(&pair.second).unwrap_or_default();
+        let a = super::json_list(&pair.first, "equipment", &pair.id)?;
+        let b = super::json_list(&pair.second, "equipment", &pair.id)?;
         if crate::core::analytics::quality::same_equipment(&a, &b) {
             returned.insert(pair.id);
         }

@@ -8,7 +8,9 @@ use utoipa::IntoParams;
 use super::page::{search_pattern, Page, PageRequest};
 use super::records::Repo;
 use super::schema::{contacts, sites};
-use super::{customers, json_list, to_json_list, utc, DbConnection};
+use super::{
+    customers, decoded_json, decoded_optional, json_list, to_json_list, utc, DbConnection,
+};
 use crate::core::contact::{Channel, Contact, ContactFields, ContactRole};
 use crate::core::notice::Locale;
 use crate::core::text::search_key;
@@ -57,7 +59,7 @@ impl ContactRow {
             preferred_channel: f.preferred_channel.map(|c| c.as_str().to_owned()),
             consent_service: f.consent_service,
             consent_marketing: f.consent_marketing,
-            opted_out: serde_json::to_string(&f.opted_out).unwrap_or_else(|_| "[]".into()),
+            opted_out: to_json_list(f.opted_out.iter().map(|c| c.as_str())),
             locale: f.locale.map(|l| l.as_str().to_owned()),
             search_text: search_key(words.iter().map(String::as_str)),
             created_at,
@@ -66,31 +68,37 @@ impl ContactRow {
         }
     }
 
-    fn fields(&self) -> ContactFields {
-        ContactFields {
+    fn fields(&self) -> Result<ContactFields, AppError> {
+        let id = &self.id;
+        Ok(ContactFields {
             customer_id: self.customer_id.clone(),
             site_id: self.site_id.clone(),
             name: self.name.clone(),
-            phones: json_list(&self.phones),
+            phones: json_list(&self.phones, "phones", id)?,
             email: self.email.clone(),
-            role: self.role.as_deref().and_then(ContactRole::parse),
+            role: decoded_optional(self.role.as_deref(), ContactRole::parse, "role", id)?,
             availability: self.availability.clone(),
-            preferred_channel: self.preferred_channel.as_deref().and_then(Channel::parse),
+            preferred_channel: decoded_optional(
+                self.preferred_channel.as_deref(),
+                Channel::parse,
+                "preferred channel",
+                id,
+            )?,
             consent_service: self.consent_service,
             consent_marketing: self.consent_marketing,
-            opted_out: serde_json::from_str(&self.opted_out).unwrap_or_default(),
-            locale: self.locale.as_deref().and_then(Locale::parse),
-        }
+            opted_out: decoded_json(&self.opted_out, "opted out", id)?,
+            locale: decoded_optional(self.locale.as_deref(), Locale::parse, "locale", id)?,
+        })
     }
 
-    fn into_view(self) -> Contact {
-        Contact {
-            fields: self.fields(),
+    fn into_view(self) -> Result<Contact, AppError> {
+        Ok(Contact {
+            fields: self.fields()?,
             id: self.id,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
             archived_at: self.archived_at.map(utc),
-        }
+        })
     }
 }
 
@@ -170,7 +178,7 @@ pub fn active_for_customer(
         .filter(contacts::archived_at.is_null())
         .select(ContactRow::as_select())
         .load(conn)?;
-    Ok(rows.iter().map(ContactRow::fields).collect())
+    rows.iter().map(ContactRow::fields).collect()
 }
 
 /// The active contacts of some customers, with their ids, oldest first: the
@@ -203,11 +211,9 @@ pub fn active_of_customers(
         .order(contacts::id.asc())
         .select(ContactRow::as_select())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.fields(), r.id))
-        .map(|(f, id)| (id, f))
-        .collect())
+    rows.into_iter()
+        .map(|r| Ok((r.id.clone(), r.fields()?)))
+        .collect()
 }
 
 /// Filters of the contact list.
@@ -240,5 +246,5 @@ pub fn list(
         query = query.filter(contacts::search_text.like(pattern).escape('\\'));
     }
     let rows: Vec<ContactRow> = keyset_page!(query, contacts::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(ContactRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(ContactRow::into_view)
 }

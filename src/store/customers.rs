@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::page::{search_pattern, Page, PageRequest};
 use super::records::Repo;
 use super::schema::customers;
-use super::{json_list, to_json_list, utc, DbConnection};
+use super::{decoded, json_list, to_json_list, utc, DbConnection};
 use crate::core::contact::ContactFields;
 use crate::core::customer::{Customer, CustomerFields, CustomerKind, Segment};
 use crate::core::site::SiteFields;
@@ -35,23 +35,33 @@ pub struct CustomerRow {
 }
 
 impl CustomerRow {
-    fn into_view(self) -> Customer {
-        Customer {
+    fn into_view(self) -> Result<Customer, AppError> {
+        Ok(Customer {
             fields: CustomerFields {
-                kind: CustomerKind::parse(&self.kind).unwrap_or(CustomerKind::Person),
-                segment: Segment::parse(&self.segment).unwrap_or(Segment::B2c),
+                kind: decoded(
+                    CustomerKind::parse(&self.kind),
+                    "customer kind",
+                    &self.id,
+                    &self.kind,
+                )?,
+                segment: decoded(
+                    Segment::parse(&self.segment),
+                    "segment",
+                    &self.id,
+                    &self.segment,
+                )?,
                 name: self.name,
                 legal_name: self.legal_name,
                 tax_id: self.tax_id,
                 legal_address: self.legal_address,
                 notes: self.notes,
-                tags: json_list(&self.tags),
+                tags: json_list(&self.tags, "tags", &self.id)?,
             },
             id: self.id,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
             archived_at: self.archived_at.map(utc),
-        }
+        })
     }
 }
 
@@ -196,7 +206,7 @@ pub fn list(
         );
     }
     let rows: Vec<CustomerRow> = keyset_page!(query, customers::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(CustomerRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(CustomerRow::into_view)
 }
 
 /// The names of some customers, by id: for messages and lists.

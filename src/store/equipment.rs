@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::page::{search_pattern, Page, PageRequest};
 use super::records::Repo;
 use super::schema::equipment;
-use super::{sites, utc, DbConnection};
+use super::{decoded, sites, utc, DbConnection};
 use crate::core::equipment::{Equipment, EquipmentFields, EquipmentStatus};
 use crate::core::text::search_key;
 use crate::error::AppError;
@@ -56,15 +56,20 @@ impl EquipmentRow {
         }
     }
 
-    fn into_view(self) -> Equipment {
-        Equipment {
+    fn into_view(self) -> Result<Equipment, AppError> {
+        Ok(Equipment {
             fields: EquipmentFields {
                 site_id: self.site_id,
                 kind: self.kind,
                 model: self.model,
                 serial_number: self.serial_number,
                 installed_on: self.installed_on,
-                status: EquipmentStatus::parse(&self.status).unwrap_or(EquipmentStatus::InService),
+                status: decoded(
+                    EquipmentStatus::parse(&self.status),
+                    "equipment status",
+                    &self.id,
+                    &self.status,
+                )?,
                 notes: self.notes,
             },
             id: self.id,
@@ -72,7 +77,7 @@ impl EquipmentRow {
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
             archived_at: self.archived_at.map(utc),
-        }
+        })
     }
 }
 
@@ -170,7 +175,7 @@ pub fn list(
         query = query.filter(equipment::search_text.like(pattern).escape('\\'));
     }
     let rows: Vec<EquipmentRow> = keyset_page!(query, equipment::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(EquipmentRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(EquipmentRow::into_view)
 }
 
 /// How a customer names each piece of equipment: "water filter (Aquaphor Osmo 50)".

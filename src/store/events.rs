@@ -117,16 +117,18 @@ pub fn customer_timeline(
         ))
         .into_boxed();
     let rows: Vec<EventTuple> = keyset_page!(query, events::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.0).map(
-        |(id, at, actor_id, actor_name, entity_type, entity_id, action, changes)| Event {
-            id,
-            occurred_at: utc(at),
-            actor_id,
-            actor_name,
-            entity_type,
-            entity_id,
-            action,
-            changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+    Page::from_rows(rows, page, |r| &r.0).try_map(
+        |(id, at, actor_id, actor_name, entity_type, entity_id, action, changes)| {
+            Ok(Event {
+                changes: super::decoded_json(&changes, "event changes", &id)?,
+                id,
+                occurred_at: utc(at),
+                actor_id,
+                actor_name,
+                entity_type,
+                entity_id,
+                action,
+            })
         },
-    ))
+    )
 }

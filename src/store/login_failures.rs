@@ -49,7 +49,7 @@ pub fn record(
         Some(r) if r.first_failure + window > at => (r.failures.saturating_add(1), r.first_failure),
         _ => (1, at),
     };
-    let count = u32::try_from(failures).unwrap_or(0);
+    let count = failures.unsigned_abs();
     let row = FailureRow {
         key: key.to_owned(),
         failures,

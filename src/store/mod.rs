@@ -294,12 +294,47 @@ macro_rules! multi_row_insert {
     };
 }
 
+/// A stored text value read back as its enum. An unknown one (a newer
+/// version's, or a damaged row) is an error naming the row — logged and
+/// answered 500 — never a default: a closed order read back as `new` would
+/// let the state machine agree it again.
+pub fn decoded<T>(parsed: Option<T>, what: &str, row: &str, raw: &str) -> Result<T, AppError> {
+    parsed.ok_or_else(|| AppError::internal(format!("stored {what} of {row} is unknown: {raw:?}")))
+}
+
+/// As [`decoded`] for a column that may be empty.
+pub fn decoded_optional<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    row: &str,
+) -> Result<Option<T>, AppError> {
+    raw.map(|r| decoded(parse(r), what, row, r)).transpose()
+}
+
+/// A JSON column read back: malformed JSON is an error naming the row, never
+/// empty data.
+pub fn decoded_json<T: serde::de::DeserializeOwned>(
+    raw: &str,
+    what: &str,
+    row: &str,
+) -> Result<T, AppError> {
+    serde_json::from_str(raw)
+        .map_err(|e| AppError::internal(format!("stored {what} of {row} is not valid JSON: {e}")))
+}
+
 /// A JSON list stored in a text column (tags, phones, roles).
-pub fn json_list(raw: &str) -> Vec<String> {
-    serde_json::from_str(raw).unwrap_or_default()
+pub fn json_list(raw: &str, what: &str, row: &str) -> Result<Vec<String>, AppError> {
+    decoded_json(raw, what, row)
 }
 
 /// The text stored for a JSON list.
-pub fn to_json_list(items: &[String]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+pub fn to_json_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    serde_json::Value::Array(
+        items
+            .into_iter()
+            .map(|s| serde_json::Value::String(s.as_ref().to_owned()))
+            .collect(),
+    )
+    .to_string()
 }

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::page::{Page, PageRequest};
 use super::schema::{notification_attempts, notifications};
-use super::{transaction, utc, DbConnection};
+use super::{decoded, transaction, utc, DbConnection};
 use crate::core::ids;
 use crate::core::notice::{
     Attempt, Locale, MessageChannel, MessageKind, NoticeEvent, Notification, NotificationStatus,
@@ -55,17 +55,44 @@ pub struct NotificationRow {
 }
 
 impl NotificationRow {
-    pub fn channel(&self) -> MessageChannel {
-        MessageChannel::parse(&self.channel).unwrap_or(MessageChannel::Sms)
+    /// How the message goes; an unknown stored channel is an error, never SMS.
+    pub fn channel(&self) -> Result<MessageChannel, AppError> {
+        decoded(
+            MessageChannel::parse(&self.channel),
+            "channel",
+            &self.id,
+            &self.channel,
+        )
     }
 
-    pub fn into_view(self) -> Notification {
-        Notification {
-            event: NoticeEvent::parse(&self.event).unwrap_or(NoticeEvent::VisitScheduled),
-            channel: self.channel(),
-            kind: MessageKind::parse(&self.kind).unwrap_or(MessageKind::Service),
-            locale: Locale::parse(&self.locale).unwrap_or(Locale::En),
-            status: NotificationStatus::parse(&self.status).unwrap_or(NotificationStatus::Queued),
+    /// The message as the API shows it.
+    pub fn into_view(self) -> Result<Notification, AppError> {
+        Ok(Notification {
+            event: decoded(
+                NoticeEvent::parse(&self.event),
+                "event",
+                &self.id,
+                &self.event,
+            )?,
+            channel: self.channel()?,
+            kind: decoded(
+                MessageKind::parse(&self.kind),
+                "message kind",
+                &self.id,
+                &self.kind,
+            )?,
+            locale: decoded(
+                Locale::parse(&self.locale),
+                "locale",
+                &self.id,
+                &self.locale,
+            )?,
+            status: decoded(
+                NotificationStatus::parse(&self.status),
+                "message status",
+                &self.id,
+                &self.status,
+            )?,
             next_attempt_at: match self.status.as_str() {
                 "queued" | "sending" => self.next_attempt_at.map(utc),
                 _ => None,
@@ -85,7 +112,7 @@ impl NotificationRow {
             dedupe_key: self.dedupe_key,
             created_at: utc(self.created_at),
             sent_at: self.sent_at.map(utc),
-        }
+        })
     }
 }
 
@@ -197,7 +224,7 @@ pub fn list(
         query = query.filter(notifications::visit_id.eq(v.to_lowercase()));
     }
     let rows: Vec<NotificationRow> = keyset_page!(query, notifications::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(NotificationRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(NotificationRow::into_view)
 }
 
 /// Claims up to `limit` due messages for `worker` until `lease_until`: queued ones

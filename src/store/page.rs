@@ -79,6 +79,14 @@ impl<T> Page<T> {
             next_cursor: self.next_cursor,
         }
     }
+
+    /// As [`Page::map`] for a conversion that can fail (a stored value read back).
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }
 
 /// Applies the cursor and the limit (+1) to a boxed query, newest first.

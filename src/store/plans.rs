@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::maintenance_plans;
-use super::{json_list, utc, DbConnection};
+use super::{decoded, decoded_json, decoded_optional, json_list, utc, DbConnection};
 use crate::core::plan::{MaintenancePlan, PlanFields, RecurrenceKind};
 use crate::core::recurrence::IntervalUnit;
 use crate::error::AppError;
@@ -39,23 +39,27 @@ pub struct PlanRow {
 
 impl PlanRow {
     /// The editable fields as stored.
-    pub fn fields(&self) -> PlanFields {
-        PlanFields {
+    pub fn fields(&self) -> Result<PlanFields, AppError> {
+        Ok(PlanFields {
             service_kind: self.service_kind.clone(),
-            scope_lines: serde_json::from_str(&self.scope_lines).unwrap_or_default(),
+            scope_lines: decoded_json(&self.scope_lines, "scope lines", &self.id)?,
             estimated_minutes: self.estimated_minutes,
-            required_skills: json_list(&self.required_skills),
+            required_skills: json_list(&self.required_skills, "skills", &self.id)?,
             lead_days: self.lead_days,
             notify_customer: self.notify_customer,
             active: self.active,
             ends_on: self.ends_on,
-            recurrence: RecurrenceKind::parse(&self.recurrence_kind)
-                .unwrap_or(RecurrenceKind::Calendar),
+            recurrence: decoded(
+                RecurrenceKind::parse(&self.recurrence_kind),
+                "recurrence",
+                &self.id,
+                &self.recurrence_kind,
+            )?,
             rrule: self.rrule.clone(),
             starts_on: self.starts_on,
             every: self.every,
-            unit: self.unit.as_deref().and_then(IntervalUnit::parse),
-        }
+            unit: decoded_optional(self.unit.as_deref(), IntervalUnit::parse, "unit", &self.id)?,
+        })
     }
 
     /// Writes the fields into the row.
@@ -76,9 +80,10 @@ impl PlanRow {
         Ok(())
     }
 
-    pub fn into_view(self, preview: Vec<NaiveDate>) -> MaintenancePlan {
-        MaintenancePlan {
-            fields: self.fields(),
+    /// The plan as the API shows it.
+    pub fn into_view(self, preview: Vec<NaiveDate>) -> Result<MaintenancePlan, AppError> {
+        Ok(MaintenancePlan {
+            fields: self.fields()?,
             id: self.id,
             equipment_id: self.equipment_id,
             customer_id: self.customer_id,
@@ -87,7 +92,7 @@ impl PlanRow {
             preview,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
-        }
+        })
     }
 }
 

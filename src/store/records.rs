@@ -168,12 +168,13 @@ fn after_change<R: Repo>(
 macro_rules! repo_common {
     ($table:ident, $row:ty) => {
         fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self::View>, AppError> {
-            Ok($table::table
+            $table::table
                 .find(id)
                 .select(<$row>::as_select())
                 .first(conn)
                 .optional()?
-                .map(<$row>::into_view))
+                .map(<$row>::into_view)
+                .transpose()
         }
 
         fn set_archived(

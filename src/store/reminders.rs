@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::page::{contains_pattern, Page};
 use super::schema::{customers, reminders, sites};
-use super::{now, utc, DbConnection};
+use super::{decoded, now, utc, DbConnection};
 use crate::core::customer::Segment;
 use crate::core::ids;
 use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
@@ -69,14 +69,26 @@ impl ReminderRow {
         }
     }
 
-    pub fn status(&self) -> ReminderStatus {
-        ReminderStatus::parse(&self.status).unwrap_or(ReminderStatus::Open)
+    /// The reminder's state; an unknown stored one is an error, never `open`.
+    pub fn status(&self) -> Result<ReminderStatus, AppError> {
+        decoded(
+            ReminderStatus::parse(&self.status),
+            "reminder status",
+            &self.id,
+            &self.status,
+        )
     }
 
-    pub fn into_view(self, customer_name: Option<String>) -> Reminder {
-        Reminder {
-            kind: ReminderKind::parse(&self.kind).unwrap_or(ReminderKind::Manual),
-            status: self.status(),
+    /// The reminder as the API shows it.
+    pub fn into_view(self, customer_name: Option<String>) -> Result<Reminder, AppError> {
+        Ok(Reminder {
+            kind: decoded(
+                ReminderKind::parse(&self.kind),
+                "reminder kind",
+                &self.id,
+                &self.kind,
+            )?,
+            status: self.status()?,
             id: self.id,
             customer_id: self.customer_id,
             customer_name,
@@ -91,7 +103,7 @@ impl ReminderRow {
             plan_id: self.plan_id,
             about_at: self.about_at.map(utc),
             created_at: utc(self.created_at),
-        }
+        })
     }
 }
 
@@ -241,7 +253,7 @@ pub fn inbox(
         .into_iter()
         .take(limit as usize)
         .map(|(r, name)| r.into_view(Some(name)))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let next_cursor = if more {
         items.last().map(|r| format!("{}/{}", r.due_on, r.id))
     } else {
@@ -268,5 +280,5 @@ pub fn open_for_customer(
         .limit(50)
         .select(ReminderRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.into_view(None)).collect())
+    rows.into_iter().map(|r| r.into_view(None)).collect()
 }

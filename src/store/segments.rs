@@ -23,9 +23,10 @@ pub struct SegmentRow {
 }
 
 impl SegmentRow {
-    /// Its conditions (a stored rule always reads).
-    pub fn rule(&self) -> SegmentRule {
-        serde_json::from_str(&self.definition).unwrap_or_default()
+    /// Its conditions; a stored rule that no longer reads is an error, never
+    /// an empty rule (which would match every customer).
+    pub fn rule(&self) -> Result<SegmentRule, AppError> {
+        super::decoded_json(&self.definition, "segment rule", &self.id)
     }
 }
 

@@ -68,14 +68,14 @@ impl SiteRow {
         }
     }
 
-    fn into_view(self) -> Site {
-        Site {
+    fn into_view(self) -> Result<Site, AppError> {
+        Ok(Site {
             fields: self.fields(),
             id: self.id,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
             archived_at: self.archived_at.map(utc),
-        }
+        })
     }
 }
 
@@ -194,7 +194,7 @@ pub fn list(
         query = query.filter(sites::search_text.like(pattern).escape('\\'));
     }
     let rows: Vec<SiteRow> = keyset_page!(query, sites::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(SiteRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(SiteRow::into_view)
 }
 
 /// Ids of the customer's sites that are not archived.

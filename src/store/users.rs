@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::page::{Page, PageRequest};
 use super::schema::users;
-use super::{json_list, now, utc, DbConnection};
+use super::{decoded, json_list, now, to_json_list, utc, DbConnection};
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::keyset_page;
@@ -29,23 +29,25 @@ pub struct UserRow {
 
 impl UserRow {
     /// The roles this user holds.
-    pub fn roles(&self) -> Vec<Role> {
-        json_list(&self.roles)
+    /// An unknown stored role is an error, never dropped or defaulted.
+    pub fn roles(&self) -> Result<Vec<Role>, AppError> {
+        json_list(&self.roles, "roles", &self.id)?
             .iter()
-            .filter_map(|r| Role::parse(r))
+            .map(|r| decoded(Role::parse(r), "role", &self.id, r))
             .collect()
     }
 
-    pub fn into_view(self) -> User {
-        User {
-            roles: self.roles(),
+    /// The account as the API shows it.
+    pub fn into_view(self) -> Result<User, AppError> {
+        Ok(User {
+            roles: self.roles()?,
             id: self.id,
             email: self.email,
             name: self.name,
             active: self.active,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
-        }
+        })
     }
 }
 
@@ -63,8 +65,7 @@ pub struct User {
 
 /// The text stored for a set of roles.
 pub fn roles_text(roles: &[Role]) -> String {
-    serde_json::to_string(&roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".into())
+    to_json_list(roles.iter().map(|r| r.as_str()))
 }
 
 /// A new account; the e-mail must be free.
@@ -151,7 +152,7 @@ pub fn save(conn: &mut DbConnection, row: &mut UserRow) -> Result<(), AppError> 
 pub fn list(conn: &mut DbConnection, page: &PageRequest) -> Result<Page<User>, AppError> {
     let query = users::table.select(UserRow::as_select()).into_boxed();
     let rows: Vec<UserRow> = keyset_page!(query, users::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(UserRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(UserRow::into_view)
 }
 
 /// How many accounts exist; the demo loads only into an empty database.
@@ -167,7 +168,12 @@ pub fn first_owner(conn: &mut DbConnection) -> Result<Option<UserRow>, AppError>
         .order(users::created_at)
         .select(UserRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().find(|u| u.roles().contains(&Role::Owner)))
+    for u in rows {
+        if u.roles()?.contains(&Role::Owner) {
+            return Ok(Some(u));
+        }
+    }
+    Ok(None)
 }
 
 pub fn count_active_owners(conn: &mut DbConnection) -> Result<usize, AppError> {
@@ -175,8 +181,13 @@ pub fn count_active_owners(conn: &mut DbConnection) -> Result<usize, AppError> {
         .filter(users::active.eq(true))
         .select(users::roles)
         .load(conn)?;
-    Ok(roles
-        .iter()
-        .filter(|r| json_list(r).iter().any(|x| x == Role::Owner.as_str()))
-        .count())
+    let mut owners = 0;
+    for r in &roles {
+        owners += usize::from(
+            json_list(r, "roles", "an active user")?
+                .iter()
+                .any(|x| x == Role::Owner.as_str()),
+        );
+    }
+    Ok(owners)
 }

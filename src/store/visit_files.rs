@@ -27,16 +27,22 @@ pub struct VisitFileRow {
 }
 
 impl VisitFileRow {
-    pub fn view(&self) -> VisitFile {
-        VisitFile {
+    /// The file as the API shows it.
+    pub fn view(&self) -> Result<VisitFile, AppError> {
+        Ok(VisitFile {
             id: self.id.clone(),
-            kind: MediaKind::parse(&self.kind).unwrap_or(MediaKind::Photo),
+            kind: super::decoded(
+                MediaKind::parse(&self.kind),
+                "file kind",
+                &self.id,
+                &self.kind,
+            )?,
             content_type: self.content_type.clone(),
             width: self.width,
             height: self.height,
             size_bytes: self.size_bytes,
             created_at: utc(self.created_at),
-        }
+        })
     }
 }
 

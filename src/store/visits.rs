@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{users, visits};
-use super::{utc, DbConnection};
+use super::{decoded, decoded_json, decoded_optional, utc, DbConnection};
 use crate::core::visit::{CustomerAnswer, CustomerResponse, Outcome, Visit, VisitStatus};
 use crate::error::AppError;
 
@@ -42,12 +42,34 @@ pub struct VisitRow {
 const LIVE: [&str; 3] = ["booked", "en_route", "on_site"];
 
 impl VisitRow {
-    pub fn into_view(self, engineer_name: Option<String>) -> Visit {
-        Visit {
-            status: VisitStatus::parse(&self.status).unwrap_or(VisitStatus::Booked),
-            outcome: self.outcome.as_deref().and_then(Outcome::parse),
-            lines_done: serde_json::from_str(&self.lines_done).unwrap_or_default(),
-            parts_used: serde_json::from_str(&self.parts_used).unwrap_or_default(),
+    /// The visit's state; an unknown stored one is an error, never `booked`.
+    pub fn status(&self) -> Result<VisitStatus, AppError> {
+        decoded(
+            VisitStatus::parse(&self.status),
+            "visit status",
+            &self.id,
+            &self.status,
+        )
+    }
+
+    /// The visit as the API shows it.
+    pub fn into_view(self, engineer_name: Option<String>) -> Result<Visit, AppError> {
+        let answer = decoded_optional(
+            self.customer_response.as_deref(),
+            CustomerAnswer::parse,
+            "customer response",
+            &self.id,
+        )?;
+        Ok(Visit {
+            status: self.status()?,
+            outcome: decoded_optional(
+                self.outcome.as_deref(),
+                Outcome::parse,
+                "outcome",
+                &self.id,
+            )?,
+            lines_done: decoded_json(&self.lines_done, "lines done", &self.id)?,
+            parts_used: decoded_json(&self.parts_used, "parts used", &self.id)?,
             id: self.id,
             work_order_id: self.work_order_id,
             engineer_id: self.engineer_id,
@@ -59,12 +81,7 @@ impl VisitRow {
             arrived_at: self.arrived_at.map(utc),
             finished_at: self.finished_at.map(utc),
             result_notes: self.result_notes,
-            customer_response: match (
-                self.customer_response
-                    .as_deref()
-                    .and_then(CustomerAnswer::parse),
-                self.customer_responded_at,
-            ) {
+            customer_response: match (answer, self.customer_responded_at) {
                 (Some(answer), Some(at)) => Some(CustomerResponse {
                     answer,
                     note: self.customer_response_note,
@@ -77,7 +94,7 @@ impl VisitRow {
             customer_comment: self.customer_comment,
             files: vec![],
             created_at: utc(self.created_at),
-        }
+        })
     }
 }
 
@@ -140,7 +157,7 @@ pub fn for_order(conn: &mut DbConnection, work_order_id: &str) -> Result<Vec<Vis
     let mut views: Vec<Visit> = rows
         .into_iter()
         .map(|(v, name)| v.into_view(Some(name)))
-        .collect();
+        .collect::<Result<_, _>>()?;
     attach_files(conn, &mut views)?;
     Ok(views)
 }
@@ -150,7 +167,7 @@ pub fn attach_files(conn: &mut DbConnection, views: &mut [Visit]) -> Result<(), 
     let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
     for file in super::visit_files::of_visits(conn, &ids)? {
         if let Some(v) = views.iter_mut().find(|v| v.id == file.visit_id) {
-            v.files.push(file.view());
+            v.files.push(file.view()?);
         }
     }
     Ok(())
@@ -229,7 +246,7 @@ pub fn last_finished_for_orders(
         .select((VisitRow::as_select(), users::name))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(v, name)| v.into_view(Some(name))))
+    row.map(|(v, name)| v.into_view(Some(name))).transpose()
 }
 
 /// Booked visits (nobody on the way yet) whose window ended before `before`:

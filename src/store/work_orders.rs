@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::page::{Page, PageRequest};
 use super::schema::{visits, work_orders};
-use super::{json_list, rollups, utc, DbConnection};
+use super::{decoded, decoded_json, json_list, rollups, utc, DbConnection};
 use crate::core::work_order::{
     allowed_actions, Milestone, Priority, ScopeLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
 };
@@ -48,14 +48,30 @@ pub struct WorkOrderRow {
 }
 
 impl WorkOrderRow {
-    pub fn status(&self) -> WorkOrderStatus {
-        WorkOrderStatus::parse(&self.status).unwrap_or(WorkOrderStatus::New)
+    /// The order's state; an unknown stored one is an error, never `new`.
+    pub fn status(&self) -> Result<WorkOrderStatus, AppError> {
+        decoded(
+            WorkOrderStatus::parse(&self.status),
+            "status",
+            &self.id,
+            &self.status,
+        )
+    }
+
+    /// The order's urgency.
+    pub fn priority(&self) -> Result<Priority, AppError> {
+        decoded(
+            Priority::parse(&self.priority),
+            "priority",
+            &self.id,
+            &self.priority,
+        )
     }
 
     /// Notes the first time the order reaches each milestone; saving does it.
     /// Which milestones it reached now.
-    fn stamp_milestones(&mut self, at: NaiveDateTime) -> Vec<Milestone> {
-        let status = self.status();
+    fn stamp_milestones(&mut self, at: NaiveDateTime) -> Result<Vec<Milestone>, AppError> {
+        let status = self.status()?;
         let mut reached = Vec::new();
         for (milestone, stamp) in [
             (Milestone::Agreed, &mut self.agreed_at),
@@ -67,27 +83,34 @@ impl WorkOrderRow {
                 reached.push(milestone);
             }
         }
-        reached
+        Ok(reached)
     }
 
-    pub fn scope(&self) -> Vec<ScopeLine> {
-        serde_json::from_str(&self.scope_lines).unwrap_or_default()
+    /// The agreed scope.
+    pub fn scope(&self) -> Result<Vec<ScopeLine>, AppError> {
+        decoded_json(&self.scope_lines, "scope lines", &self.id)
     }
 
-    /// The customer's time windows (none stored reads as none).
-    pub fn windows(&self) -> Vec<crate::core::route::TimeWindow> {
-        serde_json::from_str(&self.time_windows).unwrap_or_default()
+    /// The customer's time windows.
+    pub fn windows(&self) -> Result<Vec<crate::core::route::TimeWindow>, AppError> {
+        decoded_json(&self.time_windows, "time windows", &self.id)
     }
 
-    pub fn into_view(self) -> WorkOrder {
-        let status = self.status();
-        let time_windows = self.windows();
-        WorkOrder {
-            scope_lines: self.scope(),
-            equipment_ids: json_list(&self.equipment_ids),
-            required_skills: json_list(&self.required_skills),
-            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
-            kind: WorkOrderKind::parse(&self.kind).unwrap_or(WorkOrderKind::Service),
+    /// The order as the API shows it.
+    pub fn into_view(self) -> Result<WorkOrder, AppError> {
+        let status = self.status()?;
+        let time_windows = self.windows()?;
+        Ok(WorkOrder {
+            scope_lines: self.scope()?,
+            equipment_ids: json_list(&self.equipment_ids, "equipment", &self.id)?,
+            required_skills: json_list(&self.required_skills, "skills", &self.id)?,
+            priority: self.priority()?,
+            kind: decoded(
+                WorkOrderKind::parse(&self.kind),
+                "kind",
+                &self.id,
+                &self.kind,
+            )?,
             allowed_actions: allowed_actions(status),
             status,
             id: self.id,
@@ -108,13 +131,13 @@ impl WorkOrderRow {
             created_by: self.created_by,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
-        }
+        })
     }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), AppError> {
     let mut row = row.clone();
-    let reached = row.stamp_milestones(row.updated_at);
+    let reached = row.stamp_milestones(row.updated_at)?;
     diesel::insert_into(work_orders::table)
         .values(&row)
         .execute(conn)?;
@@ -157,7 +180,7 @@ pub fn save_versioned(
     expected_version: i64,
 ) -> Result<(), AppError> {
     row.version = expected_version + 1;
-    let reached = row.stamp_milestones(row.updated_at);
+    let reached = row.stamp_milestones(row.updated_at)?;
     let n = diesel::update(
         work_orders::table
             .find(&row.id)
@@ -221,7 +244,7 @@ pub fn list(
         query = query.filter(work_orders::id.eq_any(order_ids));
     }
     let rows: Vec<WorkOrderRow> = keyset_page!(query, work_orders::id, page).load(conn)?;
-    Ok(Page::from_rows(rows, page, |r| &r.id).map(WorkOrderRow::into_view))
+    Page::from_rows(rows, page, |r| &r.id).try_map(WorkOrderRow::into_view)
 }
 
 /// A customer's orders, newest first, at most `limit`.
@@ -236,7 +259,7 @@ pub fn for_customer(
         .limit(limit)
         .select(WorkOrderRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(WorkOrderRow::into_view).collect())
+    rows.into_iter().map(WorkOrderRow::into_view).collect()
 }
 
 /// Orders waiting for a visit, most urgent first, then oldest.
@@ -244,21 +267,18 @@ pub fn waiting_for_scheduling(
     conn: &mut DbConnection,
     limit: i64,
 ) -> Result<Vec<WorkOrderRow>, AppError> {
-    let mut rows: Vec<WorkOrderRow> = work_orders::table
+    let rows: Vec<WorkOrderRow> = work_orders::table
         .filter(work_orders::status.eq(WorkOrderStatus::Scheduling.as_str()))
         .order(work_orders::id.asc())
         .limit(limit)
         .select(WorkOrderRow::as_select())
         .load(conn)?;
-    rows.sort_by_key(|r| {
-        (
-            Priority::parse(&r.priority)
-                .unwrap_or(Priority::Normal)
-                .rank(),
-            r.id.clone(),
-        )
-    });
-    Ok(rows)
+    let mut ranked = rows
+        .into_iter()
+        .map(|r| Ok((r.priority()?.rank(), r)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    ranked.sort_by(|(a, x), (b, y)| (a, &x.id).cmp(&(b, &y.id)));
+    Ok(ranked.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The currency of some order kept in another currency than `code`, if any.

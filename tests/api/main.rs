@@ -29,5 +29,6 @@ mod operations;
 mod planning;
 mod role_matrix;
 mod settings;
+mod stored_values;
 mod validation;
 mod work_orders;

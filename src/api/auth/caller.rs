@@ -121,7 +121,7 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
                 .await?
                 .filter(|u| u.active && u.token_version == claims.ver)
                 .ok_or_else(invalid_token)?;
-            let roles = user.roles();
+            let roles = user.roles()?;
             req.extensions_mut().insert(Signed {
                 user_id: user.id.clone(),
             });

@@ -318,5 +318,5 @@ pub async fn me(state: web::Data<AppState>, caller: AnyStaff) -> Result<web::Jso
     let user = state
         .db(move |conn| users::find(conn, &caller.user_id)?.ok_or_else(invalid_token))
         .await?;
-    Ok(web::Json(user.into_view()))
+    Ok(web::Json(user.into_view()?))
 }
