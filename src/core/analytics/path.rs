@@ -46,16 +46,23 @@ pub fn yearly_trend<'a>(paths: impl IntoIterator<Item = &'a [f64]>) -> f64 {
     }
 }
 
+/// What the years ahead grow from: the mean of the customer's full years (a
+/// path's last year is still under way), or this year's revenue when there is
+/// no full year yet.
+fn base_of(path: &[f64]) -> f64 {
+    let full = &path[..path.len().saturating_sub(1)];
+    if full.is_empty() {
+        path.last().copied().unwrap_or(0.0)
+    } else {
+        full.iter().sum::<f64>() / full.len() as f64
+    }
+}
+
 /// The years ahead of a path: `lifetime` years (the last in part), year j at
 /// `base × trendʲ`, where base is the mean of the customer's full years, or
 /// what they bought this year when they have none yet.
 pub fn projected(path: &[f64], trend: f64, lifetime: f64) -> Vec<f64> {
-    let full = &path[..path.len().saturating_sub(1)];
-    let base = if full.is_empty() {
-        path.last().copied().unwrap_or(0.0)
-    } else {
-        full.iter().sum::<f64>() / full.len() as f64
-    };
+    let base = base_of(path);
     let mut ahead = Vec::new();
     let mut j = 1;
     while f64::from(j - 1) < lifetime {
@@ -78,12 +85,7 @@ pub fn path_value(
     acquisition_cost: f64,
 ) -> f64 {
     let past = discounted_path(path, margin, rate, 0.0);
-    let full = &path[..path.len().saturating_sub(1)];
-    let base = if full.is_empty() {
-        path.last().copied().unwrap_or(0.0)
-    } else {
-        full.iter().sum::<f64>() / full.len() as f64
-    };
+    let base = base_of(path);
     // Year j ahead is year n + j of the path: base × trendʲ × weight ÷ (1 + rate)ⁿ⁺ʲ.
     let mut factor = (1.0 + rate).powi(path.len() as i32);
     let mut grown = 1.0;
