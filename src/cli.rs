@@ -4,17 +4,15 @@ use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use actix_web::HttpServer;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 mod import;
 
-use crate::api::build_app;
-use crate::api::state::AppState;
 use crate::config::Config;
 use crate::core::role::Role;
-use crate::owner::users::{create_user, NewUser};
+use crate::flow::users::{create_user, NewUser};
+use crate::runtime::Runtime;
 use crate::store;
 
 #[derive(Parser)]
@@ -143,26 +141,26 @@ fn run(cli: Cli) -> Result<(), String> {
     }
     drop(conn);
     let files = crate::files::open(&config.files)?;
-    let state = AppState::new(pool, backend, config).with_files(files);
+    let runtime = Runtime::new(pool, backend, config, files);
     match cli.command {
         Command::Migrate => {
             println!("database is up to date ({applied} migrations applied now)");
             Ok(())
         }
         Command::Backup { file } => {
-            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
             let bytes = store::backup::backup(&mut conn, &file).map_err(|e| e.to_string())?;
             println!("backed up to {} ({bytes} bytes)", file.display());
             Ok(())
         }
         Command::Restore { file } => {
-            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
             store::backup::restore(&mut conn, &file).map_err(|e| e.to_string())?;
             println!("restored from {}", file.display());
             Ok(())
         }
         Command::Export { dir } => {
-            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
             let started = std::time::Instant::now();
             let tables = crate::flow::export::export_to(&mut conn, &dir, |table, rows| {
                 eprintln!("{table:>24}  {rows:>10} rows");
@@ -177,14 +175,15 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Import(args) => import::run(&state, args),
+        Command::Import(args) => import::run(&runtime, args),
         Command::Tick { at } => {
             let at = at
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .unwrap_or_else(chrono::Utc::now);
-            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-            let report = crate::scheduler::run_all(&mut conn, at, &state.config())
-                .map_err(|e| e.to_string())?;
+            let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
+            let report =
+                crate::scheduler::run_all(&mut conn, &Default::default(), at, &runtime.config())
+                    .map_err(|e| e.to_string())?;
             println!(
                 "tick at {at}: {} plans looked at, {} maintenance reminders created, \
                  {} overdue visits and {} uncertified orders reminded, \
@@ -210,10 +209,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 Some(p) => p,
                 None => read_password()?,
             };
-            let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+            let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
             let user = create_user(
                 &mut conn,
-                &state,
+                &runtime.passwords,
                 None,
                 NewUser {
                     email,
@@ -233,12 +232,12 @@ fn run(cli: Cli) -> Result<(), String> {
             demo, demo_scale, ..
         } => {
             if demo {
-                let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-                crate::demo::load(&mut conn, &state, demo_scale)
+                let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
+                crate::demo::load(&mut conn, &runtime, demo_scale)
                     .map_err(|e| format!("demo: {e}"))?;
             }
-            let bind = state.config().bind.clone();
-            serve(state, &bind, started)
+            let bind = runtime.config().bind.clone();
+            crate::app::serve(runtime, &bind, started)
         }
     }
 }
@@ -251,51 +250,4 @@ fn read_password() -> Result<String, String> {
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the password: {e}"))?;
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
-}
-
-#[actix_web::main]
-async fn serve(state: AppState, bind: &str, started: Instant) -> Result<(), String> {
-    let database = state.backend.name();
-    let _scheduler = if state.config().scheduler {
-        crate::scheduler::start(state.clone()).await?
-    } else {
-        tracing::info!("ORDERLY_SCHEDULER is off: no scheduled jobs on this instance");
-        None
-    };
-    let worker = if state.config().delivery.worker {
-        Some(crate::notify::worker::start(&state)?)
-    } else {
-        tracing::info!("ORDERLY_OUTBOX_WORKER is off: this instance delivers no messages");
-        None
-    };
-    // Settings the owner saves on another instance reach this one within seconds.
-    let watched = state.clone();
-    let watcher = actix_web::rt::spawn(async move {
-        loop {
-            actix_web::rt::time::sleep(std::time::Duration::from_secs(10)).await;
-            if let Err(error) = watched.refresh_settings().await {
-                tracing::warn!(%error, "the company's settings could not be refreshed");
-            }
-        }
-    });
-    // Nagle's algorithm with the client's delayed ACK held every compressed
-    // (streamed) answer on a kept-alive connection for 40 ms: send at once.
-    let server = HttpServer::new(move || build_app(state.clone()))
-        .tcp_nodelay(true)
-        .bind(bind)
-        .map_err(|e| format!("ORDERLY_BIND: cannot listen on {bind}: {e}"))?;
-    tracing::info!(
-        %bind,
-        database,
-        startup_ms = started.elapsed().as_millis() as u64,
-        "Orderly is listening on http://{bind}"
-    );
-    let result = server.run().await.map_err(|e| e.to_string());
-    watcher.abort();
-    if let Some(worker) = worker {
-        // Dropped inside the runtime: its SMTP pool closes its connections on drop.
-        worker.abort();
-        let _ = worker.await;
-    }
-    result
 }

@@ -5,6 +5,7 @@
 
 pub mod administrator;
 pub mod api;
+pub mod app;
 pub mod certificates;
 pub mod cli;
 pub mod config;
@@ -16,9 +17,11 @@ pub mod files;
 pub mod flow;
 pub mod manager;
 pub mod memory;
+pub mod metrics;
 pub mod notify;
 pub mod owner;
 pub mod routing;
+pub mod runtime;
 pub mod scheduler;
 pub mod store;
 pub mod web;

@@ -1,35 +1,144 @@
 //! The administrator's work-order actions: booking visits and recording completion.
 
+use actix_web::{post, web, HttpRequest};
+
+use crate::api::actions::{take, ActionHeaders};
 use crate::api::auth::Dispatcher;
-use actix_web::post;
-
+use crate::api::error::ErrorBody;
+use crate::api::extract::Json;
+use crate::api::state::AppState;
+use crate::error::AppError;
+use crate::flow::actions::Request;
 use crate::flow::bodies;
-use crate::work_order_action;
+use crate::flow::work_orders::WorkOrderDetail;
 
-work_order_action!(
-    /// Book the visit: engineer, time window, on-site contact.
-    ///
-    /// Roles: owner, administrator.
-    schedule, "/work-orders/{id}/actions/schedule", Dispatcher, Schedule, bodies::Schedule
-);
-work_order_action!(
-    /// Move the booked visit to another time or engineer.
-    ///
-    /// Roles: owner, administrator.
-    reschedule, "/work-orders/{id}/actions/reschedule", Dispatcher, Reschedule, bodies::Schedule
-);
-work_order_action!(
-    /// Release the booked visit; the order waits for scheduling again.
-    ///
-    /// Roles: owner, administrator.
-    unschedule, "/work-orders/{id}/actions/unschedule", Dispatcher, Unschedule, bodies::Reason
-);
-work_order_action!(
-    /// Record completion of the work done.
-    ///
-    /// Roles: owner, administrator.
-    certify, "/work-orders/{id}/actions/certify", Dispatcher, Certify, bodies::Certify
-);
+/// Book the visit: engineer, time window, on-site contact.
+///
+/// Roles: owner, administrator.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path), ActionHeaders),
+    request_body = bodies::Schedule,
+    responses(
+        (status = 200, body = WorkOrderDetail),
+        (status = 409, description = "`invalid_transition`, `stale_version` or `engineer_busy`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/work-orders/{id}/actions/schedule")]
+pub async fn schedule(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<bodies::Schedule>,
+) -> Result<web::Json<WorkOrderDetail>, AppError> {
+    take(
+        &state,
+        caller.actor(&state),
+        id,
+        &req,
+        body,
+        Request::Schedule,
+    )
+    .await
+}
+
+/// Move the booked visit to another time or engineer.
+///
+/// Roles: owner, administrator.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path), ActionHeaders),
+    request_body = bodies::Schedule,
+    responses(
+        (status = 200, body = WorkOrderDetail),
+        (status = 409, description = "`invalid_transition`, `stale_version` or `engineer_busy`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/work-orders/{id}/actions/reschedule")]
+pub async fn reschedule(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<bodies::Schedule>,
+) -> Result<web::Json<WorkOrderDetail>, AppError> {
+    take(
+        &state,
+        caller.actor(&state),
+        id,
+        &req,
+        body,
+        Request::Reschedule,
+    )
+    .await
+}
+
+/// Release the booked visit; the order waits for scheduling again.
+///
+/// Roles: owner, administrator.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path), ActionHeaders),
+    request_body = bodies::Reason,
+    responses(
+        (status = 200, body = WorkOrderDetail),
+        (status = 409, description = "`invalid_transition`, `stale_version` or `engineer_busy`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/work-orders/{id}/actions/unschedule")]
+pub async fn unschedule(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<bodies::Reason>,
+) -> Result<web::Json<WorkOrderDetail>, AppError> {
+    take(
+        &state,
+        caller.actor(&state),
+        id,
+        &req,
+        body,
+        Request::Unschedule,
+    )
+    .await
+}
+
+/// Record completion of the work done.
+///
+/// Roles: owner, administrator.
+#[utoipa::path(
+    tag = "work-orders",
+    params(("id" = String, Path), ActionHeaders),
+    request_body = bodies::Certify,
+    responses(
+        (status = 200, body = WorkOrderDetail),
+        (status = 409, description = "`invalid_transition`, `stale_version` or `engineer_busy`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/work-orders/{id}/actions/certify")]
+pub async fn certify(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<bodies::Certify>,
+) -> Result<web::Json<WorkOrderDetail>, AppError> {
+    take(
+        &state,
+        caller.actor(&state),
+        id,
+        &req,
+        body,
+        Request::Certify,
+    )
+    .await
+}
 
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

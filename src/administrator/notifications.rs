@@ -2,44 +2,16 @@
 //! sent to whom, what failed and why, and a retry for a message that gave up.
 
 use actix_web::{get, post, web};
-use serde::Serialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
 use crate::api::auth::Dispatcher;
 use crate::api::error::ErrorBody;
 use crate::api::extract::Query;
 use crate::api::state::AppState;
-use crate::core::ids;
-use crate::core::notice::{Attempt, Notification};
+use crate::core::notice::Notification;
 use crate::error::AppError;
-use crate::store::events::{self, NewEvent};
+use crate::flow::notifications::{detail, retry as retry_message, NotificationDetail};
 use crate::store::notifications::{self, NotificationFilter};
 use crate::store::page::{Page, PageQuery};
-use crate::store::{now, transaction, DbConnection};
-
-/// One message with every attempt at it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationDetail {
-    #[serde(flatten)]
-    pub notification: Notification,
-    pub attempts_made: Vec<Attempt>,
-}
-
-fn not_found() -> AppError {
-    AppError::NotFound {
-        entity: "notification",
-    }
-}
-
-fn detail(conn: &mut DbConnection, id: &str) -> Result<NotificationDetail, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    let row = notifications::find(conn, &id)?.ok_or_else(not_found)?;
-    Ok(NotificationDetail {
-        attempts_made: notifications::attempts(conn, &id)?,
-        notification: row.into_view()?,
-    })
-}
 
 /// List the outbox: SMS and e-mails with their delivery state.
 ///
@@ -104,32 +76,7 @@ pub async fn retry(
     id: web::Path<String>,
 ) -> Result<web::Json<NotificationDetail>, AppError> {
     let detail = state
-        .db(move |conn| {
-            transaction(conn, |conn| {
-                let current = detail(conn, &id)?.notification;
-                if !notifications::requeue(conn, &current.id, now())? {
-                    return Err(AppError::conflict(
-                        "not_retryable",
-                        format!(
-                            "the message is {}; only a failed or dead one can be retried",
-                            current.status.as_str()
-                        ),
-                    ));
-                }
-                events::record(
-                    conn,
-                    NewEvent {
-                        actor_id: Some(&caller.user_id),
-                        customer_id: current.customer_id.as_deref(),
-                        entity_type: "notification",
-                        entity_id: &current.id,
-                        action: "retried",
-                        changes: json!({"from": current.status, "last_error": current.last_error}),
-                    },
-                )?;
-                detail(conn, &current.id)
-            })
-        })
+        .db_sending(move |conn, outbox| retry_message(conn, outbox, &caller.user_id, &id))
         .await?;
     Ok(web::Json(detail))
 }

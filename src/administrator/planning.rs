@@ -166,7 +166,7 @@ pub async fn accept(
     let actor = caller.actor(&state);
     Ok(web::Json(
         state
-            .db(move |c| planning::accept(c, &actor, &id, request))
+            .db_sending(move |c, outbox| planning::accept(c, outbox, &actor, &id, request))
             .await?,
     ))
 }
@@ -244,7 +244,9 @@ pub async fn reorder(
     let actor = caller.actor(&state);
     let apply_id = id.clone();
     state
-        .db(move |c| route_day::apply_order(c, &actor, &apply_id, date, &data, &matrix))
+        .db_sending(move |c, outbox| {
+            route_day::apply_order(c, outbox, &actor, &apply_id, date, &data, &matrix)
+        })
         .await?;
     Ok(web::Json(day_route_now(&state, id, date).await?))
 }

@@ -175,3 +175,37 @@ pub async fn limited_body(
     }
     Ok(bytes)
 }
+
+/// The `{id}` of a route as its typed id, parsed before the handler runs: a
+/// malformed id is 404 naming the kind of record, as an unknown one is, so a
+/// handler only ever sees an id of the right kind and shape.
+pub struct Id<T>(pub T);
+
+impl<T> Id<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Id<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: crate::core::ids::TypedId> FromRequest for Id<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .and_then(T::parse)
+                .map(Id)
+                .ok_or(AppError::NotFound { entity: T::ENTITY }),
+        )
+    }
+}

@@ -28,7 +28,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         .db(|conn| conn.batch_execute("SELECT 1").map_err(Into::into))
         .await
         .is_ok();
-    let database = state.backend.name();
+    let database = state.database.backend.name();
     if ok {
         HttpResponse::Ok().json(Health {
             status: "ok",

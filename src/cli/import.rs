@@ -7,12 +7,11 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::api::state::AppState;
 use crate::core::import::mapping::Mapping;
 use crate::core::import::{Entity, FileReport};
 use crate::flow::import::sheet::{self, Format};
-use crate::flow::import::{self, Input, Options, Phase};
-use crate::owner::import::check_source;
+use crate::flow::import::{self, check_source, Input, Options, Phase};
+use crate::runtime::Runtime;
 use crate::store;
 
 /// What the command line asked for.
@@ -136,7 +135,7 @@ fn read_mapping(path: &Path) -> Result<BTreeMap<&'static str, Mapping>, String> 
 }
 
 /// Runs the import; `Err` when a file could not be read or had bad rows.
-pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
+pub fn run(runtime: &Runtime, args: ImportArgs) -> Result<(), String> {
     let started = Instant::now();
     let source = check_source(Some(&args.source)).map_err(|e| e.to_string())?;
     let named = name_files(&args.paths)?;
@@ -160,15 +159,15 @@ pub fn run(state: &AppState, args: ImportArgs) -> Result<(), String> {
             .first()
             .and_then(|n| n.path.parent().map(Path::to_path_buf))
     });
-    let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+    let mut conn = runtime.database.pool.get().map_err(|e| e.to_string())?;
     let user = match &args.user {
         Some(email) => store::users::find_by_email(&mut conn, &email.trim().to_lowercase()),
         None => store::users::first_owner(&mut conn),
     }
     .map_err(|e| e.to_string())?
     .ok_or("no such account: the import is recorded under a staff account (create the owner first: orderly user add)")?;
-    let actor = state.actor(&user.id, user.roles().map_err(|e| e.to_string())?);
-    let input = state.input_context();
+    let actor = runtime.actor(&user.id, user.roles().map_err(|e| e.to_string())?);
+    let input = runtime.input_context();
     let options = Options {
         source: &source,
         dry_run: args.dry_run,

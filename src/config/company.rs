@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Config;
+use crate::config::delivery::{EmailTransport, SmsProvider, SmtpSecurity};
 use crate::core::certificate::LegalDetails;
 use crate::core::notice::Locale;
 use crate::core::{text, ValidationError};
-use crate::notify::settings::{EmailTransport, SmsProvider, SmtpSecurity};
 
 /// The editable settings. Secrets (`auth_token`, `token`, `password`) are
 /// write-only: absent on a save, the saved one is kept.

@@ -4,6 +4,10 @@
 //! message that names the setting.
 
 pub mod company;
+pub mod cron;
+pub mod delivery;
+pub mod live;
+pub mod messaging;
 mod notify;
 mod routing;
 
@@ -59,9 +63,9 @@ pub struct Config {
     /// When the day-before visit reminders go out (six fields); empty turns them off.
     pub visit_reminder_cron: String,
     /// What messages say, the customer link and quiet hours.
-    pub messaging: Arc<crate::flow::notices::Messaging>,
+    pub messaging: Arc<messaging::Messaging>,
     /// The SMS provider, the e-mail transport and the delivery worker.
-    pub delivery: crate::notify::settings::DeliverySettings,
+    pub delivery: crate::config::delivery::DeliverySettings,
     /// Where photos, signatures and certificates are stored.
     pub files: crate::files::FilesSettings,
     /// The day planner's time budget and travel estimates.
@@ -118,7 +122,7 @@ impl Sources {
     /// A cron setting, checked; empty turns the job off.
     fn cron(&self, name: &str, default: &str) -> Result<String, ConfigError> {
         let cron = self.get_allow_empty(name).unwrap_or_else(|| default.into());
-        crate::scheduler::check_cron(name, &cron).map_err(|m| err(name, m))?;
+        cron::check_cron(name, &cron).map_err(|m| err(name, m))?;
         Ok(cron)
     }
 
@@ -233,10 +237,7 @@ impl Config {
             metrics_token: src.get("ORDERLY_METRICS_TOKEN"),
             trusted_proxies: trusted_proxies(&src)?,
             https: messaging.public_url.starts_with("https://"),
-            generation_cron: src.cron(
-                "ORDERLY_GENERATION_CRON",
-                crate::scheduler::DEFAULT_GENERATION_CRON,
-            )?,
+            generation_cron: src.cron("ORDERLY_GENERATION_CRON", cron::DEFAULT_GENERATION_CRON)?,
             lost_grace_days: src.parse("ORDERLY_LOST_GRACE_DAYS", 30i64)?,
             lost_inactive_months: src.parse("ORDERLY_LOST_INACTIVE_MONTHS", 18u32)?,
             certify_within_days: src.parse("ORDERLY_CERTIFY_WITHIN_DAYS", 3i64)?,

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::messaging::Messaging;
 use super::{err, ConfigError, Sources};
+use crate::config::delivery::{DeliverySettings, EmailTransport, SmsProvider, SmtpSecurity};
 use crate::core::notice::delivery::QuietHours;
 use crate::core::notice::link::LinkKey;
 use crate::core::notice::Locale;
-use crate::flow::notices::Messaging;
-use crate::notify::settings::{DeliverySettings, EmailTransport, SmsProvider, SmtpSecurity};
 
 /// The default time of the day-before visit reminders: 18:00, company time.
 pub const DEFAULT_VISIT_REMINDER_CRON: &str = "0 0 18 * * *";

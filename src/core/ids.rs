@@ -1,5 +1,16 @@
-//! Identifiers: UUIDv7, so ids sort by creation time and keyset pagination is cheap.
+//! Identifiers: UUIDv7, so ids sort by creation time and keyset pagination is
+//! cheap; stored as text on every backend.
+//!
+//! Each kind of record has its own id type (`CustomerId`, `WorkOrderId`, …),
+//! parsed once where it enters (a path, a body) and carried typed from there:
+//! a site id cannot be passed where a customer id is wanted. They read as
+//! `&str` (`Deref`) so formatting and logging stay plain; `store` converts them
+//! to and from SQL text, so `core` stays free of diesel.
 
+use std::fmt;
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 /// A fresh, time-ordered id as text (ids are stored as text on every backend).
@@ -10,6 +21,132 @@ pub fn new_id() -> String {
 /// Parses an id from a path or body; `None` when it is not a UUID.
 pub fn parse_id(raw: &str) -> Option<String> {
     Uuid::parse_str(raw.trim()).ok().map(|u| u.to_string())
+}
+
+/// What every typed id can do: be parsed from outside, name its record kind.
+pub trait TypedId: Sized + Deref<Target = str> {
+    /// The record kind, as a 404 names it ("no such customer").
+    const ENTITY: &'static str;
+
+    /// The id in canonical form; `None` when `raw` is not a UUID.
+    fn parse(raw: &str) -> Option<Self>;
+
+    /// An id read back from the database, where only valid ids are written.
+    fn from_stored(raw: String) -> Option<Self>;
+}
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident => $entity:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh id for a new record.
+            pub fn new() -> Self {
+                Self(new_id())
+            }
+
+            /// The id as text, owned.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl TypedId for $name {
+            const ENTITY: &'static str = $entity;
+
+            fn parse(raw: &str) -> Option<Self> {
+                parse_id(raw).map(Self)
+            }
+
+            fn from_stored(raw: String) -> Option<Self> {
+                // Written by this server in canonical form: check, keep the text.
+                Uuid::parse_str(&raw).ok().map(|_| Self(raw))
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).ok_or_else(|| {
+                    serde::de::Error::custom(concat!("is not a valid ", $entity, " id"))
+                })
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    )*};
+}
+
+typed_id! {
+    /// A customer: a private person or an organisation.
+    CustomerId => "customer";
+    /// A person to call about a customer or a site.
+    ContactId => "contact";
+    /// A place where work is done.
+    SiteId => "site";
+    /// A piece of equipment at a site.
+    EquipmentId => "equipment";
+    /// A maintenance plan of a piece of equipment.
+    PlanId => "plan";
+    /// A reminder in the managers' inbox.
+    ReminderId => "reminder";
+    /// A work order.
+    WorkOrderId => "work order";
+    /// A visit of an engineer to a site.
+    VisitId => "visit";
+    /// A staff account.
+    UserId => "user";
+    /// A saved customer segment.
+    SegmentId => "segment";
+    /// A message in the outbox.
+    NotificationId => "notification";
+    /// A proposed route plan.
+    RoutePlanId => "route plan";
 }
 
 #[cfg(test)]
@@ -29,5 +166,18 @@ mod tests {
         let id = new_id();
         assert_eq!(parse_id(&id.to_uppercase()), Some(id));
         assert_eq!(parse_id("nope"), None);
+    }
+
+    #[test]
+    fn typed_ids_parse_once_and_refuse_what_is_not_an_id() {
+        let id = CustomerId::new();
+        assert_eq!(CustomerId::parse(&id.to_uppercase()), Some(id.clone()));
+        assert_eq!(CustomerId::parse("1; drop table customers"), None);
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, format!("\"{id}\""));
+        assert_eq!(serde_json::from_str::<CustomerId>(&json).unwrap(), id);
+        let err = serde_json::from_str::<SiteId>("\"x\"").unwrap_err();
+        assert!(err.to_string().contains("is not a valid site id"), "{err}");
+        assert_eq!(CustomerId::from_stored("nope".into()), None);
     }
 }

@@ -7,7 +7,6 @@ use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::api::state::AppState;
 use crate::core::contact::{Channel, ContactFields, ContactRole};
 use crate::core::customer::{CustomerFields, CustomerKind, Segment};
 use crate::core::equipment::{EquipmentFields, EquipmentStatus};
@@ -16,6 +15,7 @@ use crate::core::role::Role;
 use crate::core::site::SiteFields;
 use crate::core::Fields;
 use crate::error::AppError;
+use crate::runtime::Runtime;
 use crate::store::contacts::Contacts;
 use crate::store::customers::Customers;
 use crate::store::equipment::EquipmentRepo;
@@ -180,13 +180,13 @@ fn phone(rng: &mut StdRng) -> String {
 /// Loads the demo company unless its owner already exists; returns whether it loaded.
 ///
 /// `scale` multiplies the customer base (benchmarks run on ten times the demo).
-pub fn load(conn: &mut DbConnection, state: &AppState, scale: usize) -> Result<bool, AppError> {
+pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<bool, AppError> {
     if users::find_by_email(conn, STAFF[0].0)?.is_some() {
         tracing::info!("demo company already loaded");
         return Ok(false);
     }
-    let ctx = state.input_context();
-    let hash = state.passwords.hash(DEMO_PASSWORD)?;
+    let ctx = runtime.input_context();
+    let hash = runtime.passwords.hash(DEMO_PASSWORD)?;
     let mut rng = StdRng::seed_from_u64(20261123);
     transaction(conn, |conn| {
         let mut staff = Staff::default();
@@ -207,7 +207,7 @@ pub fn load(conn: &mut DbConnection, state: &AppState, scale: usize) -> Result<b
             let actor = staff.managers[i % staff.managers.len()].clone();
             customers.push(demo_customer(conn, &mut rng, &ctx, &actor, i)?);
         }
-        work::load(conn, state, &staff, &customers)
+        work::load(conn, runtime, &staff, &customers)
     })?;
     tracing::info!(
         customers = DEMO_CUSTOMERS * scale.max(1),

@@ -5,7 +5,6 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 use super::{DemoCustomer, Staff};
-use crate::api::state::AppState;
 use crate::core::agreement::{AgreementDraft, AgreementKind};
 use crate::core::plan::{PlanFields, RecurrenceKind};
 use crate::core::recurrence::IntervalUnit;
@@ -14,6 +13,7 @@ use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft, WorkOrderKind
 use crate::error::AppError;
 use crate::flow::actions::{act_at, Request};
 use crate::flow::{agreements, bodies, plans, work_orders, Actor};
+use crate::runtime::Runtime;
 use crate::store::DbConnection;
 
 const SCOPES: &[(&str, i64)] = &[
@@ -33,13 +33,15 @@ struct Booking {
 
 pub fn load(
     conn: &mut DbConnection,
-    state: &AppState,
+    runtime: &Runtime,
     staff: &Staff,
     customers: &[DemoCustomer],
 ) -> Result<(), AppError> {
-    let actor = |id: &str, role: Role| state.actor(id, vec![role]);
+    let outbox = crate::store::db::Outbox::default();
+    let outbox = &outbox;
+    let actor = |id: &str, role: Role| runtime.actor(id, vec![role]);
     let today = Utc::now()
-        .with_timezone(&state.config().timezone)
+        .with_timezone(&runtime.config().timezone)
         .date_naive();
     let mut booking = Booking {
         next_slot: vec![0; staff.engineers.len()],
@@ -147,7 +149,7 @@ pub fn load(
                            request: Request,
                            at: chrono::NaiveDateTime|
          -> Result<(), AppError> {
-            act_at(conn, who, &id, request, Some(version), None, at)?;
+            act_at(conn, outbox, who, &id, request, Some(version), None, at)?;
             version += 1;
             Ok(())
         };
@@ -182,7 +184,7 @@ pub fn load(
                 9 + (slot % 4) as u32 * 2,
             )
         };
-        let start = local(state, day, start_hour);
+        let start = local(runtime, day, start_hour);
         let end = start + Duration::minutes(90);
         let booked_at = if stage == 16 {
             (start - Duration::days(2)).naive_utc()
@@ -253,9 +255,9 @@ pub fn load(
     Ok(())
 }
 
-fn local(state: &AppState, day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+fn local(runtime: &Runtime, day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     let naive = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
-    state
+    runtime
         .config()
         .timezone
         .from_local_datetime(&naive)

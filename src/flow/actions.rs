@@ -18,6 +18,7 @@ use crate::core::work_order::{
     check_minutes, check_scope, check_skills, next_status, Action, WorkOrderStatus,
 };
 use crate::error::AppError;
+use crate::store::db::Outbox;
 use crate::store::reminders::{self, ReminderRow};
 use crate::store::visit_files::SeenRequest;
 use crate::store::visits::{self, VisitRow};
@@ -99,19 +100,30 @@ fn not_found() -> AppError {
 /// anything else it is refused, and who may see the order is checked first.
 pub fn act(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     order_id: &str,
     request: Request,
     if_match: Option<i64>,
     client: Option<ClientRequest>,
 ) -> Result<WorkOrderDetail, AppError> {
-    act_at(conn, actor, order_id, request, if_match, client, now())
+    act_at(
+        conn,
+        outbox,
+        actor,
+        order_id,
+        request,
+        if_match,
+        client,
+        now(),
+    )
 }
 
 /// As [`act`], taken at the moment `at`: the demo plays its history at the
 /// moments it happened, so a visit booked last week was booked before it began.
 pub fn act_at(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     order_id: &str,
     request: Request,
@@ -221,7 +233,7 @@ pub fn act_at(
             action.as_str(),
             payload,
         )?;
-        tell_customer(conn, actor, &row, action, visit_before, eta_minutes)?;
+        tell_customer(conn, outbox, actor, &row, action, visit_before, eta_minutes)?;
         detail(conn, row)
     })
 }
@@ -229,6 +241,7 @@ pub fn act_at(
 /// Writes the customer's message about what the action did, in its transaction.
 fn tell_customer(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     row: &WorkOrderRow,
     action: Action,
@@ -250,24 +263,32 @@ fn tell_customer(
                         format!("visit_rescheduled:{}:{}", visit.id, row.version),
                     )
                 };
-                notices::about_visit(conn, m, event, row, &visit, key)?;
+                notices::about_visit(conn, outbox, m, event, row, &visit, key)?;
             }
         }
         Action::Unschedule | Action::Cancel | Action::Postpone => {
             if let Some(visit) = visit_before {
                 let key = format!("visit_cancelled:{}", visit.id);
-                notices::about_visit(conn, m, NoticeEvent::VisitCancelled, row, &visit, key)?;
+                notices::about_visit(
+                    conn,
+                    outbox,
+                    m,
+                    NoticeEvent::VisitCancelled,
+                    row,
+                    &visit,
+                    key,
+                )?;
             }
         }
         Action::StartTravel => {
             if let Some(visit) = visits::live_for_order(conn, &row.id)? {
-                notices::on_the_way(conn, m, row, &visit, eta_minutes)?;
+                notices::on_the_way(conn, outbox, m, row, &visit, eta_minutes)?;
             }
         }
         Action::Certify => {
             let finished = visits::last_finished(conn, &row.id)?;
             let certificate = super::certificates::issue(conn, actor, row, finished.as_ref())?;
-            notices::certified(conn, m, row, finished.as_ref(), Some(&certificate))?;
+            notices::certified(conn, outbox, m, row, finished.as_ref(), Some(&certificate))?;
         }
         _ => {}
     }

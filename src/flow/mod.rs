@@ -14,12 +14,15 @@ pub mod import;
 pub mod lost;
 pub mod media;
 pub mod notices;
+pub mod notifications;
+pub mod passwords;
 pub mod planning;
 pub mod plans;
 pub mod reminders;
 pub mod route_day;
 pub mod segments;
 pub mod surveys;
+pub mod users;
 pub mod views;
 pub mod work_orders;
 

@@ -3,67 +3,21 @@
 //! from the customer's contacts and wishes, the time from quiet hours.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::messaging::Messaging;
 use crate::core::contact::ContactFields;
 use crate::core::ids;
-use crate::core::notice::delivery::{role_rank, route, route_only, QuietHours, Route};
-use crate::core::notice::link::LinkKey;
+use crate::core::notice::delivery::{role_rank, route, route_only, Route};
 use crate::core::notice::template::render;
-use crate::core::notice::{format, Locale, MessageChannel, NoticeEvent, NotificationStatus};
+use crate::core::notice::{format, MessageChannel, NoticeEvent, NotificationStatus};
 use crate::error::AppError;
 use crate::store::certificates::CertificateRow;
+use crate::store::db::Outbox;
 use crate::store::notifications::{self, NotificationRow};
 use crate::store::visits::VisitRow;
 use crate::store::work_orders::WorkOrderRow;
 use crate::store::{contacts, customers, now, sites, templates, users, utc, DbConnection};
-
-/// How the company speaks to its customers.
-#[derive(Debug, Clone)]
-pub struct Messaging {
-    /// The name messages are signed with.
-    pub company: String,
-    /// Address, tax number, phone: under the company's name on certificates.
-    pub company_details: Option<String>,
-    /// Legal name, address and tax code, for the certificate.
-    pub legal: crate::core::certificate::LegalDetails,
-    pub timezone: Tz,
-    /// The language of contacts that have not chosen one.
-    pub locale: Locale,
-    /// Where customers reach the server: the base of their links.
-    pub public_url: String,
-    pub link_key: LinkKey,
-    /// Local hours without SMS (urgent ones excepted); none when off.
-    pub quiet_hours: Option<QuietHours>,
-    /// Travel time assumed for "on the way" when the engineer gives none.
-    pub travel_minutes: u32,
-}
-
-impl Messaging {
-    /// The customer's link to a visit, valid until three days after it.
-    pub fn visit_link(&self, visit: &VisitRow) -> String {
-        let expires = utc(visit.planned_end) + Duration::days(3);
-        let version = u16::try_from(visit.booking_version).unwrap_or(u16::MAX);
-        match self.link_key.sign(&visit.id, version, expires) {
-            Some(token) => format!("{}/v/{token}", self.public_url),
-            None => self.public_url.clone(),
-        }
-    }
-
-    /// When a message written at `at` may go out.
-    pub fn release_at(
-        &self,
-        channel: MessageChannel,
-        urgent: bool,
-        at: DateTime<Utc>,
-    ) -> DateTime<Utc> {
-        match (channel, urgent, self.quiet_hours) {
-            (MessageChannel::Sms, false, Some(q)) => q.release_at(at, self.timezone),
-            _ => at,
-        }
-    }
-}
 
 /// One message to write: its cause, its customer and its words.
 pub struct Draft<'a> {
@@ -133,6 +87,7 @@ pub fn reaches(
 /// written as `suppressed` with the reason, so the office sees why.
 pub fn queue(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     m: &Messaging,
     draft: Draft<'_>,
     customer_name: &str,
@@ -208,7 +163,7 @@ pub fn queue(
         attachments: serde_json::to_string(&draft.attachments)?,
         campaign_id: draft.outreach.map(|o| o.campaign_id),
     };
-    notifications::enqueue(conn, &row)
+    notifications::enqueue(conn, outbox, &row)
 }
 
 /// The words every visit message shares.
@@ -239,6 +194,7 @@ fn visit_values(
 /// A message about a visit: booked, moved, cancelled, tomorrow.
 pub fn about_visit(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     m: &Messaging,
     event: NoticeEvent,
     order: &WorkOrderRow,
@@ -246,13 +202,14 @@ pub fn about_visit(
     dedupe_key: String,
 ) -> Result<bool, AppError> {
     let values = visit_values(conn, m, order, visit)?;
-    queue_about_visit(conn, m, event, order, visit, dedupe_key, values)
+    queue_about_visit(conn, outbox, m, event, order, visit, dedupe_key, values)
 }
 
 /// "On the way", with an arrival time: the engineer's own estimate, or the
 /// configured travel time, from when they set out (never before the booked start).
 pub fn on_the_way(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     m: &Messaging,
     order: &WorkOrderRow,
     visit: &VisitRow,
@@ -264,11 +221,21 @@ pub fn on_the_way(
     let mut values = visit_values(conn, m, order, visit)?;
     values.push(("eta", format::time(eta, m.timezone)));
     let key = format!("on_the_way:{}", visit.id);
-    queue_about_visit(conn, m, NoticeEvent::OnTheWay, order, visit, key, values)
+    queue_about_visit(
+        conn,
+        outbox,
+        m,
+        NoticeEvent::OnTheWay,
+        order,
+        visit,
+        key,
+        values,
+    )
 }
 
 fn queue_about_visit(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     m: &Messaging,
     event: NoticeEvent,
     order: &WorkOrderRow,
@@ -280,6 +247,7 @@ fn queue_about_visit(
     let name = customer_name(conn, &order.customer_id)?;
     queue(
         conn,
+        outbox,
         m,
         Draft {
             event,
@@ -305,6 +273,7 @@ fn queue_about_visit(
 /// The e-mail that the work is certified complete.
 pub fn certified(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     m: &Messaging,
     order: &WorkOrderRow,
     finished: Option<&VisitRow>,
@@ -329,6 +298,7 @@ pub fn certified(
     let name = customer_name(conn, &order.customer_id)?;
     queue(
         conn,
+        outbox,
         m,
         Draft {
             event: NoticeEvent::WorkCertified,

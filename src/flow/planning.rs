@@ -1,6 +1,7 @@
 //! Planning days: gather what the planner needs, save its proposal, and accept it
 //! (whole or per engineer) by booking every visit in one transaction.
 
+use crate::store::db::Outbox;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -289,6 +290,7 @@ pub struct AcceptRequest {
 /// with their events and messages, all in one transaction or none.
 pub fn accept(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     id: &str,
     r: AcceptRequest,
@@ -360,6 +362,7 @@ pub fn accept(
                 };
                 act(
                     conn,
+                    outbox,
                     actor,
                     &stop.work_order_id,
                     request,

@@ -2,6 +2,7 @@
 //! between visits, and what is wrong after a person moved things (overlaps, shift
 //! overrun, missing skill, outside the customer's window); and the calendar views.
 
+use crate::store::db::Outbox;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -283,6 +284,7 @@ impl DayData {
 /// windows), keeps its length, and moves with the usual event and message.
 pub fn apply_order(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &crate::flow::Actor,
     engineer_id: &str,
     date: NaiveDate,
@@ -331,6 +333,7 @@ pub fn apply_order(
             };
             act(
                 conn,
+                outbox,
                 actor,
                 &order.id,
                 Request::Reschedule(body),

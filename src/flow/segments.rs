@@ -2,6 +2,7 @@
 //! one message to each of its customers through the outbox — marketing
 //! consent, opt-outs and quiet hours honoured, paced to the company's rate.
 
+use crate::store::db::Outbox;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -232,6 +233,7 @@ fn check_request(r: &CampaignRequest) -> Result<(Option<String>, String), Valida
 /// SMS wait out quiet hours.
 pub fn send(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     per_minute: u32,
     segment_id: &str,
@@ -306,6 +308,7 @@ pub fn send(
             }
             notices::queue(
                 conn,
+                outbox,
                 m,
                 Draft {
                     event: NoticeEvent::Campaign,

@@ -2,6 +2,7 @@
 //! days after a completed order (at most once per customer in a while), the
 //! customer answers 0 to 10 on a link, and the answer lands on their timeline.
 
+use crate::store::db::Outbox;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -26,7 +27,12 @@ pub const ANSWER_WITHIN_DAYS: i64 = 30;
 /// a month earlier, so a day the job did not run is caught up) and who were
 /// not asked in the last `survey_every_days`. Safe to run twice a day and on
 /// several instances: one question per customer per day (dedupe key).
-pub fn ask(conn: &mut DbConnection, at: DateTime<Utc>, config: &Config) -> Result<usize, AppError> {
+pub fn ask(
+    conn: &mut DbConnection,
+    outbox: &Outbox,
+    at: DateTime<Utc>,
+    config: &Config,
+) -> Result<usize, AppError> {
     let m = &config.messaging;
     let until = (at - Duration::days(config.survey_after_days)).naive_utc();
     let since = until - Duration::days(30);
@@ -57,6 +63,7 @@ pub fn ask(conn: &mut DbConnection, at: DateTime<Utc>, config: &Config) -> Resul
         transaction(conn, |conn| {
             let queued = notices::queue(
                 conn,
+                outbox,
                 m,
                 Draft {
                     event: NoticeEvent::NpsSurvey,

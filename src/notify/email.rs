@@ -8,8 +8,8 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::settings::{EmailTransport, SmtpSecurity};
 use super::{Outgoing, ProviderId, SendError};
+use crate::config::delivery::{EmailTransport, SmtpSecurity};
 
 /// Sends e-mail through the configured transport; SMTP connections are pooled.
 pub struct EmailSender {

@@ -2,7 +2,6 @@
 //! provider, and the worker that delivers what the flow has queued.
 
 pub mod email;
-pub mod settings;
 pub mod sms;
 pub mod worker;
 

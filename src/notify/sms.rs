@@ -6,8 +6,8 @@ use awc::http::StatusCode;
 use base64::Engine;
 use serde::Deserialize;
 
-use super::settings::SmsProvider;
 use super::{Outgoing, ProviderId, SendError};
+use crate::config::delivery::SmsProvider;
 
 /// Sends SMS through the configured provider.
 pub struct SmsSender {

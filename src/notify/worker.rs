@@ -20,10 +20,9 @@ use rand::Rng;
 use tokio::sync::Notify;
 
 use super::email::EmailSender;
-use super::settings::DeliverySettings;
 use super::sms::SmsSender;
 use super::{File, Outgoing, SendError};
-use crate::api::state::AppState;
+use crate::config::delivery::DeliverySettings;
 use crate::config::Config;
 use crate::core::ids;
 use crate::core::notice::delivery::retry_delay;
@@ -32,13 +31,14 @@ use crate::error::AppError;
 use crate::files::FileStore;
 use crate::flow::notices::Attachment;
 use crate::flow::notices::Messaging;
+use crate::runtime::Runtime;
 use crate::store::notifications::{self, Delivery, Finished, NotificationRow};
 use crate::store::utc;
 
 /// One delivery worker.
 pub struct Worker {
     id: String,
-    state: AppState,
+    runtime: Runtime,
     /// Rebuilt when the settings in force change (the owner saved new ones).
     transports: RefCell<Rc<Transports>>,
 }
@@ -86,12 +86,12 @@ fn naive(d: Duration) -> chrono::Duration {
 }
 
 impl Worker {
-    /// A worker with the transports of the state's configuration.
-    pub fn new(state: &AppState) -> Result<Worker, String> {
+    /// A worker with the transports of the runtime's configuration.
+    pub fn new(runtime: &Runtime) -> Result<Worker, String> {
         Ok(Worker {
             id: format!("worker-{}", ids::new_id()),
-            transports: RefCell::new(Rc::new(Transports::new(state.config())?)),
-            state: state.clone(),
+            transports: RefCell::new(Rc::new(Transports::new(runtime.config())?)),
+            runtime: runtime.clone(),
         })
     }
 
@@ -99,7 +99,7 @@ impl Worker {
     /// bad new setting the old transports go on and the error is logged.
     fn transports(&self) -> Rc<Transports> {
         let mut current = self.transports.borrow_mut();
-        let config = self.state.config();
+        let config = self.runtime.config();
         if !Arc::ptr_eq(&current.config, &config) {
             match Transports::new(config) {
                 Ok(t) => *current = Rc::new(t),
@@ -115,9 +115,9 @@ impl Worker {
         let now = Utc::now().naive_utc();
         let lease_until = now + naive(t.settings.lease);
         let (id, batch) = (self.id.clone(), t.settings.batch);
-        let files = self.state.files.clone();
+        let files = self.runtime.files.clone();
         let claimed = self
-            .state
+            .runtime
             .db(move |conn| {
                 let rows = notifications::claim(conn, &id, now, lease_until, batch)?;
                 // Read here, on the blocking pool, not on the sending task.
@@ -140,7 +140,7 @@ impl Worker {
             .collect()
             .await;
         let id = self.id.clone();
-        self.state
+        self.runtime
             .db(move |conn| notifications::finish(conn, &id, &results))
             .await?;
         Ok(n)
@@ -266,8 +266,8 @@ fn attachments(store: &dyn FileStore, json: &str) -> Result<Vec<File>, String> {
 }
 
 /// Starts the worker on the current (actix) runtime.
-pub fn start(state: &AppState) -> Result<actix_web::rt::task::JoinHandle<()>, String> {
-    let worker = Worker::new(state)?;
-    let wake = state.outbox.clone();
+pub fn start(runtime: &Runtime) -> Result<actix_web::rt::task::JoinHandle<()>, String> {
+    let worker = Worker::new(runtime)?;
+    let wake = runtime.database.doorbell();
     Ok(actix_web::rt::spawn(worker.run(wake)))
 }

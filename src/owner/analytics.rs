@@ -32,7 +32,7 @@ where
     };
     let table = q.table.clone();
     let config = state.config();
-    let pool = state.pool.clone();
+    let pool = state.database.pool.clone();
     let report = web::block(move || {
         let cx = with(&pool, |c| Context::resolve(c, &q, &config))?;
         build(&pool, &cx, &config.currency)

@@ -13,7 +13,7 @@ use crate::core::import::mapping::Mapping;
 use crate::core::import::{Entity, FileReport};
 use crate::error::AppError;
 use crate::flow::import::sheet::{self, Format};
-use crate::flow::import::{self, Input, Options};
+use crate::flow::import::{self, check_source, Input, Options};
 
 /// The largest file taken over HTTP; larger imports go through `orderly import`.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -46,23 +46,6 @@ fn bad(field: &str, message: impl Into<String>) -> AppError {
         field: Some(field.into()),
         message: message.into(),
     }
-}
-
-/// The source name: what the other system is called in the keys.
-pub fn check_source(source: Option<&str>) -> Result<String, AppError> {
-    let source = source.unwrap_or("import").trim();
-    let ok = !source.is_empty()
-        && source.len() <= 64
-        && source
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !ok {
-        return Err(bad(
-            "source",
-            "must be 1 to 64 letters, digits, dots, dashes or underscores",
-        ));
-    }
-    Ok(source.to_owned())
 }
 
 fn format_of(req: &HttpRequest, asked: Option<&str>) -> Result<Format, AppError> {

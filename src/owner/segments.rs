@@ -167,7 +167,7 @@ pub async fn send(
     let actor = caller.actor(&state);
     let per_minute = state.config().analytics.messages_per_minute;
     let view = state
-        .db(move |c| segments::send(c, &actor, per_minute, &id, request))
+        .db_sending(move |c, outbox| segments::send(c, outbox, &actor, per_minute, &id, request))
         .await?;
     Ok(if dry_run {
         HttpResponse::Ok().json(view)

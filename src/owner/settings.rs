@@ -37,7 +37,7 @@ async fn view(state: &AppState) -> Result<SettingsView, AppError> {
     let st = state.clone();
     state
         .db(move |c| {
-            let saved = st.saved_settings(c)?;
+            let saved = st.settings.saved(c)?;
             Ok(SettingsView {
                 secrets: saved.secrets(),
                 settings: saved,
@@ -88,7 +88,7 @@ pub async fn save_settings(
     let (merged, version) = state
         .db(move |c| {
             transaction(c, |c| {
-                let before = st.saved_settings(c)?;
+                let before = st.settings.saved(c)?;
                 // Stored as the validated configuration reads them: trimmed,
                 // defaults filled in, nothing of a provider not chosen.
                 let merged = CompanySettings::of(
@@ -123,7 +123,7 @@ pub async fn save_settings(
             })
         })
         .await?;
-    state.apply_settings(&merged, version)?;
+    state.settings.apply(&merged, version)?;
     Ok(web::Json(view(&state).await?))
 }
 

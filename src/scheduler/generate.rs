@@ -9,6 +9,7 @@
 //! updates (1.2 s), measured with `log_min_duration_statement`. The unique key (plan, due date) makes a
 //! second run, or a run on another instance at the same time, create nothing new.
 
+use crate::store::db::Outbox;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -67,6 +68,7 @@ impl Schedules {
 /// Makes the reminders that should exist on `today` (company time zone).
 pub fn generate(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     today: NaiveDate,
     messaging: &Messaging,
 ) -> Result<GenerationReport, AppError> {
@@ -85,7 +87,7 @@ pub fn generate(
             let schedule = schedules.of(plan)?;
             plan_reminders(plan, &schedule, today, &mut work);
         }
-        report.reminders += transaction(conn, |conn| work.write(conn, messaging))?;
+        report.reminders += transaction(conn, |conn| work.write(conn, outbox, messaging))?;
     }
     Ok(report)
 }
@@ -100,7 +102,12 @@ struct BatchWork {
 }
 
 impl BatchWork {
-    fn write(&self, conn: &mut DbConnection, messaging: &Messaging) -> Result<usize, AppError> {
+    fn write(
+        &self,
+        conn: &mut DbConnection,
+        outbox: &Outbox,
+        messaging: &Messaging,
+    ) -> Result<usize, AppError> {
         let inserted: HashSet<String> = reminders::insert_many_if_absent(conn, &self.reminders)?
             .into_iter()
             .collect();
@@ -132,7 +139,7 @@ impl BatchWork {
             .collect();
         events::record_many(conn, &new_events)?;
         plans::set_next_batch(conn, &self.moves)?;
-        self.tell_customers(conn, messaging, &inserted)?;
+        self.tell_customers(conn, outbox, messaging, &inserted)?;
         Ok(inserted.len())
     }
 
@@ -140,6 +147,7 @@ impl BatchWork {
     fn tell_customers(
         &self,
         conn: &mut DbConnection,
+        outbox: &Outbox,
         messaging: &Messaging,
         inserted: &HashSet<String>,
     ) -> Result<(), AppError> {
@@ -166,6 +174,7 @@ impl BatchWork {
                 .unwrap_or_default();
             notices::queue(
                 conn,
+                outbox,
                 messaging,
                 Draft {
                     event: NoticeEvent::MaintenanceDue,

@@ -7,12 +7,12 @@ pub mod visit_reminders;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use croner::parser::{CronParser, Seconds};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use crate::api::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::runtime::Runtime;
+use crate::store::db::Outbox;
 use crate::store::DbConnection;
 
 pub use generate::{generate, GenerationReport};
@@ -21,25 +21,6 @@ pub use visit_reminders::remind_visits;
 
 /// Days a phone's request ids are remembered (a resend comes within days).
 pub const REQUEST_IDS_KEPT_DAYS: i64 = 30;
-
-/// The default schedule of the generation job: daily at 02:00, company time.
-pub const DEFAULT_GENERATION_CRON: &str = "0 0 2 * * *";
-
-/// Checks a six-field cron expression (seconds first); empty means "off".
-pub fn check_cron(setting: &str, expr: &str) -> Result<(), String> {
-    if expr.trim().is_empty() {
-        return Ok(());
-    }
-    parser().parse(expr).map(|_| ()).map_err(|e| {
-        format!(
-            "{setting}: `{expr}` is not a cron expression with seconds (e.g. \"0 0 2 * * *\"): {e}"
-        )
-    })
-}
-
-fn parser() -> CronParser {
-    CronParser::builder().seconds(Seconds::Required).build()
-}
 
 /// The local day of `at` in the company's time zone.
 pub fn local_day(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -60,11 +41,12 @@ pub struct TickReport {
 /// The nightly job: maintenance reminders, then the office's overdue reminders.
 pub fn run_nightly(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     at: DateTime<Utc>,
     config: &Config,
 ) -> Result<TickReport, AppError> {
     let today = local_day(at, config.timezone);
-    let generation = generate(conn, today, &config.messaging)?;
+    let generation = generate(conn, outbox, today, &config.messaging)?;
     tracing::info!(
         plans = generation.plans,
         reminders = generation.reminders,
@@ -98,10 +80,11 @@ pub fn run_nightly(
 /// The evening job: tomorrow's visits are reminded to their customers.
 pub fn run_evening(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     at: DateTime<Utc>,
     config: &Config,
 ) -> Result<usize, AppError> {
-    let n = remind_visits(conn, &config.messaging, at)?;
+    let n = remind_visits(conn, outbox, &config.messaging, at)?;
     tracing::info!(visits = n, "tomorrow's visits reminded");
     Ok(n)
 }
@@ -109,10 +92,11 @@ pub fn run_evening(
 /// The survey job: "would you recommend us" to recently served customers.
 pub fn run_surveys(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     at: DateTime<Utc>,
     config: &Config,
 ) -> Result<usize, AppError> {
-    let n = crate::flow::surveys::ask(conn, at, config)?;
+    let n = crate::flow::surveys::ask(conn, outbox, at, config)?;
     tracing::info!(customers = n, "satisfaction surveys sent");
     Ok(n)
 }
@@ -120,12 +104,13 @@ pub fn run_surveys(
 /// Every job once, as of `at` (`orderly tick`).
 pub fn run_all(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     at: DateTime<Utc>,
     config: &Config,
 ) -> Result<TickReport, AppError> {
-    let mut report = run_nightly(conn, at, config)?;
-    report.visit_reminders = run_evening(conn, at, config)?;
-    report.surveys = run_surveys(conn, at, config)?;
+    let mut report = run_nightly(conn, outbox, at, config)?;
+    report.visit_reminders = run_evening(conn, outbox, at, config)?;
+    report.surveys = run_surveys(conn, outbox, at, config)?;
     Ok(report)
 }
 
@@ -149,28 +134,30 @@ impl DailyGuard {
     }
 }
 
-type JobFn = fn(&mut DbConnection, DateTime<Utc>, &Config) -> Result<(), AppError>;
+type JobFn = fn(&mut DbConnection, &Outbox, DateTime<Utc>, &Config) -> Result<(), AppError>;
 
 /// A daily job as a closure the scheduler can call: it runs once per local day
 /// (see [`DailyGuard`]) on the blocking pool, and logs a failure.
 fn daily(
-    state: AppState,
+    runtime: Runtime,
     name: &'static str,
     job: JobFn,
 ) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Clone {
     let guard = std::sync::Arc::new(DailyGuard::default());
     move || {
-        let state = state.clone();
+        let runtime = runtime.clone();
         let guard = guard.clone();
         Box::pin(async move {
             let now = Utc::now();
-            if !guard.claim(local_day(now, state.config().timezone)) {
+            if !guard.claim(local_day(now, runtime.config().timezone)) {
                 tracing::info!(job = name, "already ran today; skipped a second firing");
                 return;
             }
-            let config = state.config();
-            let ran = state.db(move |conn| job(conn, now, &config)).await;
-            state.metrics.scheduler_run(name, ran.is_ok());
+            let config = runtime.config();
+            let ran = runtime
+                .db_sending(move |conn, outbox| job(conn, outbox, now, &config))
+                .await;
+            runtime.metrics.scheduler_run(name, ran.is_ok());
             if let Err(e) = ran {
                 tracing::error!(job = name, error = %e, "scheduled job failed");
             }
@@ -179,31 +166,31 @@ fn daily(
 }
 
 /// Starts the jobs inside the server, and runs the nightly one once at start-up.
-pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
-    let nightly = daily(state.clone(), "generation", |c, at, cfg| {
-        run_nightly(c, at, cfg).map(|_| ())
+pub async fn start(runtime: Runtime) -> Result<Option<JobScheduler>, String> {
+    let nightly = daily(runtime.clone(), "generation", |c, outbox, at, cfg| {
+        run_nightly(c, outbox, at, cfg).map(|_| ())
     });
-    let evening = daily(state.clone(), "visit reminders", |c, at, cfg| {
-        run_evening(c, at, cfg).map(|_| ())
+    let evening = daily(runtime.clone(), "visit reminders", |c, outbox, at, cfg| {
+        run_evening(c, outbox, at, cfg).map(|_| ())
     });
-    let surveys = daily(state.clone(), "surveys", |c, at, cfg| {
-        run_surveys(c, at, cfg).map(|_| ())
+    let surveys = daily(runtime.clone(), "surveys", |c, outbox, at, cfg| {
+        run_surveys(c, outbox, at, cfg).map(|_| ())
     });
     actix_web::rt::spawn(nightly());
     let jobs = [
         (
             "ORDERLY_GENERATION_CRON",
-            state.config().generation_cron.clone(),
+            runtime.config().generation_cron.clone(),
             nightly.clone(),
         ),
         (
             "ORDERLY_VISIT_REMINDER_CRON",
-            state.config().visit_reminder_cron.clone(),
+            runtime.config().visit_reminder_cron.clone(),
             evening.clone(),
         ),
         (
             "ORDERLY_SURVEY_CRON",
-            state.config().survey_cron.clone(),
+            runtime.config().survey_cron.clone(),
             surveys.clone(),
         ),
     ];
@@ -219,13 +206,13 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
             tracing::info!("{setting} is empty: that job is off");
             continue;
         }
-        let job = Job::new_async_tz(cron.as_str(), state.config().timezone, move |_, _| run())
+        let job = Job::new_async_tz(cron.as_str(), runtime.config().timezone, move |_, _| run())
             .map_err(|e| format!("{setting}: {e}"))?;
         scheduler
             .add(job)
             .await
             .map_err(|e| format!("scheduler: {e}"))?;
-        tracing::info!(%cron, timezone = %state.config().timezone, "{setting}: job scheduled");
+        tracing::info!(%cron, timezone = %runtime.config().timezone, "{setting}: job scheduled");
     }
     scheduler
         .start()
@@ -237,6 +224,7 @@ pub async fn start(state: AppState) -> Result<Option<JobScheduler>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::cron::{check_cron, parser, DEFAULT_GENERATION_CRON};
     use chrono::TimeZone;
 
     /// Local days on which a daily job runs, through the guard, from an instant on.

@@ -2,6 +2,7 @@
 //! gets one message, whatever the number of runs or instances (its dedupe key
 //! holds the visit and the day, so a visit moved to another day is reminded again).
 
+use crate::store::db::Outbox;
 use chrono::{DateTime, Days, Utc};
 
 use crate::core::calendar::day_bounds;
@@ -13,6 +14,7 @@ use crate::store::{transaction, visits, work_orders, DbConnection};
 /// Writes tomorrow's reminders as of `at`; returns how many were new.
 pub fn remind_visits(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     messaging: &Messaging,
     at: DateTime<Utc>,
 ) -> Result<usize, AppError> {
@@ -30,6 +32,7 @@ pub fn remind_visits(
             let key = format!("visit_reminder:{}:{tomorrow}", visit.id);
             let new = notices::about_visit(
                 conn,
+                outbox,
                 messaging,
                 NoticeEvent::VisitReminder,
                 &order,

@@ -1,14 +1,13 @@
 //! The outbox: messages written with the change that caused them, claimed by
 //! delivery workers under a lease, and the record of every attempt.
 
-use std::cell::Cell;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::db::Outbox;
 use super::page::{Page, PageRequest};
 use super::schema::{notification_attempts, notifications};
 use super::{decoded, transaction, utc, DbConnection};
@@ -129,18 +128,12 @@ struct AttemptRow {
     provider_id: Option<String>,
 }
 
-thread_local! {
-    /// Set when this thread queued a message; the caller wakes the worker after commit.
-    static ENQUEUED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether a message was queued on this thread since the last call.
-pub fn take_enqueued() -> bool {
-    ENQUEUED.with(|e| e.replace(false))
-}
-
 /// Writes a message unless one with its dedupe key exists; true if written.
-pub fn enqueue(conn: &mut DbConnection, row: &NotificationRow) -> Result<bool, AppError> {
+pub fn enqueue(
+    conn: &mut DbConnection,
+    outbox: &Outbox,
+    row: &NotificationRow,
+) -> Result<bool, AppError> {
     let n = match conn {
         DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(notifications::table)
             .values(row)
@@ -151,7 +144,7 @@ pub fn enqueue(conn: &mut DbConnection, row: &NotificationRow) -> Result<bool, A
             .execute(c)?,
     };
     if n == 1 && row.status == NotificationStatus::Queued.as_str() {
-        ENQUEUED.with(|e| e.set(true));
+        outbox.queued();
     }
     Ok(n == 1)
 }
@@ -398,7 +391,12 @@ pub fn finish(
 }
 
 /// Puts a failed or dead message back in the queue with a fresh set of attempts.
-pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+pub fn requeue(
+    conn: &mut DbConnection,
+    outbox: &Outbox,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
     let n = diesel::update(
         notifications::table
             .filter(notifications::id.eq(id))
@@ -413,7 +411,7 @@ pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
     ))
     .execute(conn)?;
     if n == 1 {
-        ENQUEUED.with(|e| e.set(true));
+        outbox.queued();
     }
     Ok(n == 1)
 }

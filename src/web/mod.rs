@@ -14,6 +14,5 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(visit_link::confirm)
         .service(visit_link::ask_to_move)
         .service(survey_link::page)
-        .service(survey_link::answer)
-        .service(crate::engineer::calendar::feed);
+        .service(survey_link::answer);
 }

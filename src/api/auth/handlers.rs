@@ -5,7 +5,6 @@ use chrono::Duration as ChronoDuration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::password::check_new_password;
 use super::tokens::{hash_refresh_token, invalid_token, new_refresh_token};
 use super::AnyStaff;
 use crate::api::error::ErrorBody;
@@ -14,6 +13,8 @@ use crate::api::state::AppState;
 use crate::core::contact_info::Email;
 use crate::core::ids;
 use crate::error::AppError;
+use crate::flow::passwords::check_new_password;
+use crate::flow::users::revoke_sessions_and_save;
 use crate::store::users::{self, User, UserRow};
 use crate::store::{now, tokens, transaction, DbConnection};
 
@@ -293,16 +294,6 @@ pub async fn change_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Saves the account with every token it holds made worthless.
-pub fn revoke_sessions_and_save(
-    conn: &mut DbConnection,
-    user: &mut UserRow,
-) -> Result<(), AppError> {
-    user.token_version += 1;
-    users::save(conn, user)?;
-    tokens::revoke_all(conn, &user.id)
 }
 
 /// Who the caller is.

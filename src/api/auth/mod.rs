@@ -3,7 +3,6 @@
 pub mod address;
 pub mod caller;
 pub mod handlers;
-pub mod password;
 pub mod session;
 pub mod throttle;
 pub mod tokens;

@@ -1,9 +1,7 @@
 //! What the server tells its operators: a request id on every answer and log
 //! line, Prometheus metrics, liveness and readiness, and the audit trail.
 
-pub mod metrics;
 pub mod middleware;
 pub mod probes;
 
-pub use metrics::Metrics;
 pub use middleware::{observe, RequestId, Signed};

@@ -8,9 +8,9 @@
 use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::metrics::{CONTENT_TYPE, OUTBOX_STATES};
 use crate::api::state::AppState;
 use crate::error::AppError;
+use crate::metrics::{CONTENT_TYPE, OUTBOX_STATES};
 use crate::store::{self, DbConnection};
 
 /// The process is up.
@@ -66,11 +66,11 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Ok(counts) => state.metrics.outbox(&counts),
         Err(e) => tracing::warn!(error = %e, "metrics: the outbox could not be counted"),
     }
-    let pool = state.pool.state();
+    let pool = state.database.pool.state();
     state.metrics.pool(
         pool.idle_connections,
         pool.connections,
-        state.pool.max_size(),
+        state.database.pool.max_size(),
     );
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, CONTENT_TYPE))

@@ -28,6 +28,23 @@ use crate::error::AppError;
 use crate::store::events::{self, NewEvent};
 use crate::store::{customers, import_keys, now, rollups, transaction, users, DbConnection};
 
+/// The source name: what the other system is called in the keys.
+pub fn check_source(source: Option<&str>) -> Result<String, AppError> {
+    let source = source.unwrap_or("import").trim();
+    let ok = !source.is_empty()
+        && source.len() <= 64
+        && source
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        return Err(AppError::BadRequest {
+            field: Some("source".into()),
+            message: "must be 1 to 64 letters, digits, dots, dashes or underscores".into(),
+        });
+    }
+    Ok(source.to_owned())
+}
+
 /// One file to import.
 pub struct Input {
     pub entity: Entity,

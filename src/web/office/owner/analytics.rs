@@ -250,7 +250,7 @@ pub async fn dashboard_page(
 ) -> Result<HttpResponse, PageError> {
     let query: AnalyticsQuery = filters(&req)?;
     let config = state.config();
-    let pool = state.pool.clone();
+    let pool = state.database.pool.clone();
     let q = query.clone();
     let (d, cx, segs) = web::block(move || -> Result<_, crate::error::AppError> {
         let cx = with(&pool, |c| Context::resolve(c, &q, &config))?;

@@ -45,7 +45,7 @@ pub async fn settings(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let st = state.clone();
-    let saved = state.db(move |c| st.saved_settings(c)).await?;
+    let saved = state.db(move |c| st.settings.saved(c)).await?;
     let secrets = saved.secrets();
     let w = page.w;
     let s = &saved;
