@@ -73,10 +73,10 @@ fn run(backend: &str, url: &str, plans: usize) {
 
     reset_peak_memory();
     let t = Instant::now();
-    let first = generate(&mut conn, today, messaging).expect("first run");
+    let first = generate(&mut conn, &Default::default(), today, messaging).expect("first run");
     let first_time = t.elapsed();
     let t = Instant::now();
-    let second = generate(&mut conn, today, messaging).expect("second run");
+    let second = generate(&mut conn, &Default::default(), today, messaging).expect("second run");
     let second_time = t.elapsed();
     println!(
         "| {backend} | {plans} | first run: {} reminders in {:.2} s | second run: {} reminders in {:.2} s | peak RSS {} MiB |",

@@ -16,10 +16,10 @@ mod sinks;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use orderly::api::state::AppState;
 use orderly::config::Config;
 use orderly::core::ids;
 use orderly::notify::worker::Worker;
+use orderly::runtime::Runtime;
 use orderly::store::notifications::{self, NotificationRow};
 use orderly::store::{self, now, transaction};
 use sinks::{SmsSink, SmtpSink};
@@ -102,7 +102,8 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
     let config = Config::from_vars(vars).expect("config");
     let (pool, kind) = store::connect(&config.database_url, config.pool_size).expect("pool");
     store::migrate(&mut pool.get().expect("connection")).expect("migrate");
-    let state = AppState::new(pool, kind, config);
+    let files = orderly::files::open(&config.files).expect("files");
+    let state = Runtime::new(pool, kind, config, files);
     let settings = &state.config().delivery;
     println!(
         "{backend}: batch {}, {} sends at once",
@@ -115,10 +116,10 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
     ] {
         let rows: Vec<NotificationRow> = (0..count).map(|_| message(channel, to)).collect();
         state
-            .db(move |conn| {
+            .db_sending(move |conn, outbox| {
                 transaction(conn, |conn| {
                     for r in &rows {
-                        notifications::enqueue(conn, r)?;
+                        notifications::enqueue(conn, outbox, r)?;
                     }
                     Ok(())
                 })
@@ -146,15 +147,15 @@ async fn run(backend: &str, url: &str, data: &std::path::Path, messages: usize) 
 
     // Commit → delivery, with the worker running and woken on commit as in `serve`.
     let worker = Worker::new(&state).expect("worker");
-    let runner = actix_web::rt::spawn(worker.run(state.outbox.clone()));
+    let runner = actix_web::rt::spawn(worker.run(state.database.doorbell()));
     let before = sms.requests().len();
     let mut committed: HashMap<String, Instant> = HashMap::new();
     for _ in 0..LATENCY_SAMPLES {
         let row = message("sms", "+380671234567");
         let id = row.id.clone();
         let at = state
-            .db(move |conn| {
-                transaction(conn, |conn| notifications::enqueue(conn, &row))?;
+            .db_sending(move |conn, outbox| {
+                transaction(conn, |conn| notifications::enqueue(conn, outbox, &row))?;
                 Ok(Instant::now())
             })
             .await

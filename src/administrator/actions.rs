@@ -1,11 +1,12 @@
 //! The administrator's work-order actions: booking visits and recording completion.
 
+use crate::core::ids::WorkOrderId;
 use actix_web::{post, web, HttpRequest};
 
 use crate::api::actions::{take, ActionHeaders};
 use crate::api::auth::Dispatcher;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::flow::actions::Request;
@@ -29,7 +30,7 @@ use crate::flow::work_orders::WorkOrderDetail;
 pub async fn schedule(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Schedule>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -61,7 +62,7 @@ pub async fn schedule(
 pub async fn reschedule(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Schedule>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -93,7 +94,7 @@ pub async fn reschedule(
 pub async fn unschedule(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Reason>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -125,7 +126,7 @@ pub async fn unschedule(
 pub async fn certify(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Certify>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {

@@ -1,11 +1,12 @@
 //! `/notifications`: the outbox as administrators and the owner see it: what was
 //! sent to whom, what failed and why, and a retry for a message that gave up.
 
+use crate::core::ids::NotificationId;
 use actix_web::{get, post, web};
 
 use crate::api::auth::Dispatcher;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Query;
+use crate::api::extract::{Id, Query};
 use crate::api::state::AppState;
 use crate::core::notice::Notification;
 use crate::error::AppError;
@@ -51,7 +52,7 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     _caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<NotificationId>,
 ) -> Result<web::Json<NotificationDetail>, AppError> {
     Ok(web::Json(state.db(move |c| detail(c, &id)).await?))
 }
@@ -73,7 +74,7 @@ pub async fn get(
 pub async fn retry(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<NotificationId>,
 ) -> Result<web::Json<NotificationDetail>, AppError> {
     let detail = state
         .db_sending(move |conn, outbox| retry_message(conn, outbox, &caller.user_id, &id))

@@ -1,6 +1,7 @@
 //! Day planning over HTTP: engineers' planning profiles, route proposals and their
 //! acceptance, and an engineer's day as a checked route.
 
+use crate::core::ids::{RoutePlanId, UserId};
 use actix_web::{get, post, put, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -8,14 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::auth::{Dispatcher, Office};
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::core::ids;
 use crate::core::route::EngineerProfile;
 use crate::error::AppError;
 use crate::flow::planning::{self, AcceptRequest, PlanRequest, RoutePlan};
-use crate::flow::route_day::{self, DayRoute};
-use crate::routing::travel;
+use crate::flow::route_day::{self, day_route_now, travel_between, DayRoute};
 use crate::store::{engineers, now, users};
 
 /// An engineer as the planner sees them.
@@ -62,7 +62,7 @@ fn engineer_id(raw: &str) -> Result<String, AppError> {
 pub async fn put_profile(
     state: web::Data<AppState>,
     _caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<UserId>,
     body: Json<EngineerProfile>,
 ) -> Result<web::Json<PlannedEngineer>, AppError> {
     let id = engineer_id(&id)?;
@@ -113,7 +113,7 @@ pub async fn propose(
     let input = state
         .db(move |conn| planning::gather(conn, &gather_actor, &request))
         .await?;
-    let matrix = travel_between(&state, &crate::routing::planner::places(&input)).await?;
+    let matrix = travel_between(&state.config(), &crate::routing::planner::places(&input)).await?;
     let days = input.days.clone();
     let plan = planning::solve(input, matrix, limits).await?;
     let saved = state
@@ -135,7 +135,7 @@ pub async fn propose(
 pub async fn get_plan(
     state: web::Data<AppState>,
     _caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<RoutePlanId>,
 ) -> Result<web::Json<RoutePlan>, AppError> {
     Ok(web::Json(state.db(move |c| planning::get(c, &id)).await?))
 }
@@ -159,7 +159,7 @@ pub async fn get_plan(
 pub async fn accept(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<RoutePlanId>,
     body: Json<AcceptRequest>,
 ) -> Result<web::Json<RoutePlan>, AppError> {
     let request = body.into_inner()?;
@@ -192,12 +192,12 @@ pub struct DayQuery {
 pub async fn day_route(
     state: web::Data<AppState>,
     _caller: Office,
-    id: web::Path<String>,
+    id: Id<UserId>,
     query: Query<DayQuery>,
 ) -> Result<web::Json<DayRoute>, AppError> {
     let date = query.into_inner()?.date;
     Ok(web::Json(
-        day_route_now(&state, engineer_id(&id)?, date).await?,
+        day_route_now(&state.database, &state.config(), engineer_id(&id)?, date).await?,
     ))
 }
 
@@ -229,7 +229,7 @@ pub struct NewOrder {
 pub async fn reorder(
     state: web::Data<AppState>,
     caller: Dispatcher,
-    id: web::Path<String>,
+    id: Id<UserId>,
     body: Json<NewOrder>,
 ) -> Result<web::Json<DayRoute>, AppError> {
     let NewOrder { date, visit_ids } = body.into_inner()?;
@@ -240,7 +240,7 @@ pub async fn reorder(
         .db(move |c| route_day::load(c, &load_id, date, tz))
         .await?
         .reordered(&visit_ids)?;
-    let matrix = travel_between(&state, &data.places()).await?;
+    let matrix = travel_between(&state.config(), &data.places()).await?;
     let actor = caller.actor(&state);
     let apply_id = id.clone();
     state
@@ -248,32 +248,9 @@ pub async fn reorder(
             route_day::apply_order(c, outbox, &actor, &apply_id, date, &data, &matrix)
         })
         .await?;
-    Ok(web::Json(day_route_now(&state, id, date).await?))
-}
-
-/// An engineer's day route as it is now, with arrivals and conflicts.
-pub async fn day_route_now(
-    state: &AppState,
-    id: String,
-    date: NaiveDate,
-) -> Result<DayRoute, AppError> {
-    let tz = state.config().timezone;
-    let load_id = id.clone();
-    let data = state
-        .db(move |c| route_day::load(c, &load_id, date, tz))
-        .await?;
-    let matrix = travel_between(state, &data.places()).await?;
-    route_day::day_route(&id, date, tz, data, &matrix)
-}
-
-/// Travel between the places under the company's travel model; a failing OSRM is a 502.
-async fn travel_between(
-    state: &AppState,
-    points: &[crate::core::geo::GeoPoint],
-) -> Result<crate::routing::solver::Matrix, AppError> {
-    travel::matrix(&state.config().routing.travel, points)
-        .await
-        .map_err(|e| AppError::Upstream(e.to_string()))
+    Ok(web::Json(
+        day_route_now(&state.database, &state.config(), id, date).await?,
+    ))
 }
 
 /// Registers the routes.

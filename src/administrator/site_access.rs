@@ -1,6 +1,7 @@
 //! The two customer-base facts administrators keep current while booking visits:
 //! how to get into a site, and when a contact can be reached.
 
+use crate::core::ids::{ContactId, SiteId};
 use actix_web::{patch, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -8,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::api::auth::Office;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::records;
 use crate::api::state::AppState;
 use crate::core::contact::Contact;
@@ -45,7 +46,7 @@ pub struct Availability {
 pub async fn set_access_notes(
     state: web::Data<AppState>,
     caller: Office,
-    id: web::Path<String>,
+    id: Id<SiteId>,
     body: Json<AccessNotes>,
 ) -> Result<web::Json<Site>, AppError> {
     let patch = json!({ "access_notes": body.into_inner()?.access_notes });
@@ -66,7 +67,7 @@ pub async fn set_access_notes(
 pub async fn set_availability(
     state: web::Data<AppState>,
     caller: Office,
-    id: web::Path<String>,
+    id: Id<ContactId>,
     body: Json<Availability>,
 ) -> Result<web::Json<Contact>, AppError> {
     let patch = json!({ "availability": body.into_inner()?.availability });

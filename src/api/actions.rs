@@ -8,10 +8,11 @@
 use actix_web::{http::header, web, HttpRequest};
 use utoipa::IntoParams;
 
-use super::extract::Json;
+use super::extract::{Id, Json};
 use super::state::AppState;
+use crate::core::ids::WorkOrderId;
 use crate::error::AppError;
-use crate::flow::actions::{act, ClientRequest, Request};
+use crate::flow::actions::{act, ClientRequest, Request, Step};
 use crate::flow::work_orders::WorkOrderDetail;
 use crate::flow::Actor;
 
@@ -37,7 +38,7 @@ pub struct ActionHeaders {
 pub async fn take<B>(
     state: &AppState,
     actor: Actor,
-    order_id: web::Path<String>,
+    order_id: Id<WorkOrderId>,
     req: &HttpRequest,
     body: Json<B>,
     step: fn(B) -> Request,
@@ -50,7 +51,17 @@ pub async fn take<B>(
     let version = if_match(req)?;
     let detail = state
         .db_sending(move |conn, outbox| {
-            act(conn, outbox, &actor, &order_id, request, version, client)
+            act(
+                conn,
+                outbox,
+                &actor,
+                &order_id,
+                Step {
+                    request,
+                    if_match: version,
+                    client,
+                },
+            )
         })
         .await?;
     Ok(web::Json(detail))

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::dates::Span;
 use super::text::{self, NOTE};
 use super::ValidationError;
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// What kind of promise it is.

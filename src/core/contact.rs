@@ -8,7 +8,7 @@ use super::contact_info::{Email, Phone};
 use super::notice::{Locale, MessageChannel};
 use super::text::{self, SHORT};
 use super::{ids, Fields, InputContext, ValidationError};
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// The part a person plays for the customer.

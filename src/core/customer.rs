@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::text::{self, LINE, NOTE, SHORT};
 use super::{Fields, InputContext, ValidationError};
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// Whether the customer is a private person or an organisation with legal details.

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::dates::{self, Span};
 use super::text::{self, NOTE, SHORT};
 use super::{ids, Fields, InputContext, ValidationError};
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// Whether the item is working, waiting for repair, or gone from the site.

@@ -35,7 +35,6 @@ pub trait Fields: Serialize + DeserializeOwned + Sized {
 /// derive does not read a `rename` given through a `literal` fragment, and the
 /// OpenAPI document then listed `Payer` where the API says `payer` (the
 /// schemathesis run found it).
-#[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)? }) => {
         $(#[$meta])*
@@ -60,3 +59,4 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;

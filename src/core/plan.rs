@@ -9,7 +9,7 @@ use super::recurrence::{add_interval, CalendarRule, IntervalUnit};
 use super::text::{self, SHORT};
 use super::work_order::{check_minutes, check_scope, check_skills, ScopeLine};
 use super::ValidationError;
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// A calendar rule, or an interval counted from the last completed service.

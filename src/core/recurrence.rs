@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, TimeZone};
 use rrule::{Frequency, RRule, Tz, Unvalidated};
 
 use super::ValidationError;
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// The step of an after-completion plan.

@@ -8,7 +8,7 @@ use super::notice::Locale;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// Why the reminder exists.

@@ -183,7 +183,7 @@ pub fn local(day: NaiveDate, time: NaiveTime, tz: Tz) -> DateTime<Utc> {
     }
 }
 
-crate::text_enum! {
+crate::core::fields::text_enum! {
     /// Why the planner left an order out.
     pub enum Unplanned {
         NoCoordinates => "no_coordinates",
@@ -233,7 +233,7 @@ pub fn reachable(reach: &Reach, windows: &[(i64, i64)], duration: i64) -> bool {
     })
 }
 
-crate::text_enum! {
+crate::core::fields::text_enum! {
     /// Something wrong with a visit in a day's route.
     pub enum Conflict {
         Overlap => "overlap",

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// The alphabet a message is sent in.

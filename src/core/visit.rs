@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::text::{self, LINE};
 use super::work_order::ScopeLine;
 use super::ValidationError;
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// Where a visit stands.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::role::Role;
 use super::text::{self, LINE, NOTE};
 use super::{ids, ValidationError};
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// Where a work order stands. See "The flow" in DESIGN.md.

@@ -11,7 +11,7 @@ use crate::core::recurrence::IntervalUnit;
 use crate::core::role::Role;
 use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft, WorkOrderKind};
 use crate::error::AppError;
-use crate::flow::actions::{act_at, Request};
+use crate::flow::actions::{act_at, Request, Step};
 use crate::flow::{agreements, bodies, plans, work_orders, Actor};
 use crate::runtime::Runtime;
 use crate::store::DbConnection;
@@ -149,7 +149,14 @@ pub fn load(
                            request: Request,
                            at: chrono::NaiveDateTime|
          -> Result<(), AppError> {
-            act_at(conn, outbox, who, &id, request, Some(version), None, at)?;
+            act_at(
+                conn,
+                outbox,
+                who,
+                &id,
+                Step::at_version(request, Some(version)),
+                at,
+            )?;
             version += 1;
             Ok(())
         };

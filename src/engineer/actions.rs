@@ -1,11 +1,12 @@
 //! The engineer's actions, allowed only on its own visit (another's answers 404).
 
+use crate::core::ids::WorkOrderId;
 use actix_web::{post, web, HttpRequest};
 
 use crate::api::actions::{take, ActionHeaders};
 use crate::api::auth::Engineer;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::flow::actions::Request;
@@ -29,7 +30,7 @@ use crate::flow::work_orders::WorkOrderDetail;
 pub async fn start_travel(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::StartTravel>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -61,7 +62,7 @@ pub async fn start_travel(
 pub async fn arrive(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::VersionOnly>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -93,7 +94,7 @@ pub async fn arrive(
 pub async fn finish(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Finish>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -125,7 +126,7 @@ pub async fn finish(
 pub async fn no_access(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Reason>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {

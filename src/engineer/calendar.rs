@@ -1,6 +1,7 @@
 //! Engineers' calendars: the visits of a period, and the secret iCalendar feed a
 //! phone subscribes to. An engineer sees and manages only its own; the office any.
 
+use crate::core::ids::UserId;
 use actix_web::{delete, get, post, web, HttpResponse};
 use base64::Engine;
 use chrono::{Days, NaiveDate};
@@ -11,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::auth::AnyStaff;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Query;
+use crate::api::extract::{Id, Query};
 use crate::api::state::AppState;
 use crate::core::calendar::day_bounds;
 use crate::core::ids;
@@ -49,7 +50,7 @@ fn whose(caller: &AnyStaff, raw: &str) -> Result<String, AppError> {
 pub async fn calendar(
     state: web::Data<AppState>,
     caller: AnyStaff,
-    id: web::Path<String>,
+    id: Id<UserId>,
     period: Query<Period>,
 ) -> Result<web::Json<Vec<FeedVisit>>, AppError> {
     let id = whose(&caller, &id)?;
@@ -100,7 +101,7 @@ pub fn feed_hash(token: &str) -> String {
 pub async fn new_feed(
     state: web::Data<AppState>,
     caller: AnyStaff,
-    id: web::Path<String>,
+    id: Id<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let id = whose(&caller, &id)?;
     let mut secret = [0u8; 32];
@@ -136,7 +137,7 @@ pub async fn new_feed(
 pub async fn revoke_feed(
     state: web::Data<AppState>,
     caller: AnyStaff,
-    id: web::Path<String>,
+    id: Id<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let id = whose(&caller, &id)?;
     if state.db(move |c| engineers::revoke_feed(c, &id)).await? {

@@ -1,12 +1,13 @@
 //! The engineer's photos and the customer's signature: the image's bytes as the
 //! body, checked by content; `Idempotency-Key` makes a resend harmless.
 
+use crate::core::ids::VisitId;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::api::actions::client_id;
 use crate::api::auth::{AnyStaff, Engineer};
 use crate::api::error::ErrorBody;
-use crate::api::extract::limited_body;
+use crate::api::extract::{limited_body, Id};
 use crate::api::state::AppState;
 use crate::core::media::MediaKind;
 use crate::core::visit::VisitFile;
@@ -32,7 +33,7 @@ async fn body(
 async fn add(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: String,
+    id: VisitId,
     req: HttpRequest,
     payload: web::Payload,
     kind: MediaKind,
@@ -93,7 +94,7 @@ async fn add(
 pub async fn add_photo(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<VisitId>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
@@ -129,7 +130,7 @@ pub async fn add_photo(
 pub async fn add_signature(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<VisitId>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {

@@ -1,5 +1,6 @@
 //! `/my/visits`: the engineer's own day, with what it needs on site.
 
+use crate::core::ids::VisitId;
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -7,7 +8,7 @@ use utoipa::IntoParams;
 
 use crate::api::auth::Engineer;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Query;
+use crate::api::extract::{Id, Query};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::flow::views::{self, EngineerVisit};
@@ -54,7 +55,7 @@ pub async fn my_visits(
 pub async fn my_visit(
     state: web::Data<AppState>,
     caller: Engineer,
-    id: web::Path<String>,
+    id: Id<VisitId>,
 ) -> Result<web::Json<EngineerVisit>, AppError> {
     let actor = caller.actor(&state);
     Ok(web::Json(

@@ -103,20 +103,29 @@ pub fn act(
     outbox: &Outbox,
     actor: &Actor,
     order_id: &str,
-    request: Request,
-    if_match: Option<i64>,
-    client: Option<ClientRequest>,
+    step: Step,
 ) -> Result<WorkOrderDetail, AppError> {
-    act_at(
-        conn,
-        outbox,
-        actor,
-        order_id,
-        request,
-        if_match,
-        client,
-        now(),
-    )
+    act_at(conn, outbox, actor, order_id, step, now())
+}
+
+/// One step of an order's life as the client asked for it.
+pub struct Step {
+    pub request: Request,
+    /// The version read, when sent apart from the body (`If-Match`).
+    pub if_match: Option<i64>,
+    /// The client's id of the request (`Idempotency-Key`), if sent.
+    pub client: Option<ClientRequest>,
+}
+
+impl Step {
+    /// A step asked for with the version read, without a client request id.
+    pub fn at_version(request: Request, version: Option<i64>) -> Step {
+        Step {
+            request,
+            if_match: version,
+            client: None,
+        }
+    }
 }
 
 /// As [`act`], taken at the moment `at`: the demo plays its history at the
@@ -126,11 +135,14 @@ pub fn act_at(
     outbox: &Outbox,
     actor: &Actor,
     order_id: &str,
-    request: Request,
-    if_match: Option<i64>,
-    client: Option<ClientRequest>,
+    step: Step,
     at: NaiveDateTime,
 ) -> Result<WorkOrderDetail, AppError> {
+    let Step {
+        request,
+        if_match,
+        client,
+    } = step;
     let action = request.action();
     let order_id = ids::parse_id(order_id).ok_or_else(not_found)?;
     let version = request

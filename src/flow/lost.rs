@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::core::customer::Segment;
+use crate::core::fields::text_enum;
 use crate::error::AppError;
 use crate::store::page::contains_pattern;
 use crate::store::schema::{customers, events, reminders, sites, users, work_orders};
 use crate::store::{utc, DbConnection};
-use crate::text_enum;
 
 text_enum! {
     /// Why a customer counts as lost.

@@ -202,7 +202,7 @@ pub fn about_visit(
     dedupe_key: String,
 ) -> Result<bool, AppError> {
     let values = visit_values(conn, m, order, visit)?;
-    queue_about_visit(conn, outbox, m, event, order, visit, dedupe_key, values)
+    queue_about_visit(conn, outbox, m, event, (order, visit), dedupe_key, values)
 }
 
 /// "On the way", with an arrival time: the engineer's own estimate, or the
@@ -226,8 +226,7 @@ pub fn on_the_way(
         outbox,
         m,
         NoticeEvent::OnTheWay,
-        order,
-        visit,
+        (order, visit),
         key,
         values,
     )
@@ -238,8 +237,7 @@ fn queue_about_visit(
     outbox: &Outbox,
     m: &Messaging,
     event: NoticeEvent,
-    order: &WorkOrderRow,
-    visit: &VisitRow,
+    (order, visit): (&WorkOrderRow, &VisitRow),
     dedupe_key: String,
     values: Vec<(&'static str, String)>,
 ) -> Result<bool, AppError> {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::actions::{act, Request};
+use super::actions::{act, Request, Step};
 use super::{bodies, Actor};
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
@@ -51,7 +51,7 @@ fn one() -> u32 {
     1
 }
 
-crate::text_enum! {
+crate::core::fields::text_enum! {
     /// Where a proposal stands.
     pub enum PlanStatus {
         Proposed => "proposed",
@@ -365,9 +365,7 @@ pub fn accept(
                     outbox,
                     actor,
                     &stop.work_order_id,
-                    request,
-                    Some(stop.work_order_version),
-                    None,
+                    Step::at_version(request, Some(stop.work_order_version)),
                 )?;
             }
         }

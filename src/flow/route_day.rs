@@ -2,11 +2,11 @@
 //! between visits, and what is wrong after a person moved things (overlaps, shift
 //! overrun, missing skill, outside the customer's window); and the calendar views.
 
-use crate::store::db::Outbox;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::config::Config;
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
 use crate::core::route::{check_day, Conflict, DayVisit, EngineerProfile};
@@ -14,6 +14,8 @@ use crate::core::work_order::scope_summary;
 use crate::error::AppError;
 use crate::routing::ical::FeedVisit;
 use crate::routing::solver::Matrix;
+use crate::routing::travel;
+use crate::store::db::{Db, Outbox};
 use crate::store::work_orders::{self, OrderPlace};
 use crate::store::{engineers, records, users, utc, visits, DbConnection};
 
@@ -292,7 +294,7 @@ pub fn apply_order(
     matrix: &Matrix,
 ) -> Result<(), AppError> {
     use crate::core::route::{resequence, Leg};
-    use crate::flow::actions::{act, Request};
+    use crate::flow::actions::{act, Request, Step};
     let Some((first, _)) = data.visits.first() else {
         return Ok(());
     };
@@ -336,11 +338,32 @@ pub fn apply_order(
                 outbox,
                 actor,
                 &order.id,
-                Request::Reschedule(body),
-                None,
-                None,
+                Step::at_version(Request::Reschedule(body), None),
             )?;
         }
         Ok(())
     })
+}
+
+/// An engineer's day route as it is now, with arrivals and conflicts: the day
+/// read, the travel between its places, the arrivals computed. The office's
+/// route view and the dispatch board share it.
+pub async fn day_route_now(
+    db: &Db,
+    config: &Config,
+    id: String,
+    date: NaiveDate,
+) -> Result<DayRoute, AppError> {
+    let tz = config.timezone;
+    let load_id = id.clone();
+    let data = db.run(move |c| load(c, &load_id, date, tz)).await?;
+    let matrix = travel_between(config, &data.places()).await?;
+    day_route(&id, date, tz, data, &matrix)
+}
+
+/// Travel between the places under the company's travel model; a failing OSRM is a 502.
+pub async fn travel_between(config: &Config, points: &[GeoPoint]) -> Result<Matrix, AppError> {
+    travel::matrix(&config.routing.travel, points)
+        .await
+        .map_err(|e| AppError::Upstream(e.to_string()))
 }

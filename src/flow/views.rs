@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::Actor;
 use crate::core::agreement::{Agreement, AgreementStatus};
 use crate::core::calendar::day_bounds;
-use crate::core::contact::{Contact, ContactRole};
+use crate::core::contact::{Contact, ContactFields, ContactRole};
 use crate::core::customer::Customer;
 use crate::core::equipment::Equipment;
 use crate::core::ids;
@@ -25,7 +25,7 @@ use crate::store::events::{self, Event};
 use crate::store::page::PageRequest;
 use crate::store::records::get;
 use crate::store::sites::{self, SiteFilter, Sites};
-use crate::store::{agreements, reminders, users, visits, work_orders, DbConnection};
+use crate::store::{agreements, engineers, reminders, users, visits, work_orders, DbConnection};
 
 /// Everything a manager needs on one screen before calling the customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -307,4 +307,34 @@ pub fn my_visit(
         .ok_or_else(not_found)?;
     let name = own_name(conn, actor)?;
     engineer_visit(conn, row, name)
+}
+
+/// What the office's order page shows: the order with its history, the
+/// customer's name, the site, who could be booked and whom to call.
+pub struct OrderPage {
+    pub detail: super::work_orders::WorkOrderDetail,
+    pub customer: String,
+    pub site: Site,
+    /// Active engineers: (id, name).
+    pub engineers: Vec<(String, String)>,
+    pub contacts: Vec<(String, ContactFields)>,
+}
+
+/// The order page's read model, in one unit of work.
+pub fn order_page(conn: &mut DbConnection, id: &str) -> Result<OrderPage, AppError> {
+    let detail = super::work_orders::find_detail(conn, id)?;
+    let customer = get::<Customers>(conn, &detail.work_order.customer_id)?;
+    let engineers = engineers::active(conn)?
+        .into_iter()
+        .map(|(id, name, _)| (id, name))
+        .collect();
+    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&customer.id))?;
+    let site = get::<Sites>(conn, &detail.work_order.site_id)?;
+    Ok(OrderPage {
+        site,
+        detail,
+        customer: customer.fields.name,
+        engineers,
+        contacts,
+    })
 }

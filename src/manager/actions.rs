@@ -1,11 +1,12 @@
 //! The manager's work-order actions, and those a manager shares with administrators.
 
+use crate::core::ids::WorkOrderId;
 use actix_web::{post, web, HttpRequest};
 
 use crate::api::actions::{take, ActionHeaders};
 use crate::api::auth::{Manager, Office};
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::flow::actions::Request;
@@ -29,7 +30,7 @@ use crate::flow::work_orders::WorkOrderDetail;
 pub async fn agree(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Agree>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -53,7 +54,7 @@ pub async fn agree(
 pub async fn send_to_scheduling(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::VersionOnly>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -85,7 +86,7 @@ pub async fn send_to_scheduling(
 pub async fn close(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Close>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -109,7 +110,7 @@ pub async fn close(
 pub async fn postpone(
     state: web::Data<AppState>,
     caller: Office,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Postpone>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -141,7 +142,7 @@ pub async fn postpone(
 pub async fn cancel(
     state: web::Data<AppState>,
     caller: Office,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::Reason>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
@@ -173,7 +174,7 @@ pub async fn cancel(
 pub async fn reopen(
     state: web::Data<AppState>,
     caller: Office,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
     req: HttpRequest,
     body: Json<bodies::VersionOnly>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {

@@ -1,10 +1,11 @@
 //! The customer card and the customer's agreements.
 
+use crate::core::ids::CustomerId;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::auth::{Manager, Office};
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementDraft};
 use crate::error::AppError;
@@ -26,7 +27,7 @@ use crate::store::records;
 pub async fn card(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
 ) -> Result<web::Json<CustomerCard>, AppError> {
     let actor = caller.actor(&state);
     let card = state.db(move |c| views::customer_card(c, &id)).await?;
@@ -49,7 +50,7 @@ pub async fn card(
 pub async fn add_agreement(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
     body: Json<AgreementDraft>,
 ) -> Result<HttpResponse, AppError> {
     let draft = body.into_inner()?;
@@ -73,7 +74,7 @@ pub async fn add_agreement(
 pub async fn list_agreements(
     state: web::Data<AppState>,
     _caller: Office,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
 ) -> Result<web::Json<Vec<Agreement>>, AppError> {
     let list = state
         .db(move |c| {

@@ -1,6 +1,8 @@
 //! `GET /work-orders/{id}/certificate`: the completion certificate's PDF, for
 //! managers, administrators and the owner, exactly as it was issued.
 
+use crate::api::extract::Id;
+use crate::core::ids::WorkOrderId;
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 
@@ -28,7 +30,7 @@ use crate::store::certificates;
 pub async fn download(
     state: web::Data<AppState>,
     _caller: Office,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
 ) -> Result<HttpResponse, AppError> {
     let none = || AppError::NotFound {
         entity: "certificate",

@@ -1,10 +1,11 @@
 //! Maintenance plans on equipment, and the lost-customers list.
 
+use crate::core::ids::{EquipmentId, PlanId};
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
 
 use crate::api::auth::Manager;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::core::plan::{MaintenancePlan, PlanFields};
 use crate::error::AppError;
@@ -24,7 +25,7 @@ use crate::flow::plans;
 pub async fn list(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<EquipmentId>,
 ) -> Result<web::Json<Vec<MaintenancePlan>>, AppError> {
     Ok(web::Json(
         state.db(move |c| plans::for_equipment(c, &id)).await?,
@@ -45,7 +46,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<EquipmentId>,
     body: Json<PlanFields>,
 ) -> Result<HttpResponse, AppError> {
     let fields = body.into_inner()?;
@@ -69,7 +70,7 @@ pub async fn create(
 pub async fn read(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<PlanId>,
 ) -> Result<web::Json<MaintenancePlan>, AppError> {
     Ok(web::Json(state.db(move |c| plans::read(c, &id)).await?))
 }
@@ -88,7 +89,7 @@ pub async fn read(
 pub async fn update(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<PlanId>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<MaintenancePlan>, AppError> {
     let patch = body.into_inner()?;

@@ -1,13 +1,14 @@
 //! `/reminders`: the manager's inbox (administrators read it too, for the
 //! `overdue_visit` and `not_certified` reminders the scheduler leaves them).
 
+use crate::core::ids::ReminderId;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::auth::{Manager, Office};
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::core::reminder::Reminder;
 use crate::error::AppError;
@@ -111,7 +112,7 @@ pub async fn create(
 pub async fn convert(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<ReminderId>,
     body: Json<Convert>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner()?;
@@ -136,7 +137,7 @@ pub async fn convert(
 pub async fn snooze(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<ReminderId>,
     body: Json<Snooze>,
 ) -> Result<web::Json<Reminder>, AppError> {
     let body = body.into_inner()?;
@@ -162,7 +163,7 @@ pub async fn snooze(
 pub async fn dismiss(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<ReminderId>,
     body: Json<Dismiss>,
 ) -> Result<web::Json<Reminder>, AppError> {
     let body = body.into_inner()?;

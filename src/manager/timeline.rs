@@ -1,10 +1,11 @@
 //! `/customers/{id}/timeline`: everything that happened to a customer, newest first.
 
+use crate::core::ids::CustomerId;
 use actix_web::{get, web};
 
 use crate::api::auth::Office;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Query;
+use crate::api::extract::{Id, Query};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::store::customers::Customers;
@@ -25,7 +26,7 @@ use crate::store::records;
 pub async fn timeline(
     state: web::Data<AppState>,
     _caller: Office,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
     page: Query<PageQuery>,
 ) -> Result<web::Json<Page<Event>>, AppError> {
     let page = page.into_inner()?.check()?;

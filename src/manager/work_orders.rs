@@ -1,10 +1,11 @@
 //! `/work-orders`: opening orders, and reading them.
 
+use crate::core::ids::WorkOrderId;
 use actix_web::{get, post, web, HttpResponse};
 
 use crate::api::auth::{Manager, Office};
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::core::calendar::day_bounds;
 use crate::core::work_order::{WorkOrder, WorkOrderDraft};
@@ -75,7 +76,7 @@ pub async fn list(
 pub async fn read(
     state: web::Data<AppState>,
     _caller: Office,
-    id: web::Path<String>,
+    id: Id<WorkOrderId>,
 ) -> Result<web::Json<WorkOrderDetail>, AppError> {
     Ok(web::Json(
         state.db(move |c| work_orders::find_detail(c, &id)).await?,

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::api::auth::Manager;
 use crate::api::csv;
-use crate::api::error::ErrorBody;
 use crate::api::extract::Query;
 use crate::api::state::AppState;
 use crate::error::AppError;
@@ -57,133 +56,244 @@ where
     ))
 }
 
-macro_rules! report {
-    ($(#[$doc:meta])* $fn:ident, $path:literal, $name:literal, $body:ty, $build:expr) => {
-        $(#[$doc])*
-        ///
-        /// Over a period of local days (`from`, `to`; 12 months to today by
-        /// default, stopping at today), with the customer filters; every figure is
-        /// defined in docs/analytics.md. Any of its tables comes as CSV with
-        /// `format=csv&table=…`; a wrong table is 422 naming the right ones.
-        /// Roles: owner, manager.
-        #[utoipa::path(
-            tag = "analytics",
-            params(AnalyticsQuery),
-            responses(
-                (status = 200, body = $body, description = "JSON, or one table as CSV with `format=csv&table=…`"),
-                (status = 400, body = ErrorBody),
-                (status = 403, body = ErrorBody),
-            ),
-            security(("bearer" = [])),
-        )]
-        #[get($path)]
-        pub async fn $fn(
-            state: web::Data<AppState>,
-            _caller: Manager,
-            query: Query<AnalyticsQuery>,
-        ) -> Result<HttpResponse, AppError> {
-            respond(&state, query, $name, $build).await
-        }
-    };
+/// Customer dynamics: active, new, at risk, churned, lost, won back, and retention by monthly cohort.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = CustomersReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/customers")]
+pub async fn customers(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "customers",
+        |p: &Pool, cx: &Context, _: &str| Ok(customers_report(&customer_base(p, cx)?, cx)),
+    )
+    .await
 }
 
-report!(
-    /// Customer dynamics: active, new, at risk, churned, lost, won back, and retention by monthly cohort.
-    customers,
-    "/analytics/customers",
-    "customers",
-    CustomersReport,
-    |p: &Pool, cx: &Context, _: &str| { Ok(customers_report(&customer_base(p, cx)?, cx)) }
-);
+/// Revenue of completed orders: total, orders, customers, average order value, and by month and kind.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = RevenueReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/revenue")]
+pub async fn revenue(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "revenue",
+        |p: &Pool, cx: &Context, currency: &str| {
+            let base = customer_base(p, cx)?;
+            let hours = with(p, |c| completed_hours(c, cx))?;
+            Ok(revenue_report(&hours, &base, cx, currency))
+        },
+    )
+    .await
+}
 
-report!(
-    /// Revenue of completed orders: total, orders, customers, average order value, and by month and kind.
-    revenue,
-    "/analytics/revenue",
-    "revenue",
-    RevenueReport,
-    |p: &Pool, cx: &Context, currency: &str| {
-        let base = customer_base(p, cx)?;
-        let hours = with(p, |c| completed_hours(c, cx))?;
-        Ok(revenue_report(&hours, &base, cx, currency))
-    }
-);
+/// Customer lifetime value by five models, per segment, with the most valuable customers.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = ValueReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/lifetime-value")]
+pub async fn lifetime_value(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "lifetime-value",
+        |p: &Pool, cx: &Context, _: &str| {
+            let (base, years) = rayon::join(
+                || customer_base(p, cx),
+                || with(p, |c| revenue_by_year(c, cx)),
+            );
+            let (base, years) = (base?, years?);
+            let churn = customers_report(&base, cx).dynamics.churn_rate;
+            with(p, |c| value_report(c, &base, Some(&years), churn, cx))
+        },
+    )
+    .await
+}
 
-report!(
-    /// Customer lifetime value by five models, per segment, with the most valuable customers.
-    lifetime_value,
-    "/analytics/lifetime-value",
-    "lifetime-value",
-    ValueReport,
-    |p: &Pool, cx: &Context, _: &str| {
-        let (base, years) = rayon::join(
-            || customer_base(p, cx),
-            || with(p, |c| revenue_by_year(c, cx)),
-        );
-        let (base, years) = (base?, years?);
-        let churn = customers_report(&base, cx).dynamics.churn_rate;
-        with(p, |c| value_report(c, &base, Some(&years), churn, cx))
-    }
-);
+/// RFM: recency, frequency and monetary scores, the 5×5×5 cube and its eleven groups.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = RfmReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/rfm")]
+pub async fn rfm(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(&state, query, "rfm", |p: &Pool, cx: &Context, _: &str| {
+        Ok(rfm_report(&customer_base(p, cx)?, cx))
+    })
+    .await
+}
 
-report!(
-    /// RFM: recency, frequency and monetary scores, the 5×5×5 cube and its eleven groups.
-    rfm,
-    "/analytics/rfm",
-    "rfm",
-    RfmReport,
-    |p: &Pool, cx: &Context, _: &str| { Ok(rfm_report(&customer_base(p, cx)?, cx)) }
-);
+/// The funnel from reminder to agreed, scheduled and done, with conversions and median times.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = FunnelReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/funnel")]
+pub async fn funnel(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "funnel",
+        |p: &Pool, cx: &Context, _: &str| with(p, |c| funnel_report(c, cx)),
+    )
+    .await
+}
 
-report!(
-    /// The funnel from reminder to agreed, scheduled and done, with conversions and median times.
-    funnel,
-    "/analytics/funnel",
-    "funnel",
-    FunnelReport,
-    |p: &Pool, cx: &Context, _: &str| { with(p, |c| funnel_report(c, cx)) }
-);
+/// Customer satisfaction: CSAT from visit ratings and NPS from survey answers.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = SatisfactionReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/satisfaction")]
+pub async fn satisfaction(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "satisfaction",
+        |p: &Pool, cx: &Context, _: &str| with(p, |c| satisfaction_report(c, cx)),
+    )
+    .await
+}
 
-report!(
-    /// Customer satisfaction: CSAT from visit ratings and NPS from survey answers.
-    satisfaction,
-    "/analytics/satisfaction",
-    "satisfaction",
-    SatisfactionReport,
-    |p: &Pool, cx: &Context, _: &str| { with(p, |c| satisfaction_report(c, cx)) }
-);
+/// When and where the work is: orders, visits and revenue by weekday and hour, city, manager, engineer.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = ActivityReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/activity")]
+pub async fn activity(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "activity",
+        |p: &Pool, cx: &Context, _: &str| {
+            with(p, |c| {
+                let hours = completed_hours(c, cx)?;
+                activity_report(c, &hours, cx)
+            })
+        },
+    )
+    .await
+}
 
-report!(
-    /// When and where the work is: orders, visits and revenue by weekday and hour, city, manager, engineer.
-    activity,
-    "/analytics/activity",
-    "activity",
-    ActivityReport,
-    |p: &Pool, cx: &Context, _: &str| {
-        with(p, |c| {
-            let hours = completed_hours(c, cx)?;
-            activity_report(c, &hours, cx)
-        })
-    }
-);
+/// Field quality: on-time arrival, no access, utilisation, visits a day and first-time fix.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = QualityReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/field-quality")]
+pub async fn field_quality(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "field-quality",
+        |p: &Pool, cx: &Context, _: &str| with(p, |c| quality_report(c, cx)),
+    )
+    .await
+}
 
-report!(
-    /// Field quality: on-time arrival, no access, utilisation, visits a day and first-time fix.
-    field_quality,
-    "/analytics/field-quality",
-    "field-quality",
-    QualityReport,
-    |p: &Pool, cx: &Context, _: &str| { with(p, |c| quality_report(c, cx)) }
-);
-
-report!(
-    /// Every report at once, as the owner's dashboard shows them, with the time each took.
-    dashboard,
-    "/analytics/dashboard",
-    "dashboard",
-    Dashboard,
-    |p: &Pool, cx: &Context, currency: &str| { reports::dashboard(p, cx, currency) }
-);
+/// Every report at once, as the owner's dashboard shows them, with the time each took.
+///
+/// Over local days `from`–`to` (12 months to today by default) with the
+/// customer filters; CSV with `format=csv&table=…`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = Dashboard, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/dashboard")]
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "dashboard",
+        |p: &Pool, cx: &Context, currency: &str| reports::dashboard(p, cx, currency),
+    )
+    .await
+}
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(customers)

@@ -2,6 +2,7 @@
 //! (`/customers/{id}/data`, owner and managers) and the erasure of a customer's
 //! personal data (`/customers/{id}/erase`, owner).
 
+use crate::core::ids::CustomerId;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::auth::{Manager, Owner};
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::core::ids;
 use crate::error::AppError;
@@ -121,7 +122,7 @@ pub async fn table_rows(
 pub async fn customer_data(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
 ) -> Result<HttpResponse, AppError> {
     let id = ids::parse_id(&id).ok_or(AppError::NotFound { entity: "customer" })?;
     let file = format!("attachment; filename=\"customer-{id}.json\"");
@@ -151,7 +152,7 @@ pub async fn customer_data(
 pub async fn erase(
     state: web::Data<AppState>,
     caller: Owner,
-    id: web::Path<String>,
+    id: Id<CustomerId>,
     body: Json<ErasureRequest>,
 ) -> Result<web::Json<Erased>, AppError> {
     let reason = body.into_inner()?.check()?;

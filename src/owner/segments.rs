@@ -1,13 +1,14 @@
 //! `/segments`: saved filters over customers with their counts, and
 //! `/segments/{id}/messages`: a mass SMS or e-mail to one (owner and managers).
 
+use crate::core::ids::SegmentId;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::auth::Manager;
 use crate::api::error::ErrorBody;
-use crate::api::extract::Json;
+use crate::api::extract::{Id, Json};
 use crate::api::state::AppState;
 use crate::core::analytics::segment::SegmentRule;
 use crate::error::AppError;
@@ -91,7 +92,7 @@ pub async fn count(
 pub async fn read(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<SegmentId>,
 ) -> Result<web::Json<SegmentView>, AppError> {
     Ok(web::Json(state.db(move |c| segments::read(c, &id)).await?))
 }
@@ -110,7 +111,7 @@ pub async fn read(
 pub async fn update(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<SegmentId>,
     body: Json<SegmentFields>,
 ) -> Result<web::Json<SegmentView>, AppError> {
     let fields = body.into_inner()?;
@@ -135,7 +136,7 @@ pub async fn update(
 pub async fn remove(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<SegmentId>,
 ) -> Result<HttpResponse, AppError> {
     let actor = caller.actor(&state);
     state.db(move |c| segments::delete(c, &actor, &id)).await?;
@@ -159,7 +160,7 @@ pub async fn remove(
 pub async fn send(
     state: web::Data<AppState>,
     caller: Manager,
-    id: web::Path<String>,
+    id: Id<SegmentId>,
     body: Json<CampaignRequest>,
 ) -> Result<HttpResponse, AppError> {
     let request = body.into_inner()?;
@@ -189,7 +190,7 @@ pub async fn send(
 pub async fn sent(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<SegmentId>,
 ) -> Result<web::Json<Vec<CampaignView>>, AppError> {
     Ok(web::Json(
         state.db(move |c| segments::campaigns(c, &id)).await?,

@@ -15,13 +15,12 @@ use crate::config::company::{CompanySettings, StoredSecrets};
 use crate::core::contact_info::{Email, Phone};
 use crate::core::ids;
 use crate::core::notice::MessageChannel;
-use crate::core::ValidationError;
 use crate::error::AppError;
+use crate::flow::company_settings;
 use crate::notify::email::EmailSender;
 use crate::notify::sms::SmsSender;
 use crate::notify::{Outgoing, SendError};
-use crate::store::events::{self, NewEvent};
-use crate::store::{settings, transaction};
+use crate::store::settings;
 
 /// The settings in force, without their secrets.
 #[derive(Serialize, ToSchema)]
@@ -83,45 +82,9 @@ pub async fn save_settings(
     body: Json<CompanySettings>,
 ) -> Result<web::Json<SettingsView>, AppError> {
     let next = body.into_inner()?;
-    let st = state.clone();
-    let user = caller.user_id.clone();
+    let live = state.settings.clone();
     let (merged, version) = state
-        .db(move |c| {
-            transaction(c, |c| {
-                let before = st.settings.saved(c)?;
-                // Stored as the validated configuration reads them: trimmed,
-                // defaults filled in, nothing of a provider not chosen.
-                let merged = CompanySettings::of(
-                    &st.base_config().with_company(&next.keep_secrets(&before))?,
-                );
-                if merged.currency != before.currency {
-                    if let Some(kept) = crate::store::work_orders::other_currency(c, &merged.currency)? {
-                        return Err(ValidationError::new(
-                            "currency",
-                            format!("orders are kept in {kept}: a company keeps one currency, so it can change only before the first order"),
-                        )
-                        .into());
-                    }
-                }
-                let version = settings::save(c, &merged.to_stored_json().to_string(), &user)?;
-                events::record(
-                    c,
-                    NewEvent {
-                        actor_id: Some(&user),
-                        customer_id: None,
-                        entity_type: "company_settings",
-                        entity_id: "company",
-                        action: "updated",
-                        changes: serde_json::Value::Object(crate::core::changes::diff(
-                            &serde_json::to_value(&before)?,
-                            &serde_json::to_value(&merged)?,
-                            &[],
-                        )),
-                    },
-                )?;
-                Ok((merged, version))
-            })
-        })
+        .db(move |c| company_settings::save(c, &live, &caller.user_id, next))
         .await?;
     state.settings.apply(&merged, version)?;
     Ok(web::Json(view(&state).await?))

@@ -3,7 +3,6 @@
 
 use actix_web::{delete, get, post, put, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::api::auth::Owner;
@@ -14,22 +13,7 @@ use crate::core::notice::template::{check, render, sample_values, TemplateText};
 use crate::core::notice::{Locale, MessageChannel, NoticeEvent};
 use crate::core::sms::{measure, SmsLength};
 use crate::error::AppError;
-use crate::store::events::{self, NewEvent};
-use crate::store::{now, templates, transaction, DbConnection};
-
-/// A template in force, with the words it may use.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Template {
-    pub event: NoticeEvent,
-    pub channel: MessageChannel,
-    pub locale: Locale,
-    pub subject: Option<String>,
-    pub body: String,
-    /// `true` when the owner's version replaces the built-in one.
-    pub edited: bool,
-    /// The `{{words}}` the template may use.
-    pub variables: Vec<String>,
-}
+use crate::flow::templates::{self, Key, Template};
 
 /// A template filled with example words.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,8 +40,6 @@ pub struct TemplateBody {
     pub subject: Option<String>,
     pub body: String,
 }
-
-type Key = (NoticeEvent, MessageChannel, Locale);
 
 /// Reads `{event}/{channel}/{locale}`, naming the part that is wrong.
 fn key(path: &(String, String, String)) -> Result<Key, AppError> {
@@ -89,19 +71,6 @@ fn key(path: &(String, String, String)) -> Result<Key, AppError> {
     Ok((event, channel, locale))
 }
 
-fn template(conn: &mut DbConnection, (event, channel, locale): Key) -> Result<Template, AppError> {
-    let (text, edited) = templates::current(conn, event, channel, locale)?;
-    Ok(Template {
-        event,
-        channel,
-        locale,
-        subject: text.subject,
-        body: text.body,
-        edited,
-        variables: event.variables().iter().map(|v| v.to_string()).collect(),
-    })
-}
-
 /// List the message templates.
 ///
 /// The company's own and the built-in ones, per event, channel and language. Roles: owner.
@@ -115,20 +84,7 @@ pub async fn list(
     state: web::Data<AppState>,
     _caller: Owner,
 ) -> Result<web::Json<Vec<Template>>, AppError> {
-    Ok(web::Json(state.db(all).await?))
-}
-
-/// Every template, as the company's messages use it now.
-pub fn all(conn: &mut DbConnection) -> Result<Vec<Template>, AppError> {
-    let mut out = Vec::new();
-    for e in NoticeEvent::ALL {
-        for c in MessageChannel::ALL {
-            for l in Locale::ALL {
-                out.push(template(conn, (*e, *c, *l))?);
-            }
-        }
-    }
-    Ok(out)
+    Ok(web::Json(state.db(templates::all).await?))
 }
 
 /// Save a message template.
@@ -159,30 +115,9 @@ pub async fn save(
         },
     )?;
     let saved = state
-        .db(move |conn| {
-            transaction(conn, |conn| {
-                templates::save(conn, key, &text, &caller.user_id, now())?;
-                record(conn, &caller.user_id, key, "edited")?;
-                template(conn, key)
-            })
-        })
+        .db(move |conn| templates::save(conn, &caller.user_id, key, &text))
         .await?;
     Ok(web::Json(saved))
-}
-
-fn record(conn: &mut DbConnection, user_id: &str, key: Key, action: &str) -> Result<(), AppError> {
-    let id = format!("{}/{}/{}", key.0.as_str(), key.1.as_str(), key.2.as_str());
-    events::record(
-        conn,
-        NewEvent {
-            actor_id: Some(user_id),
-            customer_id: None,
-            entity_type: "notification_template",
-            entity_id: &id,
-            action,
-            changes: json!({}),
-        },
-    )
 }
 
 /// Go back to the built-in template.
@@ -202,14 +137,7 @@ pub async fn reset(
 ) -> Result<web::Json<Template>, AppError> {
     let key = key(&path)?;
     let t = state
-        .db(move |conn| {
-            transaction(conn, |conn| {
-                if templates::reset(conn, key)? {
-                    record(conn, &caller.user_id, key, "reset")?;
-                }
-                template(conn, key)
-            })
-        })
+        .db(move |conn| templates::reset(conn, &caller.user_id, key))
         .await?;
     Ok(web::Json(t))
 }
@@ -244,7 +172,7 @@ pub async fn preview(
         )?,
         None => {
             state
-                .db(move |conn| templates::current(conn, event, channel, locale))
+                .db(move |conn| crate::store::templates::current(conn, event, channel, locale))
                 .await?
                 .0
         }

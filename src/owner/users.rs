@@ -1,10 +1,11 @@
 //! `/users`: the owner creates accounts, changes roles, deactivates.
 
+use crate::core::ids::UserId;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use crate::api::auth::Owner;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{Json, Query};
+use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
 use crate::error::AppError;
 use crate::flow::users::{self as accounts, NewUser, UserChanges};
@@ -71,7 +72,7 @@ pub async fn add_user(
 pub async fn get_user(
     state: web::Data<AppState>,
     _caller: Owner,
-    id: web::Path<String>,
+    id: Id<UserId>,
 ) -> Result<web::Json<User>, AppError> {
     let row = state.db(move |c| accounts::find_user(c, &id)).await?;
     Ok(web::Json(row.into_view()?))
@@ -95,7 +96,7 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: Owner,
-    id: web::Path<String>,
+    id: Id<UserId>,
     body: Json<UserChanges>,
 ) -> Result<web::Json<User>, AppError> {
     let changes = body.into_inner()?.check(&state.passwords)?;

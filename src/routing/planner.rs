@@ -82,7 +82,7 @@ pub struct ProposedStop {
     pub travel_km: f64,
 }
 
-crate::text_enum! {
+crate::core::fields::text_enum! {
     /// What accepting does with a stop.
     pub enum StopKind {
         /// Books a new visit.

@@ -11,7 +11,7 @@ use super::schema::{audit_events, users};
 use super::{now, utc, DbConnection};
 use crate::core::ids;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 /// One request that asked for a change, as the middleware saw it.
 #[derive(Debug, Clone, Insertable)]

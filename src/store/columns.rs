@@ -11,8 +11,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, SingleValue, Text};
 
 use crate::core::ids::{
-    ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId, RoutePlanId,
-    SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
+    ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId, RoutePlanId, SegmentId,
+    SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
 use crate::core::reminder::ReminderStatus;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page::{search_pattern, Page, PageRequest};
-use super::records::Repo;
+use super::repo::Repo;
 use super::schema::{contacts, sites};
 use super::{
     customers, decoded_json, decoded_optional, json_list, to_json_list, utc, DbConnection,
@@ -15,7 +15,7 @@ use crate::core::contact::{Channel, Contact, ContactFields, ContactRole};
 use crate::core::notice::Locale;
 use crate::core::text::search_key;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = contacts, treat_none_as_null = true)]
@@ -126,10 +126,11 @@ fn check_site(conn: &mut DbConnection, f: &ContactFields) -> Result<(), AppError
 pub struct Contacts;
 
 impl Repo for Contacts {
+    type Id = crate::core::ids::ContactId;
     type Fields = ContactFields;
     type View = Contact;
 
-    crate::repo_common!(contacts, ContactRow);
+    crate::store::repo::repo_common!(contacts, ContactRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -235,7 +236,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<Contact>, AppError> {
     let mut query = contacts::table.select(ContactRow::as_select()).into_boxed();
-    query = crate::archived_filter!(query, contacts::archived_at, filter.archived);
+    query = crate::store::repo::archived_filter!(query, contacts::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(contacts::customer_id.eq(c.to_lowercase()));
     }

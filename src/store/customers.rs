@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page::{search_pattern, Page, PageRequest};
-use super::records::Repo;
+use super::repo::Repo;
 use super::schema::customers;
 use super::{decoded, json_list, to_json_list, utc, DbConnection};
 use crate::core::contact::ContactFields;
@@ -14,7 +14,7 @@ use crate::core::customer::{Customer, CustomerFields, CustomerKind, Segment};
 use crate::core::site::SiteFields;
 use crate::core::text::search_key;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = customers)]
@@ -69,10 +69,11 @@ impl CustomerRow {
 pub struct Customers;
 
 impl Repo for Customers {
+    type Id = crate::core::ids::CustomerId;
     type Fields = CustomerFields;
     type View = Customer;
 
-    crate::repo_common!(customers, CustomerRow);
+    crate::store::repo::repo_common!(customers, CustomerRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -187,7 +188,7 @@ pub fn list(
     let mut query = customers::table
         .select(CustomerRow::as_select())
         .into_boxed();
-    query = crate::archived_filter!(query, customers::archived_at, filter.archived);
+    query = crate::store::repo::archived_filter!(query, customers::archived_at, filter.archived);
     if let Some(pattern) = filter.q.as_deref().and_then(search_pattern) {
         query = query.filter(customers::search_text.like(pattern).escape('\\'));
     }

@@ -6,13 +6,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page::{search_pattern, Page, PageRequest};
-use super::records::Repo;
+use super::repo::Repo;
 use super::schema::equipment;
 use super::{decoded, sites, utc, DbConnection};
 use crate::core::equipment::{Equipment, EquipmentFields, EquipmentStatus};
 use crate::core::text::search_key;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = equipment, treat_none_as_null = true)]
@@ -85,10 +85,11 @@ impl EquipmentRow {
 pub struct EquipmentRepo;
 
 impl Repo for EquipmentRepo {
+    type Id = crate::core::ids::EquipmentId;
     type Fields = EquipmentFields;
     type View = Equipment;
 
-    crate::repo_common!(equipment, EquipmentRow);
+    crate::store::repo::repo_common!(equipment, EquipmentRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -161,7 +162,7 @@ pub fn list(
     let mut query = equipment::table
         .select(EquipmentRow::as_select())
         .into_boxed();
-    query = crate::archived_filter!(query, equipment::archived_at, filter.archived);
+    query = crate::store::repo::archived_filter!(query, equipment::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(equipment::customer_id.eq(c.to_lowercase()));
     }

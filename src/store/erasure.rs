@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::analytics::Sql;
+use super::sql::Sql;
 use super::{events, DbConnection};
 use crate::error::AppError;
 

@@ -11,7 +11,7 @@ use super::schema::{events, users};
 use super::{now, utc, DbConnection};
 use crate::core::ids;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 /// What to record: who did what to which record, and what changed.
 pub struct NewEvent<'a> {
@@ -63,7 +63,7 @@ pub fn record(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<(), AppErr
 pub fn record_many(conn: &mut DbConnection, batch: &[NewEvent<'_>]) -> Result<(), AppError> {
     for chunk in batch.chunks(500) {
         let rows: Vec<EventRow> = chunk.iter().map(EventRow::new).collect();
-        crate::multi_row_insert!(conn, events::table, rows);
+        crate::store::multi_row_insert!(conn, events::table, rows);
     }
     Ok(())
 }

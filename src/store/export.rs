@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde_json::{Map, Value};
 
-use super::analytics::Sql;
+use super::sql::Sql;
 use super::DbConnection;
 use crate::error::AppError;
 

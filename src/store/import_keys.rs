@@ -53,7 +53,7 @@ pub fn add(
                 imported_at: at,
             })
             .collect();
-        crate::multi_row_insert!(conn, import_keys::table, rows);
+        crate::store::multi_row_insert!(conn, import_keys::table, rows);
     }
     Ok(())
 }

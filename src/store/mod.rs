@@ -8,8 +8,8 @@ pub mod analytics;
 pub mod audit;
 pub mod backup;
 pub mod certificates;
-pub mod contacts;
 pub mod columns;
+pub mod contacts;
 pub mod customers;
 pub mod db;
 pub mod engineers;
@@ -24,6 +24,7 @@ pub mod page;
 pub mod plans;
 pub mod records;
 pub mod reminders;
+pub mod repo;
 pub mod revenue_years;
 pub mod rollups;
 pub mod route_plans;
@@ -31,11 +32,13 @@ pub mod schema;
 pub mod segments;
 pub mod settings;
 pub mod sites;
+pub mod sql;
 pub mod templates;
 pub mod tokens;
 pub mod users;
 pub mod visit_files;
 pub mod visits;
+pub mod work_order_row;
 pub mod work_orders;
 
 use std::time::Duration;
@@ -282,7 +285,6 @@ impl From<diesel::result::Error> for TxError {
 /// A multi-row INSERT on the connection's own backend: diesel's multi-backend
 /// connection writes one row per statement, which costs a round trip per row on
 /// PostgreSQL. `$rows` is a `Vec` of `Insertable` rows.
-#[macro_export]
 macro_rules! multi_row_insert {
     ($conn:expr, $table:expr, $rows:expr) => {
         match $conn {
@@ -295,6 +297,7 @@ macro_rules! multi_row_insert {
         }
     };
 }
+pub(crate) use multi_row_insert;
 
 /// A stored text value read back as its enum. An unknown one (a newer
 /// version's, or a damaged row) is an error naming the row — logged and

@@ -16,7 +16,7 @@ use crate::core::notice::{
     Attempt, Locale, MessageChannel, MessageKind, NoticeEvent, Notification, NotificationStatus,
 };
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 /// One message in the outbox.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
@@ -384,7 +384,7 @@ pub fn finish(
         }
         // One statement for the batch's attempts: a round trip per row costs on PostgreSQL.
         if !attempts.is_empty() {
-            crate::multi_row_insert!(conn, notification_attempts::table, attempts);
+            crate::store::multi_row_insert!(conn, notification_attempts::table, attempts);
         }
         Ok(recorded)
     })

@@ -90,7 +90,6 @@ impl<T> Page<T> {
 }
 
 /// Applies the cursor and the limit (+1) to a boxed query, newest first.
-#[macro_export]
 macro_rules! keyset_page {
     ($query:expr, $id:expr, $page:expr) => {{
         let mut query = $query;
@@ -100,6 +99,7 @@ macro_rules! keyset_page {
         query.order($id.desc()).limit($page.limit + 1)
     }};
 }
+pub(crate) use keyset_page;
 
 /// A LIKE pattern that finds `needle` anywhere, with wildcards in it escaped.
 pub fn contains_pattern(needle: &str) -> String {

@@ -14,7 +14,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use diesel::QueryableByName;
 
-use super::analytics::{Scope, Sql};
+use super::analytics::Scope;
+use super::sql::Sql;
 use super::DbConnection;
 use crate::core::analytics::Period;
 use crate::error::AppError;

@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::analytics::Sql;
 use super::schema::{analytics_days, customer_totals, customer_years, reminders, work_orders};
-use super::work_orders::WorkOrderRow;
+use super::sql::Sql;
+use super::work_order_row::WorkOrderRow;
 use super::DbConnection;
 use crate::core::analytics::settled::{day_period, split};
 use crate::core::analytics::Period;

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::analytics::Sql;
 use super::schema::{campaigns, notifications, segments};
+use super::sql::Sql;
 use super::DbConnection;
 use crate::core::analytics::segment::SegmentRule;
 use crate::error::AppError;

@@ -6,13 +6,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page::{search_pattern, Page, PageRequest};
-use super::records::Repo;
+use super::repo::Repo;
 use super::schema::sites;
 use super::{customers, utc, DbConnection};
 use crate::core::site::{Site, SiteFields};
 use crate::core::text::search_key;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = sites, treat_none_as_null = true)]
@@ -83,10 +83,11 @@ impl SiteRow {
 pub struct Sites;
 
 impl Repo for Sites {
+    type Id = crate::core::ids::SiteId;
     type Fields = SiteFields;
     type View = Site;
 
-    crate::repo_common!(sites, SiteRow);
+    crate::store::repo::repo_common!(sites, SiteRow);
 
     fn insert(
         conn: &mut DbConnection,
@@ -174,7 +175,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<Site>, AppError> {
     let mut query = sites::table.select(SiteRow::as_select()).into_boxed();
-    query = crate::archived_filter!(query, sites::archived_at, filter.archived);
+    query = crate::store::repo::archived_filter!(query, sites::archived_at, filter.archived);
     if let Some(c) = &filter.customer_id {
         query = query.filter(sites::customer_id.eq(c.to_lowercase()));
     }

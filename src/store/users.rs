@@ -10,7 +10,7 @@ use super::schema::users;
 use super::{decoded, json_list, now, to_json_list, utc, DbConnection};
 use crate::core::role::Role;
 use crate::error::AppError;
-use crate::keyset_page;
+use crate::store::page::keyset_page;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]

@@ -432,7 +432,7 @@ async fn seed(app: &TestApp) -> HashMap<&'static str, String> {
     s.survey("E", "2026-04-20 12:00:00", Some(7));
     s.survey("C", "2026-05-20 12:00:00", Some(3));
     s.survey("F", "2026-06-20 12:00:00", None);
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     conn.batch_execute(&s.sql).unwrap();
     // Written around the application: the kept customer totals are recounted.
     orderly::store::rollups::rebuild(&mut conn).unwrap();
@@ -933,7 +933,7 @@ fn count_notifications(app: &TestApp, event: &str) -> i64 {
     notifications::table
         .filter(notifications::event.eq(event))
         .count()
-        .get_result(&mut app.state.pool.get().unwrap())
+        .get_result(&mut app.state.database.pool.get().unwrap())
         .unwrap()
 }
 
@@ -948,18 +948,18 @@ async fn a_survey_answer_reaches_the_timeline_and_the_score(backend: orderly::st
         use orderly::store::schema::work_orders;
         diesel::update(work_orders::table.find(&order))
             .set(work_orders::completed_at.eq(Some(ten_days_ago.naive_utc())))
-            .execute(&mut app.state.pool.get().unwrap())
+            .execute(&mut app.state.database.pool.get().unwrap())
             .unwrap();
     }
     let config = app.state.config();
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     let now = chrono::Utc::now();
     assert_eq!(
-        orderly::scheduler::run_surveys(&mut conn, now, &config).unwrap(),
+        orderly::scheduler::run_surveys(&mut conn, &Default::default(), now, &config).unwrap(),
         1
     );
     assert_eq!(
-        orderly::scheduler::run_surveys(&mut conn, now, &config).unwrap(),
+        orderly::scheduler::run_surveys(&mut conn, &Default::default(), now, &config).unwrap(),
         0,
         "asked once"
     );
@@ -1040,7 +1040,7 @@ async fn orders_note_when_they_were_agreed_scheduled_and_done(backend: orderly::
                 Option<chrono::NaiveDateTime>,
                 Option<chrono::NaiveDateTime>,
                 String,
-            )>(&mut app.state.pool.get().unwrap())
+            )>(&mut app.state.database.pool.get().unwrap())
             .unwrap()
     };
     let (agreed, scheduled, done, kind) = stamps(&app);
@@ -1176,7 +1176,7 @@ fn kept_days(app: &TestApp, name: &str) -> Vec<chrono::NaiveDate> {
         .filter(analytics_days::name.eq(name))
         .select(analytics_days::day)
         .order(analytics_days::day)
-        .load(&mut app.state.pool.get().unwrap())
+        .load(&mut app.state.database.pool.get().unwrap())
         .unwrap()
 }
 
@@ -1204,7 +1204,7 @@ async fn settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them(
     // The second reads the kept days and gives the same answer.
     assert_eq!(csat(&app, H1).await, 75.0);
     // A customer rates a visit of 10 March late: that day is forgotten and recounted.
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     let rated_three: String = {
         use diesel::prelude::*;
         use orderly::store::schema::visits;
@@ -1241,7 +1241,7 @@ async fn completing_orders_keeps_the_customer_totals(backend: orderly::store::Ba
     let (customer, site, contact, _) = customer_with_site(&app, "Totals").await;
     let (first, _) = crate::certificates::done(&app, &customer, &site, &contact, 1).await;
     let (second, _) = crate::certificates::done(&app, &customer, &site, &contact, 2).await;
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     let (orders, revenue, first_at, last_at) = customer_totals::table
         .find(&customer)
         .select((
@@ -1372,7 +1372,7 @@ async fn the_revenue_path_runs_by_local_calendar_year(backend: orderly::store::B
         done("2024-08-01 12:00:00"),
         &[],
     );
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     conn.batch_execute(&s.sql).unwrap();
     orderly::store::rollups::rebuild(&mut conn).unwrap();
     // Kept by UTC year; moved to the local year when read.

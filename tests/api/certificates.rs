@@ -144,7 +144,7 @@ async fn a_certified_order_has_its_certificate(backend: Backend) {
         "the recorded hash"
     );
     let row = {
-        let pool = app.state.pool.clone();
+        let pool = app.state.database.pool.clone();
         let id = order.clone();
         actix_web::web::block(move || {
             orderly::store::certificates::latest_for_order(&mut pool.get().unwrap(), &id)
@@ -508,12 +508,12 @@ async fn a_visit_with_photos_and_a_signature_makes_a_full_certificate(backend: B
 
     // The nightly job forgets request ids after 30 days, not before.
     let count_after = |days: i64| {
-        let (pool, config) = (app.state.pool.clone(), app.state.config());
+        let (pool, config) = (app.state.database.pool.clone(), app.state.config());
         actix_web::web::block(move || {
             use diesel::prelude::*;
             let mut conn = pool.get().unwrap();
             let at = chrono::Utc::now() + chrono::Duration::days(days);
-            orderly::scheduler::run_all(&mut conn, at, &config).unwrap();
+            orderly::scheduler::run_all(&mut conn, &Default::default(), at, &config).unwrap();
             orderly::store::schema::client_requests::table
                 .count()
                 .get_result::<i64>(&mut *conn)

@@ -30,7 +30,7 @@ struct Name {
 
 /// The database's own tables.
 fn tables_in(app: &TestApp) -> HashSet<String> {
-    let sql = match app.state.backend {
+    let sql = match app.state.database.backend {
         orderly::store::Backend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         }
@@ -39,7 +39,7 @@ fn tables_in(app: &TestApp) -> HashSet<String> {
         }
     };
     diesel::sql_query(sql)
-        .load::<Name>(&mut app.state.pool.get().unwrap())
+        .load::<Name>(&mut app.state.database.pool.get().unwrap())
         .unwrap()
         .into_iter()
         .map(|n| n.name)
@@ -70,7 +70,7 @@ async fn every_table_goes_out_as_csv_and_json(app: TestApp) {
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4500) \
          SELECT 'bulk-' || CAST(i AS TEXT), CURRENT_TIMESTAMP, 'test', 'x', 'bulk', '{}' FROM n";
     diesel::sql_query(bulk)
-        .execute(&mut app.state.pool.get().unwrap())
+        .execute(&mut app.state.database.pool.get().unwrap())
         .unwrap();
 
     // Every table is exported or left out for a stated reason.

@@ -336,7 +336,7 @@ async fn an_old_link_says_the_visit_has_moved(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (order, v, visit) = booked(&app, "Olena", &engineer_id(&app), 8).await;
     let link = |app: &TestApp| {
-        let mut conn = app.state.pool.get().unwrap();
+        let mut conn = app.state.database.pool.get().unwrap();
         let row = store::visits::find(&mut conn, &visit).unwrap().unwrap();
         let url = app.state.config().messaging.visit_link(&row);
         url[url.find("/v/").unwrap()..].to_owned()
@@ -387,7 +387,7 @@ async fn an_old_link_says_the_visit_has_moved(backend: Backend) {
         assert_eq!(new.status, 303, "{}", new.text);
     }
     use store::schema::events;
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     let confirmed: i64 = events::table
         .filter(events::entity_id.eq(&visit))
         .filter(events::action.eq("customer_confirmed"))

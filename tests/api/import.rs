@@ -233,7 +233,7 @@ async fn a_company_moves_in_and_a_second_import_updates(backend: Backend) {
     assert_eq!(pdf.status, 404, "imported without its PDF: {}", pdf.text);
     let revenue = || {
         diesel::sql_query("SELECT CAST(SUM(revenue) AS BIGINT) AS revenue FROM customer_totals")
-            .get_result::<Total>(&mut app.state.pool.get().unwrap())
+            .get_result::<Total>(&mut app.state.database.pool.get().unwrap())
             .unwrap()
             .revenue
     };

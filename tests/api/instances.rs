@@ -26,7 +26,7 @@ struct Count {
 
 fn count(app: &TestApp, sql: &str) -> i64 {
     diesel::sql_query(sql)
-        .get_result::<Count>(&mut app.state.pool.get().unwrap())
+        .get_result::<Count>(&mut app.state.database.pool.get().unwrap())
         .unwrap()
         .n
 }
@@ -110,15 +110,24 @@ async fn three_instances_on_one_postgresql_do_nothing_twice() {
         .collect();
     let mut schedulers = Vec::new();
     for app in instances {
-        schedulers.push(orderly::scheduler::start(app.state.clone()).await.unwrap());
+        schedulers.push(
+            orderly::scheduler::start(app.state.runtime().clone())
+                .await
+                .unwrap(),
+        );
     }
     let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day_ahead(3)).parse().unwrap();
     for _ in 0..2 {
         let runs = instances.iter().map(|app| {
-            let pool = app.state.pool.clone();
+            let pool = app.state.database.pool.clone();
             let config = app.state.config();
             actix_web::web::block(move || {
-                orderly::scheduler::run_all(&mut pool.get().unwrap(), eve, &config)
+                orderly::scheduler::run_all(
+                    &mut pool.get().unwrap(),
+                    &Default::default(),
+                    eve,
+                    &config,
+                )
             })
         });
         for run in futures_util::future::join_all(runs).await {

@@ -42,10 +42,10 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 
 /// Runs the scheduled jobs as of a moment, like `orderly tick --at`.
 async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
-    let pool = app.state.pool.clone();
+    let pool = app.state.database.pool.clone();
     let config = app.state.config();
     actix_web::web::block(move || {
-        orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config)
+        orderly::scheduler::run_all(&mut pool.get().unwrap(), &Default::default(), at, &config)
     })
     .await
     .unwrap()
@@ -340,10 +340,15 @@ async fn concurrent_runs_make_no_duplicates(app: TestApp) {
             let config = app.state.config();
             std::thread::spawn(move || {
                 let (pool, _) = orderly::store::connect(&url, 2).unwrap();
-                orderly::scheduler::run_all(&mut pool.get().unwrap(), noon(2031, 1, 1), &config)
-                    .unwrap()
-                    .generation
-                    .reminders
+                orderly::scheduler::run_all(
+                    &mut pool.get().unwrap(),
+                    &Default::default(),
+                    noon(2031, 1, 1),
+                    &config,
+                )
+                .unwrap()
+                .generation
+                .reminders
             })
         })
         .collect();
@@ -508,7 +513,9 @@ async fn orderly_tick_runs_the_jobs_from_the_command_line(app: TestApp) {
 async fn the_server_generates_at_start_up(app: TestApp) {
     let (customer, item) = equipment(&app, "2025-01-31").await;
     plan(&app, &item, json!({"service_kind": "Cartridge change", "recurrence": "after_completion", "every": 6, "unit": "months"})).await;
-    let scheduler = orderly::scheduler::start(app.state.clone()).await.unwrap();
+    let scheduler = orderly::scheduler::start(app.state.runtime().clone())
+        .await
+        .unwrap();
     assert!(scheduler.is_some(), "the daily job is registered");
     for _ in 0..100 {
         if !maintenance_reminders(&app, &customer).await.is_empty() {
@@ -566,13 +573,13 @@ async fn overdue_visits_and_uncertified_work_remind_the_office(app: TestApp) {
         assert_eq!(r.status, 200, "{r:?}");
     }
     let at = Utc::now() + chrono::Duration::days(4);
-    let pool = app.state.pool.clone();
+    let pool = app.state.database.pool.clone();
     let config = app.state.config();
     let run = move || {
         let pool = pool.clone();
         let config = config.clone();
         actix_web::web::block(move || {
-            orderly::scheduler::run_all(&mut pool.get().unwrap(), at, &config)
+            orderly::scheduler::run_all(&mut pool.get().unwrap(), &Default::default(), at, &config)
         })
     };
     let report = run().await.unwrap().unwrap();

@@ -144,9 +144,9 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
     let eve: chrono::DateTime<Utc> = format!("{}T12:00:00Z", day_ahead(3)).parse().unwrap();
     for _ in 0..2 {
         let config = app.state.config();
-        let pool = app.state.pool.clone();
+        let pool = app.state.database.pool.clone();
         let report = actix_web::web::block(move || {
-            orderly::scheduler::run_all(&mut pool.get().unwrap(), eve, &config)
+            orderly::scheduler::run_all(&mut pool.get().unwrap(), &Default::default(), eve, &config)
         })
         .await
         .unwrap()
@@ -214,10 +214,10 @@ async fn every_trigger_sends_exactly_one_message(backend: Backend) {
         .await;
     assert_eq!(plan.status, 201, "{plan:?}");
     let config = app.state.config();
-    let pool = app.state.pool.clone();
+    let pool = app.state.database.pool.clone();
     let far = Utc::now() + chrono::Duration::days(200);
     actix_web::web::block(move || {
-        orderly::scheduler::run_all(&mut pool.get().unwrap(), far, &config)
+        orderly::scheduler::run_all(&mut pool.get().unwrap(), &Default::default(), far, &config)
     })
     .await
     .unwrap()

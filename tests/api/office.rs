@@ -64,10 +64,15 @@ async fn due_filter(app: &TestApp) -> (String, String, String) {
         )
         .await;
     assert_eq!(plan.status, 201, "{plan:?}");
-    let pool = app.state.pool.clone();
+    let pool = app.state.database.pool.clone();
     let config = app.state.config();
     actix_web::web::block(move || {
-        orderly::scheduler::run_all(&mut pool.get().unwrap(), Utc::now(), &config)
+        orderly::scheduler::run_all(
+            &mut pool.get().unwrap(),
+            &Default::default(),
+            Utc::now(),
+            &config,
+        )
     })
     .await
     .unwrap()
@@ -614,11 +619,12 @@ async fn the_owner_runs_users_settings_and_templates(app: TestApp) {
 #[actix_web::test]
 async fn the_demo_company_in_the_office() {
     let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
-    let (pool, state) = (app.state.pool.clone(), app.state.clone());
+    let (pool, state) = (app.state.database.pool.clone(), app.state.clone());
     actix_web::web::block(move || {
         let mut conn = pool.get().unwrap();
         orderly::demo::load(&mut conn, &state, 1).unwrap();
-        orderly::scheduler::run_all(&mut conn, Utc::now(), &state.config()).unwrap();
+        orderly::scheduler::run_all(&mut conn, &Default::default(), Utc::now(), &state.config())
+            .unwrap();
     })
     .await
     .unwrap();

@@ -288,12 +288,12 @@ async fn a_backup_taken_under_write_load_restores_to_a_consistent_database() {
             })
         })
         .collect();
-    while customers_and_events(&mut app.state.pool.get().unwrap()).0 < 40 {
+    while customers_and_events(&mut app.state.database.pool.get().unwrap()).0 < 40 {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("orderly-backup.db");
-    let pool = app.state.pool.clone();
+    let pool = app.state.database.pool.clone();
     let to = file.clone();
     let bytes = actix_web::web::block(move || store::backup::backup(&mut pool.get().unwrap(), &to))
         .await
@@ -303,7 +303,7 @@ async fn a_backup_taken_under_write_load_restores_to_a_consistent_database() {
     for w in writers {
         w.await.unwrap();
     }
-    let mut live = app.state.pool.get().unwrap();
+    let mut live = app.state.database.pool.get().unwrap();
     assert_eq!(customers_and_events(&mut live), (4 * WRITES, 4 * WRITES));
     // A second backup to the same file is refused, not overwritten.
     assert!(store::backup::backup(&mut live, &file).is_err());
@@ -360,6 +360,7 @@ async fn a_backup_taken_under_write_load_restores_to_a_consistent_database() {
 async fn not_ready_while_a_migration_has_not_run(app: TestApp) {
     use diesel::connection::SimpleConnection;
     app.state
+        .database
         .pool
         .get()
         .unwrap()

@@ -29,7 +29,7 @@ fn profile(skills: &[&str], max_visits: u32) -> Value {
 
 async fn second_engineer(app: &TestApp) -> String {
     let hash = app.state.passwords.hash("second-password").unwrap();
-    let mut conn = app.state.pool.get().unwrap();
+    let mut conn = app.state.database.pool.get().unwrap();
     users::insert(
         &mut conn,
         &ids::new_id(),

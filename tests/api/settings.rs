@@ -2,7 +2,6 @@
 //! instance), bad values named and nothing changed, secrets never shown, and a
 //! real test message through the chosen SMS provider and SMTP server.
 
-use orderly::api::state::AppState;
 use serde_json::{json, Value};
 
 use crate::on_both_backends;
@@ -146,16 +145,17 @@ async fn the_owner_sets_the_company_and_its_providers(app: TestApp) {
     assert_eq!((r.status, r.field()), (422, Some("to")));
 
     // Another instance on the same database starts with them, and follows a change.
-    let other = AppState::new(
-        app.state.pool.clone(),
-        app.state.backend,
+    let other = orderly::runtime::Runtime::new(
+        app.state.database.pool.clone(),
+        app.state.database.backend,
         app.state.base_config().clone(),
+        app.state.files.clone(),
     );
     assert_eq!(other.config().messaging.company, "Aqua Service");
     let mut renamed = body.clone();
     renamed["company_name"] = json!("Aqua Service Group");
     assert_eq!(put(&app, &renamed).await.status, 200);
-    other.refresh_settings().await.unwrap();
+    other.settings.refresh(&other.database).await.unwrap();
     assert_eq!(other.config().messaging.company, "Aqua Service Group");
 }
 

@@ -19,6 +19,7 @@ on_both_backends!(
 
 fn sql(app: &TestApp, statement: &str) {
     app.state
+        .database
         .pool
         .get()
         .unwrap()

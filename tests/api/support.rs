@@ -6,11 +6,12 @@ use std::net::TcpListener;
 use actix_web::HttpServer;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use orderly::api::build_app;
 use orderly::api::state::AppState;
+use orderly::app::build_app;
 use orderly::config::Config;
 use orderly::core::ids;
 use orderly::core::role::Role;
+use orderly::runtime::Runtime;
 use orderly::store::{self, users, Backend};
 use serde_json::Value;
 
@@ -152,7 +153,7 @@ impl TestApp {
         let state = Self::state(&url, data.path(), extra);
         let mut created = HashMap::new();
         let hash = state.passwords.hash(PASSWORD).expect("hash");
-        let mut conn = state.pool.get().expect("conn");
+        let mut conn = state.database.pool.get().expect("conn");
         for role in Role::ALL {
             let email = format!("{}@test.orderly", role.as_str());
             let row = users::insert(
@@ -184,7 +185,7 @@ impl TestApp {
         let (pool, backend) = store::connect(&config.database_url, config.pool_size).expect("pool");
         store::migrate(&mut pool.get().expect("conn")).expect("migrate");
         let files = orderly::files::open(&config.files).expect("file store");
-        AppState::new(pool, backend, config).with_files(files)
+        AppState::new(Runtime::new(pool, backend, config, files))
     }
 
     /// Serves the state on a free port.
@@ -246,7 +247,7 @@ impl TestApp {
     /// ends), as a sign-in would give.
     pub fn token_for(&self, user_id: &str) -> String {
         let session = orderly::core::ids::new_id();
-        let mut conn = self.state.pool.get().expect("conn");
+        let mut conn = self.state.database.pool.get().expect("conn");
         orderly::store::tokens::insert(
             &mut conn,
             user_id,

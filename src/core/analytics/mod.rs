@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::calendar::day_bounds;
 use super::ValidationError;
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// The lifetime-value models; the owner picks the one the dashboard leads with.
@@ -193,6 +193,15 @@ pub fn month_key<T: Datelike>(at: &T) -> String {
 /// Reads an hour bucket as the database writes it (`2026-03-04 10`).
 pub fn parse_hour(bucket: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(&format!("{bucket}:00"), "%Y-%m-%d %H:%M").ok()
+}
+
+/// `x` with a negative zero made positive: JSON should never say `-0.0`.
+pub fn no_negative_zero(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! bought, the years ahead projected by their segment's trend — and each is
 //! discounted, less the cost of acquiring the customer.
 
-use super::value::discounted_path;
+use super::no_negative_zero;
 
 /// How far a segment's trend is taken: buyers who doubled their spending
 /// last year are not assumed to double it every year to come.
@@ -97,7 +97,21 @@ pub fn path_value(
         ahead += base * grown * (lifetime - f64::from(j - 1)).min(1.0) / factor;
         j += 1;
     }
-    super::value::no_negative_zero(past + ahead * margin - acquisition_cost)
+    no_negative_zero(past + ahead * margin - acquisition_cost)
+}
+
+/// Lifetime value as a discounted cash flow over a path of yearly revenues:
+/// Σₜ revenueₜ × margin ÷ (1 + d)ᵗ − CAC, the first year being t = 1. Unlike
+/// [`discounted_sum`](super::value::discounted_sum), each year keeps its own revenue, so a customer whose
+/// spending grows is valued by the growth.
+pub fn discounted_path(revenues: &[f64], margin: f64, rate: f64, acquisition_cost: f64) -> f64 {
+    let mut factor = 1.0;
+    let mut total = 0.0;
+    for revenue in revenues {
+        factor *= 1.0 + rate;
+        total += revenue * margin / factor;
+    }
+    no_negative_zero(total - acquisition_cost)
 }
 
 #[cfg(test)]

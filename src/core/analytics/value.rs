@@ -10,9 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::customers::{active_at, Ledger};
+use super::no_negative_zero;
 use super::path::path_value;
 use super::{AnalyticsSettings, LtvModel, Period, SECONDS_A_YEAR};
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 /// The longest lifetime a model assumes: with no churn, 1 ÷ churn is endless.
 pub const MAX_LIFETIME_YEARS: f64 = 30.0;
@@ -37,15 +38,6 @@ pub fn expected_lifetime(yearly_churn: Option<f64>) -> Result<f64, &'static str>
     }
 }
 
-/// `x` with a negative zero made positive: JSON should never say `-0.0`.
-pub fn no_negative_zero(x: f64) -> f64 {
-    if x == 0.0 {
-        0.0
-    } else {
-        x
-    }
-}
-
 /// Σ for t = 1..⌈years⌉ of `yearly × weightₜ ÷ (1 + rate)ᵗ`, the last year
 /// counted in part (weight = what is left of `years`).
 pub fn discounted_sum(yearly: f64, years: f64, rate: f64) -> f64 {
@@ -57,20 +49,6 @@ pub fn discounted_sum(yearly: f64, years: f64, rate: f64) -> f64 {
         t += 1;
     }
     total
-}
-
-/// Lifetime value as a discounted cash flow over a path of yearly revenues:
-/// Σₜ revenueₜ × margin ÷ (1 + d)ᵗ − CAC, the first year being t = 1. Unlike
-/// [`discounted_sum`], each year keeps its own revenue, so a customer whose
-/// spending grows is valued by the growth.
-pub fn discounted_path(revenues: &[f64], margin: f64, rate: f64, acquisition_cost: f64) -> f64 {
-    let mut factor = 1.0;
-    let mut total = 0.0;
-    for revenue in revenues {
-        factor *= 1.0 + rate;
-        total += revenue * margin / factor;
-    }
-    no_negative_zero(total - acquisition_cost)
 }
 
 /// A segment's lifetime value from its retention: Σₜ revenueₜ × retentionₜ ×
@@ -525,6 +503,7 @@ pub fn rfm_cube(scores: &[RfmScore]) -> Vec<RfmCubeCell> {
 mod tests {
     use super::super::customers::tests::{ledger, t};
     use super::*;
+    use crate::core::analytics::path::discounted_path;
 
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() < 1e-6, "{a} != {b}");

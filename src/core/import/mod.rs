@@ -12,7 +12,7 @@ pub mod mapping;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// The kinds of file an import takes, in the order they must be read:

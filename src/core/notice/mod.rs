@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::text_enum;
+use crate::core::fields::text_enum;
 
 text_enum! {
     /// What happened that the customer is told about; one template per event, channel and locale.

@@ -10,11 +10,11 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::administrator::planning::day_route_now;
 use crate::api::auth::caller::OfficeStaff;
 use crate::api::state::AppState;
 use crate::core::role::Role;
 use crate::error::AppError;
+use crate::flow::route_day::day_route_now;
 use crate::flow::route_day::{DayRoute, RouteVisit};
 use crate::flow::views::QueueItem;
 use crate::store::engineers;
@@ -64,7 +64,7 @@ pub async fn day_routes(state: &AppState, date: NaiveDate) -> Result<Vec<DayRout
     let engineers = state.db(engineers::active).await?;
     let mut routes = Vec::with_capacity(engineers.len());
     for (id, _, _) in engineers {
-        routes.push(day_route_now(state, id, date).await?);
+        routes.push(day_route_now(&state.database, &state.config(), id, date).await?);
     }
     Ok(routes)
 }

@@ -9,13 +9,10 @@ use serde_json::json;
 use crate::api::auth::caller::{Managers, OfficeStaff};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
-use crate::core::contact::ContactFields;
 use crate::core::role::Role;
-use crate::core::site::Site;
 use crate::core::work_order::{Action, ScopeLine};
 use crate::flow::views;
-use crate::flow::work_orders::{self, WorkOrderDetail};
-use crate::store::engineers;
+use crate::flow::views::OrderPage;
 use crate::web::office::page::{
     badge, clock, day, form_error, frame, json_attr, money, popup, when, Page, PageError,
 };
@@ -95,47 +92,13 @@ pub async fn new_order(
     Ok(frame(&page, w.new_order, body))
 }
 
-/// What the order page shows.
-struct OrderPage {
-    detail: WorkOrderDetail,
-    customer: String,
-    site: Site,
-    engineers: Vec<(String, String)>,
-    contacts: Vec<(String, ContactFields)>,
-}
-
 #[get("/office/orders/{id}")]
 pub async fn order(
     page: Page<OfficeStaff>,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let data = state
-        .db(move |c| {
-            let detail = work_orders::find_detail(c, &id)?;
-            let customer = crate::store::records::get::<crate::store::customers::Customers>(
-                c,
-                &detail.work_order.customer_id,
-            )?;
-            let engineers = engineers::active(c)?
-                .into_iter()
-                .map(|(id, name, _)| (id, name))
-                .collect();
-            let contacts =
-                crate::store::contacts::active_of_customers(c, std::slice::from_ref(&customer.id))?;
-            let site = crate::store::records::get::<crate::store::sites::Sites>(
-                c,
-                &detail.work_order.site_id,
-            )?;
-            Ok(OrderPage {
-                site,
-                detail,
-                customer: customer.fields.name,
-                engineers,
-                contacts,
-            })
-        })
-        .await?;
+    let data = state.db(move |c| views::order_page(c, &id)).await?;
     let w = page.w;
     let tz = page.tz;
     let o = &data.detail.work_order;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::api::auth::caller::OwnerOnly;
 use crate::api::state::AppState;
-use crate::owner::templates;
+use crate::flow::templates;
 use crate::web::office::page::{filters, form_error, frame, Page, PageError};
 
 #[derive(Deserialize)]
