@@ -1,7 +1,12 @@
 //! Orderly: field-service scheduling and work orders.
 //!
-//! Layout (see DESIGN.md): `core` is the pure domain, `store` persistence, `api`
-//! shared HTTP plumbing, and one module per role for its HTTP surface.
+//! Layout (docs/architecture.md): `core` is the pure domain, `store` persistence
+//! with diesel, `flow` the use cases, `api` HTTP plumbing, and one module per
+//! role for its routes, beside `web` (pages) and `cli`. Adapters stand beside
+//! them (`notify`, `scheduler`, `routing`, `certificates`, `files`); `config`
+//! and `runtime` hold the settings in force and what the server's tasks share;
+//! `app` is the composition root. Dependencies point down, with no cycles
+//! (`tests/module_graph.rs` reads the `use` lines and checks).
 
 pub mod administrator;
 pub mod api;

@@ -35,6 +35,12 @@ pub trait TypedId: Sized + Deref<Target = str> {
     fn from_stored(raw: String) -> Option<Self>;
 }
 
+/// A typed id from text a rule has already checked (a body's field, another
+/// table's column); text that is not an id is a 422 naming the field.
+pub fn typed<T: TypedId>(raw: &str, field: &str) -> Result<T, crate::core::ValidationError> {
+    T::parse(raw).ok_or_else(|| crate::core::ValidationError::new(field, "is not a valid id"))
+}
+
 macro_rules! typed_id {
     ($($(#[$doc:meta])* $name:ident => $entity:literal;)*) => {$(
         $(#[$doc])*
@@ -46,6 +52,11 @@ macro_rules! typed_id {
             /// A fresh id for a new record.
             pub fn new() -> Self {
                 Self(new_id())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
             }
 
             /// The id as text, owned.
@@ -90,6 +101,24 @@ macro_rules! typed_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                self == &other.0
             }
         }
 

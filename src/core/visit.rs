@@ -20,6 +20,16 @@ text_enum! {
     }
 }
 
+impl VisitStatus {
+    /// Booked or under way: the engineer's time is taken.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            VisitStatus::Booked | VisitStatus::EnRoute | VisitStatus::OnSite
+        )
+    }
+}
+
 text_enum! {
     /// How a visit ended.
     pub enum Outcome { Done => "done", NoAccess => "no_access", NeedsFollowUp => "needs_follow_up" }

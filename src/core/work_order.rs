@@ -9,6 +9,7 @@ use super::role::Role;
 use super::text::{self, LINE, NOTE};
 use super::{ids, ValidationError};
 use crate::core::fields::text_enum;
+use crate::core::ids::{CustomerId, SiteId, WorkOrderId};
 
 text_enum! {
     /// Where a work order stands. See "The flow" in DESIGN.md.
@@ -389,9 +390,9 @@ pub fn check_minutes(field: &str, minutes: Option<i32>) -> Result<Option<i32>, V
 /// A work order as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkOrder {
-    pub id: String,
-    pub customer_id: String,
-    pub site_id: String,
+    pub id: WorkOrderId,
+    pub customer_id: CustomerId,
+    pub site_id: SiteId,
     pub equipment_ids: Vec<String>,
     pub status: WorkOrderStatus,
     pub priority: Priority,

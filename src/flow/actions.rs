@@ -8,7 +8,7 @@ use super::bodies;
 use super::work_orders::{detail, WorkOrderDetail};
 use super::{event, notices, Actor};
 use crate::core::dates::{check_day, check_visit_start, Span};
-use crate::core::ids;
+use crate::core::ids::{self, VisitId, WorkOrderId};
 use crate::core::notice::NoticeEvent;
 use crate::core::reminder::ReminderKind;
 use crate::core::role::Role;
@@ -102,7 +102,7 @@ pub fn act(
     conn: &mut DbConnection,
     outbox: &Outbox,
     actor: &Actor,
-    order_id: &str,
+    order_id: &WorkOrderId,
     step: Step,
 ) -> Result<WorkOrderDetail, AppError> {
     act_at(conn, outbox, actor, order_id, step, now())
@@ -134,7 +134,7 @@ pub fn act_at(
     conn: &mut DbConnection,
     outbox: &Outbox,
     actor: &Actor,
-    order_id: &str,
+    order_id: &WorkOrderId,
     step: Step,
     at: NaiveDateTime,
 ) -> Result<WorkOrderDetail, AppError> {
@@ -144,7 +144,6 @@ pub fn act_at(
         client,
     } = step;
     let action = request.action();
-    let order_id = ids::parse_id(order_id).ok_or_else(not_found)?;
     let version = request
         .version()
         .or(if_match)
@@ -162,10 +161,10 @@ pub fn act_at(
         _ => None,
     };
     transaction(conn, |conn| {
-        if !work_orders::lock(conn, &order_id)? {
+        if !work_orders::lock(conn, order_id)? {
             return Err(not_found());
         }
-        let mut row = work_orders::find(conn, &order_id)?.ok_or_else(not_found)?;
+        let mut row = work_orders::find(conn, order_id)?.ok_or_else(not_found)?;
         let engineer_only = action.roles() == [Role::Engineer];
         // Who may see the order comes first, before any answer is given.
         if engineer_only && !visits::engineer_on_order(conn, &row.id, &actor.user_id)? {
@@ -173,7 +172,7 @@ pub fn act_at(
         }
         if let Some(client) = &client {
             let sent = SeenRequest {
-                work_order_id: row.id.clone(),
+                work_order_id: row.id.to_string(),
                 action: action.as_str().to_owned(),
                 body_hash: client.body_hash.clone(),
             };
@@ -233,7 +232,7 @@ pub fn act_at(
             at,
             &mut payload,
         )?;
-        row.status = next.as_str().to_owned();
+        row.status = next;
         row.updated_at = at;
         work_orders::save_versioned(conn, &mut row, version)?;
         event(
@@ -417,7 +416,7 @@ fn apply(
                     Some(next_step.clone()),
                     Some(&actor.user_id),
                 );
-                reminder.work_order_id = Some(row.id.clone());
+                reminder.work_order_id = Some(row.id.to_string());
                 reminders::insert(conn, &reminder)?;
                 event(
                     conn,
@@ -482,7 +481,7 @@ fn agree(
         row.estimated_minutes = check_minutes("estimated_minutes", b.estimated_minutes)?;
     }
     if let Some(p) = b.priority {
-        row.priority = p.as_str().to_owned();
+        row.priority = p;
     }
     if let Some(skills) = &b.required_skills {
         row.required_skills = serde_json::to_string(&check_skills("required_skills", skills)?)?;
@@ -582,13 +581,13 @@ fn book(
     }
     let rebooking = current.is_some();
     let mut visit = current.unwrap_or_else(|| VisitRow {
-        id: ids::new_id(),
+        id: VisitId::new(),
         work_order_id: row.id.clone(),
         engineer_id: String::new(),
         planned_start: start,
         planned_end: end,
         on_site_contact_id: None,
-        status: VisitStatus::Booked.as_str().to_owned(),
+        status: VisitStatus::Booked,
         travel_started_at: None,
         arrived_at: None,
         finished_at: None,
@@ -631,7 +630,7 @@ fn release(
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     if let Some(mut visit) = live {
-        visit.status = VisitStatus::Cancelled.as_str().to_owned();
+        visit.status = VisitStatus::Cancelled;
         visit.updated_at = at;
         visits::save(conn, &visit)?;
     }
@@ -651,7 +650,7 @@ fn progress(
         VisitStatus::OnSite => visit.arrived_at = Some(at),
         _ => {}
     }
-    visit.status = to.as_str().to_owned();
+    visit.status = to;
     visit.updated_at = at;
     visits::save(conn, &visit)
 }
@@ -662,7 +661,7 @@ fn finish_visit(
     outcome: Outcome,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
-    visit.status = VisitStatus::Finished.as_str().to_owned();
+    visit.status = VisitStatus::Finished;
     visit.outcome = Some(outcome.as_str().to_owned());
     visit.finished_at = Some(at);
     visit.updated_at = at;

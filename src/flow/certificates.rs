@@ -41,7 +41,7 @@ fn images(
         return Ok(vec![]);
     };
     let mut out = Vec::new();
-    for row in visit_files::of_visits(conn, std::slice::from_ref(&visit.id))? {
+    for row in visit_files::of_visits(conn, &[visit.id.to_string()])? {
         if row.kind != kind.as_str() || out.len() >= limit {
             continue;
         }
@@ -73,7 +73,7 @@ pub fn issue(
     let year = today.year();
     let sequence = certificates::next_number(conn, year)?;
     let customer = records::get::<Customers>(conn, &order.customer_id)?.fields;
-    let people = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let people = contacts::active_of_customers(conn, &[order.customer_id.to_string()])?;
     let first = visit.and_then(|v| v.on_site_contact_id.as_deref());
     let locale = people
         .iter()
@@ -160,7 +160,7 @@ pub fn issue(
         company,
         customer,
         site: sites::address(conn, &order.site_id)?.unwrap_or_default(),
-        work_order: order.id.clone(),
+        work_order: order.id.to_string(),
         equipment,
         on_site: visit.and_then(|v| {
             Some(OnSite {
@@ -190,7 +190,7 @@ pub fn issue(
     let key = actor.files.put(&pdf)?;
     let row = CertificateRow {
         id: ids::new_id(),
-        work_order_id: order.id.clone(),
+        work_order_id: order.id.to_string(),
         number: doc.number.clone(),
         year,
         sequence,

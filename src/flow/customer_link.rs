@@ -71,7 +71,7 @@ pub fn verified(
 pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<VisitPage, AppError> {
     let (visit, moved) = visit_of(conn, m, token, Utc::now())?;
     let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(gone)?;
-    let people = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let people = contacts::active_of_customers(conn, &[order.customer_id.to_string()])?;
     let locale = visit
         .on_site_contact_id
         .as_deref()
@@ -130,7 +130,7 @@ pub fn answer(
                 details: None,
             });
         }
-        if visit.status != VisitStatus::Booked.as_str() {
+        if visit.status != VisitStatus::Booked {
             return Err(AppError::Conflict {
                 code: "visit_not_booked",
                 message: "this visit can no longer be changed here; please call us".into(),
@@ -181,7 +181,7 @@ pub fn answer(
                 )),
                 None,
             );
-            reminder.work_order_id = Some(order.id.clone());
+            reminder.work_order_id = Some(order.id.to_string());
             if reminders::insert_if_absent(conn, &reminder)? {
                 events::record(
                     conn,

@@ -114,7 +114,7 @@ pub fn add(
         }
         let row = VisitFileRow {
             id: ids::new_id(),
-            visit_id: visit.id.clone(),
+            visit_id: visit.id.to_string(),
             kind: kind.as_str().to_owned(),
             file_key: actor.files.put(bytes)?,
             content_type: info.content_type.to_owned(),

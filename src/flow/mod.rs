@@ -1,6 +1,9 @@
-//! The flow of DESIGN.md: reminders become work orders, work orders move through
-//! their states, and each step is recorded. Use cases that combine the pure rules
-//! of `core` with `store`; each runs in one transaction with its events.
+//! The use cases: everything the product does, whoever asks (an API route, an
+//! office page, the phone, the CLI, a scheduled job). Reminders become work
+//! orders, work orders move through their states, each step is recorded. A use
+//! case combines the pure rules of `core` with `store` in one transaction, with
+//! its events and its outbox rows (an `Outbox` passed down notes what was queued,
+//! so the delivery worker is woken after the commit). Nothing here knows HTTP.
 
 pub mod actions;
 pub mod agreements;

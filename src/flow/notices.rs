@@ -241,7 +241,7 @@ fn queue_about_visit(
     dedupe_key: String,
     values: Vec<(&'static str, String)>,
 ) -> Result<bool, AppError> {
-    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let contacts = contacts::active_of_customers(conn, &[order.customer_id.to_string()])?;
     let name = customer_name(conn, &order.customer_id)?;
     queue(
         conn,
@@ -277,7 +277,7 @@ pub fn certified(
     finished: Option<&VisitRow>,
     certificate: Option<&CertificateRow>,
 ) -> Result<bool, AppError> {
-    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&order.customer_id))?;
+    let contacts = contacts::active_of_customers(conn, &[order.customer_id.to_string()])?;
     let first = finished.and_then(|v| v.on_site_contact_id.as_deref());
     let done = finished
         .and_then(|v| v.finished_at)

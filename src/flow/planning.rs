@@ -12,6 +12,7 @@ use super::{bodies, Actor};
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
 use crate::core::ids;
+use crate::core::visit::VisitStatus;
 use crate::core::work_order::WorkOrderStatus;
 use crate::error::AppError;
 use crate::routing::planner::{self, Booked, Engineer, Input, Order, Plan, StopKind};
@@ -112,7 +113,7 @@ fn id_list(field: &str, raw: &[String]) -> Result<Vec<String>, AppError> {
 fn to_order(p: OrderPlace, visit_id: Option<String>) -> Result<Order, AppError> {
     let o = &p.order;
     Ok(Order {
-        id: o.id.clone(),
+        id: o.id.to_string(),
         version: o.version,
         customer_name: p.customer_name.clone(),
         address: p.address.clone(),
@@ -172,12 +173,14 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
     for (i, id) in freed.iter().enumerate() {
         let field = format!("free_visit_ids[{i}]");
         let visit = visits::find(conn, id)?
-            .filter(|v| v.status == "booked" && v.planned_start >= from && v.planned_start < to)
+            .filter(|v| {
+                v.status == VisitStatus::Booked && v.planned_start >= from && v.planned_start < to
+            })
             .ok_or_else(|| AppError::invalid(&field, "is not a booked visit on these days"))?;
-        let place = work_orders::places(conn, Some(std::slice::from_ref(&visit.work_order_id)), 1)?
+        let place = work_orders::places(conn, Some(&[visit.work_order_id.to_string()]), 1)?
             .pop()
             .ok_or_else(|| AppError::invalid(&field, "its order is gone"))?;
-        orders.push(to_order(place, Some(visit.id))?);
+        orders.push(to_order(place, Some(visit.id.to_string()))?);
     }
     let waiting = match &r.work_order_ids {
         Some(raw) => {
@@ -207,18 +210,18 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
         let rows = visits::for_engineer_between(conn, &e.id, from, to)?;
         let live: Vec<_> = rows
             .into_iter()
-            .filter(|v| ["booked", "en_route", "on_site"].contains(&v.status.as_str()))
-            .filter(|v| !freed.contains(&v.id))
+            .filter(|v| v.status.is_live())
+            .filter(|v| !freed.iter().any(|f| v.id == *f))
             .collect();
-        let order_ids: Vec<String> = live.iter().map(|v| v.work_order_id.clone()).collect();
+        let order_ids: Vec<String> = live.iter().map(|v| v.work_order_id.to_string()).collect();
         let places = work_orders::places(conn, Some(&order_ids), MAX_ORDERS)?;
         for v in live {
             let Some(p) = places.iter().find(|p| p.order.id == v.work_order_id) else {
                 continue;
             };
             booked.push(Booked {
-                visit_id: v.id,
-                order_id: v.work_order_id,
+                visit_id: v.id.to_string(),
+                order_id: v.work_order_id.to_string(),
                 engineer_id: e.id.clone(),
                 customer_name: p.customer_name.clone(),
                 address: p.address.clone(),
@@ -364,7 +367,7 @@ pub fn accept(
                     conn,
                     outbox,
                     actor,
-                    &stop.work_order_id,
+                    &ids::typed(&stop.work_order_id, "work_order_id")?,
                     Step::at_version(request, Some(stop.work_order_version)),
                 )?;
             }

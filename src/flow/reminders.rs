@@ -184,7 +184,7 @@ pub fn convert(
         };
         let order = work_orders::create(conn, actor, draft, Some(&row.id))?;
         row.status = ReminderStatus::Converted.as_str().to_owned();
-        row.converted_work_order_id = Some(order.work_order.id.clone());
+        row.converted_work_order_id = Some(order.work_order.id.to_string());
         reminders::save(conn, &mut row)?;
         event(
             conn,

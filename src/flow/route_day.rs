@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
 use crate::core::route::{check_day, Conflict, DayVisit, EngineerProfile};
+use crate::core::visit::VisitStatus;
 use crate::core::work_order::scope_summary;
 use crate::error::AppError;
 use crate::routing::ical::FeedVisit;
@@ -103,7 +104,7 @@ pub fn load(
         .into_iter()
         .filter(|v| ["booked", "en_route", "on_site"].contains(&v.status.as_str()))
         .collect();
-    let ids: Vec<String> = rows.iter().map(|v| v.work_order_id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|v| v.work_order_id.to_string()).collect();
     let places = work_orders::places(conn, Some(&ids), ids.len() as i64 + 1)?;
     let visits = rows
         .into_iter()
@@ -175,10 +176,10 @@ pub fn day_route(
         .zip(checked)
         .zip(&day)
         .map(|(((v, p), c), d)| RouteVisit {
-            visit_id: v.id,
-            work_order_id: v.work_order_id,
+            visit_id: v.id.to_string(),
+            work_order_id: v.work_order_id.to_string(),
             work_order_version: p.order.version,
-            status: v.status,
+            status: v.status.as_str().to_owned(),
             customer_name: p.customer_name,
             address: p.address,
             latitude: p.latitude,
@@ -219,7 +220,7 @@ pub fn calendar(
         .limit(5000)
         .select(visits::VisitRow::as_select())
         .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.work_order_id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.work_order_id.to_string()).collect();
     let places = work_orders::places(conn, Some(&ids), ids.len() as i64 + 1)?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -236,11 +237,11 @@ pub fn calendar(
             None => None,
         };
         out.push(FeedVisit {
-            visit_id: r.id,
-            work_order_id: r.work_order_id,
+            visit_id: r.id.to_string(),
+            work_order_id: r.work_order_id.to_string(),
             start: utc(r.planned_start),
             end: utc(r.planned_end),
-            cancelled: r.status == "cancelled",
+            cancelled: r.status == VisitStatus::Cancelled,
             customer_name: p.customer_name.clone(),
             address: p.address.clone(),
             latitude: p.latitude,

@@ -97,7 +97,7 @@ pub fn customer_card(conn: &mut DbConnection, id: &str) -> Result<CustomerCard, 
     )?
     .items;
     let orders = work_orders::for_customer(conn, &cid, 200)?;
-    let order_ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+    let order_ids: Vec<String> = orders.iter().map(|o| o.id.to_string()).collect();
     let (open_orders, past): (Vec<WorkOrder>, Vec<WorkOrder>) =
         orders.into_iter().partition(|o| is_open(o.status));
     let open_reminders = reminders::open_for_customer(conn, &cid)?;
@@ -211,7 +211,7 @@ pub fn scheduling_queue(conn: &mut DbConnection, limit: i64) -> Result<Vec<Queue
         .join(", ");
         out.push(QueueItem {
             on_site_contact: on_site_contact(&contacts, &site.id, None),
-            work_order_id: order.id,
+            work_order_id: order.id.into_string(),
             version: order.version,
             priority: order.priority,
             customer_id: customer.id,
@@ -321,7 +321,7 @@ pub struct OrderPage {
 }
 
 /// The order page's read model, in one unit of work.
-pub fn order_page(conn: &mut DbConnection, id: &str) -> Result<OrderPage, AppError> {
+pub fn order_page(conn: &mut DbConnection, id: &ids::WorkOrderId) -> Result<OrderPage, AppError> {
     let detail = super::work_orders::find_detail(conn, id)?;
     let customer = get::<Customers>(conn, &detail.work_order.customer_id)?;
     let engineers = engineers::active(conn)?

@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use super::{event, Actor};
 use crate::core::agreement::Agreement;
 use crate::core::certificate::CertificateInfo;
-use crate::core::ids;
+use crate::core::ids::{self, WorkOrderId};
 use crate::core::visit::Visit;
+use crate::core::work_order::Priority;
 use crate::core::work_order::{
     check_scope, WorkOrder, WorkOrderDraft, WorkOrderKind, WorkOrderStatus,
 };
@@ -45,12 +46,11 @@ pub fn detail(conn: &mut DbConnection, row: WorkOrderRow) -> Result<WorkOrderDet
 }
 
 /// The order or 404.
-pub fn find_detail(conn: &mut DbConnection, id: &str) -> Result<WorkOrderDetail, AppError> {
+pub fn find_detail(conn: &mut DbConnection, id: &WorkOrderId) -> Result<WorkOrderDetail, AppError> {
     let not_found = || AppError::NotFound {
         entity: "work order",
     };
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    let row = work_orders::find(conn, &id)?.ok_or_else(not_found)?;
+    let row = work_orders::find(conn, id)?.ok_or_else(not_found)?;
     detail(conn, row)
 }
 
@@ -87,16 +87,12 @@ pub fn create(
         let at = now();
         let row = WorkOrderRow {
             time_windows: serde_json::to_string(&draft.time_windows)?,
-            id: ids::new_id(),
-            customer_id: draft.customer_id.clone(),
-            site_id: draft.site_id.clone(),
+            id: ids::WorkOrderId::new(),
+            customer_id: ids::typed(&draft.customer_id, "customer_id")?,
+            site_id: ids::typed(&draft.site_id, "site_id")?,
             equipment_ids: to_json_list(&draft.equipment_ids),
-            status: WorkOrderStatus::New.as_str().to_owned(),
-            priority: draft
-                .priority
-                .map(|p| p.as_str())
-                .unwrap_or("normal")
-                .to_owned(),
+            status: WorkOrderStatus::New,
+            priority: draft.priority.unwrap_or(Priority::Normal),
             scope_lines: serde_json::to_string(&lines)?,
             total,
             currency: draft
@@ -117,11 +113,7 @@ pub fn create(
             created_by: Some(actor.user_id.clone()),
             created_at: at,
             updated_at: at,
-            kind: draft
-                .kind
-                .unwrap_or(WorkOrderKind::Service)
-                .as_str()
-                .to_owned(),
+            kind: draft.kind.unwrap_or(WorkOrderKind::Service),
             agreed_at: None,
             scheduled_at: None,
             completed_at: None,

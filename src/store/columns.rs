@@ -16,7 +16,8 @@ use crate::core::ids::{
 };
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
 use crate::core::reminder::ReminderStatus;
-use crate::core::work_order::WorkOrderStatus;
+use crate::core::visit::{Outcome, VisitStatus};
+use crate::core::work_order::{Priority, WorkOrderKind, WorkOrderStatus};
 
 /// Writes and reads a type as SQL text through its text form.
 macro_rules! text_column {
@@ -135,6 +136,10 @@ id_columns!(
 
 enum_columns!(
     WorkOrderStatus,
+    WorkOrderKind,
+    Priority,
+    VisitStatus,
+    Outcome,
     ReminderStatus,
     NotificationStatus,
     MessageChannel,

@@ -49,7 +49,7 @@ pub fn add_completed(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), 
     if n == 0 {
         diesel::insert_into(t::customer_totals)
             .values(CustomerTotals {
-                customer_id: row.customer_id.clone(),
+                customer_id: row.customer_id.to_string(),
                 first_completed_at: at,
                 last_completed_at: at,
                 orders: 1,

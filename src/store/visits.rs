@@ -4,20 +4,21 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{users, visits};
-use super::{decoded, decoded_json, decoded_optional, utc, DbConnection};
+use super::{decoded_json, decoded_optional, utc, DbConnection};
+use crate::core::ids::{VisitId, WorkOrderId};
 use crate::core::visit::{CustomerAnswer, CustomerResponse, Outcome, Visit, VisitStatus};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = visits, treat_none_as_null = true)]
 pub struct VisitRow {
-    pub id: String,
-    pub work_order_id: String,
+    pub id: VisitId,
+    pub work_order_id: WorkOrderId,
     pub engineer_id: String,
     pub planned_start: NaiveDateTime,
     pub planned_end: NaiveDateTime,
     pub on_site_contact_id: Option<String>,
-    pub status: String,
+    pub status: VisitStatus,
     pub travel_started_at: Option<NaiveDateTime>,
     pub arrived_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
@@ -44,12 +45,7 @@ const LIVE: [&str; 3] = ["booked", "en_route", "on_site"];
 impl VisitRow {
     /// The visit's state; an unknown stored one is an error, never `booked`.
     pub fn status(&self) -> Result<VisitStatus, AppError> {
-        decoded(
-            VisitStatus::parse(&self.status),
-            "visit status",
-            &self.id,
-            &self.status,
-        )
+        Ok(self.status)
     }
 
     /// The visit as the API shows it.
@@ -70,8 +66,8 @@ impl VisitRow {
             )?,
             lines_done: decoded_json(&self.lines_done, "lines done", &self.id)?,
             parts_used: decoded_json(&self.parts_used, "parts used", &self.id)?,
-            id: self.id,
-            work_order_id: self.work_order_id,
+            id: self.id.to_string(),
+            work_order_id: self.work_order_id.to_string(),
             engineer_id: self.engineer_id,
             engineer_name,
             planned_start: utc(self.planned_start),

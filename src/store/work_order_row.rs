@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::work_orders;
-use super::{decoded, decoded_json, json_list, utc};
+use super::{decoded_json, json_list, utc};
+use crate::core::ids::{CustomerId, SiteId, WorkOrderId};
 use crate::core::work_order::{
     allowed_actions, Milestone, Priority, ScopeLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
 };
@@ -15,12 +16,12 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = work_orders, treat_none_as_null = true)]
 pub struct WorkOrderRow {
-    pub id: String,
-    pub customer_id: String,
-    pub site_id: String,
+    pub id: WorkOrderId,
+    pub customer_id: CustomerId,
+    pub site_id: SiteId,
     pub equipment_ids: String,
-    pub status: String,
-    pub priority: String,
+    pub status: WorkOrderStatus,
+    pub priority: Priority,
     pub scope_lines: String,
     pub total: i64,
     pub currency: String,
@@ -39,31 +40,22 @@ pub struct WorkOrderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub time_windows: String,
-    pub kind: String,
+    pub kind: WorkOrderKind,
     pub agreed_at: Option<NaiveDateTime>,
     pub scheduled_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
 }
 
 impl WorkOrderRow {
-    /// The order's state; an unknown stored one is an error, never `new`.
+    /// The order's state. Read back typed (`store::columns`): an unknown stored
+    /// one failed the query that read the row, it never becomes `new`.
     pub fn status(&self) -> Result<WorkOrderStatus, AppError> {
-        decoded(
-            WorkOrderStatus::parse(&self.status),
-            "status",
-            &self.id,
-            &self.status,
-        )
+        Ok(self.status)
     }
 
     /// The order's urgency.
     pub fn priority(&self) -> Result<Priority, AppError> {
-        decoded(
-            Priority::parse(&self.priority),
-            "priority",
-            &self.id,
-            &self.priority,
-        )
+        Ok(self.priority)
     }
 
     /// Notes the first time the order reaches each milestone; saving does it.
@@ -106,12 +98,7 @@ impl WorkOrderRow {
             equipment_ids: json_list(&self.equipment_ids, "equipment", &self.id)?,
             required_skills: json_list(&self.required_skills, "skills", &self.id)?,
             priority: self.priority()?,
-            kind: decoded(
-                WorkOrderKind::parse(&self.kind),
-                "kind",
-                &self.id,
-                &self.kind,
-            )?,
+            kind: self.kind,
             allowed_actions: allowed_actions(status),
             status,
             id: self.id,

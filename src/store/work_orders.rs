@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use super::page::{Page, PageRequest};
 use super::schema::{visits, work_orders};
 use super::{rollups, DbConnection};
+use crate::core::ids::WorkOrderId;
 use crate::core::work_order::{Milestone, WorkOrder, WorkOrderStatus};
 use crate::error::AppError;
 use crate::store::page::keyset_page;
@@ -35,7 +36,7 @@ fn saved(
     rollups::forget_order(conn, row, !reached.is_empty())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WorkOrderRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &WorkOrderId) -> Result<Option<WorkOrderRow>, AppError> {
     Ok(work_orders::table
         .find(id)
         .select(WorkOrderRow::as_select())
@@ -45,7 +46,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WorkOrderRow>, A
 
 /// Takes the order's row lock for the rest of the transaction (a no-op write), so
 /// concurrent actions on one order queue up on every backend; false if there is no such order.
-pub fn lock(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn lock(conn: &mut DbConnection, id: &WorkOrderId) -> Result<bool, AppError> {
     let n = diesel::update(work_orders::table.find(id))
         .set(work_orders::version.eq(work_orders::version))
         .execute(conn)?;

@@ -8,7 +8,10 @@ use chrono::{Datelike, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
 use super::record::Record;
+use crate::core::ids;
 use crate::core::media::{self, MediaKind};
+use crate::core::visit::VisitStatus;
+use crate::core::work_order::Priority;
 use crate::core::work_order::ScopeLine;
 use crate::error::AppError;
 use crate::flow::{plans as plan_flow, Actor};
@@ -105,13 +108,13 @@ pub fn write(
         Record::Visit(v, engineer_id) => {
             let order = order_of(conn, &v.work_order_id)?;
             let row = VisitRow {
-                id: id.to_owned(),
+                id: ids::typed(id, "id")?,
                 work_order_id: order.id.clone(),
                 engineer_id: engineer_id.clone(),
                 planned_start: v.planned_start.naive_utc(),
                 planned_end: v.planned_end.naive_utc(),
                 on_site_contact_id: None,
-                status: "finished".into(),
+                status: VisitStatus::Finished,
                 travel_started_at: None,
                 arrived_at: v.arrived_at.map(|t| t.naive_utc()),
                 finished_at: v.finished_at.map(|t| t.naive_utc()),
@@ -137,7 +140,7 @@ pub fn write(
             for (i, name) in v.photos.iter().enumerate() {
                 files += photo(conn, w, &row, &format!("photos[{i}]"), name)?;
             }
-            (id.to_owned(), Some(order.customer_id))
+            (id.to_owned(), Some(order.customer_id.into_string()))
         }
         Record::Certificate(c) => {
             let order = order_of(conn, &c.work_order_id)?;
@@ -158,7 +161,7 @@ pub fn write(
                 conn,
                 &CertificateRow {
                     id: id.to_owned(),
-                    work_order_id: order.id.clone(),
+                    work_order_id: order.id.to_string(),
                     number: c.number.clone(),
                     year: issued.year(),
                     // Numbers of the other system are kept as they are: no place in our sequence.
@@ -171,7 +174,7 @@ pub fn write(
                     created_at: issued,
                 },
             )?;
-            (id.to_owned(), Some(order.customer_id))
+            (id.to_owned(), Some(order.customer_id.into_string()))
         }
     };
     Ok(Written {
@@ -182,7 +185,7 @@ pub fn write(
 }
 
 fn order_of(conn: &mut DbConnection, id: &str) -> Result<WorkOrderRow, AppError> {
-    work_orders::find(conn, id)?
+    work_orders::find(conn, &ids::typed(id, "work_order_id")?)?
         .ok_or_else(|| AppError::invalid("work_order_id", "no such work order"))
 }
 
@@ -206,12 +209,12 @@ fn order(
         })
         .collect();
     let mut row = WorkOrderRow {
-        id: id.to_owned(),
-        customer_id: customer_id.to_owned(),
-        site_id: o.site_id.clone(),
+        id: ids::typed(id, "id")?,
+        customer_id: ids::typed(customer_id, "customer_id")?,
+        site_id: ids::typed(&o.site_id, "site_id")?,
         equipment_ids: serde_json::to_string(&o.equipment_ids)?,
-        status: o.status.as_str().into(),
-        priority: "normal".into(),
+        status: o.status,
+        priority: Priority::Normal,
         scope_lines: serde_json::to_string(&scope)?,
         total: o.total,
         currency: o
@@ -233,14 +236,14 @@ fn order(
         created_at: created,
         updated_at: completed.unwrap_or(created),
         time_windows: "[]".into(),
-        kind: o.kind.as_str().into(),
+        kind: o.kind,
         // History reached each milestone when it was done, not when imported.
         agreed_at: completed.map(|_| created),
         scheduled_at: completed.map(|_| created),
         completed_at: completed,
     };
     match existing
-        .then(|| work_orders::find(conn, id))
+        .then(|| work_orders::find(conn, &row.id))
         .transpose()?
         .flatten()
     {
@@ -265,7 +268,7 @@ fn photo(
     name: &str,
 ) -> Result<usize, AppError> {
     let client_id = format!("import:{}/{name}", visit.id);
-    let stored = visit_files::of_visits(conn, std::slice::from_ref(&visit.id))?;
+    let stored = visit_files::of_visits(conn, &[visit.id.to_string()])?;
     if stored
         .iter()
         .any(|f| f.client_id.as_deref() == Some(client_id.as_str()))
@@ -279,7 +282,7 @@ fn photo(
         conn,
         &VisitFileRow {
             id: crate::core::ids::new_id(),
-            visit_id: visit.id.clone(),
+            visit_id: visit.id.to_string(),
             kind: MediaKind::Photo.as_str().into(),
             file_key: store_file(w, &bytes)?,
             content_type: info.content_type.into(),

@@ -105,7 +105,7 @@ pub async fn card(
                 .open_orders
                 .iter()
                 .chain(&card.past_orders)
-                .map(|o| o.id.clone())
+                .map(|o| o.id.to_string())
                 .collect();
             let certificates = crate::store::certificates::for_orders(c, &ids)?;
             Ok(FullCard {

@@ -9,8 +9,10 @@ use serde_json::json;
 use crate::api::auth::caller::{Managers, OfficeStaff};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
+use crate::core::ids::{TypedId, WorkOrderId};
 use crate::core::role::Role;
 use crate::core::work_order::{Action, ScopeLine};
+use crate::error::AppError;
 use crate::flow::views;
 use crate::flow::views::OrderPage;
 use crate::web::office::page::{
@@ -98,6 +100,9 @@ pub async fn order(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let id = WorkOrderId::parse(&id).ok_or(AppError::NotFound {
+        entity: "work order",
+    })?;
     let data = state.db(move |c| views::order_page(c, &id)).await?;
     let w = page.w;
     let tz = page.tz;
