@@ -42,7 +42,7 @@ fn images(
     };
     let mut out = Vec::new();
     for row in visit_files::of_visits(conn, &[visit.id.to_string()])? {
-        if row.kind != kind.as_str() || out.len() >= limit {
+        if row.kind != kind || out.len() >= limit {
             continue;
         }
         let Some(bytes) = actor.files.get(&row.file_key)? else {

@@ -38,9 +38,7 @@ fn resent(
         return Ok(None);
     };
     match visit_files::by_client_id(conn, &actor.user_id, id)? {
-        Some(row) if row.visit_id != visit_id || row.kind != kind.as_str() => {
-            Err(AppError::key_reused())
-        }
+        Some(row) if row.visit_id != visit_id || row.kind != kind => Err(AppError::key_reused()),
         Some(row) => Ok(Some(row.view()?)),
         None => Ok(None),
     }
@@ -115,7 +113,7 @@ pub fn add(
         let row = VisitFileRow {
             id: ids::new_id(),
             visit_id: visit.id.to_string(),
-            kind: kind.as_str().to_owned(),
+            kind,
             file_key: actor.files.put(bytes)?,
             content_type: info.content_type.to_owned(),
             width: info.width as i32,

@@ -183,7 +183,7 @@ pub fn convert(
             time_windows: vec![],
         };
         let order = work_orders::create(conn, actor, draft, Some(&row.id))?;
-        row.status = ReminderStatus::Converted.as_str().to_owned();
+        row.status = ReminderStatus::Converted;
         row.converted_work_order_id = Some(order.work_order.id.to_string());
         reminders::save(conn, &mut row)?;
         event(
@@ -222,7 +222,7 @@ pub fn snooze(
         "snoozed",
         json!({"until": body.until}),
         |row| {
-            row.status = ReminderStatus::Snoozed.as_str().to_owned();
+            row.status = ReminderStatus::Snoozed;
             row.snoozed_until = Some(body.until);
         },
     )
@@ -243,7 +243,7 @@ pub fn dismiss(
         "dismissed",
         json!({"reason": reason}),
         |row| {
-            row.status = ReminderStatus::Dismissed.as_str().to_owned();
+            row.status = ReminderStatus::Dismissed;
             row.dismiss_reason = Some(reason.clone());
         },
     )

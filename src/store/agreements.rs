@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::agreements;
-use super::{decoded, now, utc, DbConnection};
+use super::{now, utc, DbConnection};
 use crate::core::agreement::{Agreement, AgreementKind, AgreementStatus};
 use crate::error::AppError;
 
@@ -13,14 +13,14 @@ use crate::error::AppError;
 pub struct AgreementRow {
     pub id: String,
     pub customer_id: String,
-    pub kind: String,
+    pub kind: AgreementKind,
     pub text: String,
     pub amount: Option<i64>,
     pub currency: String,
     pub percent: Option<f64>,
     pub valid_until: Option<chrono::NaiveDate>,
     pub follow_up_on: Option<chrono::NaiveDate>,
-    pub status: String,
+    pub status: AgreementStatus,
     pub honoured_work_order_id: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -31,18 +31,8 @@ impl AgreementRow {
     /// The agreement as the API shows it.
     pub fn into_view(self) -> Result<Agreement, AppError> {
         Ok(Agreement {
-            kind: decoded(
-                AgreementKind::parse(&self.kind),
-                "agreement kind",
-                &self.id,
-                &self.kind,
-            )?,
-            status: decoded(
-                AgreementStatus::parse(&self.status),
-                "agreement status",
-                &self.id,
-                &self.status,
-            )?,
+            kind: self.kind,
+            status: self.status,
             id: self.id,
             customer_id: self.customer_id,
             text: self.text,

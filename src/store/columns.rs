@@ -10,12 +10,16 @@ use diesel::internal::derives::as_expression::Bound;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, SingleValue, Text};
 
+use crate::core::agreement::{AgreementKind, AgreementStatus};
+use crate::core::customer::{CustomerKind, Segment};
+use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
     ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId, RoutePlanId, SegmentId,
     SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
+use crate::core::media::MediaKind;
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
-use crate::core::reminder::ReminderStatus;
+use crate::core::reminder::{ReminderKind, ReminderStatus};
 use crate::core::visit::{Outcome, VisitStatus};
 use crate::core::work_order::{Priority, WorkOrderKind, WorkOrderStatus};
 
@@ -135,12 +139,19 @@ id_columns!(
 );
 
 enum_columns!(
+    CustomerKind,
+    Segment,
+    AgreementKind,
+    AgreementStatus,
+    EquipmentStatus,
+    MediaKind,
     WorkOrderStatus,
     WorkOrderKind,
     Priority,
     VisitStatus,
     Outcome,
     ReminderStatus,
+    ReminderKind,
     NotificationStatus,
     MessageChannel,
     NoticeEvent,

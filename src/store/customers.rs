@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::page::{search_pattern, Page, PageRequest};
 use super::repo::Repo;
 use super::schema::customers;
-use super::{decoded, json_list, to_json_list, utc, DbConnection};
+use super::{json_list, to_json_list, utc, DbConnection};
 use crate::core::contact::ContactFields;
 use crate::core::customer::{Customer, CustomerFields, CustomerKind, Segment};
 use crate::core::site::SiteFields;
@@ -20,8 +20,8 @@ use crate::store::page::keyset_page;
 #[diesel(table_name = customers)]
 pub struct CustomerRow {
     pub id: String,
-    pub kind: String,
-    pub segment: String,
+    pub kind: CustomerKind,
+    pub segment: Segment,
     pub name: String,
     pub legal_name: Option<String>,
     pub tax_id: Option<String>,
@@ -38,18 +38,8 @@ impl CustomerRow {
     fn into_view(self) -> Result<Customer, AppError> {
         Ok(Customer {
             fields: CustomerFields {
-                kind: decoded(
-                    CustomerKind::parse(&self.kind),
-                    "customer kind",
-                    &self.id,
-                    &self.kind,
-                )?,
-                segment: decoded(
-                    Segment::parse(&self.segment),
-                    "segment",
-                    &self.id,
-                    &self.segment,
-                )?,
+                kind: self.kind,
+                segment: self.segment,
                 name: self.name,
                 legal_name: self.legal_name,
                 tax_id: self.tax_id,
@@ -84,8 +74,8 @@ impl Repo for Customers {
         diesel::insert_into(customers::table)
             .values(CustomerRow {
                 id: id.to_owned(),
-                kind: f.kind.as_str().into(),
-                segment: f.segment.as_str().into(),
+                kind: f.kind,
+                segment: f.segment,
                 name: f.name.clone(),
                 legal_name: f.legal_name.clone(),
                 tax_id: f.tax_id.clone(),

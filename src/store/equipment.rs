@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::page::{search_pattern, Page, PageRequest};
 use super::repo::Repo;
 use super::schema::equipment;
-use super::{decoded, sites, utc, DbConnection};
+use super::{sites, utc, DbConnection};
 use crate::core::equipment::{Equipment, EquipmentFields, EquipmentStatus};
 use crate::core::text::search_key;
 use crate::error::AppError;
@@ -24,7 +24,7 @@ struct EquipmentRow {
     model: Option<String>,
     serial_number: Option<String>,
     installed_on: Option<NaiveDate>,
-    status: String,
+    status: EquipmentStatus,
     notes: Option<String>,
     search_text: String,
     created_at: NaiveDateTime,
@@ -47,7 +47,7 @@ impl EquipmentRow {
             model: f.model.clone(),
             serial_number: f.serial_number.clone(),
             installed_on: f.installed_on,
-            status: f.status.as_str().to_owned(),
+            status: f.status,
             notes: f.notes.clone(),
             search_text: search_key(words.into_iter().flatten()),
             created_at: at,
@@ -64,12 +64,7 @@ impl EquipmentRow {
                 model: self.model,
                 serial_number: self.serial_number,
                 installed_on: self.installed_on,
-                status: decoded(
-                    EquipmentStatus::parse(&self.status),
-                    "equipment status",
-                    &self.id,
-                    &self.status,
-                )?,
+                status: self.status,
                 notes: self.notes,
             },
             id: self.id,

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::page::{contains_pattern, Page};
 use super::schema::{customers, reminders, sites};
-use super::{decoded, now, utc, DbConnection};
+use super::{now, utc, DbConnection};
 use crate::core::customer::Segment;
 use crate::core::ids;
 use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
@@ -18,8 +18,8 @@ use crate::error::AppError;
 pub struct ReminderRow {
     pub id: String,
     pub customer_id: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: ReminderKind,
+    pub status: ReminderStatus,
     pub due_on: NaiveDate,
     pub note: Option<String>,
     pub equipment_id: Option<String>,
@@ -51,8 +51,8 @@ impl ReminderRow {
         ReminderRow {
             id: ids::new_id(),
             customer_id: customer_id.to_owned(),
-            kind: kind.as_str().to_owned(),
-            status: ReminderStatus::Open.as_str().to_owned(),
+            kind,
+            status: ReminderStatus::Open,
             due_on,
             note,
             equipment_id: None,
@@ -71,23 +71,13 @@ impl ReminderRow {
 
     /// The reminder's state; an unknown stored one is an error, never `open`.
     pub fn status(&self) -> Result<ReminderStatus, AppError> {
-        decoded(
-            ReminderStatus::parse(&self.status),
-            "reminder status",
-            &self.id,
-            &self.status,
-        )
+        Ok(self.status)
     }
 
     /// The reminder as the API shows it.
     pub fn into_view(self, customer_name: Option<String>) -> Result<Reminder, AppError> {
         Ok(Reminder {
-            kind: decoded(
-                ReminderKind::parse(&self.kind),
-                "reminder kind",
-                &self.id,
-                &self.kind,
-            )?,
+            kind: self.kind,
             status: self.status()?,
             id: self.id,
             customer_id: self.customer_id,

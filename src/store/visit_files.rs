@@ -14,7 +14,7 @@ use crate::error::AppError;
 pub struct VisitFileRow {
     pub id: String,
     pub visit_id: String,
-    pub kind: String,
+    pub kind: MediaKind,
     pub file_key: String,
     pub content_type: String,
     pub width: i32,
@@ -31,12 +31,7 @@ impl VisitFileRow {
     pub fn view(&self) -> Result<VisitFile, AppError> {
         Ok(VisitFile {
             id: self.id.clone(),
-            kind: super::decoded(
-                MediaKind::parse(&self.kind),
-                "file kind",
-                &self.id,
-                &self.kind,
-            )?,
+            kind: self.kind,
             content_type: self.content_type.clone(),
             width: self.width,
             height: self.height,

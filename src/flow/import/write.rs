@@ -283,7 +283,7 @@ fn photo(
         &VisitFileRow {
             id: crate::core::ids::new_id(),
             visit_id: visit.id.to_string(),
-            kind: MediaKind::Photo.as_str().into(),
+            kind: MediaKind::Photo,
             file_key: store_file(w, &bytes)?,
             content_type: info.content_type.into(),
             width: info.width as i32,
