@@ -64,6 +64,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A typed id from a path the page reads itself; text that is not an id
+    /// is 404 naming the kind of record, as an unknown id is.
+    pub fn known_id<T: crate::core::ids::TypedId>(raw: &str) -> Result<T, AppError> {
+        T::parse(raw).ok_or(AppError::NotFound { entity: T::ENTITY })
+    }
+
     /// A rule broken by `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid(ValidationError::new(field, message))

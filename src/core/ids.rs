@@ -33,6 +33,9 @@ pub trait TypedId: Sized + Deref<Target = str> {
 
     /// An id read back from the database, where only valid ids are written.
     fn from_stored(raw: String) -> Option<Self>;
+
+    /// A fresh id for a new record.
+    fn fresh() -> Self;
 }
 
 /// A typed id from text a rule has already checked (a body's field, another
@@ -76,6 +79,10 @@ macro_rules! typed_id {
 
             fn parse(raw: &str) -> Option<Self> {
                 parse_id(raw).map(Self)
+            }
+
+            fn fresh() -> Self {
+                Self(new_id())
             }
 
             fn from_stored(raw: String) -> Option<Self> {

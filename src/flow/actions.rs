@@ -551,7 +551,7 @@ fn book(
         Some(raw) => {
             let id = ids::parse_id(raw)
                 .ok_or_else(|| AppError::invalid("on_site_contact_id", "is not a valid id"))?;
-            let contact = crate::store::records::get::<contacts::Contacts>(conn, &id)
+            let contact = crate::store::records::get_text::<contacts::Contacts>(conn, &id)
                 .map_err(|_| AppError::invalid("on_site_contact_id", "no such contact"))?;
             if contact.fields.customer_id != row.customer_id {
                 return Err(AppError::invalid(

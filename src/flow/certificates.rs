@@ -146,7 +146,7 @@ pub fn issue(
     };
     let mut equipment = Vec::new();
     for id in json_list(&order.equipment_ids, "equipment", &order.id)? {
-        let e = records::get::<EquipmentRepo>(conn, &id)?.fields;
+        let e = records::get_text::<EquipmentRepo>(conn, &id)?.fields;
         equipment.push(ServicedEquipment {
             kind: e.kind,
             model: e.model,

@@ -11,7 +11,7 @@ use crate::core::plan::{appear_on, within_end, MaintenancePlan, PlanFields, Sche
 use crate::error::{from_json, AppError};
 use crate::store::equipment::EquipmentRepo;
 use crate::store::plans::{self, PlanRow};
-use crate::store::records::get;
+use crate::store::records::get_text;
 use crate::store::work_orders::WorkOrderRow;
 use crate::store::{now, transaction, DbConnection};
 
@@ -61,7 +61,7 @@ pub fn create(
     fields.check_days(actor.today())?;
     let (fields, schedule) = fields.normalise()?;
     transaction(conn, |conn| {
-        let item = get::<EquipmentRepo>(conn, equipment_id)?;
+        let item = get_text::<EquipmentRepo>(conn, equipment_id)?;
         if item.archived_at.is_some() {
             return Err(AppError::invalid(
                 "equipment_id",
@@ -118,7 +118,7 @@ pub fn for_equipment(
     conn: &mut DbConnection,
     equipment_id: &str,
 ) -> Result<Vec<MaintenancePlan>, AppError> {
-    let item = get::<EquipmentRepo>(conn, equipment_id)?;
+    let item = get_text::<EquipmentRepo>(conn, equipment_id)?;
     plans::for_equipment(conn, &item.id)?
         .into_iter()
         .map(view)
@@ -153,7 +153,7 @@ pub fn update(
             return view(row);
         }
         row.set_fields(&fields)?;
-        let installed_on = get::<EquipmentRepo>(conn, &row.equipment_id)?
+        let installed_on = get_text::<EquipmentRepo>(conn, &row.equipment_id)?
             .fields
             .installed_on;
         let base = base_date(&row, installed_on);

@@ -96,7 +96,7 @@ pub fn create(
             Some(&actor.user_id),
         );
         if let Some(raw) = &body.equipment_id {
-            let item = records::get::<EquipmentRepo>(conn, raw)
+            let item = records::get_text::<EquipmentRepo>(conn, raw)
                 .map_err(|_| AppError::invalid("equipment_id", "no such equipment"))?;
             if item.customer_id != customer_id {
                 return Err(AppError::invalid(
@@ -133,7 +133,7 @@ pub fn convert(
         let mut row = load(conn, id)?;
         still_waiting(&row)?;
         let equipment = match &row.equipment_id {
-            Some(e) => Some(records::get::<EquipmentRepo>(conn, e)?),
+            Some(e) => Some(records::get_text::<EquipmentRepo>(conn, e)?),
             None => None,
         };
         let site_id = match (&body.site_id, &equipment) {

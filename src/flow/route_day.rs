@@ -228,7 +228,7 @@ pub fn calendar(
             continue;
         };
         let contact = match &r.on_site_contact_id {
-            Some(id) => records::get::<crate::store::contacts::Contacts>(conn, id)
+            Some(id) => records::get_text::<crate::store::contacts::Contacts>(conn, id)
                 .ok()
                 .map(|c| match c.fields.phones.first() {
                     Some(phone) => format!("{} {phone}", c.fields.name),

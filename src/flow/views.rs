@@ -23,7 +23,7 @@ use crate::store::customers::Customers;
 use crate::store::equipment::{self, EquipmentFilter, EquipmentRepo};
 use crate::store::events::{self, Event};
 use crate::store::page::PageRequest;
-use crate::store::records::get;
+use crate::store::records::{get, get_text};
 use crate::store::sites::{self, SiteFilter, Sites};
 use crate::store::{agreements, engineers, reminders, users, visits, work_orders, DbConnection};
 
@@ -66,7 +66,10 @@ fn all(limit: i64) -> PageRequest {
     }
 }
 
-pub fn customer_card(conn: &mut DbConnection, id: &str) -> Result<CustomerCard, AppError> {
+pub fn customer_card(
+    conn: &mut DbConnection,
+    id: &ids::CustomerId,
+) -> Result<CustomerCard, AppError> {
     let customer = get::<Customers>(conn, id)?;
     let cid = customer.id.clone();
     let contacts = contacts::list(
@@ -263,7 +266,7 @@ fn engineer_visit(
     let contacts = customer_contacts(conn, &order.customer_id)?;
     let mut equipment = Vec::new();
     for id in &order.equipment_ids {
-        equipment.push(get::<EquipmentRepo>(conn, id)?);
+        equipment.push(get_text::<EquipmentRepo>(conn, id)?);
     }
     let agreements = agreements::for_customer(conn, &order.customer_id)?
         .into_iter()

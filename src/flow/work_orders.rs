@@ -15,7 +15,7 @@ use crate::core::work_order::{
 };
 use crate::error::AppError;
 use crate::store::equipment::EquipmentRepo;
-use crate::store::records::get;
+use crate::store::records::get_text;
 use crate::store::sites::Sites;
 use crate::store::work_orders::{self, WorkOrderRow};
 use crate::store::{
@@ -64,7 +64,7 @@ pub fn create(
     let draft = draft.normalise(&actor.currency)?;
     transaction(conn, |conn| {
         customers::ensure_active(conn, "customer_id", &draft.customer_id)?;
-        let site = get::<Sites>(conn, &draft.site_id)
+        let site = get_text::<Sites>(conn, &draft.site_id)
             .map_err(|_| AppError::invalid("site_id", "no such site"))?;
         if site.fields.customer_id != draft.customer_id {
             return Err(AppError::invalid(
@@ -77,7 +77,7 @@ pub fn create(
         }
         for (i, e) in draft.equipment_ids.iter().enumerate() {
             let field = format!("equipment_ids[{i}]");
-            let item = get::<EquipmentRepo>(conn, e)
+            let item = get_text::<EquipmentRepo>(conn, e)
                 .map_err(|_| AppError::invalid(&field, "no such equipment"))?;
             if item.customer_id != draft.customer_id {
                 return Err(AppError::invalid(field, "belongs to another customer"));

@@ -63,7 +63,8 @@ impl Db {
     }
 
     /// Runs work that may queue messages, and wakes the delivery worker once it
-    /// has returned (its transaction committed) if it did.
+    /// has returned (its transaction committed) if it did. Work that failed
+    /// rolled back what it queued: the worker sleeps on.
     pub async fn sending<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection, &Outbox) -> Result<T, AppError> + Send + 'static,
@@ -80,7 +81,7 @@ impl Db {
         })
         .await
         .map_err(AppError::internal)?;
-        if outbox.has_queued() {
+        if result.is_ok() && outbox.has_queued() {
             self.doorbell.notify_one();
         }
         result

@@ -10,13 +10,20 @@ use super::events::{self, NewEvent};
 pub use super::repo::Repo;
 use super::{customers, now, transaction, DbConnection};
 use crate::core::changes::{diff, merge_patch};
-use crate::core::{ids, Fields, InputContext};
+use crate::core::ids::TypedId;
+use crate::core::{Fields, InputContext};
 use crate::error::AppError;
 
 /// The record or 404.
-pub fn get<R: Repo>(conn: &mut DbConnection, id: &str) -> Result<R::View, AppError> {
-    let id = ids::parse_id(id).ok_or(not_found::<R>())?;
-    R::find(conn, &id)?.ok_or(not_found::<R>())
+pub fn get<R: Repo>(conn: &mut DbConnection, id: &R::Id) -> Result<R::View, AppError> {
+    R::find(conn, id)?.ok_or(not_found::<R>())
+}
+
+/// The record by an id still carried as text (a JSON list, a row not typed
+/// yet); text that is not an id is as unknown as an id nobody has.
+pub fn get_text<R: Repo>(conn: &mut DbConnection, id: &str) -> Result<R::View, AppError> {
+    let id = R::Id::parse(id).ok_or(not_found::<R>())?;
+    get::<R>(conn, &id)
 }
 
 fn not_found<R: Repo>() -> AppError {
@@ -32,7 +39,7 @@ pub fn create<R: Repo>(
     fields: R::Fields,
 ) -> Result<R::View, AppError> {
     transaction(conn, |conn| {
-        let id = ids::new_id();
+        let id = R::Id::fresh();
         R::insert(conn, &id, &fields, now())?;
         let view = get::<R>(conn, &id)?;
         let changes = diff(&json!({}), &serde_json::to_value(R::fields(&view))?, &[]);
@@ -45,7 +52,7 @@ pub fn create<R: Repo>(
 pub fn update<R: Repo>(
     conn: &mut DbConnection,
     actor: &str,
-    id: &str,
+    id: &R::Id,
     patch: &Value,
     ctx: &InputContext,
 ) -> Result<R::View, AppError> {
@@ -74,10 +81,9 @@ pub fn update<R: Repo>(
         if changes.is_empty() {
             return Ok(before);
         }
-        let id = ids::parse_id(id).ok_or(not_found::<R>())?;
-        R::update(conn, &id, &fields, now())?;
-        let view = get::<R>(conn, &id)?;
-        after_change::<R>(conn, actor, &view, &id, "updated", Value::Object(changes))?;
+        R::update(conn, id, &fields, now())?;
+        let view = get::<R>(conn, id)?;
+        after_change::<R>(conn, actor, &view, id, "updated", Value::Object(changes))?;
         Ok(view)
     })
 }
@@ -86,7 +92,7 @@ pub fn update<R: Repo>(
 pub fn set_archived<R: Repo>(
     conn: &mut DbConnection,
     actor: &str,
-    id: &str,
+    id: &R::Id,
     archive: bool,
 ) -> Result<R::View, AppError> {
     transaction(conn, |conn| {
@@ -94,12 +100,11 @@ pub fn set_archived<R: Repo>(
         if R::is_archived(&before) == archive {
             return Ok(before);
         }
-        let id = ids::parse_id(id).ok_or(not_found::<R>())?;
         let at = now();
-        R::set_archived(conn, &id, archive.then_some(at), at)?;
-        let view = get::<R>(conn, &id)?;
+        R::set_archived(conn, id, archive.then_some(at), at)?;
+        let view = get::<R>(conn, id)?;
         let action = if archive { "archived" } else { "restored" };
-        after_change::<R>(conn, actor, &view, &id, action, json!({}))?;
+        after_change::<R>(conn, actor, &view, id, action, json!({}))?;
         Ok(view)
     })
 }

@@ -30,5 +30,6 @@ mod planning;
 mod role_matrix;
 mod settings;
 mod stored_values;
+mod typed_house;
 mod validation;
 mod work_orders;

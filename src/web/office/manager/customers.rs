@@ -8,8 +8,10 @@ use serde::Deserialize;
 use crate::api::auth::caller::Managers;
 use crate::api::state::AppState;
 use crate::core::customer::Customer;
+use crate::core::ids::CustomerId;
 use crate::core::plan::MaintenancePlan;
 use crate::core::work_order::{scope_summary, WorkOrder};
+use crate::error::AppError;
 use crate::flow::views::{self, CustomerCard};
 use crate::store::certificates::CertificateRow;
 use crate::store::customers::{self, CustomerFilter};
@@ -94,6 +96,7 @@ pub async fn card(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (tz, locale) = (page.tz, page.lang.locale());
+    let id: CustomerId = AppError::known_id(&id)?;
     let full = state
         .db(move |c| {
             let card = views::customer_card(c, &id)?.in_words(tz, locale);

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::api::auth::caller::{Managers, OfficeStaff};
 use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
-use crate::core::ids::{TypedId, WorkOrderId};
+use crate::core::ids::{CustomerId, WorkOrderId};
 use crate::core::role::Role;
 use crate::core::work_order::{Action, ScopeLine};
 use crate::error::AppError;
@@ -63,6 +63,7 @@ pub async fn new_order(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let id: CustomerId = AppError::known_id(&id)?;
     let card = state.db(move |c| views::customer_card(c, &id)).await?;
     let w = page.w;
     let customer = &card.customer;
@@ -100,9 +101,7 @@ pub async fn order(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let id = WorkOrderId::parse(&id).ok_or(AppError::NotFound {
-        entity: "work order",
-    })?;
+    let id: WorkOrderId = AppError::known_id(&id)?;
     let data = state.db(move |c| views::order_page(c, &id)).await?;
     let w = page.w;
     let tz = page.tz;
