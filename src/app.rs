@@ -21,6 +21,10 @@ use crate::{administrator, engineer, manager, owner};
 #[openapi(
     info(title = "Orderly", description = "Field-service scheduling and work orders."),
     modifiers(&BearerAuth),
+    tags(
+        (name = "work-orders", description = "Work orders and the steps of their life. A step (`POST /work-orders/{id}/actions/…`) is allowed only from the states the state machine names (409 `invalid_transition` lists the allowed actions); the version read goes in the body or `If-Match` (409 `stale_version` when the order changed since); the step, its event and any message to the customer are written together. A resend with the same `Idempotency-Key` answers as the first time without acting again; the key reused for another request is 422 `idempotency_key_reused`."),
+        (name = "analytics", description = "The owner's and managers' numbers over a period of local days (`from`, `to`; 12 months to today by default, stopping at today), with the customer filters; every figure is defined in docs/analytics.md. Any table comes as CSV with `format=csv&table=…`; a wrong table is 422 naming the right ones."),
+    ),
 )]
 struct ApiDoc;
 

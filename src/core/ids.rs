@@ -183,6 +183,8 @@ typed_id! {
     NotificationId => "notification";
     /// A proposed route plan.
     RoutePlanId => "route plan";
+    /// A mass message to a segment.
+    CampaignId => "campaign";
 }
 
 #[cfg(test)]

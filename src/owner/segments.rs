@@ -1,7 +1,7 @@
 //! `/segments`: saved filters over customers with their counts, and
 //! `/segments/{id}/messages`: a mass SMS or e-mail to one (owner and managers).
 
-use crate::core::ids::SegmentId;
+use crate::core::ids::{CampaignId, SegmentId};
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -210,7 +210,7 @@ pub async fn sent(
 pub async fn campaign(
     state: web::Data<AppState>,
     _caller: Manager,
-    id: web::Path<String>,
+    id: Id<CampaignId>,
 ) -> Result<web::Json<CampaignView>, AppError> {
     Ok(web::Json(
         state.db(move |c| segments::campaign(c, &id)).await?,

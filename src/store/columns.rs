@@ -14,8 +14,8 @@ use crate::core::agreement::{AgreementKind, AgreementStatus};
 use crate::core::customer::{CustomerKind, Segment};
 use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
-    ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId, RoutePlanId, SegmentId,
-    SiteId, TypedId, UserId, VisitId, WorkOrderId,
+    CampaignId, ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId,
+    RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
 use crate::core::media::MediaKind;
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
@@ -136,6 +136,7 @@ id_columns!(
     SegmentId,
     NotificationId,
     RoutePlanId,
+    CampaignId,
 );
 
 enum_columns!(
