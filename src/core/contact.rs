@@ -1,5 +1,6 @@
 //! Contacts: the people to call about a customer or a site, and when they can be reached.
 
+use crate::core::ids::ContactId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -144,7 +145,7 @@ impl ContactFields {
 /// A contact as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Contact {
-    pub id: String,
+    pub id: ContactId,
     #[serde(flatten)]
     pub fields: ContactFields,
     pub created_at: DateTime<Utc>,

@@ -1,5 +1,6 @@
 //! Customers: the people and organisations a company must never forget.
 
+use crate::core::ids::CustomerId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -83,7 +84,7 @@ impl CustomerFields {
 /// A customer as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Customer {
-    pub id: String,
+    pub id: CustomerId,
     #[serde(flatten)]
     pub fields: CustomerFields,
     pub created_at: DateTime<Utc>,

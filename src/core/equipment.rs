@@ -1,5 +1,6 @@
 //! Equipment: the installed items whose maintenance the company lives on.
 
+use crate::core::ids::EquipmentId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,7 +68,7 @@ impl Fields for EquipmentFields {
 /// A piece of equipment as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Equipment {
-    pub id: String,
+    pub id: EquipmentId,
     /// The owner of the site, kept beside the site for the customer card.
     pub customer_id: String,
     #[serde(flatten)]

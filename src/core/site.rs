@@ -1,5 +1,6 @@
 //! Sites: the addresses where equipment stands and engineers go.
 
+use crate::core::ids::SiteId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,7 +69,7 @@ impl SiteFields {
 /// A site as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Site {
-    pub id: String,
+    pub id: SiteId,
     #[serde(flatten)]
     pub fields: SiteFields,
     pub created_at: DateTime<Utc>,

@@ -323,7 +323,7 @@ fn demo_customer(
             ctx,
             actor,
             SiteFields {
-                customer_id: customer.id.clone(),
+                customer_id: customer.id.to_string(),
                 label: Some(if s == 0 { "Main" } else { "Branch" }.into()),
                 address_line1: format!("{} {}", pick(rng, STREETS), rng.gen_range(1..150)),
                 address_line2: (!organisation).then(|| format!("кв. {}", rng.gen_range(1..200))),
@@ -335,14 +335,14 @@ fn demo_customer(
             },
         )?;
         if s == 0 {
-            first.site_id = site.id.clone();
+            first.site_id = site.id.to_string();
             first.contact_id = create::<Contacts>(
                 conn,
                 ctx,
                 actor,
                 ContactFields {
-                    customer_id: customer.id.clone(),
-                    site_id: Some(site.id.clone()),
+                    customer_id: customer.id.to_string(),
+                    site_id: Some(site.id.to_string()),
                     name: person.clone(),
                     phones: vec![phone(rng)],
                     email: (rng.gen_range(0..2) == 0).then(|| format!("customer{i}@example.com")),
@@ -366,7 +366,8 @@ fn demo_customer(
                         .then_some(crate::core::notice::Locale::Uk),
                 },
             )?
-            .id;
+            .id
+            .to_string();
         }
         let items = rng.gen_range(1..=if organisation { 3 } else { 2 });
         for _ in 0..items {
@@ -378,7 +379,7 @@ fn demo_customer(
                 ctx,
                 actor,
                 EquipmentFields {
-                    site_id: site.id.clone(),
+                    site_id: site.id.to_string(),
                     kind: kind.into(),
                     model: Some(pick(rng, models).into()),
                     serial_number: Some(format!("SN{:09}", rng.gen_range(0..999_999_999))),
@@ -392,18 +393,18 @@ fn demo_customer(
                 },
             )?;
             if first.equipment_id.is_empty() {
-                first.equipment_id = item.id;
+                first.equipment_id = item.id.to_string();
             }
         }
     }
-    first.customer_id = customer.id.clone();
+    first.customer_id = customer.id.to_string();
     if organisation {
         create::<Contacts>(
             conn,
             ctx,
             actor,
             ContactFields {
-                customer_id: customer.id.clone(),
+                customer_id: customer.id.to_string(),
                 site_id: None,
                 name: format!("{} {}", pick(rng, FIRST), pick(rng, LAST)),
                 phones: vec![phone(rng)],

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::notices::Messaging;
+use crate::core::ids::{TypedId, VisitId};
 use crate::core::notice::link::{LinkError, Signed};
 use crate::core::notice::{format, Locale};
 use crate::core::reminder::ReminderKind;
@@ -47,7 +48,8 @@ fn visit_of(
     at: DateTime<Utc>,
 ) -> Result<(VisitRow, bool), AppError> {
     let signed = verified(m, token, at, "visit")?;
-    let visit = visits::find(conn, &signed.id)?.ok_or_else(gone)?;
+    let id = VisitId::parse(&signed.id).ok_or_else(gone)?;
+    let visit = visits::find(conn, &id)?.ok_or_else(gone)?;
     let moved = i32::from(signed.version) != visit.booking_version;
     Ok((visit, moved))
 }

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{event, Actor};
 use crate::core::ids;
+use crate::core::ids::{TypedId, VisitId};
 use crate::core::media::{check, ImageInfo, MediaKind, MAX_PHOTOS};
 use crate::core::visit::{VisitFile, VisitStatus};
 use crate::core::work_order::WorkOrderStatus;
@@ -56,7 +57,7 @@ pub fn admit(
     bytes: &[u8],
     client_id: Option<&str>,
 ) -> Result<Upload, AppError> {
-    let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
+    let visit_id = VisitId::parse(visit_id).ok_or_else(not_found)?;
     if let Some(first) = resent(conn, actor, &visit_id, kind, client_id)? {
         return Ok(Upload::Resent(first));
     }
@@ -78,7 +79,7 @@ pub fn add(
     kept: &Kept,
     client_id: Option<&str>,
 ) -> Result<(VisitFile, bool), AppError> {
-    let visit_id = ids::parse_id(visit_id).ok_or_else(not_found)?;
+    let visit_id = VisitId::parse(visit_id).ok_or_else(not_found)?;
     if let Some(first) = resent(conn, actor, &visit_id, kind, client_id)? {
         return Ok((first, false));
     }
@@ -153,7 +154,8 @@ pub fn readable(
         .filter(|f| Some(f.visit_id.as_str()) == ids::parse_id(visit_id).as_deref())
         .ok_or_else(none)?;
     if !actor.roles.iter().any(|r| r.is_office()) {
-        let visit = visits::find(conn, &row.visit_id)?.ok_or_else(none)?;
+        let visit_id = VisitId::parse(&row.visit_id).ok_or_else(none)?;
+        let visit = visits::find(conn, &visit_id)?.ok_or_else(none)?;
         if visit.engineer_id != actor.user_id {
             return Err(none());
         }

@@ -12,6 +12,7 @@ use super::{bodies, Actor};
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
 use crate::core::ids;
+use crate::core::ids::{TypedId, VisitId};
 use crate::core::visit::VisitStatus;
 use crate::core::work_order::WorkOrderStatus;
 use crate::error::AppError;
@@ -172,7 +173,10 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
     let mut orders = vec![];
     for (i, id) in freed.iter().enumerate() {
         let field = format!("free_visit_ids[{i}]");
-        let visit = visits::find(conn, id)?
+        let visit = VisitId::parse(id)
+            .map(|id| visits::find(conn, &id))
+            .transpose()?
+            .flatten()
             .filter(|v| {
                 v.status == VisitStatus::Booked && v.planned_start >= from && v.planned_start < to
             })

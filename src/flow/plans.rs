@@ -71,7 +71,7 @@ pub fn create(
         let at = now();
         let mut row = PlanRow {
             id: ids::new_id(),
-            equipment_id: item.id.clone(),
+            equipment_id: item.id.to_string(),
             customer_id: item.customer_id.clone(),
             service_kind: String::new(),
             scope_lines: "[]".into(),

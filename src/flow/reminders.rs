@@ -104,7 +104,7 @@ pub fn create(
                     "belongs to another customer",
                 ));
             }
-            row.equipment_id = Some(item.id);
+            row.equipment_id = Some(item.id.to_string());
         }
         reminders::insert(conn, &row)?;
         event(
@@ -171,7 +171,7 @@ pub fn convert(
         let draft = WorkOrderDraft {
             customer_id: row.customer_id.clone(),
             site_id,
-            equipment_ids: equipment.iter().map(|e| e.id.clone()).collect(),
+            equipment_ids: equipment.iter().map(|e| e.id.to_string()).collect(),
             scope_lines,
             currency: None,
             estimated_minutes: plan.as_ref().and_then(|p| p.estimated_minutes),

@@ -12,6 +12,7 @@ use crate::core::contact::{Contact, ContactFields, ContactRole};
 use crate::core::customer::Customer;
 use crate::core::equipment::Equipment;
 use crate::core::ids;
+use crate::core::ids::TypedId;
 use crate::core::notice::Locale;
 use crate::core::reminder::{Reminder, ReminderKind};
 use crate::core::site::Site;
@@ -75,7 +76,7 @@ pub fn customer_card(
     let contacts = contacts::list(
         conn,
         &ContactFilter {
-            customer_id: Some(cid.clone()),
+            customer_id: Some(cid.to_string()),
             ..Default::default()
         },
         &all(200),
@@ -84,7 +85,7 @@ pub fn customer_card(
     let sites = sites::list(
         conn,
         &SiteFilter {
-            customer_id: Some(cid.clone()),
+            customer_id: Some(cid.to_string()),
             ..Default::default()
         },
         &all(200),
@@ -93,7 +94,7 @@ pub fn customer_card(
     let equipment = equipment::list(
         conn,
         &EquipmentFilter {
-            customer_id: Some(cid.clone()),
+            customer_id: Some(cid.to_string()),
             ..Default::default()
         },
         &all(200),
@@ -140,7 +141,7 @@ fn on_site_contact(
     site_id: &str,
     chosen: Option<&str>,
 ) -> Option<ContactBrief> {
-    let by_chosen = chosen.and_then(|c| contacts.iter().find(|x| x.id == c));
+    let by_chosen = chosen.and_then(|c| contacts.iter().find(|x| *x.id == *c));
     let at_site = |x: &&Contact| x.fields.site_id.as_deref() == Some(site_id);
     let pick = by_chosen
         .or_else(|| {
@@ -152,7 +153,7 @@ fn on_site_contact(
         .or_else(|| contacts.iter().find(at_site))
         .or_else(|| contacts.first());
     pick.map(|c| ContactBrief {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         name: c.fields.name.clone(),
         phones: c.fields.phones.clone(),
         availability: c.fields.availability.clone(),
@@ -217,7 +218,7 @@ pub fn scheduling_queue(conn: &mut DbConnection, limit: i64) -> Result<Vec<Queue
             work_order_id: order.id.into_string(),
             version: order.version,
             priority: order.priority,
-            customer_id: customer.id,
+            customer_id: customer.id.to_string(),
             customer_name: customer.fields.name,
             scope_summary: scope_summary(&order.scope_lines),
             estimated_minutes: order.estimated_minutes,
@@ -304,7 +305,7 @@ pub fn my_visit(
     id: &str,
 ) -> Result<EngineerVisit, AppError> {
     let not_found = || AppError::NotFound { entity: "visit" };
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
+    let id = ids::VisitId::parse(id).ok_or_else(not_found)?;
     let row = visits::find(conn, &id)?
         .filter(|v| v.engineer_id == actor.user_id)
         .ok_or_else(not_found)?;
@@ -331,7 +332,7 @@ pub fn order_page(conn: &mut DbConnection, id: &ids::WorkOrderId) -> Result<Orde
         .into_iter()
         .map(|(id, name, _)| (id, name))
         .collect();
-    let contacts = contacts::active_of_customers(conn, std::slice::from_ref(&customer.id))?;
+    let contacts = contacts::active_of_customers(conn, &[customer.id.to_string()])?;
     let site = get::<Sites>(conn, &detail.work_order.site_id)?;
     Ok(OrderPage {
         site,

@@ -1,5 +1,6 @@
 //! Contacts table: rows, the repository and the list.
 
+use crate::core::ids::ContactId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -20,7 +21,7 @@ use crate::store::page::keyset_page;
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = contacts, treat_none_as_null = true)]
 struct ContactRow {
-    id: String,
+    id: ContactId,
     customer_id: String,
     site_id: Option<String>,
     name: String,
@@ -41,14 +42,14 @@ struct ContactRow {
 
 impl ContactRow {
     fn new(
-        id: &str,
+        id: &ContactId,
         f: &ContactFields,
         created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
     ) -> Self {
         let words = f.search_words();
         ContactRow {
-            id: id.to_owned(),
+            id: id.clone(),
             customer_id: f.customer_id.clone(),
             site_id: f.site_id.clone(),
             name: f.name.clone(),
@@ -134,7 +135,7 @@ impl Repo for Contacts {
 
     fn insert(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &ContactFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -148,7 +149,7 @@ impl Repo for Contacts {
 
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &ContactFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -158,7 +159,7 @@ impl Repo for Contacts {
             .find(id)
             .select((contacts::created_at, contacts::archived_at))
             .first(conn)?;
-        diesel::update(contacts::table.find(id))
+        diesel::update(contacts::table.find(id.as_ref()))
             .set(&row)
             .execute(conn)?;
         Ok(())
@@ -213,7 +214,7 @@ pub fn active_of_customers(
         .select(ContactRow::as_select())
         .load(conn)?;
     rows.into_iter()
-        .map(|r| Ok((r.id.clone(), r.fields()?)))
+        .map(|r| Ok((r.id.to_string(), r.fields()?)))
         .collect()
 }
 

@@ -1,5 +1,6 @@
 //! Customers table: rows, the repository and the searchable list.
 
+use crate::core::ids::{CustomerId, TypedId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use crate::store::page::keyset_page;
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = customers)]
 pub struct CustomerRow {
-    pub id: String,
+    pub id: CustomerId,
     pub kind: CustomerKind,
     pub segment: Segment,
     pub name: String,
@@ -67,13 +68,13 @@ impl Repo for Customers {
 
     fn insert(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &CustomerFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
         diesel::insert_into(customers::table)
             .values(CustomerRow {
-                id: id.to_owned(),
+                id: id.clone(),
                 kind: f.kind,
                 segment: f.segment,
                 name: f.name.clone(),
@@ -93,11 +94,11 @@ impl Repo for Customers {
 
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &CustomerFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
-        diesel::update(customers::table.find(id))
+        diesel::update(customers::table.find(id.as_ref()))
             .set((
                 customers::kind.eq(f.kind.as_str()),
                 customers::segment.eq(f.segment.as_str()),
@@ -136,7 +137,11 @@ pub fn ensure_active(conn: &mut DbConnection, field: &str, id: &str) -> Result<(
 ///
 /// So a manager finds a customer by a phone number or a street, not just by name.
 pub fn refresh_search(conn: &mut DbConnection, customer_id: &str) -> Result<(), AppError> {
-    let Some(customer) = Customers::find(conn, customer_id)? else {
+    let Some(customer) = CustomerId::parse(customer_id)
+        .map(|id| Customers::find(conn, &id))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(());
     };
     let contact_rows = super::contacts::active_for_customer(conn, customer_id)?;

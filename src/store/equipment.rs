@@ -1,5 +1,6 @@
 //! Equipment table: rows, the repository and the list.
 
+use crate::core::ids::EquipmentId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::store::page::keyset_page;
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = equipment, treat_none_as_null = true)]
 struct EquipmentRow {
-    id: String,
+    id: EquipmentId,
     customer_id: String,
     site_id: String,
     kind: String,
@@ -33,14 +34,14 @@ struct EquipmentRow {
 }
 
 impl EquipmentRow {
-    fn new(id: &str, customer_id: String, f: &EquipmentFields, at: NaiveDateTime) -> Self {
+    fn new(id: &EquipmentId, customer_id: String, f: &EquipmentFields, at: NaiveDateTime) -> Self {
         let words = [
             Some(f.kind.as_str()),
             f.model.as_deref(),
             f.serial_number.as_deref(),
         ];
         EquipmentRow {
-            id: id.to_owned(),
+            id: id.clone(),
             customer_id,
             site_id: f.site_id.clone(),
             kind: f.kind.clone(),
@@ -88,7 +89,7 @@ impl Repo for EquipmentRepo {
 
     fn insert(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &EquipmentFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -102,7 +103,7 @@ impl Repo for EquipmentRepo {
     /// Equipment may move between the sites of its customer, never to another customer.
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &EquipmentFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -124,7 +125,7 @@ impl Repo for EquipmentRepo {
         let mut row = EquipmentRow::new(id, customer_id, f, at);
         row.created_at = created_at;
         row.archived_at = archived_at;
-        diesel::update(equipment::table.find(id))
+        diesel::update(equipment::table.find(id.as_ref()))
             .set(&row)
             .execute(conn)?;
         Ok(())

@@ -17,25 +17,25 @@ pub trait Repo {
     type View: Serialize;
 
     /// The record with this id, archived or not.
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self::View>, AppError>;
+    fn find(conn: &mut DbConnection, id: &Self::Id) -> Result<Option<Self::View>, AppError>;
     /// Stores a new record; checks that what it refers to exists.
     fn insert(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         fields: &Self::Fields,
         at: NaiveDateTime,
     ) -> Result<(), AppError>;
     /// Stores new field values of an existing record.
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         fields: &Self::Fields,
         at: NaiveDateTime,
     ) -> Result<(), AppError>;
     /// Sets or clears the archive mark.
     fn set_archived(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         archived_at: Option<NaiveDateTime>,
         at: NaiveDateTime,
     ) -> Result<(), AppError>;
@@ -49,9 +49,9 @@ pub trait Repo {
 /// `updated_at`: reading one record, the archive mark, and the view's fields.
 macro_rules! repo_common {
     ($table:ident, $row:ty) => {
-        fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self::View>, AppError> {
+        fn find(conn: &mut DbConnection, id: &Self::Id) -> Result<Option<Self::View>, AppError> {
             $table::table
-                .find(id)
+                .find(id.as_ref())
                 .select(<$row>::as_select())
                 .first(conn)
                 .optional()?
@@ -61,11 +61,11 @@ macro_rules! repo_common {
 
         fn set_archived(
             conn: &mut DbConnection,
-            id: &str,
+            id: &Self::Id,
             archived_at: Option<NaiveDateTime>,
             at: NaiveDateTime,
         ) -> Result<(), AppError> {
-            diesel::update($table::table.find(id))
+            diesel::update($table::table.find(id.as_ref()))
                 .set((
                     $table::archived_at.eq(archived_at),
                     $table::updated_at.eq(at),

@@ -1,5 +1,6 @@
 //! Sites table: rows, the repository and the list.
 
+use crate::core::ids::SiteId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::store::page::keyset_page;
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = sites, treat_none_as_null = true)]
 struct SiteRow {
-    id: String,
+    id: SiteId,
     customer_id: String,
     label: Option<String>,
     address_line1: String,
@@ -34,10 +35,10 @@ struct SiteRow {
 }
 
 impl SiteRow {
-    fn new(id: &str, f: &SiteFields, at: NaiveDateTime) -> Self {
+    fn new(id: &SiteId, f: &SiteFields, at: NaiveDateTime) -> Self {
         let words = f.search_words();
         SiteRow {
-            id: id.to_owned(),
+            id: id.clone(),
             customer_id: f.customer_id.clone(),
             label: f.label.clone(),
             address_line1: f.address_line1.clone(),
@@ -91,7 +92,7 @@ impl Repo for Sites {
 
     fn insert(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &SiteFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -104,7 +105,7 @@ impl Repo for Sites {
 
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         f: &SiteFields,
         at: NaiveDateTime,
     ) -> Result<(), AppError> {
@@ -113,7 +114,7 @@ impl Repo for Sites {
             .find(id)
             .select((sites::created_at, sites::archived_at))
             .first(conn)?;
-        diesel::update(sites::table.find(id))
+        diesel::update(sites::table.find(id.as_ref()))
             .set(&row)
             .execute(conn)?;
         Ok(())

@@ -117,7 +117,7 @@ pub fn save(conn: &mut DbConnection, row: &VisitRow) -> Result<(), AppError> {
 /// The order's visit that is booked or under way, if any.
 pub fn live_for_order(
     conn: &mut DbConnection,
-    work_order_id: &str,
+    work_order_id: &WorkOrderId,
 ) -> Result<Option<VisitRow>, AppError> {
     Ok(visits::table
         .filter(visits::work_order_id.eq(work_order_id))
@@ -131,7 +131,7 @@ pub fn live_for_order(
 /// its own to read, whatever state the visit is in now.
 pub fn engineer_on_order(
     conn: &mut DbConnection,
-    work_order_id: &str,
+    work_order_id: &WorkOrderId,
     engineer_id: &str,
 ) -> Result<bool, AppError> {
     let n: i64 = visits::table
@@ -143,7 +143,10 @@ pub fn engineer_on_order(
 }
 
 /// Every visit of an order, oldest first, with engineer names.
-pub fn for_order(conn: &mut DbConnection, work_order_id: &str) -> Result<Vec<Visit>, AppError> {
+pub fn for_order(
+    conn: &mut DbConnection,
+    work_order_id: &WorkOrderId,
+) -> Result<Vec<Visit>, AppError> {
     let rows: Vec<(VisitRow, String)> = visits::table
         .inner_join(users::table)
         .filter(visits::work_order_id.eq(work_order_id))
@@ -207,7 +210,7 @@ pub fn for_engineer_between(
         .load(conn)?)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<VisitRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &VisitId) -> Result<Option<VisitRow>, AppError> {
     Ok(visits::table
         .find(id)
         .select(VisitRow::as_select())
@@ -267,7 +270,7 @@ pub fn booked_ending_before(
 /// The order's most recently finished visit (the one a completion record certifies).
 pub fn last_finished(
     conn: &mut DbConnection,
-    work_order_id: &str,
+    work_order_id: &WorkOrderId,
 ) -> Result<Option<VisitRow>, AppError> {
     Ok(visits::table
         .filter(visits::work_order_id.eq(work_order_id))

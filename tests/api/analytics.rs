@@ -1214,7 +1214,7 @@ async fn settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them(
             .first(&mut conn)
             .unwrap()
     };
-    let mut visit = orderly::store::visits::find(&mut conn, &rated_three)
+    let mut visit = orderly::store::visits::find(&mut conn, &orderly::core::ids::typed(&rated_three, "visit").unwrap())
         .unwrap()
         .unwrap();
     assert_eq!(visit.customer_rating, Some(3));

@@ -1,5 +1,5 @@
 //! The typed walls (#23): a path's id is parsed into its typed id before the
-//! handler runs, after the caller's role is checked; a unit of work that queued
+//! handler runs (a well-formed one after the caller's role is checked); a unit of work that queued
 //! a message rings the delivery worker's bell once it has committed, and one
 //! that did not stays quiet.
 
@@ -42,11 +42,22 @@ async fn a_malformed_id_is_refused_before_the_handler_and_after_the_role(app: Te
         )
         .await;
     assert_eq!(r.status, 404, "{r:?}");
-    // The role comes first: a caller who may not take the step learns nothing
-    // about the id, and neither does a stranger.
+    // A malformed id is refused without a look at the database, whoever asks
+    // (it names nothing that could exist). A well-formed one is looked up only
+    // for a caller whose role may take the step: the others learn nothing of
+    // which records exist.
     let r = app
         .as_engineer()
         .post("/api/v1/work-orders/not-an-order/actions/agree", json!({}))
+        .await;
+    assert_eq!(r.status, 404, "{r:?}");
+    let unknown = orderly::core::ids::new_id();
+    let r = app
+        .as_engineer()
+        .post(
+            &format!("/api/v1/work-orders/{unknown}/actions/agree"),
+            json!({"version": 1}),
+        )
         .await;
     assert_eq!(r.status, 403, "{r:?}");
     let r = app.anonymous().get("/api/v1/customers/nope").await;
