@@ -1214,9 +1214,12 @@ async fn settled_days_are_kept_and_forgotten_by_the_writes_that_touch_them(
             .first(&mut conn)
             .unwrap()
     };
-    let mut visit = orderly::store::visits::find(&mut conn, &orderly::core::ids::typed(&rated_three, "visit").unwrap())
-        .unwrap()
-        .unwrap();
+    let mut visit = orderly::store::visits::find(
+        &mut conn,
+        &orderly::core::ids::typed(&rated_three, "visit").unwrap(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(visit.customer_rating, Some(3));
     visit.customer_rating = Some(5);
     orderly::store::visits::save(&mut conn, &visit).unwrap();

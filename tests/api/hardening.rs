@@ -337,7 +337,12 @@ async fn an_old_link_says_the_visit_has_moved(backend: Backend) {
     let (order, v, visit) = booked(&app, "Olena", &engineer_id(&app), 8).await;
     let link = |app: &TestApp| {
         let mut conn = app.state.database.pool.get().unwrap();
-        let row = store::visits::find(&mut conn, &orderly::core::ids::typed(&visit, "visit").unwrap()).unwrap().unwrap();
+        let row = store::visits::find(
+            &mut conn,
+            &orderly::core::ids::typed(&visit, "visit").unwrap(),
+        )
+        .unwrap()
+        .unwrap();
         let url = app.state.config().messaging.visit_link(&row);
         url[url.find("/v/").unwrap()..].to_owned()
     };
