@@ -1,5 +1,6 @@
 //! Reminders: something due for a customer, waiting in a manager's inbox.
 
+use crate::core::ids::ReminderId;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -39,7 +40,7 @@ text_enum! {
 /// A reminder as the API returns it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Reminder {
-    pub id: String,
+    pub id: ReminderId,
     pub customer_id: String,
     pub customer_name: Option<String>,
     pub kind: ReminderKind,

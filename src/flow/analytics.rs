@@ -114,7 +114,7 @@ impl Context {
         };
         let rule = match id("segment_id", &q.segment_id)? {
             Some(s) => Some(
-                crate::store::segments::find(conn, &s)?
+                crate::store::segments::find(conn, &crate::core::ids::typed(&s, "segment_id")?)?
                     .ok_or_else(|| AppError::invalid("segment_id", "no such segment"))?
                     .rule()?,
             ),

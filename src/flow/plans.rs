@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::{event, Actor};
 use crate::core::changes::{diff, merge_patch};
 use crate::core::ids;
+use crate::core::ids::TypedId;
 use crate::core::plan::{appear_on, within_end, MaintenancePlan, PlanFields, Schedule};
 use crate::error::{from_json, AppError};
 use crate::store::equipment::EquipmentRepo;
@@ -180,7 +181,8 @@ pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<S
     Ok(order
         .reminder_id
         .as_deref()
-        .map(|r| crate::store::reminders::find(conn, r))
+        .and_then(crate::core::ids::ReminderId::parse)
+        .map(|r| crate::store::reminders::find(conn, &r))
         .transpose()?
         .flatten()
         .and_then(|r| r.plan_id))

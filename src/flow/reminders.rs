@@ -1,6 +1,7 @@
 //! The reminders inbox: manual reminders, converting one into a work order,
 //! snoozing and dismissing (neither makes anything forget its due date).
 
+use crate::core::ids::ReminderId;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
@@ -56,9 +57,8 @@ fn not_found() -> AppError {
 }
 
 /// The reminder, or 404.
-fn load(conn: &mut DbConnection, id: &str) -> Result<ReminderRow, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    reminders::find(conn, &id)?.ok_or_else(not_found)
+fn load(conn: &mut DbConnection, id: &ReminderId) -> Result<ReminderRow, AppError> {
+    reminders::find(conn, id)?.ok_or_else(not_found)
 }
 
 fn still_waiting(row: &ReminderRow) -> Result<(), AppError> {
@@ -126,7 +126,7 @@ pub fn create(
 pub fn convert(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &ReminderId,
     body: Convert,
 ) -> Result<WorkOrderDetail, AppError> {
     transaction(conn, |conn| {
@@ -203,7 +203,7 @@ pub fn convert(
 pub fn snooze(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &ReminderId,
     body: Snooze,
 ) -> Result<Reminder, AppError> {
     if body.until <= actor.today() {
@@ -232,7 +232,7 @@ pub fn snooze(
 pub fn dismiss(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &ReminderId,
     body: Dismiss,
 ) -> Result<Reminder, AppError> {
     let reason = text::required("reason", &body.reason, NOTE)?;
@@ -253,7 +253,7 @@ pub fn dismiss(
 fn settle(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &ReminderId,
     action: &str,
     payload: serde_json::Value,
     change: impl FnOnce(&mut ReminderRow),

@@ -2,6 +2,7 @@
 //! one message to each of its customers through the outbox — marketing
 //! consent, opt-outs and quiet hours honoured, paced to the company's rate.
 
+use crate::core::ids::{CampaignId, SegmentId};
 use crate::store::db::Outbox;
 use std::collections::BTreeMap;
 
@@ -13,7 +14,6 @@ use utoipa::ToSchema;
 use super::notices::{self, Draft, Messaging, Outreach};
 use super::Actor;
 use crate::core::analytics::segment::SegmentRule;
-use crate::core::ids;
 use crate::core::notice::template::render;
 use crate::core::notice::{MessageChannel, NoticeEvent};
 use crate::core::text::{self, SHORT};
@@ -34,7 +34,7 @@ pub struct SegmentFields {
 /// A segment with how many customers it holds now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SegmentView {
-    pub id: String,
+    pub id: SegmentId,
     pub name: String,
     pub rule: SegmentRule,
     pub customers: i64,
@@ -59,7 +59,7 @@ fn checked(fields: SegmentFields) -> Result<(String, SegmentRule), ValidationErr
     Ok((name, fields.rule.normalise()?))
 }
 
-fn found(conn: &mut DbConnection, id: &str) -> Result<SegmentRow, AppError> {
+fn found(conn: &mut DbConnection, id: &SegmentId) -> Result<SegmentRow, AppError> {
     segments::find(conn, id)?.ok_or(AppError::NotFound { entity: "segment" })
 }
 
@@ -71,7 +71,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<SegmentView>, AppError> {
         .collect()
 }
 
-pub fn read(conn: &mut DbConnection, id: &str) -> Result<SegmentView, AppError> {
+pub fn read(conn: &mut DbConnection, id: &SegmentId) -> Result<SegmentView, AppError> {
     let row = found(conn, id)?;
     view(conn, row)
 }
@@ -89,7 +89,7 @@ pub fn create(
     let (name, rule) = checked(fields)?;
     let at = now();
     let row = SegmentRow {
-        id: ids::new_id(),
+        id: SegmentId::new(),
         name,
         definition: serde_json::to_string(&rule)?,
         created_by: Some(actor.user_id.clone()),
@@ -113,7 +113,7 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &SegmentId,
     fields: SegmentFields,
 ) -> Result<SegmentView, AppError> {
     let (name, rule) = checked(fields)?;
@@ -136,7 +136,7 @@ pub fn update(
 }
 
 /// Deletes a segment no message was sent to (409 otherwise: its campaigns keep it).
-pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), AppError> {
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &SegmentId) -> Result<(), AppError> {
     found(conn, id)?;
     transaction(conn, |conn| {
         if !segments::delete(conn, id)? {
@@ -236,7 +236,7 @@ pub fn send(
     outbox: &Outbox,
     actor: &Actor,
     per_minute: u32,
-    segment_id: &str,
+    segment_id: &SegmentId,
     request: CampaignRequest,
 ) -> Result<CampaignView, AppError> {
     let (subject, body) = check_request(&request)?;
@@ -248,7 +248,7 @@ pub fn send(
     let names = customers::names(conn, &members)?;
     let gap = Duration::milliseconds(60_000 / i64::from(per_minute.max(1)));
     let channel = request.channel;
-    let campaign_id = ids::new_id();
+    let campaign_id = CampaignId::new();
     let mut slot = utc(at);
     let mut last = None;
     let mut reachable = 0;
@@ -269,7 +269,7 @@ pub fn send(
     }
     let mut view = CampaignView {
         id: None,
-        segment_id: segment.id.clone(),
+        segment_id: segment.id.to_string(),
         channel,
         subject: subject.clone(),
         body: body.clone(),
@@ -322,7 +322,7 @@ pub fn send(
                     attachments: vec![],
                     outreach: Some(Outreach {
                         channel,
-                        campaign_id: campaign_id.clone(),
+                        campaign_id: campaign_id.to_string(),
                         not_before: *not_before,
                     }),
                 },
@@ -340,7 +340,7 @@ pub fn send(
             json!({"segment_id": segment.id, "channel": channel, "customers": members.len(), "reachable": reachable}),
         )
     })?;
-    view.id = Some(campaign_id.clone());
+    view.id = Some(campaign_id.to_string());
     view.created_at = Some(utc(at));
     view.delivery = segments::delivery(conn, &campaign_id)?
         .into_iter()
@@ -349,14 +349,17 @@ pub fn send(
 }
 
 /// A campaign with its delivery results so far.
-pub fn campaign(conn: &mut DbConnection, id: &str) -> Result<CampaignView, AppError> {
+pub fn campaign(conn: &mut DbConnection, id: &CampaignId) -> Result<CampaignView, AppError> {
     let row =
         segments::find_campaign(conn, id)?.ok_or(AppError::NotFound { entity: "campaign" })?;
     campaign_view(conn, row)
 }
 
 /// The segment's campaigns, newest first, with their results.
-pub fn campaigns(conn: &mut DbConnection, segment_id: &str) -> Result<Vec<CampaignView>, AppError> {
+pub fn campaigns(
+    conn: &mut DbConnection,
+    segment_id: &SegmentId,
+) -> Result<Vec<CampaignView>, AppError> {
     found(conn, segment_id)?;
     segments::campaigns_of(conn, segment_id)?
         .into_iter()
@@ -378,8 +381,8 @@ fn campaign_view(conn: &mut DbConnection, row: CampaignRow) -> Result<CampaignVi
         &row.channel,
     )?;
     Ok(CampaignView {
-        id: Some(row.id),
-        segment_id: row.segment_id,
+        id: Some(row.id.to_string()),
+        segment_id: row.segment_id.to_string(),
         channel,
         subject: row.subject,
         body: row.body,

@@ -16,6 +16,7 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use serde_json::json;
 
+use crate::core::ids::ReminderId;
 use crate::core::notice::NoticeEvent;
 use crate::core::plan::{appear_on, within_end, PlanFields, Schedule};
 use crate::core::reminder::ReminderKind;
@@ -98,7 +99,7 @@ struct BatchWork {
     reminders: Vec<ReminderRow>,
     moves: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
     /// Reminders whose plan asks to tell the customer.
-    notify: HashSet<String>,
+    notify: HashSet<ReminderId>,
 }
 
 impl BatchWork {
@@ -108,9 +109,10 @@ impl BatchWork {
         outbox: &Outbox,
         messaging: &Messaging,
     ) -> Result<usize, AppError> {
-        let inserted: HashSet<String> = reminders::insert_many_if_absent(conn, &self.reminders)?
-            .into_iter()
-            .collect();
+        let inserted: HashSet<ReminderId> =
+            reminders::insert_many_if_absent(conn, &self.reminders)?
+                .into_iter()
+                .collect();
         let changes: Vec<(usize, serde_json::Value)> = self
             .reminders
             .iter()
@@ -149,7 +151,7 @@ impl BatchWork {
         conn: &mut DbConnection,
         outbox: &Outbox,
         messaging: &Messaging,
-        inserted: &HashSet<String>,
+        inserted: &HashSet<ReminderId>,
     ) -> Result<(), AppError> {
         let due: Vec<&ReminderRow> = self
             .reminders

@@ -9,14 +9,14 @@ use super::page::{contains_pattern, Page};
 use super::schema::{customers, reminders, sites};
 use super::{now, utc, DbConnection};
 use crate::core::customer::Segment;
-use crate::core::ids;
+use crate::core::ids::{self, ReminderId};
 use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = reminders, treat_none_as_null = true)]
 pub struct ReminderRow {
-    pub id: String,
+    pub id: ReminderId,
     pub customer_id: String,
     pub kind: ReminderKind,
     pub status: ReminderStatus,
@@ -49,7 +49,7 @@ impl ReminderRow {
     ) -> Self {
         let at = now();
         ReminderRow {
-            id: ids::new_id(),
+            id: ReminderId::new(),
             customer_id: customer_id.to_owned(),
             kind,
             status: ReminderStatus::Open,
@@ -128,7 +128,7 @@ pub fn insert_if_absent(conn: &mut DbConnection, row: &ReminderRow) -> Result<bo
 pub fn insert_many_if_absent(
     conn: &mut DbConnection,
     rows: &[ReminderRow],
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<ReminderId>, AppError> {
     let mut inserted = Vec::new();
     match conn {
         DbConnection::Sqlite(_) => {
@@ -140,7 +140,7 @@ pub fn insert_many_if_absent(
         }
         DbConnection::Postgresql(c) => {
             for chunk in rows.chunks(500) {
-                let mut ids: Vec<String> = diesel::insert_into(reminders::table)
+                let mut ids: Vec<ReminderId> = diesel::insert_into(reminders::table)
                     .values(chunk)
                     .on_conflict_do_nothing()
                     .returning(reminders::id)
@@ -152,7 +152,7 @@ pub fn insert_many_if_absent(
     Ok(inserted)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReminderRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &ReminderId) -> Result<Option<ReminderRow>, AppError> {
     Ok(reminders::table
         .find(id)
         .select(ReminderRow::as_select())

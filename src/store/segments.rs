@@ -1,5 +1,6 @@
 //! Saved segments, the customers they match, and mass messages (campaigns).
 
+use crate::core::ids::{CampaignId, SegmentId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -14,7 +15,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = segments)]
 pub struct SegmentRow {
-    pub id: String,
+    pub id: SegmentId,
     pub name: String,
     pub definition: String,
     pub created_by: Option<String>,
@@ -30,7 +31,7 @@ impl SegmentRow {
     }
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<SegmentRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &SegmentId) -> Result<Option<SegmentRow>, AppError> {
     Ok(segments::table
         .find(id)
         .select(SegmentRow::as_select())
@@ -61,7 +62,7 @@ pub fn save(conn: &mut DbConnection, row: &SegmentRow) -> Result<(), AppError> {
 }
 
 /// Removes a segment that no campaign was sent to; false if one was.
-pub fn delete(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn delete(conn: &mut DbConnection, id: &SegmentId) -> Result<bool, AppError> {
     let used: i64 = campaigns::table
         .filter(campaigns::segment_id.eq(id))
         .count()
@@ -114,8 +115,8 @@ pub fn members(
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = campaigns)]
 pub struct CampaignRow {
-    pub id: String,
-    pub segment_id: String,
+    pub id: CampaignId,
+    pub segment_id: SegmentId,
     pub channel: String,
     pub subject: Option<String>,
     pub body: String,
@@ -131,7 +132,10 @@ pub fn insert_campaign(conn: &mut DbConnection, row: &CampaignRow) -> Result<(),
     Ok(())
 }
 
-pub fn find_campaign(conn: &mut DbConnection, id: &str) -> Result<Option<CampaignRow>, AppError> {
+pub fn find_campaign(
+    conn: &mut DbConnection,
+    id: &CampaignId,
+) -> Result<Option<CampaignRow>, AppError> {
     Ok(campaigns::table
         .find(id)
         .select(CampaignRow::as_select())
