@@ -1,6 +1,7 @@
 //! Maintenance plans: what is due for a piece of equipment and how often, and the
 //! arithmetic of its due dates (the scheduler and the API share it).
 
+use crate::core::ids::PlanId;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -204,7 +205,7 @@ pub fn within_end(due: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> Option<
 /// A plan as the API returns it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MaintenancePlan {
-    pub id: String,
+    pub id: PlanId,
     pub equipment_id: String,
     pub customer_id: String,
     #[serde(flatten)]

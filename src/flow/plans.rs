@@ -1,12 +1,12 @@
 //! Maintenance plans on equipment: create, change (merge patch), pause, and move
 //! on when a service from the plan is completed.
 
+use crate::core::ids::PlanId;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::{event, Actor};
 use crate::core::changes::{diff, merge_patch};
-use crate::core::ids;
 use crate::core::ids::TypedId;
 use crate::core::plan::{appear_on, within_end, MaintenancePlan, PlanFields, Schedule};
 use crate::error::{from_json, AppError};
@@ -71,7 +71,7 @@ pub fn create(
         }
         let at = now();
         let mut row = PlanRow {
-            id: ids::new_id(),
+            id: PlanId::new(),
             equipment_id: item.id.to_string(),
             customer_id: item.customer_id.clone(),
             service_kind: String::new(),
@@ -110,9 +110,8 @@ pub fn create(
     })
 }
 
-pub fn read(conn: &mut DbConnection, id: &str) -> Result<MaintenancePlan, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    view(plans::find(conn, &id)?.ok_or_else(not_found)?)
+pub fn read(conn: &mut DbConnection, id: &PlanId) -> Result<MaintenancePlan, AppError> {
+    view(plans::find(conn, id)?.ok_or_else(not_found)?)
 }
 
 pub fn for_equipment(
@@ -130,7 +129,7 @@ pub fn for_equipment(
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &PlanId,
     patch: &Value,
 ) -> Result<MaintenancePlan, AppError> {
     if !patch.is_object() {
@@ -140,8 +139,7 @@ pub fn update(
         });
     }
     transaction(conn, |conn| {
-        let id = ids::parse_id(id).ok_or_else(not_found)?;
-        let mut row = plans::find(conn, &id)?.ok_or_else(not_found)?;
+        let mut row = plans::find(conn, id)?.ok_or_else(not_found)?;
         let before = serde_json::to_value(row.fields()?)?;
         let mut merged = before.clone();
         merge_patch(&mut merged, patch);
@@ -177,7 +175,7 @@ pub fn update(
 /// A service from the plan was completed on `on`: an after-completion plan counts
 /// its next due date from here; a calendar plan keeps its calendar.
 /// The maintenance plan an order serves: through the reminder it was opened from.
-pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<String>, AppError> {
+pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<PlanId>, AppError> {
     Ok(order
         .reminder_id
         .as_deref()
@@ -185,14 +183,15 @@ pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<S
         .map(|r| crate::store::reminders::find(conn, &r))
         .transpose()?
         .flatten()
-        .and_then(|r| r.plan_id))
+        .and_then(|r| r.plan_id)
+        .and_then(|p| PlanId::parse(&p)))
 }
 
 /// When the plan's next service falls if a service is done on `on`: for the
 /// completion certificate, before the order is closed and the plan moves on.
 pub fn next_after_service(
     conn: &mut DbConnection,
-    plan_id: &str,
+    plan_id: &PlanId,
     on: NaiveDate,
 ) -> Result<Option<NaiveDate>, AppError> {
     let Some(row) = plans::find(conn, plan_id)? else {
@@ -208,7 +207,7 @@ pub fn next_after_service(
     })
 }
 
-pub fn completed(conn: &mut DbConnection, plan_id: &str, on: NaiveDate) -> Result<(), AppError> {
+pub fn completed(conn: &mut DbConnection, plan_id: &PlanId, on: NaiveDate) -> Result<(), AppError> {
     let Some(mut row) = plans::find(conn, plan_id)? else {
         return Ok(());
     };

@@ -159,7 +159,7 @@ pub fn convert(
             }
         };
         let plan = match &row.plan_id {
-            Some(p) => crate::store::plans::find(conn, p)?
+            Some(p) => crate::store::plans::find(conn, &crate::core::ids::typed(p, "plan_id")?)?
                 .map(|p| p.fields())
                 .transpose()?,
             None => None,

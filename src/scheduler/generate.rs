@@ -16,7 +16,7 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::core::ids::ReminderId;
+use crate::core::ids::{PlanId, ReminderId};
 use crate::core::notice::NoticeEvent;
 use crate::core::plan::{appear_on, within_end, PlanFields, Schedule};
 use crate::core::reminder::ReminderKind;
@@ -81,7 +81,7 @@ pub fn generate(
         let Some(last) = batch.last() else {
             break;
         };
-        after = last.id.clone();
+        after = last.id.to_string();
         report.plans += batch.len();
         let mut work = BatchWork::default();
         for plan in &batch {
@@ -97,7 +97,7 @@ pub fn generate(
 #[derive(Default)]
 struct BatchWork {
     reminders: Vec<ReminderRow>,
-    moves: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
+    moves: Vec<(PlanId, Option<NaiveDate>, Option<NaiveDate>)>,
     /// Reminders whose plan asks to tell the customer.
     notify: HashSet<ReminderId>,
 }
@@ -219,7 +219,7 @@ fn plan_reminders(plan: &PlanRow, schedule: &Schedule, today: NaiveDate, work: &
             None,
         );
         reminder.equipment_id = Some(plan.equipment_id.clone());
-        reminder.plan_id = Some(plan.id.clone());
+        reminder.plan_id = Some(plan.id.to_string());
         if plan.notify_customer {
             work.notify.insert(reminder.id.clone());
         }

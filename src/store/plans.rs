@@ -1,5 +1,6 @@
 //! Maintenance plans table: rows, and the batches the generation job walks.
 
+use crate::core::ids::PlanId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -12,7 +13,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = maintenance_plans, treat_none_as_null = true)]
 pub struct PlanRow {
-    pub id: String,
+    pub id: PlanId,
     pub equipment_id: String,
     pub customer_id: String,
     pub service_kind: String,
@@ -110,7 +111,7 @@ pub fn save(conn: &mut DbConnection, row: &PlanRow) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PlanRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &PlanId) -> Result<Option<PlanRow>, AppError> {
     Ok(maintenance_plans::table
         .find(id)
         .select(PlanRow::as_select())
@@ -152,7 +153,7 @@ pub fn due_batch(
 /// per plan), one UPDATE per distinct pair of dates on SQLite (in process).
 pub fn set_next_batch(
     conn: &mut DbConnection,
-    moves: &[(String, Option<NaiveDate>, Option<NaiveDate>)],
+    moves: &[(PlanId, Option<NaiveDate>, Option<NaiveDate>)],
 ) -> Result<(), AppError> {
     use diesel::sql_types::{Date, Nullable, Text};
     match conn {
@@ -186,7 +187,7 @@ pub fn set_next_batch(
         DbConnection::Sqlite(_) => {
             let mut groups: std::collections::BTreeMap<
                 (Option<NaiveDate>, Option<NaiveDate>),
-                Vec<String>,
+                Vec<PlanId>,
             > = Default::default();
             for (id, next, appear) in moves {
                 groups.entry((*next, *appear)).or_default().push(id.clone());

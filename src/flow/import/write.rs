@@ -92,14 +92,14 @@ pub fn write(
         Record::Plan(fields, equipment_id, last) => {
             let plan_id = if existing {
                 let patch = serde_json::to_value(fields)?;
-                plan_flow::update(conn, w.actor, id, &patch)?.id
+                plan_flow::update(conn, w.actor, &ids::typed(id, "id")?, &patch)?.id
             } else {
                 plan_flow::create(conn, w.actor, equipment_id, fields.clone())?.id
             };
             if let Some(day) = last {
                 plan_flow::completed(conn, &plan_id, *day)?;
             }
-            (plan_id, None)
+            (plan_id.into_string(), None)
         }
         Record::Order(o) => {
             let customer_id = sites::active_owner(conn, "site_id", &o.site_id)?;
