@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
 use super::record::Record;
-use crate::core::ids::{self, TypedId};
+use crate::core::ids;
 use crate::core::media::{self, MediaKind};
 use crate::core::visit::VisitStatus;
 use crate::core::work_order::Priority;
@@ -54,7 +54,7 @@ fn repo<R: Repo>(
     existing: bool,
     fields: &R::Fields,
 ) -> Result<(), AppError> {
-    let id = R::Id::parse(id).ok_or_else(|| AppError::invalid("id", "is not a valid id"))?;
+    let id: R::Id = ids::typed(id, "id")?;
     if existing {
         R::update(conn, &id, fields, w.at)
     } else {
