@@ -9,6 +9,7 @@ use chrono::Utc;
 
 use crate::config::live::Live;
 use crate::config::Config;
+use crate::core::ids::UserId;
 use crate::core::role::Role;
 use crate::core::InputContext;
 use crate::error::AppError;
@@ -85,10 +86,10 @@ impl Runtime {
     }
 
     /// A staff member as the flow sees them, with the company settings its rules need.
-    pub fn actor(&self, user_id: &str, roles: Vec<Role>) -> Actor {
+    pub fn actor(&self, user_id: &UserId, roles: Vec<Role>) -> Actor {
         let config = self.config();
         Actor {
-            user_id: user_id.to_owned(),
+            user_id: user_id.clone(),
             roles,
             timezone: config.timezone,
             currency: config.currency.clone(),

@@ -77,7 +77,7 @@ pub async fn put_profile(
             }
             engineers::save_profile(conn, &id, &profile, now())?;
             Ok(PlannedEngineer {
-                id: user.id,
+                id: user.id.to_string(),
                 name: user.name,
                 profile: Some(profile),
             })

@@ -50,7 +50,7 @@ pub async fn set_access_notes(
     body: Json<AccessNotes>,
 ) -> Result<web::Json<Site>, AppError> {
     let patch = json!({ "access_notes": body.into_inner()?.access_notes });
-    records::update::<Sites>(&state, caller.user_id, id.into_inner(), patch).await
+    records::update::<Sites>(&state, caller.user_id.to_string(), id.into_inner(), patch).await
 }
 
 /// Set when a contact can be reached or is on site.
@@ -71,7 +71,7 @@ pub async fn set_availability(
     body: Json<Availability>,
 ) -> Result<web::Json<Contact>, AppError> {
     let patch = json!({ "availability": body.into_inner()?.availability });
-    records::update::<Contacts>(&state, caller.user_id, id.into_inner(), patch).await
+    records::update::<Contacts>(&state, caller.user_id.to_string(), id.into_inner(), patch).await
 }
 
 /// Registers the two routes.

@@ -3,6 +3,7 @@
 
 mod work;
 
+use crate::core::ids::UserId;
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -10,7 +11,6 @@ use rand::{Rng, SeedableRng};
 use crate::core::contact::{Channel, ContactFields, ContactRole};
 use crate::core::customer::{CustomerFields, CustomerKind, Segment};
 use crate::core::equipment::{EquipmentFields, EquipmentStatus};
-use crate::core::ids;
 use crate::core::role::Role;
 use crate::core::site::SiteFields;
 use crate::core::Fields;
@@ -191,13 +191,13 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
     transaction(conn, |conn| {
         let mut staff = Staff::default();
         for (email, name, roles) in STAFF {
-            let user = users::insert(conn, &ids::new_id(), email, name, &hash, roles)?;
+            let user = users::insert(conn, &UserId::new(), email, name, &hash, roles)?;
             match roles[0] {
-                Role::Manager => staff.managers.push(user.id),
-                Role::Administrator => staff.administrators.push(user.id),
+                Role::Manager => staff.managers.push(user.id.clone()),
+                Role::Administrator => staff.administrators.push(user.id.clone()),
                 Role::Engineer => {
                     demo_profile(conn, &user.id, staff.engineers.len())?;
-                    staff.engineers.push(user.id)
+                    staff.engineers.push(user.id.clone())
                 }
                 Role::Owner => {}
             }
@@ -254,9 +254,9 @@ fn create<R: Repo>(
 /// The demo staff's ids by role.
 #[derive(Default)]
 pub struct Staff {
-    pub managers: Vec<String>,
-    pub administrators: Vec<String>,
-    pub engineers: Vec<String>,
+    pub managers: Vec<UserId>,
+    pub administrators: Vec<UserId>,
+    pub engineers: Vec<UserId>,
 }
 
 /// A demo customer's ids: the customer, its first site, the first equipment there.

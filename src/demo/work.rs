@@ -2,6 +2,7 @@
 //! the card, orders in every state, and engineers' days booked ahead — all made
 //! through the same flow the API uses.
 
+use crate::core::ids::UserId;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 use super::{DemoCustomer, Staff};
@@ -39,7 +40,7 @@ pub fn load(
 ) -> Result<(), AppError> {
     let outbox = crate::store::db::Outbox::default();
     let outbox = &outbox;
-    let actor = |id: &str, role: Role| runtime.actor(id, vec![role]);
+    let actor = |id: &UserId, role: Role| runtime.actor(id, vec![role]);
     let today = Utc::now()
         .with_timezone(&runtime.config().timezone)
         .date_naive();
@@ -203,7 +204,7 @@ pub fn load(
             &admin,
             Request::Schedule(bodies::Schedule {
                 version: None,
-                engineer_id: staff.engineers[e].clone(),
+                engineer_id: staff.engineers[e].to_string(),
                 start,
                 end,
                 on_site_contact_id: Some(c.contact_id.clone()),

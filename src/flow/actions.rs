@@ -8,7 +8,7 @@ use super::bodies;
 use super::work_orders::{detail, WorkOrderDetail};
 use super::{event, notices, Actor};
 use crate::core::dates::{check_day, check_visit_start, Span};
-use crate::core::ids::{self, VisitId, WorkOrderId};
+use crate::core::ids::{self, UserId, VisitId, WorkOrderId};
 use crate::core::notice::NoticeEvent;
 use crate::core::reminder::ReminderKind;
 use crate::core::role::Role;
@@ -535,8 +535,7 @@ fn book(
 ) -> Result<VisitRow, AppError> {
     check_visit_start("start", b.start, crate::store::utc(at))?;
     check_window(b.start, b.end)?;
-    let engineer_id = ids::parse_id(&b.engineer_id)
-        .ok_or_else(|| AppError::invalid("engineer_id", "is not a valid id"))?;
+    let engineer_id: UserId = ids::typed(&b.engineer_id, "engineer_id")?;
     let engineer = match users::find(conn, &engineer_id)? {
         Some(u) if u.active && u.roles()?.contains(&Role::Engineer) => u,
         _ => {
@@ -563,10 +562,10 @@ fn book(
         }
     };
     let (start, end) = (b.start.naive_utc(), b.end.naive_utc());
-    visits::lock_engineer(conn, &engineer.id)?;
+    visits::lock_engineer(conn, &engineer_id)?;
     if !b.force {
         let except = current.as_ref().map(|v| v.id.as_str());
-        if let Some(other) = visits::clash(conn, &engineer.id, start, end, except)? {
+        if let Some(other) = visits::clash(conn, &engineer_id, start, end, except)? {
             return Err(AppError::Conflict {
                 code: "engineer_busy",
                 message: format!("{} has another visit at that time", engineer.name),
@@ -583,7 +582,7 @@ fn book(
     let mut visit = current.unwrap_or_else(|| VisitRow {
         id: VisitId::new(),
         work_order_id: row.id.clone(),
-        engineer_id: String::new(),
+        engineer_id: engineer_id.clone(),
         planned_start: start,
         planned_end: end,
         on_site_contact_id: None,
@@ -615,7 +614,7 @@ fn book(
         visit.customer_response_note = None;
         visit.customer_responded_at = None;
     }
-    visit.engineer_id = engineer.id;
+    visit.engineer_id = engineer_id;
     visit.planned_start = start;
     visit.planned_end = end;
     visit.on_site_contact_id = contact_id;

@@ -37,7 +37,7 @@ pub fn create(
             follow_up_on: draft.follow_up_on,
             status: AgreementStatus::Active,
             honoured_work_order_id: None,
-            created_by: Some(actor.user_id.clone()),
+            created_by: Some(actor.user_id.to_string()),
             created_at: at,
             updated_at: at,
         };

@@ -198,7 +198,7 @@ pub fn issue(
         file_key: key,
         size_bytes: pdf.len() as i64,
         locale: locale.as_str().to_owned(),
-        created_by: Some(actor.user_id.clone()),
+        created_by: Some(actor.user_id.to_string()),
         created_at: now(),
     };
     certificates::insert(conn, &row)?;

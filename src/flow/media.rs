@@ -121,7 +121,7 @@ pub fn add(
             height: info.height as i32,
             size_bytes: bytes.len() as i64,
             client_id: client_id.map(str::to_owned),
-            created_by: actor.user_id.clone(),
+            created_by: actor.user_id.to_string(),
             created_at: now(),
         };
         visit_files::insert(conn, &row)?;

@@ -43,7 +43,7 @@ use crate::store::DbConnection;
 /// Who is acting, and the company settings the rules need.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: String,
+    pub user_id: crate::core::ids::UserId,
     pub roles: Vec<Role>,
     pub timezone: Tz,
     pub currency: String,

@@ -211,7 +211,8 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
 
     let mut booked = vec![];
     for e in &engineers {
-        let rows = visits::for_engineer_between(conn, &e.id, from, to)?;
+        let rows =
+            visits::for_engineer_between(conn, &ids::typed(&e.id, "engineer_id")?, from, to)?;
         let live: Vec<_> = rows
             .into_iter()
             .filter(|v| v.status.is_live())
@@ -257,7 +258,7 @@ pub fn save(
     let at = now();
     let row = RoutePlanRow {
         id: ids::new_id(),
-        created_by: actor.user_id.clone(),
+        created_by: actor.user_id.to_string(),
         first_day: *first_day,
         last_day: *last_day,
         status: PlanStatus::Proposed.as_str().to_owned(),

@@ -100,7 +100,7 @@ pub fn load(
 ) -> Result<DayData, AppError> {
     let user = users::find(conn, engineer_id)?.ok_or_else(not_found)?;
     let (from, to) = day_bounds(date, tz);
-    let rows: Vec<_> = visits::for_engineer_between(conn, engineer_id, from, to)?
+    let rows: Vec<_> = visits::for_engineer_between(conn, &user.id, from, to)?
         .into_iter()
         .filter(|v| ["booked", "en_route", "on_site"].contains(&v.status.as_str()))
         .collect();

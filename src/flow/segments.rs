@@ -92,7 +92,7 @@ pub fn create(
         id: SegmentId::new(),
         name,
         definition: serde_json::to_string(&rule)?,
-        created_by: Some(actor.user_id.clone()),
+        created_by: Some(actor.user_id.to_string()),
         created_at: at,
         updated_at: at,
     };
@@ -292,7 +292,7 @@ pub fn send(
                 subject: subject.clone(),
                 body: body.clone(),
                 customers: i32::try_from(members.len()).unwrap_or(i32::MAX),
-                created_by: Some(actor.user_id.clone()),
+                created_by: Some(actor.user_id.to_string()),
                 created_at: at,
             },
         )?;

@@ -87,7 +87,14 @@ pub fn create_user(
     check_new_password("password", &body.password)?;
     let hash = passwords.hash(&body.password)?;
     transaction(conn, |conn| {
-        let row = users::insert(conn, &ids::new_id(), email.as_str(), &name, &hash, &roles)?;
+        let row = users::insert(
+            conn,
+            &ids::UserId::new(),
+            email.as_str(),
+            &name,
+            &hash,
+            &roles,
+        )?;
         events::record(
             conn,
             NewEvent {

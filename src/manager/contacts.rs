@@ -53,7 +53,7 @@ pub async fn create(
     caller: Manager,
     body: Json<ContactFields>,
 ) -> Result<HttpResponse, AppError> {
-    records::create::<Contacts>(&state, caller.user_id, body.into_inner()?).await
+    records::create::<Contacts>(&state, caller.user_id.to_string(), body.into_inner()?).await
 }
 
 /// Read a contact record.
@@ -96,7 +96,13 @@ pub async fn update(
     id: Id<ContactId>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<Contact>, AppError> {
-    records::update::<Contacts>(&state, caller.user_id, id.into_inner(), body.into_inner()?).await
+    records::update::<Contacts>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        body.into_inner()?,
+    )
+    .await
 }
 
 /// Archive a contact record.
@@ -115,7 +121,8 @@ pub async fn archive(
     caller: Manager,
     id: Id<ContactId>,
 ) -> Result<web::Json<Contact>, AppError> {
-    records::set_archived::<Contacts>(&state, caller.user_id, id.into_inner(), true).await
+    records::set_archived::<Contacts>(&state, caller.user_id.to_string(), id.into_inner(), true)
+        .await
 }
 
 /// Restore an archived contact record.
@@ -134,7 +141,8 @@ pub async fn restore(
     caller: Manager,
     id: Id<ContactId>,
 ) -> Result<web::Json<Contact>, AppError> {
-    records::set_archived::<Contacts>(&state, caller.user_id, id.into_inner(), false).await
+    records::set_archived::<Contacts>(&state, caller.user_id.to_string(), id.into_inner(), false)
+        .await
 }
 
 /// Registers the six routes.

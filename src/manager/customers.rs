@@ -53,7 +53,7 @@ pub async fn create(
     caller: Manager,
     body: Json<CustomerFields>,
 ) -> Result<HttpResponse, AppError> {
-    records::create::<Customers>(&state, caller.user_id, body.into_inner()?).await
+    records::create::<Customers>(&state, caller.user_id.to_string(), body.into_inner()?).await
 }
 
 /// Read a customer record.
@@ -96,7 +96,13 @@ pub async fn update(
     id: Id<CustomerId>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<Customer>, AppError> {
-    records::update::<Customers>(&state, caller.user_id, id.into_inner(), body.into_inner()?).await
+    records::update::<Customers>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        body.into_inner()?,
+    )
+    .await
 }
 
 /// Archive a customer record.
@@ -115,7 +121,8 @@ pub async fn archive(
     caller: Manager,
     id: Id<CustomerId>,
 ) -> Result<web::Json<Customer>, AppError> {
-    records::set_archived::<Customers>(&state, caller.user_id, id.into_inner(), true).await
+    records::set_archived::<Customers>(&state, caller.user_id.to_string(), id.into_inner(), true)
+        .await
 }
 
 /// Restore an archived customer record.
@@ -134,7 +141,8 @@ pub async fn restore(
     caller: Manager,
     id: Id<CustomerId>,
 ) -> Result<web::Json<Customer>, AppError> {
-    records::set_archived::<Customers>(&state, caller.user_id, id.into_inner(), false).await
+    records::set_archived::<Customers>(&state, caller.user_id.to_string(), id.into_inner(), false)
+        .await
 }
 
 /// Registers the six routes.

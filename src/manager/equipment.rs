@@ -53,7 +53,7 @@ pub async fn create(
     caller: Manager,
     body: Json<EquipmentFields>,
 ) -> Result<HttpResponse, AppError> {
-    records::create::<EquipmentRepo>(&state, caller.user_id, body.into_inner()?).await
+    records::create::<EquipmentRepo>(&state, caller.user_id.to_string(), body.into_inner()?).await
 }
 
 /// Read an equipment record.
@@ -96,8 +96,13 @@ pub async fn update(
     id: Id<EquipmentId>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<Equipment>, AppError> {
-    records::update::<EquipmentRepo>(&state, caller.user_id, id.into_inner(), body.into_inner()?)
-        .await
+    records::update::<EquipmentRepo>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        body.into_inner()?,
+    )
+    .await
 }
 
 /// Archive an equipment record.
@@ -116,7 +121,13 @@ pub async fn archive(
     caller: Manager,
     id: Id<EquipmentId>,
 ) -> Result<web::Json<Equipment>, AppError> {
-    records::set_archived::<EquipmentRepo>(&state, caller.user_id, id.into_inner(), true).await
+    records::set_archived::<EquipmentRepo>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        true,
+    )
+    .await
 }
 
 /// Restore an archived equipment record.
@@ -135,7 +146,13 @@ pub async fn restore(
     caller: Manager,
     id: Id<EquipmentId>,
 ) -> Result<web::Json<Equipment>, AppError> {
-    records::set_archived::<EquipmentRepo>(&state, caller.user_id, id.into_inner(), false).await
+    records::set_archived::<EquipmentRepo>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        false,
+    )
+    .await
 }
 
 /// Registers the six routes.

@@ -53,7 +53,7 @@ pub async fn create(
     caller: Manager,
     body: Json<SiteFields>,
 ) -> Result<HttpResponse, AppError> {
-    records::create::<Sites>(&state, caller.user_id, body.into_inner()?).await
+    records::create::<Sites>(&state, caller.user_id.to_string(), body.into_inner()?).await
 }
 
 /// Read a site record.
@@ -96,7 +96,13 @@ pub async fn update(
     id: Id<SiteId>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<Site>, AppError> {
-    records::update::<Sites>(&state, caller.user_id, id.into_inner(), body.into_inner()?).await
+    records::update::<Sites>(
+        &state,
+        caller.user_id.to_string(),
+        id.into_inner(),
+        body.into_inner()?,
+    )
+    .await
 }
 
 /// Archive a site record.
@@ -115,7 +121,7 @@ pub async fn archive(
     caller: Manager,
     id: Id<SiteId>,
 ) -> Result<web::Json<Site>, AppError> {
-    records::set_archived::<Sites>(&state, caller.user_id, id.into_inner(), true).await
+    records::set_archived::<Sites>(&state, caller.user_id.to_string(), id.into_inner(), true).await
 }
 
 /// Restore an archived site record.
@@ -134,7 +140,7 @@ pub async fn restore(
     caller: Manager,
     id: Id<SiteId>,
 ) -> Result<web::Json<Site>, AppError> {
-    records::set_archived::<Sites>(&state, caller.user_id, id.into_inner(), false).await
+    records::set_archived::<Sites>(&state, caller.user_id.to_string(), id.into_inner(), false).await
 }
 
 /// Registers the six routes.

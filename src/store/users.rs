@@ -1,5 +1,6 @@
 //! Staff accounts: who may log in, with which roles.
 
+use crate::core::ids::UserId;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use crate::store::page::keyset_page;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
@@ -41,7 +42,7 @@ impl UserRow {
     pub fn into_view(self) -> Result<User, AppError> {
         Ok(User {
             roles: self.roles()?,
-            id: self.id,
+            id: self.id.to_string(),
             email: self.email,
             name: self.name,
             active: self.active,
@@ -71,7 +72,7 @@ pub fn roles_text(roles: &[Role]) -> String {
 /// A new account; the e-mail must be free.
 pub fn insert(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     email: &str,
     name: &str,
     password_hash: &str,
@@ -79,7 +80,7 @@ pub fn insert(
 ) -> Result<UserRow, AppError> {
     let at = now();
     let row = UserRow {
-        id: id.to_owned(),
+        id: id.clone(),
         email: email.to_owned(),
         name: name.to_owned(),
         password_hash: password_hash.to_owned(),

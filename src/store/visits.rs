@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{users, visits};
 use super::{decoded_json, decoded_optional, utc, DbConnection};
-use crate::core::ids::{VisitId, WorkOrderId};
+use crate::core::ids::{UserId, VisitId, WorkOrderId};
 use crate::core::visit::{CustomerAnswer, CustomerResponse, Outcome, Visit, VisitStatus};
 use crate::error::AppError;
 
@@ -14,7 +14,7 @@ use crate::error::AppError;
 pub struct VisitRow {
     pub id: VisitId,
     pub work_order_id: WorkOrderId,
-    pub engineer_id: String,
+    pub engineer_id: UserId,
     pub planned_start: NaiveDateTime,
     pub planned_end: NaiveDateTime,
     pub on_site_contact_id: Option<String>,
@@ -68,7 +68,7 @@ impl VisitRow {
             parts_used: decoded_json(&self.parts_used, "parts used", &self.id)?,
             id: self.id.to_string(),
             work_order_id: self.work_order_id.to_string(),
-            engineer_id: self.engineer_id,
+            engineer_id: self.engineer_id.to_string(),
             engineer_name,
             planned_start: utc(self.planned_start),
             planned_end: utc(self.planned_end),
@@ -132,7 +132,7 @@ pub fn live_for_order(
 pub fn engineer_on_order(
     conn: &mut DbConnection,
     work_order_id: &WorkOrderId,
-    engineer_id: &str,
+    engineer_id: &UserId,
 ) -> Result<bool, AppError> {
     let n: i64 = visits::table
         .filter(visits::work_order_id.eq(work_order_id))
@@ -175,7 +175,7 @@ pub fn attach_files(conn: &mut DbConnection, views: &mut [Visit]) -> Result<(), 
 /// The engineer's live visit that shares time with `[start, end)`, other than `except`.
 pub fn clash(
     conn: &mut DbConnection,
-    engineer_id: &str,
+    engineer_id: &UserId,
     start: NaiveDateTime,
     end: NaiveDateTime,
     except: Option<&str>,
@@ -196,7 +196,7 @@ pub fn clash(
 /// The engineer's visits (not cancelled) that touch `[from, to)`, in time order.
 pub fn for_engineer_between(
     conn: &mut DbConnection,
-    engineer_id: &str,
+    engineer_id: &UserId,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Result<Vec<VisitRow>, AppError> {
@@ -223,7 +223,7 @@ pub fn find(conn: &mut DbConnection, id: &VisitId) -> Result<Option<VisitRow>, A
 ///
 /// PostgreSQL locks the engineer's row; SQLite already holds the database write
 /// lock from `BEGIN IMMEDIATE`.
-pub fn lock_engineer(conn: &mut DbConnection, engineer_id: &str) -> Result<(), AppError> {
+pub fn lock_engineer(conn: &mut DbConnection, engineer_id: &UserId) -> Result<(), AppError> {
     if let DbConnection::Postgresql(pg) = conn {
         diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
             .bind::<diesel::sql_types::Text, _>(engineer_id)

@@ -32,7 +32,7 @@ async fn second_engineer(app: &TestApp) -> String {
     let mut conn = app.state.database.pool.get().unwrap();
     users::insert(
         &mut conn,
-        &ids::new_id(),
+        &ids::UserId::new(),
         "gas@test.orderly",
         "Gas Engineer",
         &hash,
@@ -40,6 +40,7 @@ async fn second_engineer(app: &TestApp) -> String {
     )
     .unwrap()
     .id
+    .into_string()
 }
 
 /// An order waiting for scheduling at a point (or none), with skills, windows and minutes.

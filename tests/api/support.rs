@@ -158,14 +158,14 @@ impl TestApp {
             let email = format!("{}@test.orderly", role.as_str());
             let row = users::insert(
                 &mut conn,
-                &ids::new_id(),
+                &ids::UserId::new(),
                 &email,
                 role.as_str(),
                 &hash,
                 &[role],
             )
             .expect("user");
-            created.insert(role, (row.id, email));
+            created.insert(role, (row.id.into_string(), email));
         }
         drop(conn);
         Self::start(state, created, data, Some(db))

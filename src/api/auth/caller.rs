@@ -13,6 +13,7 @@ use actix_web::{http::header, web, FromRequest, HttpMessage, HttpRequest};
 use super::tokens::invalid_token;
 use crate::api::state::AppState;
 use crate::api::telemetry::Signed;
+use crate::core::ids::UserId;
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::Actor;
@@ -57,7 +58,7 @@ impl RoleSet for Everyone {
 
 /// The authenticated, active caller, holding one of the roles `R` allows.
 pub struct Caller<R: RoleSet> {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub roles: Vec<Role>,
     _roles: PhantomData<R>,
@@ -123,7 +124,7 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
                 .ok_or_else(invalid_token)?;
             let roles = user.roles()?;
             req.extensions_mut().insert(Signed {
-                user_id: user.id.clone(),
+                user_id: user.id.to_string(),
             });
             if !roles.iter().any(|r| R::ALLOWED.contains(r)) {
                 return Err(AppError::Forbidden);

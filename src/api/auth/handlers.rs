@@ -144,7 +144,7 @@ pub async fn sign_in(
             st.throttle.succeeded(conn, &email, &address)?;
             Ok(SignedIn {
                 pair: issue_pair(conn, &st, &user, &ids::new_id())?,
-                user_id: user.id,
+                user_id: user.id.to_string(),
             })
         })
         .await

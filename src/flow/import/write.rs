@@ -111,7 +111,7 @@ pub fn write(
             let row = VisitRow {
                 id: ids::typed(id, "id")?,
                 work_order_id: order.id.clone(),
-                engineer_id: engineer_id.clone(),
+                engineer_id: ids::typed(engineer_id, "engineer_id")?,
                 planned_start: v.planned_start.naive_utc(),
                 planned_end: v.planned_end.naive_utc(),
                 on_site_contact_id: None,
@@ -171,7 +171,7 @@ pub fn write(
                     sha256,
                     size_bytes,
                     locale: w.actor.messaging.locale.as_str().into(),
-                    created_by: Some(w.actor.user_id.clone()),
+                    created_by: Some(w.actor.user_id.to_string()),
                     created_at: issued,
                 },
             )?;
@@ -233,7 +233,7 @@ fn order(
         completion_summary: o.completion_summary.clone(),
         next_step: None,
         version: 1,
-        created_by: Some(w.actor.user_id.clone()),
+        created_by: Some(w.actor.user_id.to_string()),
         created_at: created,
         updated_at: completed.unwrap_or(created),
         time_windows: "[]".into(),
@@ -291,7 +291,7 @@ fn photo(
             height: info.height as i32,
             size_bytes: bytes.len() as i64,
             client_id: Some(client_id),
-            created_by: w.actor.user_id.clone(),
+            created_by: w.actor.user_id.to_string(),
             created_at: visit.updated_at,
         },
     )?;
