@@ -179,8 +179,9 @@ pub async fn limited_body(
 /// The `{id}` of a route as its typed id, parsed before the handler runs: a
 /// malformed id is 404 naming the kind of record, as an unknown one is, so a
 /// handler only ever sees an id of the right kind and shape. The refusal needs
-/// no database and may come before the role check; it tells nothing, since no
-/// record has such an id. A well-formed id reaches a handler only past its role.
+/// no database, so it may come before or after the role check (actix runs the
+/// extractors side by side); it tells nothing, since no record has such an id.
+/// A well-formed id reaches a handler only past its role.
 pub struct Id<T>(pub T);
 
 impl<T> Id<T> {

@@ -1,7 +1,7 @@
 //! The typed walls (#23): a path's id is parsed into its typed id before the
-//! handler runs (a well-formed one after the caller's role is checked); a unit of work that queued
-//! a message rings the delivery worker's bell once it has committed, and one
-//! that did not stays quiet.
+//! handler runs, and a well-formed one is looked up only past the caller's
+//! role; a unit of work that queued a message rings the delivery worker's bell
+//! once it has committed, and one that did not stays quiet.
 
 use std::time::Duration;
 
@@ -42,15 +42,16 @@ async fn a_malformed_id_is_refused_before_the_handler_and_after_the_role(app: Te
         )
         .await;
     assert_eq!(r.status, 404, "{r:?}");
-    // A malformed id is refused without a look at the database, whoever asks
-    // (it names nothing that could exist). A well-formed one is looked up only
-    // for a caller whose role may take the step: the others learn nothing of
-    // which records exist.
+    // A malformed id is refused without a look at the database, whoever asks:
+    // 404, or 403 when the role check happens to finish first (the two
+    // extractors run side by side); either way nothing that could exist is
+    // named. A well-formed id is looked up only for a caller whose role may
+    // take the step: the others learn nothing of which records exist.
     let r = app
         .as_engineer()
         .post("/api/v1/work-orders/not-an-order/actions/agree", json!({}))
         .await;
-    assert_eq!(r.status, 404, "{r:?}");
+    assert!([403, 404].contains(&r.status), "{r:?}");
     let unknown = orderly::core::ids::new_id();
     let r = app
         .as_engineer()
