@@ -204,7 +204,7 @@ pub fn act_at(
                 details: Some(json!({"current_version": row.version})),
             });
         }
-        let before = row.status()?;
+        let before = row.status;
         let postponed_from = crate::store::decoded_optional(
             row.postponed_from.as_deref(),
             WorkOrderStatus::parse,

@@ -91,7 +91,7 @@ pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Visit
             .map(|u| u.name)
             .unwrap_or_default(),
         address: sites::address(conn, &order.site_id)?.unwrap_or_default(),
-        status: visit.status()?,
+        status: visit.status,
         answer: crate::store::decoded_optional(
             visit.customer_response.as_deref(),
             CustomerAnswer::parse,

@@ -90,11 +90,11 @@ pub fn add(
             .ok_or_else(not_found)?;
         let order = work_orders::find(conn, &visit.work_order_id)?.ok_or_else(not_found)?;
         let open_visit = matches!(
-            visit.status()?,
+            visit.status,
             VisitStatus::EnRoute | VisitStatus::OnSite | VisitStatus::Finished
         );
         let open_order = !matches!(
-            order.status()?,
+            order.status,
             WorkOrderStatus::Certified | WorkOrderStatus::Closed | WorkOrderStatus::Cancelled
         );
         if !(open_visit && open_order) {

@@ -121,7 +121,7 @@ fn to_order(p: OrderPlace, visit_id: Option<String>) -> Result<Order, AppError> 
         point: point(p.latitude, p.longitude),
         minutes: o.estimated_minutes.map_or(DEFAULT_VISIT_MINUTES, i64::from),
         skills: crate::store::json_list(&o.required_skills, "skills", &o.id)?,
-        priority: o.priority()?,
+        priority: o.priority,
         windows: o.windows()?,
         visit_id,
     })
@@ -191,9 +191,9 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
             let wanted = id_list("work_order_ids", raw)?;
             let found = work_orders::places(conn, Some(&wanted), MAX_ORDERS)?;
             for (i, id) in wanted.iter().enumerate() {
-                let ok = found.iter().any(|p| {
-                    &p.order.id == id && matches!(p.order.status(), Ok(WorkOrderStatus::Scheduling))
-                });
+                let ok = found
+                    .iter()
+                    .any(|p| &p.order.id == id && p.order.status == WorkOrderStatus::Scheduling);
                 if !ok {
                     return Err(AppError::invalid(
                         format!("work_order_ids[{i}]"),

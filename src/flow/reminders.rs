@@ -62,7 +62,7 @@ fn load(conn: &mut DbConnection, id: &ReminderId) -> Result<ReminderRow, AppErro
 }
 
 fn still_waiting(row: &ReminderRow) -> Result<(), AppError> {
-    match row.status()? {
+    match row.status {
         ReminderStatus::Open | ReminderStatus::Snoozed => Ok(()),
         other => Err(AppError::Conflict {
             code: "invalid_transition",

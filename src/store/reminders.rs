@@ -69,16 +69,11 @@ impl ReminderRow {
         }
     }
 
-    /// The reminder's state; an unknown stored one is an error, never `open`.
-    pub fn status(&self) -> Result<ReminderStatus, AppError> {
-        Ok(self.status)
-    }
-
     /// The reminder as the API shows it.
     pub fn into_view(self, customer_name: Option<String>) -> Result<Reminder, AppError> {
         Ok(Reminder {
             kind: self.kind,
-            status: self.status()?,
+            status: self.status,
             id: self.id,
             customer_id: self.customer_id,
             customer_name,

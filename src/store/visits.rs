@@ -43,11 +43,6 @@ pub struct VisitRow {
 const LIVE: [&str; 3] = ["booked", "en_route", "on_site"];
 
 impl VisitRow {
-    /// The visit's state; an unknown stored one is an error, never `booked`.
-    pub fn status(&self) -> Result<VisitStatus, AppError> {
-        Ok(self.status)
-    }
-
     /// The visit as the API shows it.
     pub fn into_view(self, engineer_name: Option<String>) -> Result<Visit, AppError> {
         let answer = decoded_optional(
@@ -57,7 +52,7 @@ impl VisitRow {
             &self.id,
         )?;
         Ok(Visit {
-            status: self.status()?,
+            status: self.status,
             outcome: decoded_optional(
                 self.outcome.as_deref(),
                 Outcome::parse,

@@ -47,24 +47,13 @@ pub struct WorkOrderRow {
 }
 
 impl WorkOrderRow {
-    /// The order's state. Read back typed (`store::columns`): an unknown stored
-    /// one failed the query that read the row, it never becomes `new`.
-    pub fn status(&self) -> Result<WorkOrderStatus, AppError> {
-        Ok(self.status)
-    }
-
-    /// The order's urgency.
-    pub fn priority(&self) -> Result<Priority, AppError> {
-        Ok(self.priority)
-    }
-
     /// Notes the first time the order reaches each milestone; saving does it.
     /// Which milestones it reached now.
     pub(crate) fn stamp_milestones(
         &mut self,
         at: NaiveDateTime,
     ) -> Result<Vec<Milestone>, AppError> {
-        let status = self.status()?;
+        let status = self.status;
         let mut reached = Vec::new();
         for (milestone, stamp) in [
             (Milestone::Agreed, &mut self.agreed_at),
@@ -91,13 +80,13 @@ impl WorkOrderRow {
 
     /// The order as the API shows it.
     pub fn into_view(self) -> Result<WorkOrder, AppError> {
-        let status = self.status()?;
+        let status = self.status;
         let time_windows = self.windows()?;
         Ok(WorkOrder {
             scope_lines: self.scope()?,
             equipment_ids: json_list(&self.equipment_ids, "equipment", &self.id)?,
             required_skills: json_list(&self.required_skills, "skills", &self.id)?,
-            priority: self.priority()?,
+            priority: self.priority,
             kind: self.kind,
             allowed_actions: allowed_actions(status),
             status,

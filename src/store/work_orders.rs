@@ -147,18 +147,14 @@ pub fn waiting_for_scheduling(
     conn: &mut DbConnection,
     limit: i64,
 ) -> Result<Vec<WorkOrderRow>, AppError> {
-    let rows: Vec<WorkOrderRow> = work_orders::table
+    let mut rows: Vec<WorkOrderRow> = work_orders::table
         .filter(work_orders::status.eq(WorkOrderStatus::Scheduling.as_str()))
         .order(work_orders::id.asc())
         .limit(limit)
         .select(WorkOrderRow::as_select())
         .load(conn)?;
-    let mut ranked = rows
-        .into_iter()
-        .map(|r| Ok((r.priority()?.rank(), r)))
-        .collect::<Result<Vec<_>, AppError>>()?;
-    ranked.sort_by(|(a, x), (b, y)| (a, &x.id).cmp(&(b, &y.id)));
-    Ok(ranked.into_iter().map(|(_, r)| r).collect())
+    rows.sort_by(|x, y| (x.priority.rank(), &x.id).cmp(&(y.priority.rank(), &y.id)));
+    Ok(rows)
 }
 
 /// The currency of some order kept in another currency than `code`, if any.
