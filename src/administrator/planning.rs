@@ -11,7 +11,6 @@ use crate::api::auth::{Dispatcher, Office};
 use crate::api::error::ErrorBody;
 use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
-use crate::core::ids;
 use crate::core::route::EngineerProfile;
 use crate::error::AppError;
 use crate::flow::planning::{self, AcceptRequest, PlanRequest, RoutePlan};
@@ -39,13 +38,13 @@ pub async fn list_engineers(
     let rows = state.db(engineers::active).await?;
     Ok(web::Json(
         rows.into_iter()
-            .map(|(id, name, profile)| PlannedEngineer { id, name, profile })
+            .map(|(id, name, profile)| PlannedEngineer {
+                id: id.into_string(),
+                name,
+                profile,
+            })
             .collect(),
     ))
-}
-
-fn engineer_id(raw: &str) -> Result<String, AppError> {
-    ids::parse_id(raw).ok_or(AppError::NotFound { entity: "engineer" })
 }
 
 /// Set an engineer's working profile.
@@ -65,7 +64,7 @@ pub async fn put_profile(
     id: Id<UserId>,
     body: Json<EngineerProfile>,
 ) -> Result<web::Json<PlannedEngineer>, AppError> {
-    let id = engineer_id(&id)?;
+    let id = id.into_inner();
     let profile = body.into_inner()?.validate()?;
     let view = state
         .db(move |conn| {
@@ -197,7 +196,7 @@ pub async fn day_route(
 ) -> Result<web::Json<DayRoute>, AppError> {
     let date = query.into_inner()?.date;
     Ok(web::Json(
-        day_route_now(&state.database, &state.config(), engineer_id(&id)?, date).await?,
+        day_route_now(&state.database, &state.config(), id.into_inner(), date).await?,
     ))
 }
 
@@ -233,7 +232,7 @@ pub async fn reorder(
     body: Json<NewOrder>,
 ) -> Result<web::Json<DayRoute>, AppError> {
     let NewOrder { date, visit_ids } = body.into_inner()?;
-    let id = engineer_id(&id)?;
+    let id = id.into_inner();
     let tz = state.config().timezone;
     let load_id = id.clone();
     let data = state

@@ -185,6 +185,8 @@ typed_id! {
     RoutePlanId => "route plan";
     /// A mass message to a segment.
     CampaignId => "campaign";
+    /// An image of a visit: a photo or the signature.
+    FileId => "file";
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
 }
 
 /// Engineers start from the depot or from home around Kyiv; the first two also do gas work.
-fn demo_profile(conn: &mut DbConnection, user_id: &str, i: usize) -> Result<(), AppError> {
+fn demo_profile(conn: &mut DbConnection, user_id: &UserId, i: usize) -> Result<(), AppError> {
     use crate::core::route::EngineerProfile;
     let hm = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
     let mut skills = vec!["filters".to_owned()];

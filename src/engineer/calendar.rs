@@ -15,7 +15,6 @@ use crate::api::error::ErrorBody;
 use crate::api::extract::{Id, Query};
 use crate::api::state::AppState;
 use crate::core::calendar::day_bounds;
-use crate::core::ids;
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::route_day;
@@ -31,10 +30,13 @@ pub struct Period {
 }
 
 /// Whose calendar: the caller's own, or (for the office) any engineer's.
-fn whose(caller: &AnyStaff, raw: &str) -> Result<String, AppError> {
-    ids::parse_id(raw)
-        .filter(|id| caller.roles.iter().any(|r| r.is_office()) || *id == caller.user_id)
-        .ok_or(AppError::NotFound { entity: "engineer" })
+fn whose(caller: &AnyStaff, id: Id<UserId>) -> Result<UserId, AppError> {
+    let id = id.into_inner();
+    if caller.roles.iter().any(|r| r.is_office()) || id == caller.user_id {
+        Ok(id)
+    } else {
+        Err(AppError::NotFound { entity: "engineer" })
+    }
 }
 
 /// An engineer's visits as an iCalendar feed.
@@ -53,7 +55,7 @@ pub async fn calendar(
     id: Id<UserId>,
     period: Query<Period>,
 ) -> Result<web::Json<Vec<FeedVisit>>, AppError> {
-    let id = whose(&caller, &id)?;
+    let id = whose(&caller, id)?;
     let Period { from, to } = period.into_inner()?;
     if to < from {
         return Err(AppError::invalid("to", "is before from"));
@@ -103,7 +105,7 @@ pub async fn new_feed(
     caller: AnyStaff,
     id: Id<UserId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = whose(&caller, &id)?;
+    let id = whose(&caller, id)?;
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
@@ -139,7 +141,7 @@ pub async fn revoke_feed(
     caller: AnyStaff,
     id: Id<UserId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = whose(&caller, &id)?;
+    let id = whose(&caller, id)?;
     if state.db(move |c| engineers::revoke_feed(c, &id)).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {

@@ -1,7 +1,7 @@
 //! The engineer's photos and the customer's signature: the image's bytes as the
 //! body, checked by content; `Idempotency-Key` makes a resend harmless.
 
-use crate::core::ids::VisitId;
+use crate::core::ids::{FileId, TypedId, VisitId};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::api::actions::client_id;
@@ -161,6 +161,9 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (visit_id, file_id) = path.into_inner();
+    let none = || AppError::NotFound { entity: "file" };
+    let visit_id = VisitId::parse(&visit_id).ok_or_else(none)?;
+    let file_id = FileId::parse(&file_id).ok_or_else(none)?;
     let actor = caller.actor(&state);
     let files = state.files.clone();
     let (row, bytes) = state

@@ -790,7 +790,7 @@ pub fn quality_report(conn: &mut DbConnection, cx: &Context) -> Result<QualityRe
         if cx.scope.engineer_id.as_ref().is_some_and(|e| *e != id) {
             continue;
         }
-        let (mut t, days) = totals.remove(&id).unwrap_or_default();
+        let (mut t, days) = totals.remove(id.as_str()).unwrap_or_default();
         t.days_worked = days.len() as i64;
         let shift = profile
             .map(|p| shift_seconds(&p, cx.period.from, last_day))
@@ -803,7 +803,7 @@ pub fn quality_report(conn: &mut DbConnection, cx: &Context) -> Result<QualityRe
         team.days_worked += t.days_worked;
         team_shift += shift;
         engineers.push(EngineerQuality {
-            engineer_id: id,
+            engineer_id: id.into_string(),
             name,
             quality: quality(&t, shift),
         });

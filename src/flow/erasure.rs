@@ -1,6 +1,7 @@
 //! The right to erasure: one customer's personal data goes, the company's
 //! financial record stays (see `store::erasure` for what changes).
 
+use crate::core::ids::{CustomerId, UserId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -36,8 +37,8 @@ impl ErasureRequest {
 /// Erases the customer's personal data in one transaction.
 pub fn erase(
     conn: &mut DbConnection,
-    customer_id: &str,
-    actor_id: &str,
+    customer_id: &CustomerId,
+    actor_id: &UserId,
     reason: &str,
 ) -> Result<Erased, AppError> {
     crate::store::transaction(conn, |conn| {

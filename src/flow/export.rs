@@ -2,6 +2,7 @@
 //! (so a million orders never sit in memory), a whole export to a folder, and
 //! one customer's data on request (the right of access).
 
+use crate::core::ids::CustomerId;
 use std::io::Write;
 use std::path::Path;
 
@@ -209,11 +210,11 @@ pub fn export_to(
 }
 
 /// Everything kept about one customer, table by table (the right of access).
-pub fn customer_data(conn: &mut DbConnection, customer_id: &str) -> Result<Value, AppError> {
+pub fn customer_data(conn: &mut DbConnection, customer_id: &CustomerId) -> Result<Value, AppError> {
     export::snapshot(conn, |conn| customer_document(conn, customer_id))
 }
 
-fn customer_document(conn: &mut DbConnection, customer_id: &str) -> Result<Value, AppError> {
+fn customer_document(conn: &mut DbConnection, customer_id: &CustomerId) -> Result<Value, AppError> {
     if !export::customer_exists(conn, customer_id)? {
         return Err(AppError::NotFound { entity: "customer" });
     }

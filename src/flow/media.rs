@@ -4,8 +4,7 @@
 use serde_json::json;
 
 use super::{event, Actor};
-use crate::core::ids;
-use crate::core::ids::{TypedId, VisitId};
+use crate::core::ids::{FileId, TypedId, VisitId};
 use crate::core::media::{check, ImageInfo, MediaKind, MAX_PHOTOS};
 use crate::core::visit::{VisitFile, VisitStatus};
 use crate::core::work_order::WorkOrderStatus;
@@ -31,7 +30,7 @@ pub enum Upload {
 fn resent(
     conn: &mut DbConnection,
     actor: &Actor,
-    visit_id: &str,
+    visit_id: &VisitId,
     kind: MediaKind,
     client_id: Option<&str>,
 ) -> Result<Option<VisitFile>, AppError> {
@@ -39,7 +38,7 @@ fn resent(
         return Ok(None);
     };
     match visit_files::by_client_id(conn, &actor.user_id, id)? {
-        Some(row) if row.visit_id != visit_id || row.kind != kind => Err(AppError::key_reused()),
+        Some(row) if row.visit_id != *visit_id || row.kind != kind => Err(AppError::key_reused()),
         Some(row) => Ok(Some(row.view()?)),
         None => Ok(None),
     }
@@ -112,8 +111,8 @@ pub fn add(
             ));
         }
         let row = VisitFileRow {
-            id: ids::new_id(),
-            visit_id: visit.id.to_string(),
+            id: FileId::new(),
+            visit_id: visit.id.clone(),
             kind,
             file_key: actor.files.put(bytes)?,
             content_type: info.content_type.to_owned(),
@@ -145,17 +144,15 @@ pub fn add(
 pub fn readable(
     conn: &mut DbConnection,
     actor: &Actor,
-    visit_id: &str,
-    file_id: &str,
+    visit_id: &VisitId,
+    file_id: &FileId,
 ) -> Result<VisitFileRow, AppError> {
     let none = || AppError::NotFound { entity: "file" };
-    let file_id = ids::parse_id(file_id).ok_or_else(none)?;
-    let row = visit_files::find(conn, &file_id)?
-        .filter(|f| Some(f.visit_id.as_str()) == ids::parse_id(visit_id).as_deref())
+    let row = visit_files::find(conn, file_id)?
+        .filter(|f| f.visit_id == *visit_id)
         .ok_or_else(none)?;
     if !actor.roles.iter().any(|r| r.is_office()) {
-        let visit_id = VisitId::parse(&row.visit_id).ok_or_else(none)?;
-        let visit = visits::find(conn, &visit_id)?.ok_or_else(none)?;
+        let visit = visits::find(conn, visit_id)?.ok_or_else(none)?;
         if visit.engineer_id != actor.user_id {
             return Err(none());
         }

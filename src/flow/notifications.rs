@@ -1,11 +1,11 @@
 //! The outbox as the office handles it: one message with its attempts, and a
 //! retry for a message that gave up.
 
+use crate::core::ids::NotificationId;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::core::ids;
 use crate::core::notice::{Attempt, Notification};
 use crate::error::AppError;
 use crate::store::db::Outbox;
@@ -28,11 +28,13 @@ fn not_found() -> AppError {
 }
 
 /// The message and its attempts, or 404.
-pub fn detail(conn: &mut DbConnection, id: &str) -> Result<NotificationDetail, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    let row = notifications::find(conn, &id)?.ok_or_else(not_found)?;
+pub fn detail(
+    conn: &mut DbConnection,
+    id: &NotificationId,
+) -> Result<NotificationDetail, AppError> {
+    let row = notifications::find(conn, id)?.ok_or_else(not_found)?;
     Ok(NotificationDetail {
-        attempts_made: notifications::attempts(conn, &id)?,
+        attempts_made: notifications::attempts(conn, id)?,
         notification: row.into_view()?,
     })
 }
@@ -43,7 +45,7 @@ pub fn retry(
     conn: &mut DbConnection,
     outbox: &Outbox,
     actor: &str,
-    id: &str,
+    id: &NotificationId,
 ) -> Result<NotificationDetail, AppError> {
     transaction(conn, |conn| {
         let current = detail(conn, id)?.notification;
@@ -67,6 +69,6 @@ pub fn retry(
                 changes: json!({"from": current.status, "last_error": current.last_error}),
             },
         )?;
-        detail(conn, &current.id)
+        detail(conn, id)
     })
 }

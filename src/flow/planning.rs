@@ -1,6 +1,7 @@
 //! Planning days: gather what the planner needs, save its proposal, and accept it
 //! (whole or per engineer) by booking every visit in one transaction.
 
+use crate::core::ids::RoutePlanId;
 use crate::store::db::Outbox;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -148,7 +149,13 @@ pub fn gather(conn: &mut DbConnection, actor: &Actor, r: &PlanRequest) -> Result
 
     let mut engineers: Vec<Engineer> = engineers::active(conn)?
         .into_iter()
-        .filter_map(|(id, name, profile)| profile.map(|profile| Engineer { id, name, profile }))
+        .filter_map(|(id, name, profile)| {
+            profile.map(|profile| Engineer {
+                id: id.into_string(),
+                name,
+                profile,
+            })
+        })
         .collect();
     if let Some(raw) = &r.engineer_ids {
         let wanted = id_list("engineer_ids", raw)?;
@@ -278,9 +285,8 @@ fn not_found() -> AppError {
 }
 
 /// A saved proposal.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<RoutePlan, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
-    route_plans::find(conn, &id)?
+pub fn get(conn: &mut DbConnection, id: &RoutePlanId) -> Result<RoutePlan, AppError> {
+    route_plans::find(conn, id)?
         .ok_or_else(not_found)?
         .into_view()
 }
@@ -300,12 +306,11 @@ pub fn accept(
     conn: &mut DbConnection,
     outbox: &Outbox,
     actor: &Actor,
-    id: &str,
+    id: &RoutePlanId,
     r: AcceptRequest,
 ) -> Result<RoutePlan, AppError> {
-    let id = ids::parse_id(id).ok_or_else(not_found)?;
     transaction(conn, |conn| {
-        let mut row = route_plans::find(conn, &id)?.ok_or_else(not_found)?;
+        let mut row = route_plans::find(conn, id)?.ok_or_else(not_found)?;
         let read_accepted = row.accepted_engineer_ids.clone();
         let view = row.clone().into_view()?;
         let mut accepted = view.accepted_engineer_ids.clone();

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::config::Config;
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
+use crate::core::ids::UserId;
 use crate::core::route::{check_day, Conflict, DayVisit, EngineerProfile};
 use crate::core::visit::VisitStatus;
 use crate::core::work_order::scope_summary;
@@ -94,7 +95,7 @@ fn not_found() -> AppError {
 /// Reads the engineer's live visits of `date`, with their places.
 pub fn load(
     conn: &mut DbConnection,
-    engineer_id: &str,
+    engineer_id: &UserId,
     date: NaiveDate,
     tz: chrono_tz::Tz,
 ) -> Result<DayData, AppError> {
@@ -136,7 +137,7 @@ fn window_secs(
 
 /// The day with arrivals and conflicts, on `matrix` measured between [`DayData::places`].
 pub fn day_route(
-    engineer_id: &str,
+    engineer_id: &UserId,
     date: NaiveDate,
     tz: chrono_tz::Tz,
     data: DayData,
@@ -192,7 +193,7 @@ pub fn day_route(
         })
         .collect();
     Ok(DayRoute {
-        engineer_id: engineer_id.to_owned(),
+        engineer_id: engineer_id.to_string(),
         engineer_name: data.engineer_name,
         date,
         shift_start: shift.map(|s| s.0),
@@ -206,7 +207,7 @@ pub fn day_route(
 /// the calendar and its feed.
 pub fn calendar(
     conn: &mut DbConnection,
-    engineer_id: &str,
+    engineer_id: &UserId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<FeedVisit>, AppError> {
@@ -289,7 +290,7 @@ pub fn apply_order(
     conn: &mut DbConnection,
     outbox: &Outbox,
     actor: &crate::flow::Actor,
-    engineer_id: &str,
+    engineer_id: &UserId,
     date: NaiveDate,
     data: &DayData,
     matrix: &Matrix,
@@ -327,7 +328,7 @@ pub fn apply_order(
             let start = DateTime::from_timestamp(*start, 0).unwrap_or_default();
             let body = crate::flow::bodies::Schedule {
                 version: Some(order.version),
-                engineer_id: engineer_id.to_owned(),
+                engineer_id: engineer_id.to_string(),
                 start,
                 end: start + chrono::Duration::seconds(leg.duration),
                 on_site_contact_id: v.on_site_contact_id.clone(),
@@ -352,7 +353,7 @@ pub fn apply_order(
 pub async fn day_route_now(
     db: &Db,
     config: &Config,
-    id: String,
+    id: UserId,
     date: NaiveDate,
 ) -> Result<DayRoute, AppError> {
     let tz = config.timezone;

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::passwords::{check_new_password, Passwords};
 use crate::core::contact_info::Email;
-use crate::core::ids;
+use crate::core::ids::{self, UserId};
 use crate::core::role::{normalise_roles, Role};
 use crate::core::text;
 use crate::error::AppError;
@@ -111,9 +111,8 @@ pub fn create_user(
 }
 
 /// The account, or 404.
-pub fn find_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, AppError> {
-    let id = ids::parse_id(id).ok_or(AppError::NotFound { entity: "user" })?;
-    users::find(conn, &id)?.ok_or(AppError::NotFound { entity: "user" })
+pub fn find_user(conn: &mut DbConnection, id: &UserId) -> Result<UserRow, AppError> {
+    users::find(conn, id)?.ok_or(AppError::NotFound { entity: "user" })
 }
 
 /// Applies checked changes: deactivating or a new password signs the user out
@@ -121,7 +120,7 @@ pub fn find_user(conn: &mut DbConnection, id: &str) -> Result<UserRow, AppError>
 pub fn update_user(
     conn: &mut DbConnection,
     actor: &str,
-    id: &str,
+    id: &UserId,
     changes: CheckedChanges,
 ) -> Result<UserRow, AppError> {
     transaction(conn, |conn| {

@@ -330,7 +330,7 @@ pub fn order_page(conn: &mut DbConnection, id: &ids::WorkOrderId) -> Result<Orde
     let customer = get::<Customers>(conn, &detail.work_order.customer_id)?;
     let engineers = engineers::active(conn)?
         .into_iter()
-        .map(|(id, name, _)| (id, name))
+        .map(|(id, name, _)| (id.into_string(), name))
         .collect();
     let contacts = contacts::active_of_customers(conn, &[customer.id.to_string()])?;
     let site = get::<Sites>(conn, &detail.work_order.site_id)?;

@@ -9,7 +9,6 @@ use actix_web::{get, web, HttpResponse};
 use crate::api::auth::Office;
 use crate::api::error::ErrorBody;
 use crate::api::state::AppState;
-use crate::core::ids;
 use crate::error::AppError;
 use crate::store::certificates;
 
@@ -35,7 +34,7 @@ pub async fn download(
     let none = || AppError::NotFound {
         entity: "certificate",
     };
-    let id = ids::parse_id(&id).ok_or_else(none)?;
+    let id = id.into_inner();
     let row = state
         .db(move |conn| certificates::latest_for_order(conn, &id))
         .await?

@@ -12,7 +12,6 @@ use crate::api::auth::{Manager, Owner};
 use crate::api::error::ErrorBody;
 use crate::api::extract::{Id, Json, Query};
 use crate::api::state::AppState;
-use crate::core::ids;
 use crate::error::AppError;
 use crate::flow::erasure::{self, ErasureRequest};
 use crate::flow::export::{self, Format, TableCount, TableWriter};
@@ -124,7 +123,7 @@ pub async fn customer_data(
     _caller: Manager,
     id: Id<CustomerId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = ids::parse_id(&id).ok_or(AppError::NotFound { entity: "customer" })?;
+    let id = id.into_inner();
     let file = format!("attachment; filename=\"customer-{id}.json\"");
     let doc = state.db(move |c| export::customer_data(c, &id)).await?;
     Ok(HttpResponse::Ok()
@@ -156,7 +155,7 @@ pub async fn erase(
     body: Json<ErasureRequest>,
 ) -> Result<web::Json<Erased>, AppError> {
     let reason = body.into_inner()?.check()?;
-    let id = ids::parse_id(&id).ok_or(AppError::NotFound { entity: "customer" })?;
+    let id = id.into_inner();
     let actor = caller.user_id.clone();
     let erased = state
         .db(move |c| erasure::erase(c, &id, &actor, &reason))

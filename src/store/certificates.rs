@@ -1,5 +1,6 @@
 //! Certificates table and the yearly counter behind their numbers.
 
+use crate::core::ids::WorkOrderId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -80,7 +81,7 @@ pub fn replace(conn: &mut DbConnection, row: &CertificateRow) -> Result<(), AppE
 /// The order's newest certificate (an order certified again after a reopen has several).
 pub fn latest_for_order(
     conn: &mut DbConnection,
-    work_order_id: &str,
+    work_order_id: &WorkOrderId,
 ) -> Result<Option<CertificateRow>, AppError> {
     Ok(certificates::table
         .filter(certificates::work_order_id.eq(work_order_id))

@@ -14,7 +14,7 @@ use crate::core::agreement::{AgreementKind, AgreementStatus};
 use crate::core::customer::{CustomerKind, Segment};
 use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
-    CampaignId, ContactId, CustomerId, EquipmentId, NotificationId, PlanId, ReminderId,
+    CampaignId, ContactId, CustomerId, EquipmentId, FileId, NotificationId, PlanId, ReminderId,
     RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
 use crate::core::media::MediaKind;
@@ -137,6 +137,7 @@ id_columns!(
     NotificationId,
     RoutePlanId,
     CampaignId,
+    FileId,
 );
 
 enum_columns!(

@@ -1,5 +1,6 @@
 //! Engineers' planning profiles and the secret addresses of their calendar feeds.
 
+use crate::core::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -55,12 +56,12 @@ impl ProfileRow {
 /// Stores (or replaces) an engineer's profile.
 pub fn save_profile(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     p: &EngineerProfile,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
     let row = ProfileRow {
-        user_id: user_id.to_owned(),
+        user_id: user_id.to_string(),
         skills: serde_json::to_string(&p.skills)?,
         work_days: serde_json::to_string(&p.work_days)?,
         shift_start: p.shift_start.format(CLOCK).to_string(),
@@ -75,7 +76,7 @@ pub fn save_profile(
         max_visits: p.max_visits.map(|m| m as i32),
         updated_at: at,
     };
-    let updated = diesel::update(engineer_profiles::table.find(user_id))
+    let updated = diesel::update(engineer_profiles::table.find(user_id.as_str()))
         .set(&row)
         .execute(conn)?;
     if updated == 0 {
@@ -89,7 +90,7 @@ pub fn save_profile(
 /// An engineer's profile, if the office has set one.
 pub fn profile(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<EngineerProfile>, AppError> {
     engineer_profiles::table
         .find(user_id)
@@ -103,8 +104,8 @@ pub fn profile(
 /// Active engineers (id, name) with their profiles, by name.
 pub fn active(
     conn: &mut DbConnection,
-) -> Result<Vec<(String, String, Option<EngineerProfile>)>, AppError> {
-    let rows: Vec<(String, String, String, Option<ProfileRow>)> = users::table
+) -> Result<Vec<(UserId, String, Option<EngineerProfile>)>, AppError> {
+    let rows: Vec<(UserId, String, String, Option<ProfileRow>)> = users::table
         .left_join(engineer_profiles::table)
         .filter(users::active.eq(true))
         .order((users::name.asc(), users::id.asc()))
@@ -124,7 +125,7 @@ pub fn active(
 /// Sets the feed's secret (its hash), replacing (and so revoking) any earlier one.
 pub fn set_feed(
     conn: &mut DbConnection,
-    engineer_id: &str,
+    engineer_id: &UserId,
     token_hash: &str,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -140,12 +141,12 @@ pub fn set_feed(
 }
 
 /// Whether a feed was revoked.
-pub fn revoke_feed(conn: &mut DbConnection, engineer_id: &str) -> Result<bool, AppError> {
-    Ok(diesel::delete(calendar_feeds::table.find(engineer_id)).execute(conn)? > 0)
+pub fn revoke_feed(conn: &mut DbConnection, engineer_id: &UserId) -> Result<bool, AppError> {
+    Ok(diesel::delete(calendar_feeds::table.find(engineer_id.as_str())).execute(conn)? > 0)
 }
 
 /// The engineer whose feed has this secret.
-pub fn feed_owner(conn: &mut DbConnection, token_hash: &str) -> Result<Option<String>, AppError> {
+pub fn feed_owner(conn: &mut DbConnection, token_hash: &str) -> Result<Option<UserId>, AppError> {
     Ok(calendar_feeds::table
         .filter(calendar_feeds::token_hash.eq(token_hash))
         .select(calendar_feeds::engineer_id)

@@ -1,5 +1,6 @@
 //! Saved route proposals: what the planner offered, and which engineers' days were accepted.
 
+use crate::core::ids::RoutePlanId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -30,7 +31,7 @@ pub fn insert(conn: &mut DbConnection, row: &RoutePlanRow) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<RoutePlanRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &RoutePlanId) -> Result<Option<RoutePlanRow>, AppError> {
     Ok(route_plans::table
         .find(id)
         .select(RoutePlanRow::as_select())

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::refresh_tokens;
 use super::{now, DbConnection};
-use crate::core::ids;
+use crate::core::ids::{self, UserId};
 use crate::error::AppError;
 
 /// A stored refresh token (its hash, never the token itself).
@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// All tokens rotated from one login share a family; reuse of a spent one revokes it.
     pub family_id: String,
     pub token_hash: String,
@@ -24,7 +24,7 @@ pub struct RefreshTokenRow {
 
 pub fn insert(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     family_id: &str,
     token_hash: &str,
     expires_at: NaiveDateTime,
@@ -32,7 +32,7 @@ pub fn insert(
     diesel::insert_into(refresh_tokens::table)
         .values(RefreshTokenRow {
             id: ids::new_id(),
-            user_id: user_id.to_owned(),
+            user_id: user_id.clone(),
             family_id: family_id.to_owned(),
             token_hash: token_hash.to_owned(),
             created_at: now(),
@@ -95,7 +95,7 @@ pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> Result<(), App
 }
 
 /// Revokes every token of a user (password change, deactivation).
-pub fn revoke_all(conn: &mut DbConnection, user_id: &str) -> Result<(), AppError> {
+pub fn revoke_all(conn: &mut DbConnection, user_id: &UserId) -> Result<(), AppError> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

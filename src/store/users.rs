@@ -102,9 +102,9 @@ pub fn insert(
     Ok(row)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &UserId) -> Result<Option<UserRow>, AppError> {
     Ok(users::table
-        .find(id)
+        .find(id.as_str())
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{client_requests, visit_files};
 use super::{utc, DbConnection};
+use crate::core::ids::{FileId, VisitId};
 use crate::core::media::MediaKind;
 use crate::core::visit::VisitFile;
 use crate::error::AppError;
@@ -12,8 +13,8 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visit_files)]
 pub struct VisitFileRow {
-    pub id: String,
-    pub visit_id: String,
+    pub id: FileId,
+    pub visit_id: VisitId,
     pub kind: MediaKind,
     pub file_key: String,
     pub content_type: String,
@@ -30,7 +31,7 @@ impl VisitFileRow {
     /// The file as the API shows it.
     pub fn view(&self) -> Result<VisitFile, AppError> {
         Ok(VisitFile {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             kind: self.kind,
             content_type: self.content_type.clone(),
             width: self.width,
@@ -48,7 +49,7 @@ pub fn insert(conn: &mut DbConnection, row: &VisitFileRow) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<VisitFileRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &FileId) -> Result<Option<VisitFileRow>, AppError> {
     Ok(visit_files::table
         .find(id)
         .select(VisitFileRow::as_select())
@@ -83,7 +84,11 @@ pub fn of_visits(
 }
 
 /// How many images of a kind a visit holds.
-pub fn count(conn: &mut DbConnection, visit_id: &str, kind: MediaKind) -> Result<i64, AppError> {
+pub fn count(
+    conn: &mut DbConnection,
+    visit_id: &VisitId,
+    kind: MediaKind,
+) -> Result<i64, AppError> {
     Ok(visit_files::table
         .filter(visit_files::visit_id.eq(visit_id))
         .filter(visit_files::kind.eq(kind.as_str()))

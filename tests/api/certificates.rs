@@ -145,7 +145,8 @@ async fn a_certified_order_has_its_certificate(backend: Backend) {
     );
     let row = {
         let pool = app.state.database.pool.clone();
-        let id = order.clone();
+        use orderly::core::ids::TypedId;
+        let id = orderly::core::ids::WorkOrderId::parse(&order).expect("an order id");
         actix_web::web::block(move || {
             orderly::store::certificates::latest_for_order(&mut pool.get().unwrap(), &id)
         })

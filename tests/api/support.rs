@@ -246,6 +246,8 @@ impl TestApp {
     /// An access token of a fresh login of the user (a session that a sign-out
     /// ends), as a sign-in would give.
     pub fn token_for(&self, user_id: &str) -> String {
+        use orderly::core::ids::TypedId;
+        let user_id = &orderly::core::ids::UserId::parse(user_id).expect("a user id");
         let session = orderly::core::ids::new_id();
         let mut conn = self.state.database.pool.get().expect("conn");
         orderly::store::tokens::insert(

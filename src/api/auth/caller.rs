@@ -13,7 +13,7 @@ use actix_web::{http::header, web, FromRequest, HttpMessage, HttpRequest};
 use super::tokens::invalid_token;
 use crate::api::state::AppState;
 use crate::api::telemetry::Signed;
-use crate::core::ids::UserId;
+use crate::core::ids::{TypedId, UserId};
 use crate::core::role::Role;
 use crate::error::AppError;
 use crate::flow::Actor;
@@ -111,9 +111,13 @@ impl<R: RoleSet + 'static> FromRequest for Caller<R> {
             })?;
             let claims = state.keys.check(&token)?;
             // Loaded on every request, so deactivation and role changes act at once.
-            let (user_id, session) = (claims.sub.clone(), claims.sid.clone());
+            // A subject that is not a user id finds no user: 401 like any unknown one.
+            let (user_id, session) = (UserId::parse(&claims.sub), claims.sid.clone());
             let user = state
                 .db(move |conn| {
+                    let Some(user_id) = user_id else {
+                        return Ok(None);
+                    };
                     let user = users::find(conn, &user_id)?;
                     // A login that was signed out ends its access tokens at once.
                     let live = user.is_some() && tokens::session_live(conn, &session, now())?;

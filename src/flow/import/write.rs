@@ -282,8 +282,8 @@ fn photo(
     visit_files::insert(
         conn,
         &VisitFileRow {
-            id: crate::core::ids::new_id(),
-            visit_id: visit.id.to_string(),
+            id: crate::core::ids::FileId::new(),
+            visit_id: visit.id.clone(),
             kind: MediaKind::Photo,
             file_key: store_file(w, &bytes)?,
             content_type: info.content_type.into(),

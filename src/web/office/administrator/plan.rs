@@ -9,6 +9,8 @@ use serde_json::json;
 use super::board::DayQuery;
 use crate::api::auth::caller::Dispatchers;
 use crate::api::state::AppState;
+use crate::core::ids::{RoutePlanId, TypedId};
+use crate::error::AppError;
 use crate::flow::planning::{self, RoutePlan};
 use crate::routing::planner::ProposedRoute;
 use crate::routing::MapTiles;
@@ -63,6 +65,9 @@ pub async fn proposal(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let id = RoutePlanId::parse(&id).ok_or(AppError::NotFound {
+        entity: "route plan",
+    })?;
     let plan = state.db(move |c| planning::get(c, &id)).await?;
     let tiles = state.config().routing.tiles.clone();
     let w = page.w;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::api::auth::caller::OfficeStaff;
 use crate::api::state::AppState;
 use crate::core::calendar::day_bounds;
+use crate::core::ids::UserId;
 use crate::flow::route_day;
 use crate::routing::ical::FeedVisit;
 use crate::store::engineers;
@@ -40,14 +41,14 @@ pub async fn week(
     let chosen = q.engineer.clone();
     let (all, visits) = state
         .db(move |c| {
-            let all: Vec<(String, String)> = engineers::active(c)?
+            let all: Vec<(UserId, String)> = engineers::active(c)?
                 .into_iter()
                 .map(|(id, name, _)| (id, name))
                 .collect();
             let mut visits: Vec<(String, FeedVisit)> = vec![];
             for (id, name) in all
                 .iter()
-                .filter(|(id, _)| chosen.as_ref().is_none_or(|c| c == id))
+                .filter(|(id, _)| chosen.as_ref().is_none_or(|c| *c == **id))
             {
                 for v in route_day::calendar(c, id, from, to)? {
                     visits.push((name.clone(), v));
