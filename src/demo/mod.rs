@@ -3,7 +3,7 @@
 
 mod work;
 
-use crate::core::ids::UserId;
+use crate::core::ids::{CustomerId, UserId};
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -261,7 +261,7 @@ pub struct Staff {
 
 /// A demo customer's ids: the customer, its first site, the first equipment there.
 pub struct DemoCustomer {
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub site_id: String,
     pub equipment_id: String,
     pub contact_id: String,
@@ -275,7 +275,7 @@ fn demo_customer(
     i: usize,
 ) -> Result<DemoCustomer, AppError> {
     let mut first = DemoCustomer {
-        customer_id: String::new(),
+        customer_id: CustomerId::new(),
         site_id: String::new(),
         equipment_id: String::new(),
         contact_id: String::new(),
@@ -397,7 +397,7 @@ fn demo_customer(
             }
         }
     }
-    first.customer_id = customer.id.to_string();
+    first.customer_id = customer.id.clone();
     if organisation {
         create::<Contacts>(
             conn,

@@ -61,7 +61,7 @@ pub fn load(
         let plan = plans::create(
             conn,
             &manager,
-            &c.equipment_id,
+            &crate::core::ids::typed(&c.equipment_id, "equipment_id")?,
             PlanFields {
                 service_kind: service.into(),
                 scope_lines: vec![ScopeLine {
@@ -111,7 +111,7 @@ pub fn load(
             conn,
             &manager,
             WorkOrderDraft {
-                customer_id: c.customer_id.clone(),
+                customer_id: c.customer_id.to_string(),
                 site_id: c.site_id.clone(),
                 equipment_ids: vec![c.equipment_id.clone()],
                 scope_lines: vec![ScopeLine {

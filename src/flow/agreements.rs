@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{event, Actor};
 use crate::core::agreement::{Agreement, AgreementDraft, AgreementStatus};
-use crate::core::ids;
+use crate::core::ids::{self, CustomerId};
 use crate::core::reminder::ReminderKind;
 use crate::error::AppError;
 use crate::store::agreements::{self, AgreementRow};
@@ -15,19 +15,17 @@ use crate::store::{customers, now, transaction, DbConnection};
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    customer_id: &str,
+    customer_id: &CustomerId,
     draft: AgreementDraft,
 ) -> Result<Agreement, AppError> {
-    let customer_id =
-        ids::parse_id(customer_id).ok_or(AppError::NotFound { entity: "customer" })?;
     let draft = draft.normalise(actor.today())?;
     transaction(conn, |conn| {
-        customers::ensure_active(conn, "customer_id", &customer_id)
+        customers::ensure_active(conn, "customer_id", customer_id)
             .map_err(|_| AppError::NotFound { entity: "customer" })?;
         let at = now();
         let row = AgreementRow {
             id: ids::new_id(),
-            customer_id: customer_id.clone(),
+            customer_id: customer_id.to_string(),
             kind: draft.kind,
             text: draft.text.clone(),
             amount: draft.amount,
@@ -45,7 +43,7 @@ pub fn create(
         event(
             conn,
             actor,
-            &customer_id,
+            customer_id,
             "agreement",
             &row.id,
             "created",
@@ -54,7 +52,7 @@ pub fn create(
         )?;
         if let Some(due) = draft.follow_up_on {
             let mut reminder = ReminderRow::new(
-                &customer_id,
+                customer_id,
                 ReminderKind::Agreement,
                 due,
                 Some(row.text.clone()),
@@ -65,7 +63,7 @@ pub fn create(
             event(
                 conn,
                 actor,
-                &customer_id,
+                customer_id,
                 "reminder",
                 &reminder.id,
                 "created",

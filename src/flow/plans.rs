@@ -1,18 +1,17 @@
 //! Maintenance plans on equipment: create, change (merge patch), pause, and move
 //! on when a service from the plan is completed.
 
-use crate::core::ids::PlanId;
+use crate::core::ids::{self, EquipmentId, PlanId, TypedId};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::{event, Actor};
 use crate::core::changes::{diff, merge_patch};
-use crate::core::ids::TypedId;
 use crate::core::plan::{appear_on, within_end, MaintenancePlan, PlanFields, Schedule};
 use crate::error::{from_json, AppError};
 use crate::store::equipment::EquipmentRepo;
 use crate::store::plans::{self, PlanRow};
-use crate::store::records::get_text;
+use crate::store::records::{get, get_text};
 use crate::store::work_orders::WorkOrderRow;
 use crate::store::{now, transaction, DbConnection};
 
@@ -56,13 +55,13 @@ fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>) -> NaiveDate {
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    equipment_id: &str,
+    equipment_id: &EquipmentId,
     fields: PlanFields,
 ) -> Result<MaintenancePlan, AppError> {
     fields.check_days(actor.today())?;
     let (fields, schedule) = fields.normalise()?;
     transaction(conn, |conn| {
-        let item = get_text::<EquipmentRepo>(conn, equipment_id)?;
+        let item = get::<EquipmentRepo>(conn, equipment_id)?;
         if item.archived_at.is_some() {
             return Err(AppError::invalid(
                 "equipment_id",
@@ -73,7 +72,7 @@ pub fn create(
         let mut row = PlanRow {
             id: PlanId::new(),
             equipment_id: item.id.to_string(),
-            customer_id: item.customer_id.clone(),
+            customer_id: ids::typed(&item.customer_id, "customer_id")?,
             service_kind: String::new(),
             scope_lines: "[]".into(),
             estimated_minutes: None,
@@ -116,9 +115,9 @@ pub fn read(conn: &mut DbConnection, id: &PlanId) -> Result<MaintenancePlan, App
 
 pub fn for_equipment(
     conn: &mut DbConnection,
-    equipment_id: &str,
+    equipment_id: &EquipmentId,
 ) -> Result<Vec<MaintenancePlan>, AppError> {
-    let item = get_text::<EquipmentRepo>(conn, equipment_id)?;
+    let item = get::<EquipmentRepo>(conn, equipment_id)?;
     plans::for_equipment(conn, &item.id)?
         .into_iter()
         .map(view)

@@ -1,7 +1,7 @@
 //! The reminders inbox: manual reminders, converting one into a work order,
 //! snoozing and dismissing (neither makes anything forget its due date).
 
-use crate::core::ids::ReminderId;
+use crate::core::ids::{self, CustomerId, ReminderId};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 
 use super::work_orders::{self, WorkOrderDetail};
 use super::{event, Actor};
-use crate::core::ids;
 use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
 use crate::core::text::{self, NOTE};
 use crate::core::work_order::{Priority, ScopeLine, WorkOrderDraft};
@@ -77,8 +76,7 @@ pub fn create(
     actor: &Actor,
     body: NewReminder,
 ) -> Result<Reminder, AppError> {
-    let customer_id = ids::parse_id(&body.customer_id)
-        .ok_or_else(|| AppError::invalid("customer_id", "is not a valid id"))?;
+    let customer_id: CustomerId = ids::typed(&body.customer_id, "customer_id")?;
     let note = text::required("note", &body.note, NOTE)?;
     crate::core::dates::check_day(
         "due_on",
@@ -169,7 +167,7 @@ pub fn convert(
             _ => body.scope_lines,
         };
         let draft = WorkOrderDraft {
-            customer_id: row.customer_id.clone(),
+            customer_id: row.customer_id.to_string(),
             site_id,
             equipment_ids: equipment.iter().map(|e| e.id.to_string()).collect(),
             scope_lines,

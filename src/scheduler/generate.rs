@@ -161,7 +161,7 @@ impl BatchWork {
         if due.is_empty() {
             return Ok(());
         }
-        let customer_ids: Vec<String> = due.iter().map(|r| r.customer_id.clone()).collect();
+        let customer_ids: Vec<String> = due.iter().map(|r| r.customer_id.to_string()).collect();
         let equipment_ids: Vec<String> =
             due.iter().filter_map(|r| r.equipment_id.clone()).collect();
         let names = customers::names(conn, &customer_ids)?;
@@ -193,8 +193,14 @@ impl BatchWork {
                     attachments: vec![],
                     outreach: None,
                 },
-                names.get(&r.customer_id).map(String::as_str).unwrap_or(""),
-                people.get(&r.customer_id).cloned().unwrap_or_default(),
+                names
+                    .get(r.customer_id.as_str())
+                    .map(String::as_str)
+                    .unwrap_or(""),
+                people
+                    .get(r.customer_id.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
                 at,
             )?;
         }
@@ -219,7 +225,7 @@ fn plan_reminders(plan: &PlanRow, schedule: &Schedule, today: NaiveDate, work: &
             None,
         );
         reminder.equipment_id = Some(plan.equipment_id.clone());
-        reminder.plan_id = Some(plan.id.to_string());
+        reminder.plan_id = Some(plan.id.clone());
         if plan.notify_customer {
             work.notify.insert(reminder.id.clone());
         }

@@ -2,6 +2,7 @@
 //! and work done but not certified after some days. One reminder per order, kind
 //! and day (a unique key), so a second run or a second instance adds nothing.
 
+use crate::core::ids::{CustomerId, WorkOrderId};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde_json::json;
 
@@ -60,15 +61,15 @@ pub fn remind_overdue(
 
 fn remind(
     conn: &mut DbConnection,
-    order_id: &str,
-    customer_id: &str,
+    order_id: &WorkOrderId,
+    customer_id: &CustomerId,
     kind: ReminderKind,
     today: NaiveDate,
     about: NaiveDateTime,
 ) -> Result<bool, AppError> {
     // The note is written from the moment when read, in the reader's zone.
     let mut row = ReminderRow::new(customer_id, kind, today, None, None);
-    row.work_order_id = Some(order_id.to_owned());
+    row.work_order_id = Some(order_id.to_string());
     row.about_at = Some(about);
     if !reminders::insert_if_absent(conn, &row)? {
         return Ok(false);

@@ -1,5 +1,6 @@
 //! Agreements table: promises kept on the customer card.
 
+use crate::core::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -78,7 +79,7 @@ pub fn honour(conn: &mut DbConnection, id: &str, work_order_id: &str) -> Result<
 /// A customer's agreements, active first, newest first within each.
 pub fn for_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Vec<Agreement>, AppError> {
     let rows: Vec<AgreementRow> = agreements::table
         .filter(agreements::customer_id.eq(customer_id))

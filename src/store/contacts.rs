@@ -1,6 +1,7 @@
 //! Contacts table: rows, the repository and the list.
 
 use crate::core::ids::ContactId;
+use crate::core::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -173,7 +174,7 @@ impl Repo for Contacts {
 /// The customer's contacts that are not archived, for search words and the card.
 pub fn active_for_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Vec<ContactFields>, AppError> {
     let rows: Vec<ContactRow> = contacts::table
         .filter(contacts::customer_id.eq(customer_id))

@@ -1,6 +1,6 @@
 //! Customers table: rows, the repository and the searchable list.
 
-use crate::core::ids::{CustomerId, TypedId};
+use crate::core::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -136,12 +136,8 @@ pub fn ensure_active(conn: &mut DbConnection, field: &str, id: &str) -> Result<(
 /// Recomputes the words a customer is found by: its own, its contacts' and its sites'.
 ///
 /// So a manager finds a customer by a phone number or a street, not just by name.
-pub fn refresh_search(conn: &mut DbConnection, customer_id: &str) -> Result<(), AppError> {
-    let Some(customer) = CustomerId::parse(customer_id)
-        .map(|id| Customers::find(conn, &id))
-        .transpose()?
-        .flatten()
-    else {
+pub fn refresh_search(conn: &mut DbConnection, customer_id: &CustomerId) -> Result<(), AppError> {
+    let Some(customer) = Customers::find(conn, customer_id)? else {
         return Ok(());
     };
     let contact_rows = super::contacts::active_for_customer(conn, customer_id)?;

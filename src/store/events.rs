@@ -1,5 +1,6 @@
 //! The timeline: one row per change, written in the same transaction as the change.
 
+use crate::core::ids::CustomerId;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -99,7 +100,7 @@ type EventTuple = (
 /// A customer's events, newest first.
 pub fn customer_timeline(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     page: &PageRequest,
 ) -> Result<Page<Event>, AppError> {
     let query = events::table

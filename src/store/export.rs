@@ -6,6 +6,7 @@
 //! saved provider keys) and what is derived from other rows (search text,
 //! analytics totals) are left out.
 
+use crate::core::ids::CustomerId;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde_json::{Map, Value};
@@ -232,9 +233,12 @@ pub fn page(
 }
 
 /// True when the customer exists (archived or not).
-pub fn customer_exists(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn customer_exists(conn: &mut DbConnection, id: &CustomerId) -> Result<bool, AppError> {
     use super::schema::customers;
-    let n: i64 = customers::table.find(id).count().get_result(conn)?;
+    let n: i64 = customers::table
+        .find(id.as_str())
+        .count()
+        .get_result(conn)?;
     Ok(n > 0)
 }
 

@@ -1,6 +1,6 @@
 //! Maintenance plans table: rows, and the batches the generation job walks.
 
-use crate::core::ids::PlanId;
+use crate::core::ids::{CustomerId, EquipmentId, PlanId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -15,7 +15,7 @@ use crate::error::AppError;
 pub struct PlanRow {
     pub id: PlanId,
     pub equipment_id: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub service_kind: String,
     pub scope_lines: String,
     pub estimated_minutes: Option<i32>,
@@ -87,7 +87,7 @@ impl PlanRow {
             fields: self.fields()?,
             id: self.id,
             equipment_id: self.equipment_id,
-            customer_id: self.customer_id,
+            customer_id: self.customer_id.into_string(),
             last_completed_on: self.last_completed_on,
             next_due_on: self.next_due_on,
             preview,
@@ -121,7 +121,7 @@ pub fn find(conn: &mut DbConnection, id: &PlanId) -> Result<Option<PlanRow>, App
 
 pub fn for_equipment(
     conn: &mut DbConnection,
-    equipment_id: &str,
+    equipment_id: &EquipmentId,
 ) -> Result<Vec<PlanRow>, AppError> {
     Ok(maintenance_plans::table
         .filter(maintenance_plans::equipment_id.eq(equipment_id))
@@ -210,7 +210,10 @@ pub fn set_next_batch(
 }
 
 /// A customer's plans, for the customer card.
-pub fn for_customer(conn: &mut DbConnection, customer_id: &str) -> Result<Vec<PlanRow>, AppError> {
+pub fn for_customer(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> Result<Vec<PlanRow>, AppError> {
     Ok(maintenance_plans::table
         .filter(maintenance_plans::customer_id.eq(customer_id))
         .order(maintenance_plans::id.asc())

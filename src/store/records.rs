@@ -10,7 +10,7 @@ use super::events::{self, NewEvent};
 pub use super::repo::Repo;
 use super::{customers, now, transaction, DbConnection};
 use crate::core::changes::{diff, merge_patch};
-use crate::core::ids::TypedId;
+use crate::core::ids::{self, TypedId};
 use crate::core::{Fields, InputContext};
 use crate::error::AppError;
 
@@ -118,7 +118,7 @@ fn after_change<R: Repo>(
     changes: Value,
 ) -> Result<(), AppError> {
     let customer_id = R::customer_id(view);
-    customers::refresh_search(conn, customer_id)?;
+    customers::refresh_search(conn, &ids::typed(customer_id, "customer_id")?)?;
     events::record(
         conn,
         NewEvent {

@@ -9,7 +9,7 @@ use super::page::{contains_pattern, Page};
 use super::schema::{customers, reminders, sites};
 use super::{now, utc, DbConnection};
 use crate::core::customer::Segment;
-use crate::core::ids::{self, ReminderId};
+use crate::core::ids::{self, CustomerId, PlanId, ReminderId};
 use crate::core::reminder::{Reminder, ReminderKind, ReminderStatus};
 use crate::error::AppError;
 
@@ -17,7 +17,7 @@ use crate::error::AppError;
 #[diesel(table_name = reminders, treat_none_as_null = true)]
 pub struct ReminderRow {
     pub id: ReminderId,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub kind: ReminderKind,
     pub status: ReminderStatus,
     pub due_on: NaiveDate,
@@ -32,7 +32,7 @@ pub struct ReminderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// The maintenance plan that produced it; (plan, due date) is unique.
-    pub plan_id: Option<String>,
+    pub plan_id: Option<PlanId>,
     /// The moment a reminder the system raised is about; its note is written
     /// from it when read.
     pub about_at: Option<NaiveDateTime>,
@@ -41,7 +41,7 @@ pub struct ReminderRow {
 impl ReminderRow {
     /// A new open reminder.
     pub fn new(
-        customer_id: &str,
+        customer_id: &CustomerId,
         kind: ReminderKind,
         due_on: NaiveDate,
         note: Option<String>,
@@ -50,7 +50,7 @@ impl ReminderRow {
         let at = now();
         ReminderRow {
             id: ReminderId::new(),
-            customer_id: customer_id.to_owned(),
+            customer_id: customer_id.clone(),
             kind,
             status: ReminderStatus::Open,
             due_on,
@@ -75,7 +75,7 @@ impl ReminderRow {
             kind: self.kind,
             status: self.status,
             id: self.id,
-            customer_id: self.customer_id,
+            customer_id: self.customer_id.into_string(),
             customer_name,
             due_on: self.due_on,
             note: self.note,
@@ -85,7 +85,7 @@ impl ReminderRow {
             converted_work_order_id: self.converted_work_order_id,
             snoozed_until: self.snoozed_until,
             dismiss_reason: self.dismiss_reason,
-            plan_id: self.plan_id,
+            plan_id: self.plan_id.map(PlanId::into_string),
             about_at: self.about_at.map(utc),
             created_at: utc(self.created_at),
         })

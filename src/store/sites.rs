@@ -1,5 +1,6 @@
 //! Sites table: rows, the repository and the list.
 
+use crate::core::ids::CustomerId;
 use crate::core::ids::SiteId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -128,7 +129,7 @@ impl Repo for Sites {
 /// The customer's sites that are not archived.
 pub fn active_for_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Vec<SiteFields>, AppError> {
     let rows: Vec<SiteRow> = sites::table
         .filter(sites::customer_id.eq(customer_id))
@@ -202,7 +203,7 @@ pub fn list(
 /// Ids of the customer's sites that are not archived.
 pub fn active_ids_for_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Vec<String>, AppError> {
     Ok(sites::table
         .filter(sites::customer_id.eq(customer_id))
@@ -212,9 +213,9 @@ pub fn active_ids_for_customer(
 }
 
 /// A site's address as a customer reads it: "Khreshchatyk 1, apt 5, Kyiv".
-pub fn address(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
+pub fn address(conn: &mut DbConnection, id: &SiteId) -> Result<Option<String>, AppError> {
     let row: Option<(String, Option<String>, String)> = sites::table
-        .find(id)
+        .find(id.as_str())
         .select((sites::address_line1, sites::address_line2, sites::city))
         .first(conn)
         .optional()?;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{users, visits};
 use super::{decoded_json, decoded_optional, utc, DbConnection};
-use crate::core::ids::{UserId, VisitId, WorkOrderId};
+use crate::core::ids::{CustomerId, UserId, VisitId, WorkOrderId};
 use crate::core::visit::{CustomerAnswer, CustomerResponse, Outcome, Visit, VisitStatus};
 use crate::error::AppError;
 
@@ -248,7 +248,7 @@ pub fn last_finished_for_orders(
 pub fn booked_ending_before(
     conn: &mut DbConnection,
     before: NaiveDateTime,
-) -> Result<Vec<(String, String, NaiveDateTime)>, AppError> {
+) -> Result<Vec<(WorkOrderId, CustomerId, NaiveDateTime)>, AppError> {
     use super::schema::work_orders;
     Ok(visits::table
         .inner_join(work_orders::table)

@@ -1,5 +1,6 @@
 //! Work orders table: rows, optimistic versioning and the list.
 
+use crate::core::ids::{CustomerId, WorkOrderId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -8,7 +9,6 @@ use utoipa::IntoParams;
 use super::page::{Page, PageRequest};
 use super::schema::{visits, work_orders};
 use super::{rollups, DbConnection};
-use crate::core::ids::WorkOrderId;
 use crate::core::work_order::{Milestone, WorkOrder, WorkOrderStatus};
 use crate::error::AppError;
 use crate::store::page::keyset_page;
@@ -130,7 +130,7 @@ pub fn list(
 /// A customer's orders, newest first, at most `limit`.
 pub fn for_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     limit: i64,
 ) -> Result<Vec<WorkOrder>, AppError> {
     let rows: Vec<WorkOrderRow> = work_orders::table
@@ -170,7 +170,7 @@ pub fn other_currency(conn: &mut DbConnection, code: &str) -> Result<Option<Stri
 pub fn done_before(
     conn: &mut DbConnection,
     before: NaiveDateTime,
-) -> Result<Vec<(String, String, NaiveDateTime)>, AppError> {
+) -> Result<Vec<(WorkOrderId, CustomerId, NaiveDateTime)>, AppError> {
     Ok(work_orders::table
         .filter(work_orders::status.eq(WorkOrderStatus::WorkDone.as_str()))
         .filter(work_orders::updated_at.lt(before))

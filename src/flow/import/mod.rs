@@ -461,7 +461,8 @@ fn write_all(
     events::record_many(conn, &events).map_err(after)?;
     let customers_touched = touched.len();
     for (n, customer_id) in touched.iter().enumerate() {
-        customers::refresh_search(conn, customer_id).map_err(after)?;
+        let customer_id = ids::typed(customer_id, "customer_id").map_err(AppError::from);
+        customers::refresh_search(conn, &customer_id.map_err(after)?).map_err(after)?;
         if (n + 1) % EVERY == 0 || n + 1 == customers_touched {
             progress(entity, Phase::Indexing, n + 1, customers_touched);
         }

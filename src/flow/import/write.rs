@@ -94,7 +94,13 @@ pub fn write(
                 let patch = serde_json::to_value(fields)?;
                 plan_flow::update(conn, w.actor, &ids::typed(id, "id")?, &patch)?.id
             } else {
-                plan_flow::create(conn, w.actor, equipment_id, fields.clone())?.id
+                plan_flow::create(
+                    conn,
+                    w.actor,
+                    &ids::typed(equipment_id, "equipment_id")?,
+                    fields.clone(),
+                )?
+                .id
             };
             if let Some(day) = last {
                 plan_flow::completed(conn, &plan_id, *day)?;
