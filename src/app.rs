@@ -76,6 +76,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(engineer::actions::routes)
         .configure(engineer::visits::routes)
         .configure(administrator::notifications::routes)
+        .configure(administrator::self_scheduling::routes)
         .configure(owner::templates::routes)
         .configure(owner::settings::routes)
         .configure(owner::analytics::routes)

@@ -85,11 +85,20 @@ impl Runtime {
         self.database.sending(f).await
     }
 
+    /// The customer acting through their signed link: no account, no role.
+    pub fn customer_actor(&self) -> Actor {
+        Actor {
+            by_customer: true,
+            ..self.actor(&UserId::new(), vec![])
+        }
+    }
+
     /// A staff member as the flow sees them, with the company settings its rules need.
     pub fn actor(&self, user_id: &UserId, roles: Vec<Role>) -> Actor {
         let config = self.config();
         Actor {
             user_id: user_id.clone(),
+            by_customer: false,
             roles,
             timezone: config.timezone,
             currency: config.currency.clone(),

@@ -4,4 +4,5 @@ pub mod actions;
 pub mod notifications;
 pub mod planning;
 pub mod queue;
+pub mod self_scheduling;
 pub mod site_access;

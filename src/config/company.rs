@@ -36,6 +36,9 @@ pub struct CompanySettings {
     /// Lifetime-value inputs and the pace of mass messages.
     #[serde(default)]
     pub analytics: crate::core::analytics::AnalyticsSettings,
+    /// Whether customers choose their own visit time from a link, and how.
+    #[serde(default)]
+    pub self_scheduling: crate::core::slots::SelfScheduling,
 }
 
 /// The SMS provider: `log` (send nothing), `twilio`, or `webhook`.
@@ -156,6 +159,7 @@ impl CompanySettings {
             sms,
             email,
             analytics: config.analytics.clone(),
+            self_scheduling: config.self_scheduling.clone(),
         }
     }
 
@@ -331,6 +335,7 @@ impl Config {
         };
         messaging.timezone = timezone;
         messaging.locale = locale;
+        messaging.invite_to_choose = s.self_scheduling.enabled;
         let mut config = self.clone();
         config.timezone = timezone;
         config.currency = currency;
@@ -340,6 +345,8 @@ impl Config {
         config.delivery.email_from = from.to_owned();
         s.analytics.check()?;
         config.analytics = s.analytics.clone();
+        s.self_scheduling.check()?;
+        config.self_scheduling = s.self_scheduling.clone();
         Ok(config)
     }
 }

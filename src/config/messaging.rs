@@ -29,6 +29,9 @@ pub struct Messaging {
     pub quiet_hours: Option<QuietHours>,
     /// Travel time assumed for "on the way" when the engineer gives none.
     pub travel_minutes: u32,
+    /// Customers get a link to choose their visit time when an order reaches
+    /// `scheduling` (the company's `self_scheduling.enabled`).
+    pub invite_to_choose: bool,
 }
 
 impl Messaging {

@@ -72,6 +72,8 @@ pub struct Config {
     pub routing: crate::routing::RoutingSettings,
     /// Lifetime-value inputs and the pace of mass messages (company settings).
     pub analytics: crate::core::analytics::AnalyticsSettings,
+    /// Customers choosing their own visit time (company settings).
+    pub self_scheduling: crate::core::slots::SelfScheduling,
     /// When the "would you recommend us" question goes out (six fields); empty turns it off.
     pub survey_cron: String,
     /// Days after a completed order before its customer is asked, and the least
@@ -250,6 +252,7 @@ impl Config {
             files,
             routing: routing::routing(&src)?,
             analytics: Default::default(),
+            self_scheduling: Default::default(),
             survey_cron: src.cron("ORDERLY_SURVEY_CRON", "0 0 11 * * *")?,
             survey_after_days: src.parse("ORDERLY_SURVEY_AFTER_DAYS", 7i64)?,
             survey_every_days: src.parse("ORDERLY_SURVEY_EVERY_DAYS", 180i64)?,

@@ -78,6 +78,7 @@ pub(super) fn messaging(
         link_key: LinkKey::derive(secret),
         quiet_hours,
         travel_minutes: src.parse("ORDERLY_TRAVEL_MINUTES", 30u32)?,
+        invite_to_choose: false,
     }))
 }
 

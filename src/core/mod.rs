@@ -27,6 +27,7 @@ pub mod reminder;
 pub mod role;
 pub mod route;
 pub mod site;
+pub mod slots;
 pub mod sms;
 pub mod text;
 pub mod validation;

@@ -291,6 +291,9 @@ fn tell_customer(
                 )?;
             }
         }
+        Action::SendToScheduling if m.invite_to_choose => {
+            super::self_scheduling::invite(conn, outbox, m, row, "first")?;
+        }
         Action::StartTravel => {
             if let Some(visit) = visits::live_for_order(conn, &row.id)? {
                 notices::on_the_way(conn, outbox, m, row, &visit, eta_minutes)?;

@@ -25,6 +25,7 @@ pub mod plans;
 pub mod reminders;
 pub mod route_day;
 pub mod segments;
+pub mod self_scheduling;
 pub mod surveys;
 pub mod templates;
 pub mod users;
@@ -43,7 +44,12 @@ use crate::store::DbConnection;
 /// Who is acting, and the company settings the rules need.
 #[derive(Debug, Clone)]
 pub struct Actor {
+    /// The staff account acting. For the customer acting through their own
+    /// link (`by_customer`) it names no account and is never written.
     pub user_id: crate::core::ids::UserId,
+    /// The customer, through their signed link: events name no staff member
+    /// and say `"by": "customer"`.
+    pub by_customer: bool,
     pub roles: Vec<Role>,
     pub timezone: Tz,
     pub currency: String,
@@ -68,12 +74,17 @@ pub fn event(
     entity_type: &str,
     entity_id: &str,
     action: &str,
-    changes: Value,
+    mut changes: Value,
 ) -> Result<(), AppError> {
+    if actor.by_customer {
+        if let Some(map) = changes.as_object_mut() {
+            map.insert("by".into(), "customer".into());
+        }
+    }
     events::record(
         conn,
         NewEvent {
-            actor_id: Some(&actor.user_id),
+            actor_id: (!actor.by_customer).then_some(actor.user_id.as_str()),
             customer_id: Some(customer_id),
             entity_type,
             entity_id,

@@ -45,6 +45,51 @@ pub fn great_circle_m(a: GeoPoint, b: GeoPoint) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 
+/// Seconds of driving between two points under the straight-line model.
+pub fn straight_seconds(a: GeoPoint, b: GeoPoint, road_factor: f64, speed_kmh: f64) -> i64 {
+    (great_circle_m(a, b) * road_factor / (speed_kmh * 1000.0 / 3600.0)).round() as i64
+}
+
+/// Driving times between a set of points, measured once: on the fly for the
+/// straight-line model (no quadratic table for a few pairs), or OSRM's table.
+pub enum Times {
+    Line {
+        points: Vec<GeoPoint>,
+        road_factor: f64,
+        speed_kmh: f64,
+    },
+    Table(Matrix),
+}
+
+impl Times {
+    /// The times between `points` under `model`; only OSRM goes to the network.
+    pub async fn measure(model: &TravelModel, points: Vec<GeoPoint>) -> Result<Times, TravelError> {
+        match model {
+            TravelModel::StraightLine {
+                road_factor,
+                speed_kmh,
+            } => Ok(Times::Line {
+                points,
+                road_factor: *road_factor,
+                speed_kmh: *speed_kmh,
+            }),
+            TravelModel::Osrm { .. } => Ok(Times::Table(matrix(model, &points).await?)),
+        }
+    }
+
+    /// Seconds from point `a` to point `b`.
+    pub fn seconds(&self, a: usize, b: usize) -> i64 {
+        match self {
+            Times::Line {
+                points,
+                road_factor,
+                speed_kmh,
+            } => straight_seconds(points[a], points[b], *road_factor, *speed_kmh),
+            Times::Table(m) => m.between(a, b).0,
+        }
+    }
+}
+
 /// The straight-line matrix: no network, the same answer every time.
 pub fn straight_line(points: &[GeoPoint], road_factor: f64, speed_kmh: f64) -> Matrix {
     let size = points.len();

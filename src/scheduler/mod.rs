@@ -86,6 +86,8 @@ pub fn run_evening(
 ) -> Result<usize, AppError> {
     let n = remind_visits(conn, outbox, &config.messaging, at)?;
     tracing::info!(visits = n, "tomorrow's visits reminded");
+    let undecided = crate::flow::self_scheduling::remind_undecided(conn, outbox, config, at)?;
+    tracing::info!(orders = undecided, "customers reminded to choose a time");
     Ok(n)
 }
 

@@ -133,3 +133,20 @@ pub fn customer_timeline(
         },
     )
 }
+
+/// Whether the order's latest booking (schedule or reschedule) was the
+/// customer's own, through their link: such events name no staff member.
+pub fn last_action_by_customer(
+    conn: &mut DbConnection,
+    work_order_id: &ids::WorkOrderId,
+) -> Result<bool, AppError> {
+    let actor: Option<Option<String>> = events::table
+        .filter(events::entity_type.eq("work_order"))
+        .filter(events::entity_id.eq(work_order_id.as_str()))
+        .filter(events::action.eq_any(["schedule", "reschedule"]))
+        .order((events::occurred_at.desc(), events::id.desc()))
+        .select(events::actor_id)
+        .first(conn)
+        .optional()?;
+    Ok(matches!(actor, Some(None)))
+}

@@ -415,3 +415,27 @@ pub fn requeue(
     }
     Ok(n == 1)
 }
+
+/// Orders in `scheduling` whose customer was sent a "choose a time" link, with
+/// when the first went: those waiting for the customer's choice.
+pub fn choice_invitations(
+    conn: &mut DbConnection,
+) -> Result<Vec<(ids::WorkOrderId, chrono::DateTime<chrono::Utc>)>, AppError> {
+    use super::schema::work_orders;
+    let rows: Vec<(ids::WorkOrderId, Option<NaiveDateTime>)> = work_orders::table
+        .inner_join(
+            notifications::table.on(notifications::work_order_id.eq(work_orders::id.nullable())),
+        )
+        .filter(
+            work_orders::status.eq(crate::core::work_order::WorkOrderStatus::Scheduling.as_str()),
+        )
+        .filter(notifications::event.eq(NoticeEvent::ChooseTime.as_str()))
+        .group_by(work_orders::id)
+        .select((work_orders::id, diesel::dsl::min(notifications::created_at)))
+        .order(work_orders::id.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, utc(at?))))
+        .collect())
+}

@@ -290,3 +290,22 @@ pub fn booked_starting_between(
         .select(VisitRow::as_select())
         .load(conn)?)
 }
+
+/// The live visits of some engineers that touch `[from, to)`, in time order:
+/// one read for the whole self-scheduling board.
+pub fn live_of_engineers_between(
+    conn: &mut DbConnection,
+    engineer_ids: &[UserId],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<VisitRow>, AppError> {
+    let ids: Vec<&str> = engineer_ids.iter().map(|i| i.as_str()).collect();
+    Ok(visits::table
+        .filter(visits::engineer_id.eq_any(ids))
+        .filter(visits::status.eq_any(LIVE))
+        .filter(visits::planned_start.lt(to))
+        .filter(visits::planned_end.gt(from))
+        .order((visits::planned_start.asc(), visits::id.asc()))
+        .select(VisitRow::as_select())
+        .load(conn)?)
+}

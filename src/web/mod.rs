@@ -1,6 +1,7 @@
 //! HTML pages: the customer's visit page behind their signed link, the
 //! engineer's phone app, and the office's pages.
 
+pub mod choice_link;
 pub mod engineer;
 pub mod office;
 pub mod survey_link;
@@ -13,6 +14,9 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(visit_link::page)
         .service(visit_link::confirm)
         .service(visit_link::ask_to_move)
+        .service(choice_link::page)
+        .service(choice_link::book)
+        .service(choice_link::cancel)
         .service(survey_link::page)
         .service(survey_link::answer);
 }

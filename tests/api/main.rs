@@ -28,6 +28,7 @@ mod office_session;
 mod operations;
 mod planning;
 mod role_matrix;
+mod self_scheduling;
 mod settings;
 mod stored_values;
 mod typed_house;

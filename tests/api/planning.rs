@@ -21,7 +21,7 @@ fn utc_at(day: NaiveDate, hour: u32) -> String {
     format!("{day}T{hour:02}:00:00Z")
 }
 
-fn profile(skills: &[&str], max_visits: u32) -> Value {
+pub(crate) fn profile(skills: &[&str], max_visits: u32) -> Value {
     json!({"skills": skills, "work_days": [1,2,3,4,5,6,7], "shift_start": "08:00", "shift_end": "17:00",
            "break_start": "12:00", "break_minutes": 30, "start_latitude": 50.45, "start_longitude": 30.52,
            "start_label": "Depot", "max_visits": max_visits})
@@ -44,7 +44,12 @@ async fn second_engineer(app: &TestApp) -> String {
 }
 
 /// An order waiting for scheduling at a point (or none), with skills, windows and minutes.
-async fn waiting_order(app: &TestApp, name: &str, at: Option<(f64, f64)>, extra: Value) -> String {
+pub(crate) async fn waiting_order(
+    app: &TestApp,
+    name: &str,
+    at: Option<(f64, f64)>,
+    extra: Value,
+) -> String {
     let customer = app.customer(name).await;
     let mut site = json!({"customer_id": customer, "address_line1": format!("{name} street 1"), "city": "Kyiv"});
     if let Some((lat, lng)) = at {

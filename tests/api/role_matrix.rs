@@ -101,6 +101,12 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/notifications", Roles(DISPATCH)),
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
+    ("GET", "/api/v1/self-scheduling/waiting", Roles(OFFICE)),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/choice-link",
+        Roles(DISPATCH),
+    ),
     ("GET", "/api/v1/notification-templates", Roles(OWNER)),
     ("GET", "/api/v1/settings", Roles(OWNER)),
     ("PUT", "/api/v1/settings", Roles(OWNER)),

@@ -33,6 +33,8 @@ text_enum! {
         NpsSurvey => "nps_survey",
         /// A mass message to a segment: the office's words in `{{message}}`.
         Campaign => "campaign",
+        /// "Choose a time for your visit", with the customer's self-scheduling link.
+        ChooseTime => "choose_time",
     }
 }
 
@@ -125,6 +127,14 @@ impl NoticeEvent {
                 "summary",
             ],
             NoticeEvent::NpsSurvey => &["company", "customer_name", "contact_name", "link"],
+            NoticeEvent::ChooseTime => &[
+                "company",
+                "customer_name",
+                "contact_name",
+                "service",
+                "address",
+                "link",
+            ],
             NoticeEvent::Campaign => &[
                 "company",
                 "customer_name",
