@@ -243,21 +243,43 @@ fn lunch_fits(day: &EngineerDay, start: i64, end: i64) -> bool {
         .any(free)
 }
 
-/// The slots to offer: per day, the `per_day` cheapest in added driving (earlier
-/// first among equals), at least `spacing` seconds apart so the choice is real.
+/// Slots that add no more than this much driving to the cheapest count as equally good.
+const SAME_COST: i64 = 5 * 60;
+
+/// The slots to offer: per day, the `per_day` cheapest in added driving, at
+/// least `spacing` seconds apart so the choice is real; among slots that cost
+/// about the same, the ones farthest from those already chosen, so a free day
+/// offers a morning, a midday and an afternoon rather than three mornings.
 pub fn best(mut slots: Vec<Slot>, per_day: usize, spacing: i64) -> Vec<Slot> {
     slots.sort_by_key(|s| (s.day, s.extra_travel, s.start, s.engineer));
     let mut chosen: Vec<Slot> = Vec::new();
-    let mut day_start = 0;
-    for s in slots {
-        if chosen.get(day_start).is_some_and(|c| c.day != s.day) {
-            day_start = chosen.len();
+    for day in slots.chunk_by(|a, b| a.day == b.day) {
+        let mut today: Vec<Slot> = Vec::new();
+        while today.len() < per_day {
+            let open: Vec<&Slot> = day
+                .iter()
+                .filter(|s| today.iter().all(|c| (c.start - s.start).abs() >= spacing))
+                .collect();
+            let Some(cheapest) = open.iter().map(|s| s.extra_travel).min() else {
+                break;
+            };
+            let gap = |s: &Slot| {
+                today
+                    .iter()
+                    .map(|c| (c.start - s.start).abs())
+                    .min()
+                    .unwrap_or(0)
+            };
+            let pick = open
+                .iter()
+                .filter(|s| s.extra_travel <= cheapest + SAME_COST)
+                .max_by_key(|s| (gap(s), std::cmp::Reverse((s.extra_travel, s.start))));
+            match pick {
+                Some(s) => today.push(**s),
+                None => break,
+            }
         }
-        let today = &chosen[day_start..];
-        if today.len() >= per_day || today.iter().any(|c| (c.start - s.start).abs() < spacing) {
-            continue;
-        }
-        chosen.push(s);
+        chosen.extend(today);
     }
     chosen.sort_by_key(|s| (s.start, s.extra_travel));
     chosen
@@ -383,7 +405,8 @@ mod tests {
         let before = slots.iter().find(|s| s.end <= 10 * H).unwrap();
         assert_eq!(before.extra_travel, 10 * M);
         let offered = best(slots, 3, H);
-        assert_eq!(offered[0].extra_travel, 0);
+        let cheapest = offered.iter().map(|s| s.extra_travel).min();
+        assert_eq!(cheapest, Some(0));
     }
 
     #[test]
@@ -427,6 +450,9 @@ mod tests {
         for pair in offered.windows(2) {
             assert!(pair[1].start - pair[0].start >= 2 * H);
         }
+        // A free day: the first and last times of the day, and one between.
+        assert_eq!(offered[0].start, 8 * H + 30 * M);
+        assert_eq!(offered[2].end, 16 * H + 30 * M);
         let s = offered[0];
         assert!(still_fits(&d, &visit, (s.start, s.end), 0, &line));
         // Someone else took 9:00–10:00 at the same place.

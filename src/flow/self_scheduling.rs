@@ -403,6 +403,15 @@ pub async fn page(runtime: &Runtime, token: &str) -> Result<ChoicePage, AppError
             .await?
     };
     let cutoff = Duration::hours(config.self_scheduling.cutoff_hours.into());
+    // Moving to the time already booked is no move.
+    let offered: Vec<Offered> = offered
+        .into_iter()
+        .filter(|s| {
+            !live
+                .as_ref()
+                .is_some_and(|v| v.engineer_id == s.engineer_id && utc(v.planned_start) == s.start)
+        })
+        .collect();
     let state = match (order.status, live) {
         (WorkOrderStatus::Scheduling, _) => Choice::Open(offered),
         (WorkOrderStatus::Scheduled, Some(v)) => Choice::Booked {

@@ -20,7 +20,6 @@ struct Words {
     booked_title: &'static str,
     intro: &'static str,
     none: &'static str,
-    with: &'static str,
     date: &'static str,
     time: &'static str,
     engineer: &'static str,
@@ -38,7 +37,6 @@ const EN: Words = Words {
     booked_title: "Your visit",
     intro: "These are the times when an engineer is nearby. Tap the one that suits you.",
     none: "There are no free times in the coming days. We will call you to agree a time.",
-    with: "engineer",
     date: "Date",
     time: "Time",
     engineer: "Engineer",
@@ -56,7 +54,6 @@ const UK: Words = Words {
     booked_title: "Ваш візит",
     intro: "Це час, коли майстер буде поруч. Оберіть зручний.",
     none: "Найближчими днями вільного часу немає. Ми зателефонуємо, щоб узгодити час.",
-    with: "майстер",
     date: "Дата",
     time: "Час",
     engineer: "Майстер",
@@ -78,7 +75,6 @@ fn words(locale: Locale) -> &'static Words {
 
 /// The slots, a day to a heading, each a one-tap form.
 fn slot_list(token: &str, p: &ChoicePage, slots: &[Offered]) -> Markup {
-    let w = words(p.locale);
     let tz = p.timezone;
     let mut days: Vec<(String, Vec<&Offered>)> = vec![];
     for s in slots {
@@ -99,8 +95,7 @@ fn slot_list(token: &str, p: &ChoicePage, slots: &[Offered]) -> Markup {
                             input type="hidden" name="start" value=(s.start.to_rfc3339());
                             button type="submit" {
                                 span.time { (format::window(s.start, s.end, tz)) }
-                                " "
-                                span.who { (w.with) " " (s.engineer) }
+                                @if !s.engineer.is_empty() { " · " span.who { (s.engineer) } }
                             }
                         }
                     }

@@ -21,12 +21,27 @@ impl Browser {
         Browser::open(390, 844).await
     }
 
+    /// A phone's screen exactly (390 × 844 CSS pixels), emulated: headless
+    /// Chromium's windows are at least 500 pixels wide.
+    pub async fn handset() -> Browser {
+        Browser::start(
+            390,
+            844,
+            Some(json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0}})),
+        )
+        .await
+    }
+
     /// A desktop window.
     pub async fn desktop() -> Browser {
         Browser::open(1440, 900).await
     }
 
     async fn open(width: u32, height: u32) -> Browser {
+        Browser::start(width, height, None).await
+    }
+
+    async fn start(width: u32, height: u32, emulation: Option<Value>) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -45,11 +60,12 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            format!("--window-size={width},{height}"), "--lang=en-US"]}),
-        );
+        let mut options = json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            format!("--window-size={width},{height}"), "--lang=en-US"]});
+        if let Some(e) = emulation {
+            options["mobileEmulation"] = e;
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
