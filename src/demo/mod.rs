@@ -190,6 +190,7 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
     let mut rng = StdRng::seed_from_u64(20261123);
     transaction(conn, |conn| {
         let mut staff = Staff::default();
+        let mut owner = UserId::new();
         for (email, name, roles) in STAFF {
             let user = users::insert(conn, &UserId::new(), email, name, &hash, roles)?;
             match roles[0] {
@@ -199,9 +200,10 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
                     demo_profile(conn, &user.id, staff.engineers.len())?;
                     staff.engineers.push(user.id.clone())
                 }
-                Role::Owner => {}
+                Role::Owner => owner = user.id.clone(),
             }
         }
+        enable_self_scheduling(conn, runtime, &owner)?;
         let mut customers = Vec::new();
         for i in 0..DEMO_CUSTOMERS * scale.max(1) {
             let actor = staff.managers[i % staff.managers.len()].clone();
@@ -217,6 +219,20 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
 }
 
 /// Engineers start from the depot or from home around Kyiv; the first two also do gas work.
+/// The demo company lets its customers choose their own visit times: orders
+/// sent to scheduling invite the customer with a `/c/…` link.
+fn enable_self_scheduling(
+    conn: &mut DbConnection,
+    runtime: &Runtime,
+    owner: &UserId,
+) -> Result<(), AppError> {
+    let mut settings = crate::config::company::CompanySettings::of(&runtime.config());
+    settings.self_scheduling.enabled = true;
+    let (merged, version) =
+        crate::flow::company_settings::save(conn, &runtime.settings, owner, settings)?;
+    runtime.settings.apply(&merged, version)
+}
+
 fn demo_profile(conn: &mut DbConnection, user_id: &UserId, i: usize) -> Result<(), AppError> {
     use crate::core::route::EngineerProfile;
     let hm = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
