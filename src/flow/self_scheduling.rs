@@ -478,6 +478,11 @@ pub async fn choose(
     let config = runtime.config();
     let tz = config.timezone;
     let day = start.with_timezone(&tz).date_naive();
+    // Only a day the page could have offered: a forged form cannot reach past it.
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    if day < today || (day - today).num_days() >= i64::from(config.self_scheduling.days) {
+        return Err(slot_taken());
+    }
     let (m, t, cfg, eng) = (
         config.messaging.clone(),
         token.to_owned(),

@@ -280,6 +280,32 @@ async fn cut_off_forged_links_and_invitations(app: TestApp) {
     );
     let slot = ("x".to_owned(), "2030-01-01T10:00:00Z".to_owned());
     assert_eq!(choose(&app, &forged, &slot).await.status, 404);
+    // A forged form on a good link: far ahead, off the grid, in year 9999, no engineer.
+    let other = ready(&app, "Forger").await;
+    let good = link(&app, &other).await;
+    let real = offered(&app.anonymous().raw("GET", &good, None, &[]).await)[0].clone();
+    let start: DateTime<Utc> = real.1.parse().unwrap();
+    for (engineer, when) in [
+        (
+            real.0.clone(),
+            (start + chrono::Duration::days(60)).to_rfc3339(),
+        ),
+        (
+            real.0.clone(),
+            (start + chrono::Duration::minutes(7)).to_rfc3339(),
+        ),
+        (real.0.clone(), "9999-12-31T10:00:00Z".to_owned()),
+        (WorkOrderId::new().to_string(), real.1.clone()),
+    ] {
+        let r = choose(&app, &good, &(engineer, when.clone())).await;
+        assert_eq!(r.status, 409, "{when}: {}", r.text);
+    }
+    let r = choose(&app, &good, &("not-an-id".to_owned(), real.1.clone())).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(
+        order(&app, &other).await["work_order"]["status"],
+        "scheduling"
+    );
     let stranger = orderly::core::notice::link::LinkKey::derive(b"another server")
         .sign(
             &WorkOrderId::new(),
