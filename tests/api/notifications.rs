@@ -804,8 +804,9 @@ async fn opt_outs_and_consent_are_honoured(backend: Backend) {
 async fn templates_are_edited_previewed_and_used(backend: Backend) {
     let Peers { app, sms, .. } = peers(backend, true, &[]).await;
     let all = app.as_owner().get("/api/v1/notification-templates").await;
-    // Nine events (the survey and mass messages among them), two channels, two languages.
-    assert_eq!(all.body.as_array().unwrap().len(), 9 * 2 * 2);
+    // Ten events (the survey, mass messages and "choose a time" among them), two
+    // channels, two languages.
+    assert_eq!(all.body.as_array().unwrap().len(), 10 * 2 * 2);
     let path = "/api/v1/notification-templates/visit_scheduled/sms/uk";
 
     // Preview of the template in force: Cyrillic, so UCS-2.
