@@ -49,14 +49,18 @@ pub struct Outreach {
     pub not_before: DateTime<Utc>,
 }
 
-/// A stored file sent with a message.
+/// A file sent with a message: a stored one (a certificate), or a small text
+/// written with the message and kept in its row (a visit's calendar entry).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attachment {
-    /// Its key in the file store.
+    /// Its key in the file store; empty when the text is inline.
     pub key: String,
     /// The file name the customer sees.
     pub name: String,
     pub content_type: String,
+    /// The file itself, for a few hundred bytes written with the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inline: Option<String>,
 }
 
 /// The customer's contacts in the order they are tried: the named one, then by role.
@@ -160,7 +164,11 @@ pub fn queue(
         created_at: at,
         updated_at: at,
         sent_at: None,
-        attachments: serde_json::to_string(&draft.attachments)?,
+        // Files travel by e-mail only; an SMS row keeps none.
+        attachments: serde_json::to_string(match channel {
+            MessageChannel::Email => &draft.attachments[..],
+            MessageChannel::Sms => &[],
+        })?,
         campaign_id: draft.outreach.map(|o| o.campaign_id),
     };
     notifications::enqueue(conn, outbox, &row)
@@ -243,6 +251,9 @@ fn queue_about_visit(
 ) -> Result<bool, AppError> {
     let contacts = contacts::active_of_customers(conn, &[order.customer_id.to_string()])?;
     let name = customer_name(conn, &order.customer_id)?;
+    let attachments = calendar_entry(conn, m, event, order, visit)?
+        .into_iter()
+        .collect();
     queue(
         conn,
         outbox,
@@ -259,13 +270,53 @@ fn queue_about_visit(
                 "date",
                 format::local_day(utc(visit.planned_start), m.timezone),
             )],
-            attachments: vec![],
+            attachments,
             outreach: None,
         },
         &name,
         contacts,
         now(),
     )
+}
+
+/// The visit as a calendar entry (`visit.ics`) for the e-mails that book,
+/// move or remind of it, so the customer's calendar holds the exact time.
+fn calendar_entry(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    event: NoticeEvent,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+) -> Result<Option<Attachment>, AppError> {
+    use NoticeEvent as E;
+    if !matches!(
+        event,
+        E::VisitScheduled | E::VisitRescheduled | E::VisitReminder
+    ) {
+        return Ok(None);
+    }
+    let entry = crate::routing::ical::FeedVisit {
+        visit_id: visit.id.to_string(),
+        work_order_id: order.id.to_string(),
+        start: utc(visit.planned_start),
+        end: utc(visit.planned_end),
+        cancelled: false,
+        customer_name: m.company.clone(),
+        address: sites::address(conn, &order.site_id)?.unwrap_or_default(),
+        latitude: None,
+        longitude: None,
+        contact: None,
+        scope: crate::core::work_order::scope_summary(&order.scope()?),
+        notes: None,
+        created_at: utc(visit.created_at),
+        updated_at: utc(visit.updated_at),
+    };
+    Ok(Some(Attachment {
+        key: String::new(),
+        name: "visit.ics".into(),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        inline: Some(crate::routing::ical::entry(&entry, Utc::now())),
+    }))
 }
 
 /// The e-mail that the work is certified complete.
@@ -312,6 +363,7 @@ pub fn certified(
                     key: c.file_key.clone(),
                     name: format!("certificate-{}.pdf", c.number),
                     content_type: "application/pdf".into(),
+                    inline: None,
                 })
                 .into_iter()
                 .collect(),

@@ -250,19 +250,30 @@ fn attachments(store: &dyn FileStore, json: &str) -> Result<Vec<File>, String> {
         serde_json::from_str(json).map_err(|e| format!("unreadable attachment list: {e}"))?;
     listed
         .into_iter()
-        .map(|a| match store.get(&a.key) {
-            Ok(Some(bytes)) => Ok(File {
+        .map(|a| match a.inline {
+            Some(text) => Ok(File {
                 name: a.name,
                 content_type: a.content_type,
-                bytes,
+                bytes: text.into_bytes(),
             }),
-            Ok(None) => Err(format!(
-                "the attachment {} is missing from the file store",
-                a.name
-            )),
-            Err(e) => Err(format!("the attachment {} cannot be read: {e}", a.name)),
+            None => stored(store, a),
         })
         .collect()
+}
+
+fn stored(store: &dyn FileStore, a: Attachment) -> Result<File, String> {
+    match store.get(&a.key) {
+        Ok(Some(bytes)) => Ok(File {
+            name: a.name,
+            content_type: a.content_type,
+            bytes,
+        }),
+        Ok(None) => Err(format!(
+            "the attachment {} is missing from the file store",
+            a.name
+        )),
+        Err(e) => Err(format!("the attachment {} cannot be read: {e}", a.name)),
+    }
 }
 
 /// Starts the worker on the current (actix) runtime.

@@ -25,16 +25,34 @@ pub struct FeedVisit {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The feed's text; `name` is shown by the phone as the calendar's name.
-pub fn feed(name: &str, visits: &[FeedVisit], now: DateTime<Utc>) -> String {
+/// One visit as a calendar file, attached to the customer's e-mails about it;
+/// the same UID as in the feed, so a later file updates the entry.
+pub fn entry(visit: &FeedVisit, now: DateTime<Utc>) -> String {
+    let mut calendar = calendar();
+    push(&mut calendar, std::slice::from_ref(visit), now);
+    calendar.done().to_string()
+}
+
+fn calendar() -> Calendar {
     let mut calendar = Calendar::empty();
     calendar.append_property(("VERSION", "2.0"));
     calendar.append_property(("PRODID", "-//Orderly//Visits//EN"));
     calendar.append_property(("CALSCALE", "GREGORIAN"));
     calendar.append_property(("METHOD", "PUBLISH"));
+    calendar
+}
+
+/// The feed's text; `name` is shown by the phone as the calendar's name.
+pub fn feed(name: &str, visits: &[FeedVisit], now: DateTime<Utc>) -> String {
+    let mut calendar = calendar();
     calendar.name(name);
     // Phones that honour it refresh every quarter of an hour.
     calendar.ttl(&chrono::Duration::minutes(15));
+    push(&mut calendar, visits, now);
+    calendar.done().to_string()
+}
+
+fn push(calendar: &mut Calendar, visits: &[FeedVisit], now: DateTime<Utc>) {
     for v in visits {
         let mut description = format!("{}\n{}", v.customer_name, v.scope);
         if let Some(c) = &v.contact {
@@ -71,5 +89,4 @@ pub fn feed(name: &str, visits: &[FeedVisit], now: DateTime<Utc>) -> String {
         }
         calendar.push(event.done());
     }
-    calendar.done().to_string()
 }

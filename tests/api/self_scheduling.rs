@@ -395,6 +395,75 @@ async fn cut_off_forged_links_and_invitations(app: TestApp) {
     assert!(WorkOrderId::parse(&oid).is_some());
 }
 
+/// The e-mail confirming the customer's choice carries the visit as a
+/// calendar entry, at the chosen time, through a real SMTP conversation.
+pub(crate) async fn the_booking_email_carries_a_calendar_entry(backend: orderly::store::Backend) {
+    let smtp = crate::sinks::SmtpSink::start().await;
+    let port = smtp.port.to_string();
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("ORDERLY_EMAIL_TRANSPORT", "smtp"),
+            ("ORDERLY_SMTP_HOST", "127.0.0.1"),
+            ("ORDERLY_SMTP_PORT", &port),
+            ("ORDERLY_SMTP_SECURITY", "plain"),
+            ("ORDERLY_EMAIL_FROM", "Aqua Service <office@aqua.test>"),
+            ("ORDERLY_COMPANY_NAME", "Aqua Service"),
+        ],
+    )
+    .await;
+    let id = ready(&app, "Mailed").await;
+    let customer = order(&app, &id).await["work_order"]["customer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let c = app
+        .as_manager()
+        .post(
+            "/api/v1/contacts",
+            json!({"customer_id": customer, "name": "Olena", "email": "olena@example.com",
+                   "preferred_channel": "email", "role": "on_site"}),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{c:?}");
+    let path = link(&app, &id).await;
+    let slot = offered(&app.anonymous().raw("GET", &path, None, &[]).await)[0].clone();
+    assert_eq!(choose(&app, &path, &slot).await.status, 303);
+    let worker = orderly::notify::worker::Worker::new(&app.state).unwrap();
+    while worker.run_once().await.unwrap() > 0 {}
+    let mails = smtp.mails.lock().unwrap().clone();
+    let booked = mails
+        .iter()
+        .find(|m| m.data.contains("visit.ics"))
+        .unwrap_or_else(|| panic!("no calendar entry in {} mails", mails.len()));
+    let start: DateTime<Utc> = slot.1.parse().unwrap();
+    let data = &booked.data;
+    let part = data[data.find("filename=\"visit.ics\"").unwrap()..].to_owned();
+    assert!(part.contains("Content-Type: text/calendar"), "{data}");
+    let encoded: String = part
+        .lines()
+        .skip_while(|l| !l.trim().is_empty())
+        .take_while(|l| !l.starts_with("--"))
+        .map(str::trim)
+        .collect();
+    use base64::Engine;
+    let ics = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map(|b| String::from_utf8(b).unwrap())
+        .unwrap_or_else(|e| panic!("{e}: {part}"));
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(
+        ics.contains(&start.format("DTSTART:%Y%m%dT%H%M%SZ").to_string()),
+        "the chosen time: {ics}"
+    );
+    assert!(ics.contains("LOCATION:Mailed street 1\\, Kyiv"), "{ics}");
+}
+
+mod mailed {
+    use super::the_booking_email_carries_a_calendar_entry;
+    crate::on_both_backends!(backend: the_booking_email_carries_a_calendar_entry);
+}
+
 on_both_backends!(
     the_customer_books_moves_and_cancels,
     one_slot_two_customers_and_the_office,
