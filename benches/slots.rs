@@ -152,7 +152,11 @@ fn run(backend: &str, url: &str, data: &std::path::Path) {
     for _ in 0..RUNS {
         let t = Instant::now();
         let page = rt
-            .block_on(self_scheduling::page(&runtime, &token))
+            .block_on(self_scheduling::page(
+                &runtime.database,
+                runtime.config(),
+                &token,
+            ))
             .expect("page");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         if let Choice::Open(slots) = page.state {

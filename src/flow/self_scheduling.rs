@@ -11,6 +11,7 @@ use serde_json::json;
 use super::actions::{self, Request, Step};
 use super::notices::{self, Draft, Messaging};
 use super::planning::DEFAULT_VISIT_MINUTES;
+use super::Actor;
 use crate::config::Config;
 use crate::core::calendar::day_bounds;
 use crate::core::geo::GeoPoint;
@@ -22,11 +23,12 @@ use crate::core::work_order::{scope_summary, WorkOrderStatus};
 use crate::error::AppError;
 use crate::flow::bodies;
 use crate::routing::travel::{Times, TravelModel};
-use crate::runtime::Runtime;
+use crate::store::db::Db;
 use crate::store::db::Outbox;
 use crate::store::visits::{self, VisitRow};
 use crate::store::work_orders::{self, OrderPlace, WorkOrderRow};
 use crate::store::{contacts, engineers, notifications, now, utc, DbConnection};
+use std::sync::Arc;
 
 /// How long a "choose a time" link opens the order.
 const LINK_DAYS: i64 = 30;
@@ -348,12 +350,11 @@ fn first_name(name: &str) -> String {
 }
 
 /// The page a token opens, with fresh slots.
-pub async fn page(runtime: &Runtime, token: &str) -> Result<ChoicePage, AppError> {
-    let config = runtime.config();
+pub async fn page(db: &Db, config: Arc<Config>, token: &str) -> Result<ChoicePage, AppError> {
     let (m, t) = (config.messaging.clone(), token.to_owned());
     let cfg = config.clone();
-    let (order, locale, live, board) = runtime
-        .db(move |conn| {
+    let (order, locale, live, board) = db
+        .run(move |conn| {
             let order = order_of(conn, &m, &t)?;
             let locale = locale_of(conn, &m, &order)?;
             let live = visits::live_for_order(conn, &order.id)?;
@@ -388,19 +389,18 @@ pub async fn page(runtime: &Runtime, token: &str) -> Result<ChoicePage, AppError
     let (engineer, by_customer, address) = {
         let order_id = order.id.clone();
         let site = order.site_id.clone();
-        runtime
-            .db(move |conn| {
-                let name = match engineer_id {
-                    Some(id) => crate::store::users::find(conn, &id)?
-                        .map(|u| first_name(&u.name))
-                        .unwrap_or_default(),
-                    None => String::new(),
-                };
-                let by_customer = crate::store::events::last_action_by_customer(conn, &order_id)?;
-                let address = crate::store::sites::address(conn, &site)?.unwrap_or_default();
-                Ok((name, by_customer, address))
-            })
-            .await?
+        db.run(move |conn| {
+            let name = match engineer_id {
+                Some(id) => crate::store::users::find(conn, &id)?
+                    .map(|u| first_name(&u.name))
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let by_customer = crate::store::events::last_action_by_customer(conn, &order_id)?;
+            let address = crate::store::sites::address(conn, &site)?.unwrap_or_default();
+            Ok((name, by_customer, address))
+        })
+        .await?
     };
     let cutoff = Duration::hours(config.self_scheduling.cutoff_hours.into());
     // Moving to the time already booked is no move.
@@ -469,13 +469,14 @@ fn too_late() -> AppError {
 /// slot was measured with, so of two customers racing for one slot exactly one
 /// gets it, and a slot the office has taken meanwhile is refused (409 `slot_taken`).
 pub async fn choose(
-    runtime: &Runtime,
+    db: &Db,
+    config: Arc<Config>,
+    actor: Actor,
     token: &str,
     engineer_id: &str,
     start: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let engineer_id: UserId = crate::core::ids::typed(engineer_id, "engineer_id")?;
-    let config = runtime.config();
     let tz = config.timezone;
     let day = start.with_timezone(&tz).date_naive();
     // Only a day the page could have offered: a forged form cannot reach past it.
@@ -489,8 +490,8 @@ pub async fn choose(
         config.clone(),
         engineer_id.clone(),
     );
-    let board = runtime
-        .db(move |conn| {
+    let board = db
+        .run(move |conn| {
             let order = order_of(conn, &m, &t)?;
             check_changeable(conn, &cfg, &order)?;
             gather(conn, &cfg, order, Some((&eng, day)))
@@ -512,57 +513,55 @@ pub async fn choose(
     if !fits || start.timestamp() % STEP_SECONDS != 0 {
         return Err(slot_taken());
     }
-    let actor = runtime.customer_actor();
-    runtime
-        .db_sending(move |conn, outbox| {
-            crate::store::transaction(conn, |conn| {
-                let order_id = board.order.id.clone();
-                work_orders::lock(conn, &order_id)?;
-                visits::lock_engineer(conn, &engineer_id)?;
-                let order = work_orders::find(conn, &order_id)?.ok_or_else(not_found)?;
-                if order.version != board.order.version {
-                    return Err(slot_taken());
-                }
-                let (from, to) = day_bounds(day, tz);
-                let live: Vec<VisitRow> = visits::live_of_engineers_between(
-                    conn,
-                    std::slice::from_ref(&engineer_id),
-                    from,
-                    to,
-                )?;
-                if !board.same_visits(&live) {
-                    return Err(slot_taken());
-                }
-                let body = bodies::Schedule {
-                    version: Some(order.version),
-                    engineer_id: engineer_id.to_string(),
-                    start,
-                    end,
-                    on_site_contact_id: None,
-                    force: false,
-                };
-                let request = match order.status {
-                    WorkOrderStatus::Scheduled => Request::Reschedule(body),
-                    _ => Request::Schedule(body),
-                };
-                actions::act(
-                    conn,
-                    outbox,
-                    &actor,
-                    &order_id,
-                    Step::at_version(request, None),
-                )
-                .map_err(|e| match e {
-                    AppError::Conflict {
-                        code: "engineer_busy",
-                        ..
-                    } => slot_taken(),
-                    e => e,
-                })?;
-                Ok(())
-            })
+    db.sending(move |conn, outbox| {
+        crate::store::transaction(conn, |conn| {
+            let order_id = board.order.id.clone();
+            work_orders::lock(conn, &order_id)?;
+            visits::lock_engineer(conn, &engineer_id)?;
+            let order = work_orders::find(conn, &order_id)?.ok_or_else(not_found)?;
+            if order.version != board.order.version {
+                return Err(slot_taken());
+            }
+            let (from, to) = day_bounds(day, tz);
+            let live: Vec<VisitRow> = visits::live_of_engineers_between(
+                conn,
+                std::slice::from_ref(&engineer_id),
+                from,
+                to,
+            )?;
+            if !board.same_visits(&live) {
+                return Err(slot_taken());
+            }
+            let body = bodies::Schedule {
+                version: Some(order.version),
+                engineer_id: engineer_id.to_string(),
+                start,
+                end,
+                on_site_contact_id: None,
+                force: false,
+            };
+            let request = match order.status {
+                WorkOrderStatus::Scheduled => Request::Reschedule(body),
+                _ => Request::Schedule(body),
+            };
+            actions::act(
+                conn,
+                outbox,
+                &actor,
+                &order_id,
+                Step::at_version(request, None),
+            )
+            .map_err(|e| match e {
+                AppError::Conflict {
+                    code: "engineer_busy",
+                    ..
+                } => slot_taken(),
+                e => e,
+            })?;
+            Ok(())
         })
-        .await
+    })
+    .await
 }
 
 /// Refuses a change to a booked visit closer than the cut-off, and an order
@@ -591,38 +590,40 @@ fn check_changeable(
 
 /// The customer cancels their booked visit (up to the cut-off): the visit is
 /// freed and the order waits for a new choice, on the same link.
-pub async fn cancel(runtime: &Runtime, token: &str) -> Result<(), AppError> {
-    let config = runtime.config();
+pub async fn cancel(
+    db: &Db,
+    config: Arc<Config>,
+    actor: Actor,
+    token: &str,
+) -> Result<(), AppError> {
     let t = token.to_owned();
-    let actor = runtime.customer_actor();
-    runtime
-        .db_sending(move |conn, outbox| {
-            crate::store::transaction(conn, |conn| {
-                let order = order_of(conn, &config.messaging, &t)?;
-                work_orders::lock(conn, &order.id)?;
-                if order.status != WorkOrderStatus::Scheduled {
-                    return Err(AppError::Conflict {
-                        code: "not_booked",
-                        message: "there is no booked visit to cancel".into(),
-                        details: None,
-                    });
-                }
-                check_changeable(conn, &config, &order)?;
-                let request = Request::Unschedule(bodies::Reason {
-                    version: Some(order.version),
-                    reason: Some("cancelled by the customer".into()),
+    db.sending(move |conn, outbox| {
+        crate::store::transaction(conn, |conn| {
+            let order = order_of(conn, &config.messaging, &t)?;
+            work_orders::lock(conn, &order.id)?;
+            if order.status != WorkOrderStatus::Scheduled {
+                return Err(AppError::Conflict {
+                    code: "not_booked",
+                    message: "there is no booked visit to cancel".into(),
+                    details: None,
                 });
-                actions::act(
-                    conn,
-                    outbox,
-                    &actor,
-                    &order.id,
-                    Step::at_version(request, None),
-                )?;
-                Ok(())
-            })
+            }
+            check_changeable(conn, &config, &order)?;
+            let request = Request::Unschedule(bodies::Reason {
+                version: Some(order.version),
+                reason: Some("cancelled by the customer".into()),
+            });
+            actions::act(
+                conn,
+                outbox,
+                &actor,
+                &order.id,
+                Step::at_version(request, None),
+            )?;
+            Ok(())
         })
-        .await
+    })
+    .await
 }
 
 /// Orders waiting for the customer's choice: in `scheduling`, with a "choose a

@@ -170,7 +170,7 @@ async fn show(
     status: StatusCode,
     error: Option<String>,
 ) -> HttpResponse {
-    match self_scheduling::page(state.runtime(), &token).await {
+    match self_scheduling::page(&state.database, state.config(), &token).await {
         Ok(p) => respond(status, page_markup(&token, &p, error.as_deref())),
         Err(e) => error_page(state, &e),
     }
@@ -219,7 +219,15 @@ pub async fn book(
 ) -> HttpResponse {
     let token = token.into_inner();
     let ChosenSlot { engineer_id, start } = form.into_inner();
-    let result = self_scheduling::choose(state.runtime(), &token, &engineer_id, start).await;
+    let result = self_scheduling::choose(
+        &state.database,
+        state.config(),
+        state.customer_actor(),
+        &token,
+        &engineer_id,
+        start,
+    )
+    .await;
     answer(&state, token, result).await
 }
 
@@ -227,6 +235,12 @@ pub async fn book(
 #[post("/c/{token}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
     let token = token.into_inner();
-    let result = self_scheduling::cancel(state.runtime(), &token).await;
+    let result = self_scheduling::cancel(
+        &state.database,
+        state.config(),
+        state.customer_actor(),
+        &token,
+    )
+    .await;
     answer(&state, token, result).await
 }
