@@ -70,6 +70,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::actions::routes)
         .configure(manager::reminders::routes)
         .configure(manager::card::routes)
+        .configure(manager::papers::routes)
         .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)

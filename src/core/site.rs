@@ -56,7 +56,26 @@ impl Fields for SiteFields {
     }
 }
 
+/// An address as a customer reads it: "Khreshchatyk 1, apt 5, Kyiv".
+pub fn one_line(line1: &str, line2: Option<&str>, city: &str) -> String {
+    [Some(line1), line2, Some(city)]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl SiteFields {
+    /// The address in one line, as a customer reads it.
+    pub fn one_line(&self) -> String {
+        one_line(
+            &self.address_line1,
+            self.address_line2.as_deref(),
+            &self.city,
+        )
+    }
+
     /// Words that find the customer by this address.
     pub fn search_words(&self) -> Vec<String> {
         let mut words = vec![self.address_line1.clone(), self.city.clone()];

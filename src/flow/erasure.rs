@@ -45,6 +45,8 @@ pub fn erase(
         if !export::customer_exists(conn, customer_id)? {
             return Err(AppError::NotFound { entity: "customer" });
         }
+        // Links the customer was given stop opening what is left.
+        crate::store::customer_links::withdraw(conn, customer_id)?;
         erasure::erase(conn, customer_id, actor_id, reason)
     })
 }

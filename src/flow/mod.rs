@@ -19,6 +19,7 @@ pub mod lost;
 pub mod media;
 pub mod notices;
 pub mod notifications;
+pub mod papers;
 pub mod passwords;
 pub mod planning;
 pub mod plans;

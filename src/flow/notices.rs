@@ -343,6 +343,10 @@ pub fn certified(
             "summary",
             order.completion_summary.clone().unwrap_or_default(),
         ),
+        (
+            "papers",
+            super::papers::link(conn, m, &order.customer_id, Utc::now())?,
+        ),
     ];
     let name = customer_name(conn, &order.customer_id)?;
     queue(

@@ -103,3 +103,15 @@ pub fn for_orders(
         .select(CertificateRow::as_select())
         .load(conn)?)
 }
+
+/// The certificate with this number, if any.
+pub fn by_number(
+    conn: &mut DbConnection,
+    number: &str,
+) -> Result<Option<CertificateRow>, AppError> {
+    Ok(certificates::table
+        .filter(certificates::number.eq(number))
+        .select(CertificateRow::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -75,6 +75,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ),
     ("calendar_feeds", "secret feed addresses"),
     (
+        "customer_links",
+        "the version of a customer's papers links: a key, not data",
+    ),
+    (
         "company_settings",
         "provider keys and passwords; the settings API shows the rest",
     ),

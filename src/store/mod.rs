@@ -10,6 +10,7 @@ pub mod backup;
 pub mod certificates;
 pub mod columns;
 pub mod contacts;
+pub mod customer_links;
 pub mod customers;
 pub mod db;
 pub mod engineers;

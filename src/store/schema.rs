@@ -229,6 +229,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_links (customer_id) {
+        customer_id -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     customer_years (customer_id, year) {
         customer_id -> Text,
         year -> Integer,
@@ -515,6 +523,7 @@ diesel::joinable!(audit_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
+    customer_links,
     import_keys,
     users,
     refresh_tokens,

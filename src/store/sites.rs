@@ -139,6 +139,20 @@ pub fn active_for_customer(
     Ok(rows.iter().map(SiteRow::fields).collect())
 }
 
+/// The customer's sites that are not archived, with their ids, in creation order.
+pub fn active_for_customer_with_ids(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> Result<Vec<(SiteId, SiteFields)>, AppError> {
+    let rows: Vec<SiteRow> = sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .filter(sites::archived_at.is_null())
+        .order(sites::id.asc())
+        .select(SiteRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(|r| (r.id.clone(), r.fields())).collect())
+}
+
 /// The customer that owns a site that is not archived, for records placed on it.
 pub fn active_owner(
     conn: &mut DbConnection,
@@ -219,11 +233,9 @@ pub fn address(conn: &mut DbConnection, id: &SiteId) -> Result<Option<String>, A
         .select((sites::address_line1, sites::address_line2, sites::city))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(line1, line2, city)| {
-        [Some(line1), line2, Some(city)]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
-    }))
+    Ok(
+        row.map(|(line1, line2, city)| {
+            crate::core::site::one_line(&line1, line2.as_deref(), &city)
+        }),
+    )
 }

@@ -309,3 +309,19 @@ pub fn live_of_engineers_between(
         .select(VisitRow::as_select())
         .load(conn)?)
 }
+
+/// The visits of some orders that were or are to be made (not cancelled), newest
+/// first, with the engineer's name: the customer's own list of visits.
+pub fn of_orders_with_engineer(
+    conn: &mut DbConnection,
+    order_ids: &[String],
+) -> Result<Vec<(VisitRow, String)>, AppError> {
+    Ok(visits::table
+        .inner_join(users::table)
+        .filter(visits::work_order_id.eq_any(order_ids))
+        .filter(visits::status.ne(VisitStatus::Cancelled.as_str()))
+        .order((visits::planned_start.desc(), visits::id.desc()))
+        .limit(200)
+        .select((VisitRow::as_select(), users::name))
+        .load(conn)?)
+}

@@ -4,6 +4,7 @@
 pub mod choice_link;
 pub mod engineer;
 pub mod office;
+pub mod papers_link;
 pub mod survey_link;
 pub mod visit_link;
 
@@ -14,6 +15,8 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(visit_link::page)
         .service(visit_link::confirm)
         .service(visit_link::ask_to_move)
+        .service(papers_link::page)
+        .service(papers_link::certificate)
         .service(choice_link::page)
         .service(choice_link::book)
         .service(choice_link::cancel)

@@ -26,6 +26,7 @@ mod notifications;
 mod office;
 mod office_session;
 mod operations;
+mod papers;
 mod planning;
 mod role_matrix;
 mod self_scheduling;

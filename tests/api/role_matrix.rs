@@ -102,6 +102,12 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
     ("GET", "/api/v1/self-scheduling/waiting", Roles(OFFICE)),
+    ("POST", "/api/v1/customers/{id}/papers-link", Roles(OFFICE)),
+    (
+        "DELETE",
+        "/api/v1/customers/{id}/papers-link",
+        Roles(OFFICE),
+    ),
     (
         "POST",
         "/api/v1/work-orders/{id}/choice-link",

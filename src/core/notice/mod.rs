@@ -125,6 +125,7 @@ impl NoticeEvent {
                 "date",
                 "address",
                 "summary",
+                "papers",
             ],
             NoticeEvent::NpsSurvey => &["company", "customer_name", "contact_name", "link"],
             NoticeEvent::ChooseTime => &[
