@@ -539,3 +539,30 @@ async fn a_customer_chooses_moves_and_cancels_on_a_phone() {
     b.screenshot("choose-time-cancelled-phone").await;
     b.close().await;
 }
+
+/// The administrator lets a customer choose from the office's queue: the
+/// link goes out, the queue counts the order as waiting for the customer.
+#[actix_web::test]
+async fn the_office_lets_a_customer_choose_from_the_queue() {
+    let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
+    let id = ready(&app, "Queue Customer").await;
+    let b = crate::browser::Browser::desktop().await;
+    crate::office::office_sign_in(&b, &app, Role::Administrator).await;
+    b.visit(&app.base, "/office/queue").await;
+    let form = format!("form[data-api='/api/v1/work-orders/{id}/choice-link'] button");
+    b.click(&form).await;
+    b.css("#choosing").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Waiting for the customer's own choice of time: 1"),
+        "{text}"
+    );
+    assert!(text.contains("Remind the customer"), "{text}");
+    b.screenshot("office-queue-customer-choosing").await;
+    let waiting = app
+        .as_administrator()
+        .get("/api/v1/self-scheduling/waiting")
+        .await;
+    assert_eq!(waiting["orders"][0]["work_order_id"], id.as_str());
+    b.close().await;
+}

@@ -74,6 +74,7 @@ static UK_CODES: &[(&str, &str)] = &[
     ("sms", "SMS"),
     ("email", "Ел. пошта"),
     ("no_coordinates", "Немає координат"),
+    ("customer_choosing", "Клієнт обирає час"),
     (
         "no_skilled_engineer",
         "Немає майстра з потрібними навичками",
@@ -295,6 +296,9 @@ words! {
     export_csv: "Export CSV", "Експорт CSV";
     queue_hint: "Orders waiting for a date, an engineer and an on-site contact.", "Замовлення, що чекають дати, майстра та контактної особи.";
     waiting_since: "Waiting since", "Чекає з";
+    awaiting_choice: "Waiting for the customer's own choice of time", "Чекають, поки клієнт сам обере час";
+    send_choice_link: "Let the customer choose", "Хай клієнт обере";
+    remind_choice: "Remind the customer", "Нагадати клієнту";
     duration: "Duration", "Тривалість";
     on_site_contact: "On-site contact", "Контакт на місці";
     time_windows: "Time windows", "Часові вікна";

@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::api::auth::caller::Dispatchers;
 use crate::api::state::AppState;
+use crate::flow::self_scheduling;
 use crate::flow::views;
-use crate::web::office::page::{badge, filters, frame, when, Page, PageError};
+use crate::web::office::page::{badge, filters, form_error, frame, when, Page, PageError};
 
 #[derive(Deserialize)]
 struct Limit {
@@ -22,12 +23,21 @@ pub async fn queue(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
     let limit = filters::<Limit>(&req)?.limit.unwrap_or(100).clamp(1, 500);
-    let items = state.db(move |c| views::scheduling_queue(c, limit)).await?;
+    let (items, choosing) = state
+        .db(move |c| {
+            Ok((
+                views::scheduling_queue(c, limit)?,
+                self_scheduling::waiting(c)?,
+            ))
+        })
+        .await?;
+    let invited = |id: &str| choosing.iter().any(|(o, _)| *o == *id);
     let w = page.w;
     let tz = page.tz;
     let body = html! {
         div.toolbar {
-            p.muted { (w.queue_hint) }
+            p.muted { (w.queue_hint)
+                @if !choosing.is_empty() { br; (w.awaiting_choice) ": " strong #choosing { (choosing.len()) } } }
             a.button.primary href="/office/plan" { (w.plan_day) }
         }
         @if items.is_empty() { p.muted { (w.nothing) } } @else {
@@ -50,7 +60,14 @@ pub async fn queue(
                                     @if let Some(a) = &c.availability { br; span.small.muted { (a) } } } }
                             td.small { (i.time_wishes.as_deref().unwrap_or(""))
                                  @if let Some(r) = &i.status_reason { br; span.muted { (r) } } }
-                            td.small { (when(i.waiting_since, tz)) }
+                            td.small { (when(i.waiting_since, tz))
+                                @if invited(&i.work_order_id) { br; (badge("customer_choosing", w)) }
+                                form data-api={ "/api/v1/work-orders/" (i.work_order_id) "/choice-link" } {
+                                    (form_error())
+                                    button.small type="submit" {
+                                        @if invited(&i.work_order_id) { (w.remind_choice) } @else { (w.send_choice_link) }
+                                    }
+                                } }
                         }
                     }
                 }
