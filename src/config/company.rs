@@ -336,6 +336,7 @@ impl Config {
         messaging.timezone = timezone;
         messaging.locale = locale;
         messaging.invite_to_choose = s.self_scheduling.enabled;
+        messaging.invite_segments = s.self_scheduling.segments.clone();
         let mut config = self.clone();
         config.timezone = timezone;
         config.currency = currency;

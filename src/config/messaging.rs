@@ -32,6 +32,8 @@ pub struct Messaging {
     /// Customers get a link to choose their visit time when an order reaches
     /// `scheduling` (the company's `self_scheduling.enabled`).
     pub invite_to_choose: bool,
+    /// Only these segments are invited; all when empty.
+    pub invite_segments: Vec<crate::core::customer::Segment>,
 }
 
 impl Messaging {

@@ -79,6 +79,7 @@ pub(super) fn messaging(
         quiet_hours,
         travel_minutes: src.parse("ORDERLY_TRAVEL_MINUTES", 30u32)?,
         invite_to_choose: false,
+        invite_segments: vec![],
     }))
 }
 

@@ -31,6 +31,10 @@ pub struct SelfScheduling {
     /// No slot starts sooner than this many hours from now (0 to 72).
     #[serde(default = "default_notice")]
     pub notice_hours: u32,
+    /// Only customers of these segments are invited (`b2c`, `b2b`); all when empty.
+    /// The office can still send the link for any one order.
+    #[serde(default)]
+    pub segments: Vec<crate::core::customer::Segment>,
 }
 
 fn default_days() -> u32 {
@@ -54,6 +58,7 @@ impl Default for SelfScheduling {
             per_day: default_per_day(),
             cutoff_hours: default_cutoff(),
             notice_hours: default_notice(),
+            segments: vec![],
         }
     }
 }

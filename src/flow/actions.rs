@@ -292,7 +292,14 @@ fn tell_customer(
             }
         }
         Action::SendToScheduling if m.invite_to_choose => {
-            super::self_scheduling::invite(conn, outbox, m, row, "first")?;
+            let customer = crate::store::records::get::<crate::store::customers::Customers>(
+                conn,
+                &row.customer_id,
+            )?;
+            if m.invite_segments.is_empty() || m.invite_segments.contains(&customer.fields.segment)
+            {
+                super::self_scheduling::invite(conn, outbox, m, row, "first")?;
+            }
         }
         Action::StartTravel => {
             if let Some(visit) = visits::live_for_order(conn, &row.id)? {

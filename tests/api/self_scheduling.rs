@@ -384,6 +384,51 @@ async fn cut_off_forged_links_and_invitations(app: TestApp) {
         "{body}"
     );
     assert!(body.contains("/c/"), "{body}");
+    // Invitations for business customers only: a private customer gets none.
+    let mut b2b = settings.clone();
+    b2b["self_scheduling"]["segments"] = json!(["b2b"]);
+    let r = app
+        .as_owner()
+        .send("PUT", "/api/v1/settings", Some(b2b.to_string()))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let private = app.customer("Private").await;
+    app.as_manager()
+        .post(
+            "/api/v1/contacts",
+            json!({"customer_id": private, "name": "Private", "phones": ["+380671112244"], "role": "on_site"}),
+        )
+        .await;
+    let site = app.site(&private).await;
+    let created = app
+        .as_manager()
+        .post(
+            "/api/v1/work-orders",
+            json!({"customer_id": private, "site_id": site, "scope_lines": [{"description": "Filter change", "quantity": 1, "unit_price": 50000}]}),
+        )
+        .await;
+    let pid = created["work_order"]["id"].as_str().unwrap().to_owned();
+    act(&app, Role::Manager, &pid, "agree", json!({"version": 1})).await;
+    act(
+        &app,
+        Role::Manager,
+        &pid,
+        "send-to-scheduling",
+        json!({"version": 2}),
+    )
+    .await;
+    let sent = app
+        .as_administrator()
+        .get(&format!("/api/v1/notifications?customer_id={private}"))
+        .await;
+    assert!(
+        !sent["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["event"] == "choose_time"),
+        "{sent:?}"
+    );
     // Bad settings name their field and change nothing.
     let mut bad = settings.clone();
     bad["self_scheduling"]["days"] = json!(0);
