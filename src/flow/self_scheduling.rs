@@ -353,21 +353,37 @@ fn first_name(name: &str) -> String {
 pub async fn page(db: &Db, config: Arc<Config>, token: &str) -> Result<ChoicePage, AppError> {
     let (m, t) = (config.messaging.clone(), token.to_owned());
     let cfg = config.clone();
-    let (order, locale, live, board) = db
+    // One unit of work reads all the page shows; travel is measured after it.
+    let (order, locale, live, seen, board) = db
         .run(move |conn| {
             let order = order_of(conn, &m, &t)?;
             let locale = locale_of(conn, &m, &order)?;
             let live = visits::live_for_order(conn, &order.id)?;
-            let wants_slots = matches!(
-                order.status,
-                WorkOrderStatus::Scheduling | WorkOrderStatus::Scheduled
-            );
-            let board = if wants_slots {
+            let engineer = match &live {
+                Some(v) => crate::store::users::find(conn, &v.engineer_id)?
+                    .map(|u| first_name(&u.name))
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let seen = Seen {
+                engineer,
+                by_customer: crate::store::events::last_action_by_customer(conn, &order.id)?,
+                address: crate::store::sites::address(conn, &order.site_id)?.unwrap_or_default(),
+            };
+            let changeable = match (&live, order.status) {
+                (_, WorkOrderStatus::Scheduling) => true,
+                (Some(v), WorkOrderStatus::Scheduled) => {
+                    utc(v.planned_start) - cutoff(&cfg) > Utc::now()
+                }
+                _ => false,
+            };
+            // Slots only where the customer may still choose.
+            let board = if changeable {
                 gather(conn, &cfg, order.clone(), None)?
             } else {
                 None
             };
-            Ok((order, locale, live, board))
+            Ok((order, locale, live, seen, board))
         })
         .await?;
     let offered = match &board {
@@ -385,24 +401,11 @@ pub async fn page(db: &Db, config: Arc<Config>, token: &str) -> Result<ChoicePag
         }
         None => vec![],
     };
-    let engineer_id = live.as_ref().map(|v| v.engineer_id.clone());
-    let (engineer, by_customer, address) = {
-        let order_id = order.id.clone();
-        let site = order.site_id.clone();
-        db.run(move |conn| {
-            let name = match engineer_id {
-                Some(id) => crate::store::users::find(conn, &id)?
-                    .map(|u| first_name(&u.name))
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            let by_customer = crate::store::events::last_action_by_customer(conn, &order_id)?;
-            let address = crate::store::sites::address(conn, &site)?.unwrap_or_default();
-            Ok((name, by_customer, address))
-        })
-        .await?
-    };
-    let cutoff = Duration::hours(config.self_scheduling.cutoff_hours.into());
+    let Seen {
+        engineer,
+        by_customer,
+        address,
+    } = seen;
     // Moving to the time already booked is no move.
     let offered: Vec<Offered> = offered
         .into_iter()
@@ -418,7 +421,7 @@ pub async fn page(db: &Db, config: Arc<Config>, token: &str) -> Result<ChoicePag
             start: utc(v.planned_start),
             end: utc(v.planned_end),
             engineer,
-            changeable: utc(v.planned_start) - cutoff > Utc::now(),
+            changeable: utc(v.planned_start) - cutoff(&config) > Utc::now(),
             by_customer,
             slots: offered,
         },
@@ -432,6 +435,18 @@ pub async fn page(db: &Db, config: Arc<Config>, token: &str) -> Result<ChoicePag
         address,
         state,
     })
+}
+
+/// What the page says of the booking besides the slots.
+struct Seen {
+    engineer: String,
+    by_customer: bool,
+    address: String,
+}
+
+/// How long before a visit the customer may still move or cancel it.
+fn cutoff(config: &Config) -> Duration {
+    Duration::hours(config.self_scheduling.cutoff_hours.into())
 }
 
 /// The customer's language: their first contact's that has one, else the company's.
@@ -573,13 +588,10 @@ fn check_changeable(
 ) -> Result<(), AppError> {
     match order.status {
         WorkOrderStatus::Scheduling => Ok(()),
-        WorkOrderStatus::Scheduled => {
-            let cutoff = Duration::hours(config.self_scheduling.cutoff_hours.into());
-            match visits::live_for_order(conn, &order.id)? {
-                Some(v) if utc(v.planned_start) - cutoff > Utc::now() => Ok(()),
-                _ => Err(too_late()),
-            }
-        }
+        WorkOrderStatus::Scheduled => match visits::live_for_order(conn, &order.id)? {
+            Some(v) if utc(v.planned_start) - cutoff(config) > Utc::now() => Ok(()),
+            _ => Err(too_late()),
+        },
         _ => Err(AppError::Conflict {
             code: "not_open_for_choice",
             message: "this visit can no longer be changed here; please call us".into(),
