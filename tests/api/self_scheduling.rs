@@ -610,4 +610,21 @@ async fn the_office_lets_a_customer_choose_from_the_queue() {
         .await;
     assert_eq!(waiting["orders"][0]["work_order_id"], id.as_str());
     b.close().await;
+
+    // The customer books; the manager's card says who did.
+    let path = link(&app, &id).await;
+    let slot = offered(&app.anonymous().raw("GET", &path, None, &[]).await)[0].clone();
+    assert_eq!(choose(&app, &path, &slot).await.status, 303);
+    let customer = order(&app, &id).await["work_order"]["customer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let m = crate::browser::Browser::desktop().await;
+    crate::office::office_sign_in(&m, &app, Role::Manager).await;
+    m.visit(&app.base, &format!("/office/customers/{customer}"))
+        .await;
+    let mark = m.css(".timeline .by-customer").await.text().await.unwrap();
+    assert_eq!(mark, "the customer, from their link");
+    m.screenshot("office-card-booked-by-customer").await;
+    m.close().await;
 }

@@ -256,6 +256,7 @@ words! {
     certificates: "Certificates", "Акти";
     certificate: "Certificate", "Акт";
     timeline: "Timeline", "Історія";
+    by_customer: "the customer, from their link", "клієнт, за посиланням";
     open_reminders: "Waiting reminders", "Нагадування, що чекають";
     new_order: "New work order", "Нове замовлення";
     record_agreement: "Record an agreement", "Записати домовленість";

@@ -182,7 +182,8 @@ pub async fn card(
                         @for e in &card.timeline {
                             li { span.muted { (when(e.occurred_at, tz)) } " · "
                                  strong { (w.code(&e.action)) } " " (w.code(&e.entity_type))
-                                 @if let Some(who) = &e.actor_name { " · " span.muted { (who) } } }
+                                 @if let Some(who) = &e.actor_name { " · " span.muted { (who) } }
+                                 @else if e.changes["by"] == "customer" { " · " span.muted.by-customer { (w.by_customer) } } }
                         }
                     }
                 }
