@@ -230,6 +230,55 @@ async fn one_slot_two_customers_and_the_office(app: TestApp) {
     );
 }
 
+/// A private customer reachable by SMS with an order the manager agreed and
+/// sent to scheduling: (customer, order).
+async fn sent_to_scheduling(app: &TestApp, name: &str, phone: &str) -> (String, String) {
+    let customer = app.customer(name).await;
+    let c = app
+        .as_manager()
+        .post(
+            "/api/v1/contacts",
+            json!({"customer_id": customer, "name": name, "phones": [phone], "role": "on_site"}),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{c:?}");
+    let site = app.site(&customer).await;
+    let created = app
+        .as_manager()
+        .post(
+            "/api/v1/work-orders",
+            json!({"customer_id": customer, "site_id": site, "scope_lines": [{"description": "Filter change", "quantity": 1, "unit_price": 50000}]}),
+        )
+        .await;
+    let order = created["work_order"]["id"].as_str().unwrap().to_owned();
+    act(app, Role::Manager, &order, "agree", json!({"version": 1})).await;
+    let r = act(
+        app,
+        Role::Manager,
+        &order,
+        "send-to-scheduling",
+        json!({"version": 2}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    (customer, order)
+}
+
+/// The "choose a time" messages a customer was sent.
+async fn invitations(app: &TestApp, customer: &str) -> Vec<Value> {
+    let sent = app
+        .as_administrator()
+        .get(&format!("/api/v1/notifications?customer_id={customer}"))
+        .await;
+    sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["event"] == "choose_time")
+        .cloned()
+        .collect()
+}
+
 async fn cut_off_forged_links_and_invitations(app: TestApp) {
     let id = ready(&app, "Late").await;
     let path = link(&app, &id).await;
@@ -340,45 +389,12 @@ async fn cut_off_forged_links_and_invitations(app: TestApp) {
         .send("PUT", "/api/v1/settings", Some(settings.to_string()))
         .await;
     assert_eq!(r.status, 200, "{r:?}");
-    let customer = app.customer("Invited").await;
-    let c = app
-        .as_manager()
-        .post(
-            "/api/v1/contacts",
-            json!({"customer_id": customer, "name": "Invited", "phones": ["+380671112233"], "role": "on_site"}),
-        )
-        .await;
-    assert_eq!(c.status, 201, "{c:?}");
-    let site = app.site(&customer).await;
-    let created = app
-        .as_manager()
-        .post(
-            "/api/v1/work-orders",
-            json!({"customer_id": customer, "site_id": site, "scope_lines": [{"description": "Filter change", "quantity": 1, "unit_price": 50000}]}),
-        )
-        .await;
-    let oid = created["work_order"]["id"].as_str().unwrap().to_owned();
-    act(&app, Role::Manager, &oid, "agree", json!({"version": 1})).await;
-    let r = act(
-        &app,
-        Role::Manager,
-        &oid,
-        "send-to-scheduling",
-        json!({"version": 2}),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{r:?}");
-    let sent = app
-        .as_administrator()
-        .get(&format!("/api/v1/notifications?customer_id={customer}"))
-        .await;
-    let sms = sent["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["event"] == "choose_time")
+    let (customer, oid) = sent_to_scheduling(&app, "Invited", "+380671112233").await;
+    let sent = invitations(&app, &customer).await;
+    let body = sent
+        .first()
+        .and_then(|n| n["body"].as_str())
         .unwrap_or_else(|| panic!("an invitation: {sent:?}"));
-    let body = sms["body"].as_str().unwrap();
     assert!(
         body.contains("choose a time for your visit (Filter change)"),
         "{body}"
@@ -392,43 +408,8 @@ async fn cut_off_forged_links_and_invitations(app: TestApp) {
         .send("PUT", "/api/v1/settings", Some(b2b.to_string()))
         .await;
     assert_eq!(r.status, 200, "{r:?}");
-    let private = app.customer("Private").await;
-    app.as_manager()
-        .post(
-            "/api/v1/contacts",
-            json!({"customer_id": private, "name": "Private", "phones": ["+380671112244"], "role": "on_site"}),
-        )
-        .await;
-    let site = app.site(&private).await;
-    let created = app
-        .as_manager()
-        .post(
-            "/api/v1/work-orders",
-            json!({"customer_id": private, "site_id": site, "scope_lines": [{"description": "Filter change", "quantity": 1, "unit_price": 50000}]}),
-        )
-        .await;
-    let pid = created["work_order"]["id"].as_str().unwrap().to_owned();
-    act(&app, Role::Manager, &pid, "agree", json!({"version": 1})).await;
-    act(
-        &app,
-        Role::Manager,
-        &pid,
-        "send-to-scheduling",
-        json!({"version": 2}),
-    )
-    .await;
-    let sent = app
-        .as_administrator()
-        .get(&format!("/api/v1/notifications?customer_id={private}"))
-        .await;
-    assert!(
-        !sent["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n["event"] == "choose_time"),
-        "{sent:?}"
-    );
+    let (private, _) = sent_to_scheduling(&app, "Private", "+380671112244").await;
+    assert_eq!(invitations(&app, &private).await, Vec::<Value>::new());
     // Bad settings name their field and change nothing.
     let mut bad = settings.clone();
     bad["self_scheduling"]["days"] = json!(0);
