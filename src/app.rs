@@ -71,6 +71,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::reminders::routes)
         .configure(manager::card::routes)
         .configure(manager::papers::routes)
+        .configure(manager::stickers::routes)
         .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)

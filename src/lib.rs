@@ -3,7 +3,7 @@
 //! Layout (docs/architecture.md): `core` is the pure domain, `store` persistence
 //! with diesel, `flow` the use cases, `api` HTTP plumbing, and one module per
 //! role for its routes, beside `web` (pages) and `cli`. Adapters stand beside
-//! them (`notify`, `scheduler`, `routing`, `certificates`, `files`); `config`
+//! them (`notify`, `scheduler`, `routing`, `certificates`, `stickers`, `files`); `config`
 //! and `runtime` hold the settings in force and what the server's tasks share;
 //! `app` is the composition root. Dependencies point down, with no cycles
 //! (`tests/module_graph.rs` reads the `use` lines and checks).
@@ -28,5 +28,6 @@ pub mod owner;
 pub mod routing;
 pub mod runtime;
 pub mod scheduler;
+pub mod stickers;
 pub mod store;
 pub mod web;

@@ -4,8 +4,8 @@
 //! else, and no line runs past the margins: long words are broken.
 
 use printpdf::{
-    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, Point, Pt,
-    RawImage, Rgb, TextItem, XObjectTransform,
+    Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    Point, Pt, RawImage, Rect, Rgb, TextItem, XObjectTransform,
 };
 
 /// The page and its margins, in mm from the bottom-left corner.
@@ -90,6 +90,22 @@ impl Face {
         }
         out
     }
+}
+
+/// `text` in at most `max_lines` lines no wider than `width` mm; what does
+/// not fit ends in "…".
+pub fn fit(face: &Face, text: &str, width: f32, size: f32, max_lines: usize) -> Vec<String> {
+    let mut lines = face.wrap(text, width, size);
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            while !last.is_empty() && face.width(&format!("{last}…"), size) > width {
+                last.pop();
+            }
+            last.push('…');
+        }
+    }
+    lines
 }
 
 /// The height of one line of text at `size` points, in mm.
@@ -252,6 +268,36 @@ impl<'d> Flow<'d> {
             },
         });
         (w, h)
+    }
+
+    /// Ends the current page; what comes next is drawn on a new one.
+    pub fn new_page(&mut self) {
+        self.pages.push(std::mem::take(&mut self.page));
+        self.y = TOP;
+    }
+
+    /// A filled black rectangle, `x`, `bottom`, `w`, `h` in mm.
+    pub fn fill(&mut self, x: f32, bottom: f32, w: f32, h: f32) {
+        self.page.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Mm(x).into(),
+                y: Mm(bottom).into(),
+                width: Mm(w).into(),
+                height: Mm(h).into(),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    /// The pages as drawn, with no footer (sheets of labels fill the page).
+    pub fn finish_bare(mut self) -> Vec<PdfPage> {
+        let mut pages = std::mem::take(&mut self.pages);
+        pages.push(std::mem::take(&mut self.page));
+        pages
+            .into_iter()
+            .map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops))
+            .collect()
     }
 
     /// The pages, each with `footer(n, m)` at its foot (left) and "n / m" text

@@ -22,6 +22,9 @@ pub struct CompanySettings {
     /// Address, tax number, phone: under the name on certificates.
     #[serde(default)]
     pub company_details: Option<String>,
+    /// The number customers call: printed on equipment stickers.
+    #[serde(default)]
+    pub company_phone: Option<String>,
     /// Legal name, address and tax code: what the certificate states of the contractor.
     #[serde(default)]
     pub legal: LegalDetails,
@@ -152,6 +155,7 @@ impl CompanySettings {
         CompanySettings {
             company_name: m.company.clone(),
             company_details: m.company_details.clone(),
+            company_phone: m.company_phone.clone(),
             legal: m.legal.clone(),
             timezone: config.timezone.name().to_owned(),
             currency: config.currency.clone(),
@@ -328,6 +332,13 @@ impl Config {
         messaging.company = text("company_name", &s.company_name, 200)?;
         messaging.company_details =
             text::optional("company_details", s.company_details.as_deref(), text::LINE)?;
+        messaging.company_phone = match s.company_phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                crate::core::contact_info::Phone::parse("company_phone", raw, self.phone_region)?
+                    .into_string(),
+            ),
+        };
         messaging.legal = LegalDetails {
             name: text::optional("legal.name", s.legal.name.as_deref(), 300)?,
             address: text::optional("legal.address", s.legal.address.as_deref(), text::LINE)?,

@@ -17,6 +17,9 @@ pub struct Messaging {
     pub company: String,
     /// Address, tax number, phone: under the company's name on certificates.
     pub company_details: Option<String>,
+    /// The number customers call (E.164): on stickers, and the one thing a
+    /// withdrawn sticker still shows.
+    pub company_phone: Option<String>,
     /// Legal name, address and tax code, for the certificate.
     pub legal: crate::core::certificate::LegalDetails,
     pub timezone: Tz,

@@ -67,6 +67,7 @@ pub(super) fn messaging(
             .get("ORDERLY_COMPANY_NAME")
             .unwrap_or_else(|| "Orderly".into()),
         company_details: src.get("ORDERLY_COMPANY_DETAILS"),
+        company_phone: src.get("ORDERLY_COMPANY_PHONE"),
         legal: crate::core::certificate::LegalDetails {
             name: src.get("ORDERLY_COMPANY_LEGAL_NAME"),
             address: src.get("ORDERLY_COMPANY_LEGAL_ADDRESS"),

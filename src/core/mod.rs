@@ -29,6 +29,7 @@ pub mod route;
 pub mod site;
 pub mod slots;
 pub mod sms;
+pub mod sticker;
 pub mod text;
 pub mod validation;
 pub mod visit;

@@ -24,6 +24,9 @@ text_enum! {
         NotCertified => "not_certified",
         /// For administrators: the customer asked, through their link, for another time.
         CustomerRequest => "customer_request",
+        /// For managers: a customer reported a problem (or asked for their next
+        /// service) from the QR sticker on their equipment.
+        ServiceRequest => "service_request",
     }
 }
 

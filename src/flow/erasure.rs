@@ -46,7 +46,11 @@ pub fn erase(
             return Err(AppError::NotFound { entity: "customer" });
         }
         // Links the customer was given stop opening what is left.
-        crate::store::customer_links::withdraw(conn, customer_id)?;
+        use crate::store::link_versions::{withdraw, LinkKind};
+        withdraw(conn, LinkKind::Papers, customer_id)?;
+        for equipment_id in crate::store::equipment::ids_of_customer(conn, customer_id)? {
+            withdraw(conn, LinkKind::Sticker, &equipment_id)?;
+        }
         erasure::erase(conn, customer_id, actor_id, reason)
     })
 }

@@ -27,6 +27,7 @@ pub mod reminders;
 pub mod route_day;
 pub mod segments;
 pub mod self_scheduling;
+pub mod stickers;
 pub mod surveys;
 pub mod templates;
 pub mod users;

@@ -17,7 +17,8 @@ use crate::error::AppError;
 use crate::files::FileStore;
 use crate::store::certificates::{self, CertificateRow};
 use crate::store::records::get;
-use crate::store::{contacts, customer_links, customers::Customers, utc, visits, work_orders};
+use crate::store::link_versions::{self, LinkKind};
+use crate::store::{contacts, customers::Customers, utc, visits, work_orders};
 use crate::store::{equipment, sites, DbConnection};
 
 /// How long a papers link opens the customer's papers.
@@ -34,7 +35,7 @@ pub fn link(
     customer_id: &CustomerId,
     at: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let version = customer_links::version(conn, customer_id)?;
+    let version = link_versions::version(conn, LinkKind::Papers, customer_id)?;
     let version = u16::try_from(version).unwrap_or(u16::MAX);
     Ok(
         match m
@@ -55,7 +56,7 @@ pub fn withdraw(
 ) -> Result<(), AppError> {
     crate::store::transaction(conn, |conn| {
         get::<Customers>(conn, customer_id)?;
-        let version = customer_links::withdraw(conn, customer_id)?;
+        let version = link_versions::withdraw(conn, LinkKind::Papers, customer_id)?;
         event(
             conn,
             actor,
@@ -76,7 +77,7 @@ fn customer_of(
 ) -> Result<CustomerId, AppError> {
     let signed = super::customer_link::verified(m, token, Utc::now(), "customer")?;
     let id = CustomerId::parse(&signed.id).ok_or_else(not_found)?;
-    let current = customer_links::version(conn, &id)?;
+    let current = link_versions::version(conn, LinkKind::Papers, &id)?;
     if i32::from(signed.version) != current {
         return Err(AppError::Gone {
             message: "this link was withdrawn; ask us for a new one".into(),
@@ -122,14 +123,23 @@ pub struct PaperCertificate {
     pub issued: DateTime<Utc>,
 }
 
+/// The language a customer's pages speak: their contacts' own, else the company's.
+pub fn locale_of(
+    conn: &mut DbConnection,
+    m: &Messaging,
+    customer_id: &CustomerId,
+) -> Result<Locale, AppError> {
+    Ok(contacts::active_of_customers(conn, &[customer_id.to_string()])?
+        .iter()
+        .find_map(|(_, c)| c.locale)
+        .unwrap_or(m.locale))
+}
+
 /// The papers a token opens.
 pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Papers, AppError> {
     let id = customer_of(conn, m, token)?;
     let customer = get::<Customers>(conn, &id)?;
-    let locale = contacts::active_of_customers(conn, &[id.to_string()])?
-        .iter()
-        .find_map(|(_, c)| c.locale)
-        .unwrap_or(m.locale);
+    let locale = locale_of(conn, m, &id)?;
     let site_rows = sites::active_for_customer_with_ids(conn, &id)?;
     let items = equipment::list(
         conn,

@@ -1,6 +1,6 @@
 //! Equipment table: rows, the repository and the list.
 
-use crate::core::ids::EquipmentId;
+use crate::core::ids::{CustomerId, EquipmentId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -194,4 +194,48 @@ pub fn labels(
             (id, label)
         })
         .collect())
+}
+
+/// The pieces of equipment with these ids (any not found are left out).
+pub fn many(conn: &mut DbConnection, ids: &[EquipmentId]) -> Result<Vec<Equipment>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<EquipmentRow> = equipment::table
+            .filter(equipment::id.eq_any(chunk.iter().map(|i| i.as_str())))
+            .select(EquipmentRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            out.push(row.into_view()?);
+        }
+    }
+    Ok(out)
+}
+
+/// A customer's equipment still on their sites (not archived, not removed),
+/// in the order it was added.
+pub fn in_place_of_customer(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> Result<Vec<Equipment>, AppError> {
+    equipment::table
+        .filter(equipment::customer_id.eq(customer_id.as_str()))
+        .filter(equipment::archived_at.is_null())
+        .filter(equipment::status.ne(EquipmentStatus::Removed.as_str()))
+        .order(equipment::id)
+        .select(EquipmentRow::as_select())
+        .load::<EquipmentRow>(conn)?
+        .into_iter()
+        .map(EquipmentRow::into_view)
+        .collect()
+}
+
+/// The ids of every piece of equipment a customer has had.
+pub fn ids_of_customer(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> Result<Vec<String>, AppError> {
+    Ok(equipment::table
+        .filter(equipment::customer_id.eq(customer_id.as_str()))
+        .select(equipment::id)
+        .load(conn)?)
 }

@@ -204,6 +204,19 @@ pub fn erase(
         customer_id,
     )
     .execute(conn)?;
+    // What the customer reported from a sticker: the words, the phone and the photo.
+    files.extend(keys(
+        conn,
+        "SELECT photo_key AS file_key FROM service_requests \
+         WHERE photo_key IS NOT NULL AND customer_id = {customer}",
+        customer_id,
+    )?);
+    statement(
+        conn,
+        "DELETE FROM service_requests WHERE customer_id = {customer}",
+        customer_id,
+    )
+    .execute(conn)?;
     let pdfs = keys(
         conn,
         &format!("SELECT file_key FROM certificates WHERE file_key <> '' AND {CERTIFICATES}"),
@@ -226,6 +239,8 @@ pub fn erase(
         q.push("SELECT COUNT(*) AS n FROM (SELECT file_key FROM visit_files WHERE file_key = ")
             .text(&key)
             .push(" UNION ALL SELECT file_key FROM certificates WHERE file_key = ")
+            .text(&key)
+            .push(" UNION ALL SELECT photo_key FROM service_requests WHERE photo_key = ")
             .text(&key)
             .push(") AS still");
         if q.load::<Count>(conn)?.first().map_or(0, |c| c.n) == 0 {

@@ -40,6 +40,10 @@ pub const TABLES: &[Table] = &[
     by_id("maintenance_plans"),
     by_id("agreements"),
     by_id("reminders"),
+    Table {
+        name: "service_requests",
+        key: "reminder_id",
+    },
     by_id("work_orders"),
     by_id("visits"),
     by_id("visit_files"),
@@ -75,8 +79,8 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
     ),
     ("calendar_feeds", "secret feed addresses"),
     (
-        "customer_links",
-        "the version of a customer's papers links: a key, not data",
+        "link_versions",
+        "the version of papers and sticker links: a key, not data",
     ),
     (
         "company_settings",
@@ -160,7 +164,7 @@ fn of_customer(table: &str) -> Option<&'static str> {
     Some(match table {
         "customers" => "id = ?",
         "sites" | "contacts" | "equipment" | "maintenance_plans" | "agreements" | "reminders"
-        | "work_orders" | "notifications" | "surveys" | "events" => "customer_id = ?",
+        | "service_requests" | "work_orders" | "notifications" | "surveys" | "events" => "customer_id = ?",
         "visits" | "certificates" => ORDERS,
         "visit_files" => {
             "visit_id IN (SELECT v.id FROM visits v JOIN work_orders o ON o.id = v.work_order_id WHERE o.customer_id = ?)"

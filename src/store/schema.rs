@@ -229,10 +229,23 @@ diesel::table! {
 }
 
 diesel::table! {
-    customer_links (customer_id) {
-        customer_id -> Text,
+    link_versions (kind, entity_id) {
+        kind -> Text,
+        entity_id -> Text,
         version -> Integer,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_requests (reminder_id) {
+        reminder_id -> Text,
+        equipment_id -> Text,
+        customer_id -> Text,
+        what -> Text,
+        callback_phone -> Nullable<Text>,
+        photo_key -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -523,7 +536,8 @@ diesel::joinable!(audit_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
-    customer_links,
+    link_versions,
+    service_requests,
     import_keys,
     users,
     refresh_tokens,

@@ -5,6 +5,7 @@ pub mod choice_link;
 pub mod engineer;
 pub mod office;
 pub mod papers_link;
+pub mod sticker_link;
 pub mod survey_link;
 pub mod visit_link;
 
@@ -20,6 +21,9 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(choice_link::page)
         .service(choice_link::book)
         .service(choice_link::cancel)
+        .service(sticker_link::page)
+        .service(sticker_link::report)
+        .service(sticker_link::book)
         .service(survey_link::page)
         .service(survey_link::answer);
 }

@@ -102,6 +102,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/notifications/{id}", Roles(DISPATCH)),
     ("POST", "/api/v1/notifications/{id}/retry", Roles(DISPATCH)),
     ("GET", "/api/v1/self-scheduling/waiting", Roles(OFFICE)),
+    ("POST", "/api/v1/stickers", Roles(OFFICE)),
+    ("GET", "/api/v1/customers/{id}/stickers", Roles(OFFICE)),
+    ("DELETE", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),
+    ("GET", "/api/v1/reminders/{id}/service-request", Roles(OFFICE)),
+    ("GET", "/api/v1/reminders/{id}/photo", Roles(OFFICE)),
     ("POST", "/api/v1/customers/{id}/papers-link", Roles(OFFICE)),
     (
         "DELETE",

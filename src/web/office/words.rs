@@ -59,6 +59,8 @@ static UK_CODES: &[(&str, &str)] = &[
     ("follow_up", "Повторний контакт"),
     ("agreement", "Домовленість"),
     ("overdue_visit", "Прострочений візит"),
+    ("service_request", "Заявка з наліпки"),
+    ("customer_request", "Прохання клієнта"),
     ("not_certified", "Без акта"),
     ("low", "Низький"),
     ("normal", "Звичайний"),
@@ -344,6 +346,12 @@ words! {
     deactivate: "Deactivate", "Деактивувати";
     activate: "Activate", "Активувати";
     company: "Company", "Компанія";
+    print_stickers: "Print QR stickers", "Друк QR-наліпок";
+    withdraw_sticker: "Withdraw sticker", "Відкликати наліпку";
+    withdraw_sticker_confirm: "The printed QR code will stop opening this equipment's page. Withdraw it?", "Надрукований QR-код перестане відкривати сторінку цього обладнання. Відкликати?";
+    callback: "Call back", "Передзвонити";
+    photo: "Photo", "Фото";
+    company_phone: "Phone for customers (on equipment stickers)", "Телефон для клієнтів (на наліпках обладнання)";
     company_details: "Other details for certificates (bank, phone)", "Інші реквізити для актів (банк, телефон)";
     timezone: "Time zone", "Часовий пояс";
     currency: "Currency", "Валюта";

@@ -217,7 +217,8 @@ pub async fn card(
                     }
                 }
                 section.card aria-labelledby="sites" {
-                    div.bar { h2 #sites { (w.sites) " · " (w.equipment) } (records::add_site(&c.id, w)) }
+                    div.bar { h2 #sites { (w.sites) " · " (w.equipment) }
+                        span { a.stickers href={ "/api/v1/customers/" (c.id) "/stickers" } download="stickers.pdf" { (w.print_stickers) } " " (records::add_site(&c.id, w)) } }
                     @for s in &card.sites {
                         div.bar { h3 { (s.fields.label.as_deref().unwrap_or(&s.fields.address_line1)) } (records::add_equipment(&s.id, w)) }
                         p.small { (s.fields.address_line1) ", " (s.fields.city)
@@ -232,7 +233,7 @@ pub async fn card(
                                         br; span { (p.fields.service_kind) }
                                         @if let Some(next) = p.next_due_on { " · " (w.next_due) " " (day(next, w)) }
                                     }
-                                    br; (records::add_plan(&e.id, w))
+                                    br; (records::add_plan(&e.id, w)) " " (records::withdraw_sticker(&e.id, w))
                                 }
                             }
                         }

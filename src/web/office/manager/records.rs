@@ -165,6 +165,17 @@ pub fn add_equipment(site_id: &str, w: &Words) -> Markup {
     )
 }
 
+/// Withdraws a piece's QR sticker (lost, or in the wrong hands): the printed
+/// code then shows only the company's phone; the next print has a new one.
+pub fn withdraw_sticker(equipment_id: &str, w: &Words) -> Markup {
+    html! {
+        form.inline data-api={ "/api/v1/equipment/" (equipment_id) "/sticker" } data-method="DELETE"
+            data-skip-body="" data-confirm=(w.withdraw_sticker_confirm) {
+            button.link type="submit" { (w.withdraw_sticker) }
+        }
+    }
+}
+
 /// A maintenance plan for a piece of equipment: every N days, weeks or months
 /// after the last service, with the scope each service has.
 pub fn add_plan(equipment_id: &str, w: &Words) -> Markup {

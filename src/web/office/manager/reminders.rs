@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use crate::api::auth::caller::Managers;
 use crate::api::state::AppState;
-use crate::core::reminder::Reminder;
+use crate::core::reminder::{Reminder, ReminderKind};
+use crate::flow::stickers::{self, ServiceRequest};
 use crate::store::reminders::{self as store, ReminderFilter};
 use crate::web::office::page::{
     badge, code_select, day, filters, form_error, frame, pager, popup, Page, PageError,
@@ -46,11 +47,24 @@ pub async fn inbox(
         .into_iter()
         .map(|r| r.in_words(tz, locale))
         .collect();
+    let asked: Vec<String> = list
+        .items
+        .iter()
+        .filter(|r| r.kind == ReminderKind::ServiceRequest)
+        .map(|r| r.id.to_string())
+        .collect();
+    let requests = if asked.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .db(move |c| stickers::of_reminders(c, &asked))
+            .await?
+    };
     let w = page.w;
     let body = html! {
         form.filters method="get" action="/office/reminders" {
             (code_select("status", w.status, &["open", "snoozed", "converted", "dismissed"], status, w))
-            (code_select("kind", w.kind, &["maintenance", "follow_up", "agreement", "overdue_visit", "not_certified"], kind, w))
+            (code_select("kind", w.kind, &["maintenance", "follow_up", "agreement", "service_request", "customer_request", "overdue_visit", "not_certified"], kind, w))
             (code_select("segment", w.segment, &["b2c", "b2b"], segment, w))
             label { (w.address) input name="city" value=[city.as_deref()]; }
             label { (w.due_to) input type="date" name="due_before" value=[due_before.map(|d| d.to_string())]; }
@@ -63,7 +77,7 @@ pub async fn inbox(
                 thead { tr { th { (w.due) } th { (w.customer) } th { (w.kind) } th { (w.note) } th { (w.actions) } } }
                 tbody {
                     @for r in &list.items {
-                        (row(r, today, w))
+                        (row(r, requests.iter().find(|q| q.reminder_id == r.id), today, w))
                     }
                 }
             }
@@ -75,6 +89,7 @@ pub async fn inbox(
 
 fn row(
     r: &Reminder,
+    request: Option<&ServiceRequest>,
     today: chrono::NaiveDate,
     w: &crate::web::office::words::Words,
 ) -> maud::Markup {
@@ -87,7 +102,17 @@ fn row(
             }
             td { a href={ "/office/customers/" (r.customer_id) } { (r.customer_name.as_deref().unwrap_or("—")) } }
             td { (badge(r.kind.as_str(), w)) " " @if r.status.as_str() != "open" { (badge(r.status.as_str(), w)) } }
-            td { (r.note.as_deref().unwrap_or("")) }
+            td {
+                (r.note.as_deref().unwrap_or(""))
+                @if let Some(q) = request {
+                    @if let Some(phone) = &q.callback_phone {
+                        br; span.small { (w.callback) ": " a href={ "tel:" (phone) } { (phone) } }
+                    }
+                    @if q.has_photo {
+                        br; a.small href={ "/api/v1/reminders/" (r.id) "/photo" } target="_blank" rel="noopener" { (w.photo) }
+                    }
+                }
+            }
             td {
                 @if let Some(order) = &r.converted_work_order_id {
                     a href={ "/office/orders/" (order) } { (w.order) }

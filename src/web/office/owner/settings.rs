@@ -58,6 +58,7 @@ pub async fn settings(
                     label { (w.legal_name) input name="legal.name" data-empty="null" value=[s.legal.name.as_deref()]; }
                     label { (w.legal_address) input name="legal.address" data-empty="null" value=[s.legal.address.as_deref()]; }
                     label { (w.tax_id) input name="legal.tax_code" data-empty="null" value=[s.legal.tax_code.as_deref()]; }
+                    label { (w.company_phone) input type="tel" name="company_phone" data-empty="null" value=[s.company_phone.as_deref()]; }
                     label { (w.company_details) textarea name="company_details" data-empty="null" { (s.company_details.as_deref().unwrap_or("")) } }
                     div.row {
                         label { (w.timezone) input name="timezone" required value=(s.timezone); }
