@@ -70,7 +70,7 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, String> {
         let w = words(sheet.locale);
         for (i, label) in sheet.labels.iter().enumerate() {
             let position = sheet.skip + i;
-            if position > 0 && position % LABELS_PER_SHEET == 0 {
+            if position > 0 && position.is_multiple_of(LABELS_PER_SHEET) {
                 flow.new_page();
             }
             let (left, top) = cell(position % LABELS_PER_SHEET);
@@ -103,7 +103,12 @@ fn draw(
     // From the top: who to call, then what this piece is.
     let mut blocks: Vec<(String, f32, bool, usize)> = vec![(sheet.company.clone(), 7.5, true, 2)];
     if let Some(phone) = &sheet.phone {
-        blocks.push((phone.clone(), 9.0, true, 1));
+        // The number is what the label is for: smaller rather than cut.
+        let size = [9.0, 8.5, 8.0, 7.5, 7.0, 6.5]
+            .into_iter()
+            .find(|s| flow.bold.width(phone, *s) <= width)
+            .unwrap_or(6.0);
+        blocks.push((phone.clone(), size, true, 1));
     }
     blocks.push((label.kind.clone(), 7.5, false, 2));
     if let Some(model) = &label.model {
@@ -150,9 +155,7 @@ fn qr(flow: &mut Flow, url: &str, x: f32, top: f32, side: f32) -> Result<(), Str
     for (row, line) in colors.chunks(n).enumerate() {
         let mut run_start = None;
         for column in 0..=n {
-            let dark = line
-                .get(column)
-                .is_some_and(|c| *c == qrcode::Color::Dark);
+            let dark = line.get(column).is_some_and(|c| *c == qrcode::Color::Dark);
             match (dark, run_start) {
                 (true, None) => run_start = Some(column),
                 (false, Some(start)) => {

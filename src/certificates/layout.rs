@@ -96,15 +96,16 @@ impl Face {
 /// not fit ends in "…".
 pub fn fit(face: &Face, text: &str, width: f32, size: f32, max_lines: usize) -> Vec<String> {
     let mut lines = face.wrap(text, width, size);
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        if let Some(last) = lines.last_mut() {
-            while !last.is_empty() && face.width(&format!("{last}…"), size) > width {
-                last.pop();
-            }
-            last.push('…');
+    if lines.len() > max_lines && max_lines > 0 {
+        // The last line takes all that is left, cut where it stops fitting.
+        let mut last = lines.split_off(max_lines - 1).join(" ");
+        while !last.is_empty() && face.width(&format!("{last}…"), size) > width {
+            last.pop();
         }
+        last.push('…');
+        lines.push(last);
     }
+    lines.truncate(max_lines);
     lines
 }
 

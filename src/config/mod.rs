@@ -219,7 +219,7 @@ impl Config {
         let bind = src
             .get("ORDERLY_BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let messaging = notify::messaging(&src, timezone, &bind, &jwt_secret)?;
+        let messaging = notify::messaging(&src, timezone, &bind, &jwt_secret, phone_region)?;
         let files = files(&src, &data_dir)?;
         Ok(Config {
             database_url,

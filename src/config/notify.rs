@@ -25,7 +25,16 @@ pub(super) fn messaging(
     timezone: chrono_tz::Tz,
     bind: &str,
     secret: &[u8],
+    region: crate::core::contact_info::PhoneRegion,
 ) -> Result<Arc<Messaging>, ConfigError> {
+    let company_phone = match src.get("ORDERLY_COMPANY_PHONE") {
+        Some(raw) if !raw.trim().is_empty() => Some(
+            crate::core::contact_info::Phone::parse("ORDERLY_COMPANY_PHONE", &raw, region)
+                .map_err(|e| err("ORDERLY_COMPANY_PHONE", format!("`{raw}` {}", e.message)))?
+                .into_string(),
+        ),
+        _ => None,
+    };
     let locale = src.get("ORDERLY_LOCALE").unwrap_or_else(|| "en".into());
     let locale = Locale::parse(locale.trim()).ok_or_else(|| {
         err(
@@ -67,7 +76,7 @@ pub(super) fn messaging(
             .get("ORDERLY_COMPANY_NAME")
             .unwrap_or_else(|| "Orderly".into()),
         company_details: src.get("ORDERLY_COMPANY_DETAILS"),
-        company_phone: src.get("ORDERLY_COMPANY_PHONE"),
+        company_phone,
         legal: crate::core::certificate::LegalDetails {
             name: src.get("ORDERLY_COMPANY_LEGAL_NAME"),
             address: src.get("ORDERLY_COMPANY_LEGAL_ADDRESS"),

@@ -81,6 +81,14 @@ impl Phone {
     }
 }
 
+/// An E.164 number as people read it: `+380 44 123 4567`; left as it is when
+/// it does not parse.
+pub fn readable_phone(e164: &str) -> String {
+    phonenumber::parse(None, e164)
+        .map(|n| n.format().mode(Mode::International).to_string())
+        .unwrap_or_else(|_| e164.to_owned())
+}
+
 /// Digits of a search query that looks like a phone number, for matching stored numbers.
 ///
 /// `067 123-45-67` gives `671234567`: the national significant digits, which appear in
@@ -99,6 +107,12 @@ pub fn phone_search_digits(query: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_number_reads_in_groups() {
+        assert_eq!(readable_phone("+380441234567"), "+380 44 123 4567");
+        assert_eq!(readable_phone("not a number"), "not a number");
+    }
 
     fn ua() -> PhoneRegion {
         "UA".parse().unwrap()

@@ -203,7 +203,7 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
                 Role::Owner => owner = user.id.clone(),
             }
         }
-        enable_self_scheduling(conn, runtime, &owner)?;
+        demo_settings(conn, runtime, &owner)?;
         let mut customers = Vec::new();
         for i in 0..DEMO_CUSTOMERS * scale.max(1) {
             let actor = staff.managers[i % staff.managers.len()].clone();
@@ -218,21 +218,25 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
     Ok(true)
 }
 
-/// Engineers start from the depot or from home around Kyiv; the first two also do gas work.
-/// The demo company lets its customers choose their own visit times: orders
-/// sent to scheduling invite the customer with a `/c/…` link.
-fn enable_self_scheduling(
+/// The demo company lets its customers choose their own visit times (orders
+/// sent to scheduling invite the customer with a `/c/…` link) and prints its
+/// phone on equipment stickers.
+fn demo_settings(
     conn: &mut DbConnection,
     runtime: &Runtime,
     owner: &UserId,
 ) -> Result<(), AppError> {
     let mut settings = crate::config::company::CompanySettings::of(&runtime.config());
     settings.self_scheduling.enabled = true;
+    if settings.company_phone.is_none() {
+        settings.company_phone = Some("+380 44 390 12 34".into());
+    }
     let (merged, version) =
         crate::flow::company_settings::save(conn, &runtime.settings, owner, settings)?;
     runtime.settings.apply(&merged, version)
 }
 
+/// Engineers start from the depot or from home around Kyiv; the first two also do gas work.
 fn demo_profile(conn: &mut DbConnection, user_id: &UserId, i: usize) -> Result<(), AppError> {
     use crate::core::route::EngineerProfile;
     let hm = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();

@@ -16,8 +16,8 @@ use crate::core::visit::VisitStatus;
 use crate::error::AppError;
 use crate::files::FileStore;
 use crate::store::certificates::{self, CertificateRow};
-use crate::store::records::get;
 use crate::store::link_versions::{self, LinkKind};
+use crate::store::records::get;
 use crate::store::{contacts, customers::Customers, utc, visits, work_orders};
 use crate::store::{equipment, sites, DbConnection};
 
@@ -129,10 +129,12 @@ pub fn locale_of(
     m: &Messaging,
     customer_id: &CustomerId,
 ) -> Result<Locale, AppError> {
-    Ok(contacts::active_of_customers(conn, &[customer_id.to_string()])?
-        .iter()
-        .find_map(|(_, c)| c.locale)
-        .unwrap_or(m.locale))
+    Ok(
+        contacts::active_of_customers(conn, &[customer_id.to_string()])?
+            .iter()
+            .find_map(|(_, c)| c.locale)
+            .unwrap_or(m.locale),
+    )
 }
 
 /// The papers a token opens.

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::notices::Messaging;
 use super::{event, Actor};
-use crate::core::contact_info::PhoneRegion;
+use crate::core::contact_info::{readable_phone, PhoneRegion};
 use crate::core::equipment::Equipment;
 use crate::core::ids::{CustomerId, EquipmentId, ReminderId, TypedId};
 use crate::core::notice::{format, Locale};
@@ -94,7 +94,9 @@ pub fn sheet(
                         .iter()
                         .find(|e| e.id == *id)
                         .cloned()
-                        .ok_or(AppError::NotFound { entity: "equipment" })
+                        .ok_or(AppError::NotFound {
+                            entity: "equipment",
+                        })
                 })
                 .collect::<Result<Vec<Equipment>, AppError>>()?
         }
@@ -126,7 +128,7 @@ pub fn sheet(
     Ok(Sheet {
         locale: m.locale,
         company: m.company.clone(),
-        phone: m.company_phone.clone(),
+        phone: m.company_phone.as_deref().map(readable_phone),
         skip,
         labels,
     })
@@ -161,7 +163,9 @@ fn equipment_of(
     token: &str,
 ) -> Result<Equipment, AppError> {
     let signed = super::customer_link::verified(m, token, Utc::now(), "equipment")?;
-    let id = EquipmentId::parse(&signed.id).ok_or(AppError::NotFound { entity: "equipment" })?;
+    let id = EquipmentId::parse(&signed.id).ok_or(AppError::NotFound {
+        entity: "equipment",
+    })?;
     let current = link_versions::version(conn, LinkKind::Sticker, id.as_str())?;
     let withdrawn = || AppError::Gone {
         message: "this sticker was withdrawn".into(),
@@ -171,7 +175,9 @@ fn equipment_of(
     }
     let piece = equipment::many(conn, std::slice::from_ref(&id))?
         .pop()
-        .ok_or(AppError::NotFound { entity: "equipment" })?;
+        .ok_or(AppError::NotFound {
+            entity: "equipment",
+        })?;
     if piece.archived_at.is_some() {
         return Err(withdrawn());
     }
@@ -188,13 +194,19 @@ pub enum Next {
         link: String,
     },
     /// An order waits for a time, and the customer may choose it.
-    Choose { link: String },
+    Choose {
+        link: String,
+    },
     /// An order waits for a time the office will agree with the customer.
     Arranging,
     /// A plan's service is due (within its lead days): "book my next service".
-    Due { on: NaiveDate },
+    Due {
+        on: NaiveDate,
+    },
     /// The next planned service, not yet due.
-    Planned { on: NaiveDate },
+    Planned {
+        on: NaiveDate,
+    },
     Nothing,
 }
 
@@ -218,7 +230,9 @@ pub struct Scan {
 pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Scan, AppError> {
     let piece = equipment_of(conn, m, token)?;
     let customer_id = crate::core::ids::typed::<CustomerId>(&piece.customer_id, "customer_id")
-        .map_err(|_| AppError::NotFound { entity: "equipment" })?;
+        .map_err(|_| AppError::NotFound {
+            entity: "equipment",
+        })?;
     let locale = super::papers::locale_of(conn, m, &customer_id)?;
     let today = format::local_day(Utc::now(), m.timezone);
     let orders: Vec<_> = work_orders::for_customer(conn, &customer_id, 200)?
@@ -446,6 +460,8 @@ pub struct ServiceRequest {
     pub reminder_id: ReminderId,
     pub equipment_id: EquipmentId,
     pub customer_id: CustomerId,
+    /// The piece as the office names it: "water filter (Aquaphor Osmo 50)".
+    pub equipment: String,
     pub what: String,
     pub callback_phone: Option<String>,
     /// `GET /api/v1/reminders/{id}/photo` serves it.
@@ -463,9 +479,13 @@ pub fn of_reminder(
     })
 }
 
-impl From<ServiceRequestRow> for ServiceRequest {
-    fn from(r: ServiceRequestRow) -> Self {
+impl ServiceRequest {
+    fn new(r: ServiceRequestRow, labels: &std::collections::HashMap<String, String>) -> Self {
         ServiceRequest {
+            equipment: labels
+                .get(r.equipment_id.as_str())
+                .cloned()
+                .unwrap_or_default(),
             reminder_id: r.reminder_id,
             equipment_id: r.equipment_id,
             customer_id: r.customer_id,
@@ -477,13 +497,28 @@ impl From<ServiceRequestRow> for ServiceRequest {
     }
 }
 
-/// The requests behind a page of reminders, in one read.
+/// The requests behind a page of reminders, in two reads.
 pub fn of_reminders(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> Result<Vec<ServiceRequest>, AppError> {
-    Ok(service_requests::of_reminders(conn, ids)?
+    let rows = service_requests::of_reminders(conn, ids)?;
+    let pieces: Vec<String> = rows.iter().map(|r| r.equipment_id.to_string()).collect();
+    let labels = equipment::labels(conn, &pieces)?;
+    Ok(rows
         .into_iter()
-        .map(ServiceRequest::from)
+        .map(|r| ServiceRequest::new(r, &labels))
         .collect())
+}
+
+/// The request a reminder carries, as the office reads it; 404 when none.
+pub fn view_of_reminder(
+    conn: &mut DbConnection,
+    reminder_id: &ReminderId,
+) -> Result<ServiceRequest, AppError> {
+    of_reminders(conn, &[reminder_id.to_string()])?
+        .pop()
+        .ok_or(AppError::NotFound {
+            entity: "service request",
+        })
 }

@@ -9,7 +9,7 @@ pub mod equipment;
 pub mod papers;
 pub mod plans;
 pub mod reminders;
-pub mod stickers;
 pub mod sites;
+pub mod stickers;
 pub mod timeline;
 pub mod work_orders;

@@ -162,8 +162,11 @@ pub async fn service_request(
     _caller: Office,
     id: Id<ReminderId>,
 ) -> Result<web::Json<ServiceRequest>, AppError> {
-    let row = state.db(move |c| stickers::of_reminder(c, &id)).await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(
+        state
+            .db(move |c| stickers::view_of_reminder(c, &id))
+            .await?,
+    ))
 }
 
 /// The photo a customer sent from a sticker.
@@ -195,7 +198,10 @@ pub async fn photo(
     let content_type = sniff(&bytes).ok_or_else(none)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .insert_header((
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(bytes))
 }

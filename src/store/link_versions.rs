@@ -64,7 +64,8 @@ pub fn versions(
     kind: LinkKind,
     ids: &[String],
 ) -> Result<std::collections::HashMap<String, i32>, AppError> {
-    let mut out: std::collections::HashMap<String, i32> = ids.iter().map(|i| (i.clone(), 1)).collect();
+    let mut out: std::collections::HashMap<String, i32> =
+        ids.iter().map(|i| (i.clone(), 1)).collect();
     for chunk in ids.chunks(500) {
         let found: Vec<(String, i32)> = link_versions::table
             .filter(link_versions::kind.eq(kind.as_str()))

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::visit_link::{answered, layout, respond};
 use crate::api::auth::address;
 use crate::api::state::AppState;
+use crate::core::contact_info::readable_phone;
 use crate::core::media::{self, MediaKind};
 use crate::core::notice::{format, Locale};
 use crate::error::AppError;
@@ -120,19 +121,31 @@ struct Typed {
 fn call_us(w: &Words, phone: Option<&str>) -> Markup {
     html! {
         @if let Some(p) = phone {
-            p { a.call href={ "tel:" (p) } { (w.call) ": " bdi { (p) } } }
+            p { a.call href={ "tel:" (p) } { (w.call) ": " bdi { (readable_phone(p)) } } }
         }
     }
 }
 
-fn scan_page(token: &str, s: &Scan, typed: &Typed, note: Option<&str>, error: Option<&str>) -> Markup {
+fn scan_page(
+    token: &str,
+    s: &Scan,
+    typed: &Typed,
+    note: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
     let w = words(s.locale);
-    let day = |d| format::date(d, s.locale);
+    let day = |d| format::full_date(d, s.locale);
     let body = html! {
         p { (s.company) }
         h1 { (w.title) }
+        p.what {
+            strong { (s.kind) }
+            @if s.model.is_some() || s.city.is_some() { br; }
+            (s.model.as_deref().unwrap_or(""))
+            @if let (Some(_), Some(_)) = (&s.model, &s.city) { " · " }
+            (s.city.as_deref().unwrap_or(""))
+        }
         dl {
-            dt { (s.kind) } dd { (s.model.as_deref().unwrap_or("")) @if let Some(c) = &s.city { " · " (c) } }
             @if let Some(sn) = &s.serial_number { dt { (w.serial) } dd { bdi { (sn) } } }
             dt { (w.last) } dd { (s.last_service.map(day).unwrap_or_else(|| w.never.to_owned())) }
             @match &s.next {
@@ -234,7 +247,10 @@ async fn show(
             let w = words(s.locale);
             let note = thanks.then_some(w.sent);
             let error = problem.map(|p| p.words(w));
-            respond(status, scan_page(&token, &s, &typed, note, error.as_deref()))
+            respond(
+                status,
+                scan_page(&token, &s, &typed, note, error.as_deref()),
+            )
         }
         Err(e) => nothing_page(state, &e),
     }
@@ -247,12 +263,24 @@ struct Shown {
 
 /// The piece behind the sticker.
 #[get("/q/{token}")]
-pub async fn page(state: web::Data<AppState>, token: web::Path<String>, req: HttpRequest) -> HttpResponse {
+pub async fn page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    req: HttpRequest,
+) -> HttpResponse {
     let sent = web::Query::<Shown>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().sent)
         .is_some();
-    show(&state, token.into_inner(), StatusCode::OK, Typed::default(), sent, None).await
+    show(
+        &state,
+        token.into_inner(),
+        StatusCode::OK,
+        Typed::default(),
+        sent,
+        None,
+    )
+    .await
 }
 
 /// The form as sent: its words and the photo's bytes, bounded while read.
@@ -263,11 +291,14 @@ struct Sent {
 
 /// The most a text field of the form may hold, in bytes.
 const MAX_TEXT: usize = 4 * 1024;
+/// The most a whole form may hold: one photo and the words.
+const MAX_FORM: usize = 10 * 1024 * 1024 + 4 * MAX_TEXT;
 /// The most parts a form may have: three fields, with room for a browser's extras.
 const MAX_PARTS: usize = 8;
 
-/// Reads the multipart form: unknown parts are skipped, text fields are cut
-/// off past [`MAX_TEXT`], a photo past its limit is refused before it is all read.
+/// Reads the multipart form: unknown parts are read and dropped, a text
+/// field past [`MAX_TEXT`], a photo past its limit or a form past
+/// [`MAX_FORM`] is refused before the rest is read.
 async fn read_form(mut form: Multipart) -> Result<Sent, AppError> {
     let mut sent = Sent {
         typed: Typed::default(),
@@ -277,7 +308,7 @@ async fn read_form(mut form: Multipart) -> Result<Sent, AppError> {
         field: None,
         message: "the form could not be read".into(),
     };
-    let mut parts = 0;
+    let (mut parts, mut total) = (0, 0);
     while let Some(part) = form.next().await {
         parts += 1;
         if parts > MAX_PARTS {
@@ -295,7 +326,8 @@ async fn read_form(mut form: Multipart) -> Result<Sent, AppError> {
         let mut bytes = Vec::new();
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(malformed)?;
-            if bytes.len() + chunk.len() > limit {
+            total += chunk.len();
+            if bytes.len() + chunk.len() > limit || total > MAX_FORM {
                 return Err(AppError::invalid(
                     if name == "photo" { "photo" } else { "what" },
                     "is too large",
@@ -332,7 +364,12 @@ async fn kept_photo(bytes: Vec<u8>) -> Result<Option<Vec<u8>>, AppError> {
 }
 
 /// After a request: the page with its thanks, or again with what was typed.
-async fn answer(state: &AppState, token: String, typed: Typed, result: Result<(), AppError>) -> HttpResponse {
+async fn answer(
+    state: &AppState,
+    token: String,
+    typed: Typed,
+    result: Result<(), AppError>,
+) -> HttpResponse {
     let (status, problem) = match result {
         Ok(()) => return answered(&format!("/q/{token}?sent=1")),
         Err(AppError::Invalid(v)) => (
@@ -344,7 +381,9 @@ async fn answer(state: &AppState, token: String, typed: Typed, result: Result<()
             },
         ),
         Err(AppError::TooManyRequests { .. }) => (StatusCode::TOO_MANY_REQUESTS, Problem::TooMany),
-        Err(AppError::BadRequest { message, .. }) => (StatusCode::BAD_REQUEST, Problem::Other(message)),
+        Err(AppError::BadRequest { message, .. }) => {
+            (StatusCode::BAD_REQUEST, Problem::Other(message))
+        }
         Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, Problem::Other(message)),
         Err(e) => return nothing_page(state, &e),
     };
@@ -361,16 +400,20 @@ pub async fn report(
 ) -> HttpResponse {
     let token = token.into_inner();
     let from = address::of_request(&req, &state);
-    // The sticker and the limits first: a refused request is not read or decoded.
-    let (m, t, f) = (state.config().messaging.clone(), token.clone(), from.clone());
-    if let Err(e) = state.db(move |c| stickers::admit(c, &m, &t, &f)).await {
-        return answer(&state, token, Typed::default(), Err(e)).await;
-    }
     let sent = match read_form(form).await {
         Ok(s) => s,
         Err(e) => return answer(&state, token, Typed::default(), Err(e)).await,
     };
     let typed = sent.typed.clone();
+    // The sticker and the limits before the photo: a refused request is not decoded.
+    let (m, t, f) = (
+        state.config().messaging.clone(),
+        token.clone(),
+        from.clone(),
+    );
+    if let Err(e) = state.db(move |c| stickers::admit(c, &m, &t, &f)).await {
+        return answer(&state, token, typed, Err(e)).await;
+    }
     let photo = match kept_photo(sent.photo).await {
         Ok(p) => p,
         Err(e) => return answer(&state, token, typed, Err(e)).await,
@@ -400,7 +443,11 @@ pub async fn report(
 
 /// "Book my next service": a request to the managers when a plan's service is due.
 #[post("/q/{token}/book")]
-pub async fn book(state: web::Data<AppState>, token: web::Path<String>, req: HttpRequest) -> HttpResponse {
+pub async fn book(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    req: HttpRequest,
+) -> HttpResponse {
     let token = token.into_inner();
     let from = address::of_request(&req, &state);
     let actor = state.customer_actor();

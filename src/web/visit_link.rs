@@ -84,7 +84,7 @@ gap:.4rem 1rem}dt{color:#666}dd{margin:0;font-weight:600}button{width:100%;paddi
 border-radius:.5rem;border:1px solid #0a5;background:#0a5;color:#fff;margin-top:.6rem}\
 button.secondary{background:#fff;color:#0a5}textarea{width:100%;box-sizing:border-box;min-height:4rem;\
 font:inherit;margin-top:.8rem}.note{padding:.8rem;background:#eef8f1;border-radius:.5rem}\
-.error{padding:.8rem;background:#fdecea;border-radius:.5rem}";
+.error{padding:.8rem;background:#fdecea;border-radius:.5rem}label{display:block;margin-top:.9rem}input[type=tel],input[type=file]{display:block;width:100%;box-sizing:border-box;margin-top:.3rem;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:.4rem}textarea{border:1px solid #bbb;border-radius:.4rem;padding:.6rem}label+textarea{margin-top:.3rem}a.button{display:block;text-align:center;padding:.9rem;border-radius:.5rem;background:#0a5;color:#fff;text-decoration:none;margin-top:.6rem}a.call{display:block;text-align:center;padding:.9rem;border-radius:.5rem;border:1px solid #0a5;color:#0a5;text-decoration:none;margin-top:1.2rem}";
 
 /// A customer page: small, readable on a phone, no script.
 pub(crate) fn layout(lang: &str, title: &str, body: Markup) -> Markup {

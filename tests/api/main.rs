@@ -31,6 +31,7 @@ mod planning;
 mod role_matrix;
 mod self_scheduling;
 mod settings;
+mod stickers;
 mod stored_values;
 mod typed_house;
 mod validation;

@@ -105,7 +105,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/customers/{id}/stickers", Roles(OFFICE)),
     ("DELETE", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),
-    ("GET", "/api/v1/reminders/{id}/service-request", Roles(OFFICE)),
+    (
+        "GET",
+        "/api/v1/reminders/{id}/service-request",
+        Roles(OFFICE),
+    ),
     ("GET", "/api/v1/reminders/{id}/photo", Roles(OFFICE)),
     ("POST", "/api/v1/customers/{id}/papers-link", Roles(OFFICE)),
     (

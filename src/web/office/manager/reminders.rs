@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::api::auth::caller::Managers;
 use crate::api::state::AppState;
+use crate::core::contact_info::readable_phone;
 use crate::core::reminder::{Reminder, ReminderKind};
 use crate::flow::stickers::{self, ServiceRequest};
 use crate::store::reminders::{self as store, ReminderFilter};
@@ -56,9 +57,7 @@ pub async fn inbox(
     let requests = if asked.is_empty() {
         Vec::new()
     } else {
-        state
-            .db(move |c| stickers::of_reminders(c, &asked))
-            .await?
+        state.db(move |c| stickers::of_reminders(c, &asked)).await?
     };
     let w = page.w;
     let body = html! {
@@ -105,8 +104,9 @@ fn row(
             td {
                 (r.note.as_deref().unwrap_or(""))
                 @if let Some(q) = request {
+                    br; span.small.muted { (q.equipment) }
                     @if let Some(phone) = &q.callback_phone {
-                        br; span.small { (w.callback) ": " a href={ "tel:" (phone) } { (phone) } }
+                        br; span.small { (w.callback) ": " a href={ "tel:" (phone) } { (readable_phone(phone)) } }
                     }
                     @if q.has_photo {
                         br; a.small href={ "/api/v1/reminders/" (r.id) "/photo" } target="_blank" rel="noopener" { (w.photo) }
