@@ -287,7 +287,7 @@ mod tests {
             let c = of_customer(t.name).unwrap();
             assert_eq!(c.matches('?').count(), 1, "{}", t.name);
         }
-        assert_eq!(customer_tables().count(), 15);
+        assert_eq!(customer_tables().count(), 16);
         assert!(table("refresh_tokens").is_none());
         assert!(table("company_settings").is_none());
     }
