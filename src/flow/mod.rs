@@ -62,6 +62,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The staff account to write as a record's creator; none for the customer.
+    pub fn account(&self) -> Option<&crate::core::ids::UserId> {
+        (!self.by_customer).then_some(&self.user_id)
+    }
+
     /// Today in the company's time zone.
     pub fn today(&self) -> NaiveDate {
         Utc::now().with_timezone(&self.timezone).date_naive()

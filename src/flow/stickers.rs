@@ -11,6 +11,8 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::actions::{self, Step};
+use super::bodies;
 use super::notices::Messaging;
 use super::{event, Actor};
 use crate::core::contact_info::{readable_phone, PhoneRegion};
@@ -22,6 +24,7 @@ use crate::core::sticker::{self, Label, Report, Sheet, MAX_LABELS};
 use crate::core::visit::VisitStatus;
 use crate::core::work_order::WorkOrderStatus;
 use crate::error::AppError;
+use crate::store::db::Outbox;
 use crate::store::link_versions::{self, LinkKind};
 use crate::store::records::get;
 use crate::store::reminders::{self, ReminderRow};
@@ -416,34 +419,139 @@ pub fn request(
     })
 }
 
-/// "Book my next service": a request to the managers, taken only while a
-/// plan's service is due and no order for it waits or is booked (409 else).
+/// What "book my next service" did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Booking {
+    /// The plan's order waits in `scheduling`: the customer goes on to choose
+    /// a time at this link.
+    Choose(String),
+    /// The managers were asked (the company does not let this customer
+    /// choose, or the plan names no scope to agree on).
+    Asked,
+}
+
+/// "Book my next service", taken only while a plan's service is due and no
+/// order for it waits or is booked (409 else). Where the company lets the
+/// customer choose their time and the plan names its scope and price, the
+/// customer's tap is the agreement: the plan's reminder becomes an order,
+/// agreed and sent to scheduling, and the customer goes on to choose a time.
+/// Otherwise the managers get a `service_request` to call back.
 pub fn ask_to_book(
     conn: &mut DbConnection,
+    outbox: &Outbox,
     actor: &Actor,
     region: PhoneRegion,
     token: &str,
     address: &str,
-) -> Result<ReminderId, AppError> {
-    let scan = open(conn, &actor.messaging, token)?;
-    if !matches!(scan.next, Next::Due { .. }) {
-        return Err(AppError::conflict(
-            "nothing_to_book",
-            "no service is due to book now; the page shows what comes next",
-        ));
+) -> Result<Booking, AppError> {
+    let m = actor.messaging.clone();
+    crate::store::transaction(conn, |conn| {
+        let scan = open(conn, &m, token)?;
+        if !matches!(scan.next, Next::Due { .. }) {
+            return Err(AppError::conflict(
+                "nothing_to_book",
+                "no service is due to book now; the page shows what comes next",
+            ));
+        }
+        let piece = equipment_of(conn, &m, token)?;
+        within_limits(conn, piece.id.as_str(), address, false)?;
+        if let Some(link) = self_book(conn, outbox, actor, &piece)? {
+            within_limits(conn, piece.id.as_str(), address, true)?;
+            return Ok(Booking::Choose(link));
+        }
+        request(
+            conn,
+            actor,
+            region,
+            token,
+            &Request {
+                what: booking_words(m.locale),
+                phone: None,
+                photo: None,
+                address,
+            },
+        )?;
+        Ok(Booking::Asked)
+    })
+}
+
+/// The due plan's order, agreed by the customer and sent to scheduling; its
+/// "choose a time" link, or `None` where the customer may not book alone.
+fn self_book(
+    conn: &mut DbConnection,
+    outbox: &Outbox,
+    actor: &Actor,
+    piece: &Equipment,
+) -> Result<Option<String>, AppError> {
+    let m = &actor.messaging;
+    let customer_id = crate::core::ids::typed::<CustomerId>(&piece.customer_id, "customer_id")?;
+    let segment = get::<Customers>(conn, &customer_id)?.fields.segment;
+    if !m.invite_to_choose
+        || !(m.invite_segments.is_empty() || m.invite_segments.contains(&segment))
+    {
+        return Ok(None);
     }
-    request(
+    let Some(plan) = plans::for_equipment(conn, &piece.id)?
+        .into_iter()
+        .filter(|p| p.active && p.next_due_on.is_some())
+        .min_by_key(|p| p.next_due_on)
+    else {
+        return Ok(None);
+    };
+    if plan.fields()?.scope_lines.is_empty() {
+        return Ok(None);
+    }
+    let reminder = match reminders::waiting_for_plan(conn, &plan.id)? {
+        Some(r) => r,
+        None => {
+            // Due, but today's generation has not run yet: the reminder it would make.
+            let due = plan
+                .next_due_on
+                .unwrap_or_else(|| format::local_day(Utc::now(), m.timezone));
+            let mut r = ReminderRow::new(&customer_id, ReminderKind::Maintenance, due, None, None);
+            r.plan_id = Some(plan.id.clone());
+            r.equipment_id = Some(piece.id.to_string());
+            reminders::insert(conn, &r)?;
+            r
+        }
+    };
+    let order = super::reminders::convert(
         conn,
         actor,
-        region,
-        token,
-        &Request {
-            what: booking_words(actor.messaging.locale),
-            phone: None,
-            photo: None,
-            address,
+        &reminder.id,
+        super::reminders::Convert {
+            site_id: None,
+            scope_lines: vec![],
+            priority: None,
         },
-    )
+    )?;
+    let id = order.work_order.id.clone();
+    let agreed = actions::act(
+        conn,
+        outbox,
+        actor,
+        &id,
+        Step::at_version(
+            actions::Request::Agree(bodies::Agree {
+                version: Some(order.work_order.version),
+                ..Default::default()
+            }),
+            None,
+        ),
+    )?;
+    actions::act(
+        conn,
+        outbox,
+        actor,
+        &id,
+        Step::at_version(
+            actions::Request::SendToScheduling(bodies::VersionOnly {
+                version: Some(agreed.work_order.version),
+            }),
+            None,
+        ),
+    )?;
+    Ok(Some(super::self_scheduling::link(m, &id, Utc::now())))
 }
 
 /// The words a request to book the next service carries to the managers.

@@ -110,7 +110,7 @@ pub fn create(
             completion_summary: None,
             next_step: None,
             version: 1,
-            created_by: Some(actor.user_id.to_string()),
+            created_by: actor.account().map(ToString::to_string),
             created_at: at,
             updated_at: at,
             kind: draft.kind.unwrap_or(WorkOrderKind::Service),

@@ -253,6 +253,20 @@ pub fn parse_cursor(cursor: &str) -> Option<(NaiveDate, String)> {
     Some((date.parse().ok()?, ids::parse_id(id)?))
 }
 
+/// The plan's reminder that still waits, if there is one.
+pub fn waiting_for_plan(
+    conn: &mut DbConnection,
+    plan_id: &PlanId,
+) -> Result<Option<ReminderRow>, AppError> {
+    Ok(reminders::table
+        .filter(reminders::plan_id.eq(plan_id.as_str()))
+        .filter(reminders::status.eq_any(["open", "snoozed"]))
+        .order(reminders::due_on.asc())
+        .select(ReminderRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// A customer's reminders that still wait, soonest first.
 pub fn open_for_customer(
     conn: &mut DbConnection,

@@ -19,7 +19,7 @@ use crate::core::media::{self, MediaKind};
 use crate::core::notice::{format, Locale};
 use crate::error::AppError;
 use crate::files::images;
-use crate::flow::stickers::{self, Next, Request, Scan};
+use crate::flow::stickers::{self, Booking, Next, Request, Scan};
 
 /// The page's words in one language.
 struct Words {
@@ -441,7 +441,8 @@ pub async fn report(
     answer(&state, token, typed, result).await
 }
 
-/// "Book my next service": a request to the managers when a plan's service is due.
+/// "Book my next service" when a plan's service is due: on to choosing a
+/// time where the customer may, else a request to the managers.
 #[post("/q/{token}/book")]
 pub async fn book(
     state: web::Data<AppState>,
@@ -454,7 +455,11 @@ pub async fn book(
     let region = state.config().phone_region;
     let t = token.clone();
     let result = state
-        .db(move |c| stickers::ask_to_book(c, &actor, region, &t, &from).map(|_| ()))
+        .db_sending(move |c, outbox| stickers::ask_to_book(c, outbox, &actor, region, &t, &from))
         .await;
-    answer(&state, token, Typed::default(), result).await
+    match result {
+        Ok(Booking::Choose(link)) => answered(&link),
+        Ok(Booking::Asked) => answer(&state, token, Typed::default(), Ok(())).await,
+        Err(e) => answer(&state, token, Typed::default(), Err(e)).await,
+    }
 }

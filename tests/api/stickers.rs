@@ -634,10 +634,102 @@ async fn an_order_waiting_for_a_time_is_shown(backend: Backend) {
     assert!(!p.text.contains("We will call you"), "{}", p.text);
 }
 
+async fn a_due_service_is_booked_by_the_customer_on_to_choosing(backend: Backend) {
+    let app = app_with_phone(backend).await;
+    let settings = json!({"company_name": "Aqua", "company_phone": PHONE, "timezone": "Europe/Kyiv",
+        "currency": "UAH", "locale": "en", "sms": {"provider": "log"},
+        "email": {"transport": "log", "from": "office@aqua.test"},
+        "self_scheduling": {"enabled": true}});
+    let r = app
+        .as_owner()
+        .send("PUT", "/api/v1/settings", Some(settings.to_string()))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let (customer, site, _, piece) = customer_with_site(&app, "Books Alone").await;
+    let starts = (Utc::now() + Duration::days(5)).date_naive().to_string();
+    let r = app
+        .as_manager()
+        .post(
+            &format!("/api/v1/equipment/{piece}/plans"),
+            json!({"service_kind": "Cartridge change", "recurrence": "calendar", "rrule": "FREQ=YEARLY",
+                   "starts_on": starts, "lead_days": 14,
+                   "scope_lines": [{"description": "Cartridge set", "quantity": 1, "unit_price": 95000}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let path = sticker(&app, &piece, 1);
+    let r = app
+        .anonymous()
+        .raw("POST", &format!("{path}/book"), None, &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let to = r.location.unwrap();
+    let choose = &to[to.find("/c/").expect("on to choosing a time")..];
+    assert_eq!(page(&app, choose).await.status, 200);
+    assert!(requests(&app).await.is_empty(), "no call-back needed");
+
+    // The plan's order waits for the customer's choice, agreed by the customer at the plan's price.
+    let p = page(&app, &path).await;
+    assert!(
+        p.text.contains("Choose a time for your visit"),
+        "{}",
+        p.text
+    );
+    let orders = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders?customer_id={customer}"))
+        .await;
+    let order = &orders["items"][0];
+    assert_eq!(order["status"], "scheduling", "{orders:?}");
+    assert_eq!(order["equipment_ids"], json!([piece]));
+    assert_eq!(order["total"], 95000);
+    let timeline = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/timeline"))
+        .await;
+    let agreed = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "agree")
+        .cloned()
+        .unwrap_or_else(|| panic!("{timeline:?}"));
+    assert_eq!(agreed["changes"]["by"], "customer");
+    // A second tap finds the order waiting: nothing more is booked.
+    let r = app
+        .anonymous()
+        .raw("POST", &format!("{path}/book"), None, &[])
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+
+    // A plan with no scope to agree on goes to the managers instead.
+    let bare = equipment(&app, &site, "softener", "Ecosoft FU", "S-3").await;
+    app.as_manager()
+        .post(
+            &format!("/api/v1/equipment/{bare}/plans"),
+            json!({"service_kind": "Check", "recurrence": "calendar", "rrule": "FREQ=YEARLY",
+                   "starts_on": starts, "lead_days": 14}),
+        )
+        .await;
+    let r = app
+        .anonymous()
+        .raw(
+            "POST",
+            &format!("{}/book", sticker(&app, &bare, 1)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(r.location.unwrap().contains("/q/"));
+    assert_eq!(requests(&app).await.len(), 1);
+}
+
 mod backends {
     use super::*;
     on_both_backends!(
-        backend: a_sheet_of_stickers_opens_each_pieces_page,
+        backend: a_due_service_is_booked_by_the_customer_on_to_choosing,
+        a_sheet_of_stickers_opens_each_pieces_page,
         a_customer_reports_a_problem_with_a_photo,
         requests_are_limited_per_sticker,
         a_withdrawn_or_forged_sticker_opens_nothing,
