@@ -187,6 +187,34 @@ impl Browser {
         );
     }
 
+    /// The whole page's visible text once it holds `part` (a customer's page has no `main`).
+    pub async fn wait_for_text(&self, part: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(t) = self.css("body").await.text().await {
+                if t.contains(part) {
+                    return t;
+                }
+                last = t;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("`{part}` never appeared: {last}");
+    }
+
+    /// Nothing runs off the side of a handset's 390-pixel screen.
+    pub async fn fits_the_phone(&self) {
+        let width = self
+            .client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(width, json!([390, 390]), "[screen, page] in CSS pixels");
+    }
+
     /// The visible text of the page's main part (asked again while a reload
     /// replaces the page).
     pub async fn text(&self) -> String {

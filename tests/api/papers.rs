@@ -145,15 +145,7 @@ async fn the_papers_page_on_a_phone() {
     b.visit(&app.base, &path).await;
     b.css("a[download]").await;
     b.screenshot("papers-phone").await;
-    let width = b
-        .client
-        .execute(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(width, json!([390, 390]), "[screen, page]");
+    b.fits_the_phone().await;
     let href = b
         .css("a[download]")
         .await

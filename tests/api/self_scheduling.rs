@@ -497,40 +497,6 @@ on_both_backends!(
 );
 
 /// The page's visible text, read again while a form post replaces the page.
-async fn body_text(b: &crate::browser::Browser) -> String {
-    for _ in 0..50 {
-        if let Ok(t) = b.css("body").await.text().await {
-            return t;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the page never settled");
-}
-
-async fn wait_for_text(b: &crate::browser::Browser, part: &str) -> String {
-    for _ in 0..100 {
-        let t = body_text(b).await;
-        if t.contains(part) {
-            return t;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("`{part}` never appeared: {}", body_text(b).await);
-}
-
-/// Nothing runs off the side of a phone's screen.
-async fn fits_the_phone(b: &crate::browser::Browser) {
-    let width = b
-        .client
-        .execute(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(width, json!([390, 390]), "[screen, page] in CSS pixels");
-}
-
 /// On a phone, as the customer would: choose a time, move it, cancel it.
 #[actix_web::test]
 async fn a_customer_chooses_moves_and_cancels_on_a_phone() {
@@ -539,28 +505,28 @@ async fn a_customer_chooses_moves_and_cancels_on_a_phone() {
     let path = link(&app, &id).await;
     let b = crate::browser::Browser::handset().await;
     b.visit(&app.base, &path).await;
-    let text = wait_for_text(&b, "Choose a time for your visit").await;
+    let text = b.wait_for_text("Choose a time for your visit").await;
     assert!(text.contains("Phone Customer street 1"), "{text}");
     b.screenshot("choose-time-phone").await;
-    fits_the_phone(&b).await;
+    b.fits_the_phone().await;
 
     // The last day's last time: well beyond the cut-off.
     b.click("ul.slots:last-of-type li:last-child button").await;
-    let text = wait_for_text(&b, "You chose this time.").await;
+    let text = b.wait_for_text("You chose this time.").await;
     assert!(text.contains("Cancel the visit"), "{text}");
-    fits_the_phone(&b).await;
+    b.fits_the_phone().await;
     b.screenshot("choose-time-booked-phone").await;
     let first = booked(&order(&app, &id).await)["planned_start"].clone();
 
     // Move to the first time offered on that last day.
     b.click("ul.slots:last-of-type li:first-child button").await;
-    wait_for_text(&b, "You chose this time.").await;
+    b.wait_for_text("You chose this time.").await;
     let moved = booked(&order(&app, &id).await)["planned_start"].clone();
     assert_ne!(moved, first, "the visit moved");
     b.screenshot("choose-time-moved-phone").await;
 
     b.click("form[action$='/cancel'] button").await;
-    wait_for_text(&b, "Choose a time for your visit").await;
+    b.wait_for_text("Choose a time for your visit").await;
     assert_eq!(order(&app, &id).await["work_order"]["status"], "scheduling");
     b.screenshot("choose-time-cancelled-phone").await;
     b.close().await;

@@ -738,19 +738,6 @@ mod backends {
     );
 }
 
-/// The whole page's visible text, once `part` shows.
-async fn wait_for_text(b: &crate::browser::Browser, part: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(t) = b.css("body").await.text().await {
-            if t.contains(part) {
-                return t;
-            }
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("`{part}` never appeared");
-}
-
 /// On a phone, as the customer would: scan, say what's wrong, attach a photo
 /// from the phone, leave a number, send; then the manager finds it in the inbox.
 #[actix_web::test]
@@ -764,16 +751,8 @@ async fn a_customer_reports_from_a_phone_and_the_manager_sees_it() {
 
     let b = crate::browser::Browser::handset().await;
     b.visit(&app.base, &path).await;
-    wait_for_text(&b, "Something wrong?").await;
-    let width = b
-        .client
-        .execute(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(width, json!([390, 390]), "[screen, page] in CSS pixels");
+    b.wait_for_text("Something wrong?").await;
+    b.fits_the_phone().await;
     b.screenshot("sticker-scan-phone").await;
     b.set("#what", "Water drips from the tap after the change")
         .await;
@@ -784,7 +763,8 @@ async fn a_customer_reports_from_a_phone_and_the_manager_sees_it() {
         .await
         .unwrap();
     b.click("form[enctype] button[type=submit]").await;
-    let text = wait_for_text(&b, "Thank you!").await;
+    let text = b.wait_for_text("Thank you!").await;
+    b.fits_the_phone().await;
     assert!(text.contains("Atoll A-550"), "{text}");
     b.screenshot("sticker-sent-phone").await;
     b.close().await;
