@@ -190,11 +190,12 @@ fn equipment_of(
 /// What comes next for the piece, as the scan page offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
-    /// A visit is booked: its time, and the link to confirm, move or cancel it.
+    /// A visit is booked: its time. Moving or cancelling it stays with the
+    /// link the customer was sent: whoever stands by the equipment (a guest,
+    /// a tenant) may report a problem, not cancel the owner's visit.
     Booked {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-        link: String,
     },
     /// An order waits for a time, and the customer may choose it.
     Choose {
@@ -269,11 +270,6 @@ pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Scan,
         Next::Booked {
             start: utc(v.planned_start),
             end: utc(v.planned_end),
-            link: if m.invite_to_choose {
-                super::self_scheduling::link(m, &v.work_order_id, Utc::now())
-            } else {
-                m.visit_link(v)
-            },
         }
     } else if let Some(order) = waiting {
         if m.invite_to_choose {

@@ -125,6 +125,30 @@ pub async fn print_for_customer(
     pdf(&state, Selection::Customer(id.into_inner()), skip).await
 }
 
+/// Print one piece's sticker (PDF).
+///
+/// One label on the sheet, at position `skip` (0 to 23) so a part-used sheet can go back in the printer. Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "equipment",
+    params(("id" = String, Path), SheetStart),
+    responses(
+        (status = 200, description = "the sheet", content_type = "application/pdf"),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/equipment/{id}/sticker")]
+pub async fn print_one(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: Id<EquipmentId>,
+    start: Query<SheetStart>,
+) -> Result<HttpResponse, AppError> {
+    let skip = start.into_inner()?.skip.unwrap_or(0);
+    pdf(&state, Selection::Equipment(vec![id.into_inner()]), skip).await
+}
+
 /// Withdraw a piece's sticker.
 ///
 /// The printed code stops opening the piece's page: scanning it shows only the company's phone (410). The next print carries a new code. On the customer's timeline. Roles: owner, manager, administrator.
@@ -210,6 +234,7 @@ pub async fn photo(
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(print)
         .service(print_for_customer)
+        .service(print_one)
         .service(withdraw)
         .service(service_request)
         .service(photo);

@@ -29,7 +29,6 @@ struct Words {
     next: &'static str,
     never: &'static str,
     booked: &'static str,
-    change: &'static str,
     choose: &'static str,
     arranging: &'static str,
     due: &'static str,
@@ -56,7 +55,6 @@ const EN: Words = Words {
     next: "Next service",
     never: "not yet",
     booked: "Booked",
-    change: "Confirm, move or cancel",
     choose: "Choose a time for your visit",
     arranging: "We will call you to agree a time.",
     due: "Due",
@@ -83,7 +81,6 @@ const UK: Words = Words {
     next: "Наступне обслуговування",
     never: "ще не було",
     booked: "Заплановано",
-    change: "Підтвердити, перенести чи скасувати",
     choose: "Оберіть час візиту",
     arranging: "Ми зателефонуємо, щоб узгодити час.",
     due: "Час обслуговування",
@@ -159,7 +156,6 @@ fn scan_page(
         }
         @if let Some(n) = note { p.note role="status" { (n) } }
         @match &s.next {
-            Next::Booked { link, .. } => { a.button href=(link) { (w.change) } }
             Next::Choose { link } => { a.button href=(link) { (w.choose) } }
             Next::Arranging => { p { (w.arranging) } }
             Next::Due { .. } => {

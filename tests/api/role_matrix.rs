@@ -104,6 +104,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/self-scheduling/waiting", Roles(OFFICE)),
     ("POST", "/api/v1/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/customers/{id}/stickers", Roles(OFFICE)),
+    ("GET", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),
     ("DELETE", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),
     (
         "GET",

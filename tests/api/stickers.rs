@@ -13,8 +13,9 @@ use serde_json::{json, Value};
 
 use crate::on_both_backends;
 use crate::pdf_geometry::{self, solid_jpeg};
+use crate::support::day_ahead;
 use crate::support::{Raw, TestApp};
-use crate::work_orders::{act, customer_with_site};
+use crate::work_orders::{act, customer_with_site, engineer_id, window};
 use orderly::core::role::Role;
 
 const PHONE: &str = "+380441234567";
@@ -237,6 +238,21 @@ async fn a_sheet_of_stickers_opens_each_pieces_page(backend: Backend) {
         pdf_geometry::read(&r.bytes, &[], "stickers-two-sheets").len(),
         2
     );
+
+    // One piece alone, placed on a part-used sheet.
+    let r = app
+        .as_manager()
+        .raw(
+            "GET",
+            &format!("/api/v1/equipment/{long}/sticker?skip=23"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let urls = decoded(&r.bytes, "sticker-one");
+    assert_eq!(urls.len(), 1);
+    assert!(urls[0].ends_with(&sticker(&app, &long, 1)));
 
     // The customer card's plain link prints the same.
     let r = app
@@ -632,6 +648,26 @@ async fn an_order_waiting_for_a_time_is_shown(backend: Backend) {
     // The other piece on the same site has nothing waiting.
     let p = page(&app, &sticker(&app, &other, 1)).await;
     assert!(!p.text.contains("We will call you"), "{}", p.text);
+
+    // Booked: the time shows, and nothing on the sticker's page moves or cancels it.
+    let (start, end) = window(&day_ahead(7), "07:00", "09:00");
+    let r = act(
+        &app,
+        Role::Administrator,
+        id,
+        "schedule",
+        json!({"version": 3, "engineer_id": engineer_id(&app), "start": start, "end": end}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let p = page(&app, &sticker(&app, &piece, 1)).await;
+    assert!(p.text.contains("Booked: "), "{}", p.text);
+    assert!(p.text.contains("09:00"), "the time in Kyiv: {}", p.text);
+    assert!(
+        !p.text.contains("/c/") && !p.text.contains("/v/"),
+        "{}",
+        p.text
+    );
 }
 
 async fn a_due_service_is_booked_by_the_customer_on_to_choosing(backend: Backend) {

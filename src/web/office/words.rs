@@ -60,6 +60,9 @@ static UK_CODES: &[(&str, &str)] = &[
     ("agreement", "Домовленість"),
     ("overdue_visit", "Прострочений візит"),
     ("service_request", "Заявка з наліпки"),
+    ("service_requested", "Заявка з наліпки"),
+    ("sticker_withdrawn", "Наліпку відкликано"),
+    ("papers_link_withdrawn", "Посилання на документи відкликано"),
     ("customer_request", "Прохання клієнта"),
     ("not_certified", "Без акта"),
     ("low", "Низький"),
@@ -347,6 +350,7 @@ words! {
     activate: "Activate", "Активувати";
     company: "Company", "Компанія";
     print_stickers: "Print QR stickers", "Друк QR-наліпок";
+    print_sticker: "Sticker", "Наліпка";
     withdraw_sticker: "Withdraw sticker", "Відкликати наліпку";
     withdraw_sticker_confirm: "The printed QR code will stop opening this equipment's page. Withdraw it?", "Надрукований QR-код перестане відкривати сторінку цього обладнання. Відкликати?";
     callback: "Call back", "Передзвонити";

@@ -233,7 +233,7 @@ pub async fn card(
                                         br; span { (p.fields.service_kind) }
                                         @if let Some(next) = p.next_due_on { " · " (w.next_due) " " (day(next, w)) }
                                     }
-                                    br; (records::add_plan(&e.id, w)) " " (records::withdraw_sticker(&e.id, w))
+                                    br; (records::add_plan(&e.id, w)) " " (records::sticker_actions(&e.id, w))
                                 }
                             }
                         }

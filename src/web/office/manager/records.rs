@@ -165,10 +165,13 @@ pub fn add_equipment(site_id: &str, w: &Words) -> Markup {
     )
 }
 
-/// Withdraws a piece's QR sticker (lost, or in the wrong hands): the printed
-/// code then shows only the company's phone; the next print has a new one.
-pub fn withdraw_sticker(equipment_id: &str, w: &Words) -> Markup {
+/// Prints one piece's QR sticker, and withdraws it (lost, or in the wrong
+/// hands): the printed code then shows only the company's phone; the next
+/// print has a new one.
+pub fn sticker_actions(equipment_id: &str, w: &Words) -> Markup {
     html! {
+        a href={ "/api/v1/equipment/" (equipment_id) "/sticker" } download="sticker.pdf" { (w.print_sticker) } " "
+
         form.inline data-api={ "/api/v1/equipment/" (equipment_id) "/sticker" } data-method="DELETE"
             data-skip-body="" data-confirm=(w.withdraw_sticker_confirm) {
             button.link type="submit" { (w.withdraw_sticker) }
