@@ -72,6 +72,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::card::routes)
         .configure(manager::papers::routes)
         .configure(manager::stickers::routes)
+        .configure(manager::meters::routes)
         .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)

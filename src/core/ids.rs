@@ -187,6 +187,10 @@ typed_id! {
     CampaignId => "campaign";
     /// An image of a visit: a photo or the signature.
     FileId => "file";
+    /// A meter on a piece of equipment (litres, hours, a gauge).
+    MeterId => "meter";
+    /// One reading of a meter.
+    ReadingId => "reading";
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod geo;
 pub mod ids;
 pub mod import;
 pub mod media;
+pub mod meter;
 pub mod money;
 pub mod notice;
 pub mod plan;

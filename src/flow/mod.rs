@@ -17,6 +17,7 @@ pub mod export;
 pub mod import;
 pub mod lost;
 pub mod media;
+pub mod meters;
 pub mod notices;
 pub mod notifications;
 pub mod papers;

@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod contacts;
 pub mod customers;
 pub mod equipment;
+pub mod meters;
 pub mod papers;
 pub mod plans;
 pub mod reminders;

@@ -14,10 +14,11 @@ use crate::core::agreement::{AgreementKind, AgreementStatus};
 use crate::core::customer::{CustomerKind, Segment};
 use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
-    CampaignId, ContactId, CustomerId, EquipmentId, FileId, NotificationId, PlanId, ReminderId,
-    RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
+    CampaignId, ContactId, CustomerId, EquipmentId, FileId, MeterId, NotificationId, PlanId,
+    ReadingId, ReminderId, RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
 use crate::core::media::MediaKind;
+use crate::core::meter::{MeterKind, MeterMode, ReadingKind, ReadingSource};
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
 use crate::core::reminder::{ReminderKind, ReminderStatus};
 use crate::core::visit::{Outcome, VisitStatus};
@@ -138,6 +139,8 @@ id_columns!(
     RoutePlanId,
     CampaignId,
     FileId,
+    MeterId,
+    ReadingId,
 );
 
 enum_columns!(
@@ -157,4 +160,8 @@ enum_columns!(
     NotificationStatus,
     MessageChannel,
     NoticeEvent,
+    MeterKind,
+    MeterMode,
+    ReadingKind,
+    ReadingSource,
 );

@@ -37,6 +37,8 @@ pub const TABLES: &[Table] = &[
     by_id("sites"),
     by_id("contacts"),
     by_id("equipment"),
+    by_id("meters"),
+    by_id("meter_readings"),
     by_id("maintenance_plans"),
     by_id("agreements"),
     by_id("reminders"),
@@ -163,12 +165,13 @@ fn of_customer(table: &str) -> Option<&'static str> {
     const ORDERS: &str = "work_order_id IN (SELECT id FROM work_orders WHERE customer_id = ?)";
     Some(match table {
         "customers" => "id = ?",
-        "sites" | "contacts" | "equipment" | "maintenance_plans" | "agreements" | "reminders"
+        "sites" | "contacts" | "equipment" | "meters" | "maintenance_plans" | "agreements" | "reminders"
         | "service_requests" | "work_orders" | "notifications" | "surveys" | "events" => "customer_id = ?",
         "visits" | "certificates" => ORDERS,
         "visit_files" => {
             "visit_id IN (SELECT v.id FROM visits v JOIN work_orders o ON o.id = v.work_order_id WHERE o.customer_id = ?)"
         }
+        "meter_readings" => "meter_id IN (SELECT id FROM meters WHERE customer_id = ?)",
         "notification_attempts" => {
             "notification_id IN (SELECT id FROM notifications WHERE customer_id = ?)"
         }
@@ -287,7 +290,7 @@ mod tests {
             let c = of_customer(t.name).unwrap();
             assert_eq!(c.matches('?').count(), 1, "{}", t.name);
         }
-        assert_eq!(customer_tables().count(), 16);
+        assert_eq!(customer_tables().count(), 18);
         assert!(table("refresh_tokens").is_none());
         assert!(table("company_settings").is_none());
     }

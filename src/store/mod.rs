@@ -20,6 +20,7 @@ pub mod export;
 pub mod import_keys;
 pub mod link_versions;
 pub mod login_failures;
+pub mod meters;
 pub mod notifications;
 pub mod page;
 pub mod plans;
@@ -219,6 +220,11 @@ pub fn pending_migrations(conn: &mut DbConnection) -> Result<usize, String> {
 /// Now, in UTC, at the microsecond precision both backends keep.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A moment as stored: UTC, at the microsecond precision both backends keep.
+pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc().trunc_subsecs(6)
 }
 
 /// A stored UTC time as the API shows it.

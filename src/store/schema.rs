@@ -238,6 +238,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    meters (id) {
+        id -> Text,
+        equipment_id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        mode -> Text,
+        unit -> Text,
+        name -> Nullable<Text>,
+        low -> Nullable<Double>,
+        high -> Nullable<Double>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meter_readings (id) {
+        id -> Text,
+        meter_id -> Text,
+        value -> Double,
+        read_at -> Timestamp,
+        kind -> Text,
+        source -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     service_requests (reminder_id) {
         reminder_id -> Text,
         equipment_id -> Text,
@@ -537,6 +566,8 @@ diesel::joinable!(audit_events -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     link_versions,
+    meters,
+    meter_readings,
     service_requests,
     import_keys,
     users,

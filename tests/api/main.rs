@@ -22,6 +22,7 @@ mod hardening;
 mod import;
 mod instances;
 mod maintenance;
+mod meters;
 mod notifications;
 mod office;
 mod office_session;

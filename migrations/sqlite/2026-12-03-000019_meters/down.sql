@@ -1,0 +1,2 @@
+DROP TABLE meter_readings;
+DROP TABLE meters;

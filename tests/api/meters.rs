@@ -1,0 +1,217 @@
+//! Meters on equipment and their readings: a counter that only grows unless
+//! reset, a gauge with a band, bad readings named and storing nothing, the
+//! same reading sent twice, the daily rate from the readings, and the tables
+//! in the customer's data export.
+
+use chrono::{Duration, SecondsFormat, Utc};
+use orderly::store::Backend;
+use serde_json::{json, Value};
+
+use crate::on_both_backends;
+use crate::support::TestApp;
+use crate::work_orders::customer_with_site;
+
+/// A moment `days` ago, as the API takes it.
+fn ago(days: i64) -> String {
+    (Utc::now() - Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+async fn meter(app: &TestApp, equipment: &str, body: Value) -> Value {
+    let r = app
+        .as_administrator()
+        .post(&format!("/api/v1/equipment/{equipment}/meters"), body)
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    r.body
+}
+
+async fn read(app: &TestApp, meter: &str, body: Value) -> crate::support::Resp {
+    app.as_manager()
+        .post(&format!("/api/v1/meters/{meter}/readings"), body)
+        .await
+}
+
+async fn a_counter_only_grows_unless_reset(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (customer, _, _, piece) = customer_with_site(&app, "Meter Reader").await;
+    let m = meter(
+        &app,
+        &piece,
+        json!({"kind": "litres", "mode": "cumulative"}),
+    )
+    .await;
+    assert_eq!(m["unit"], "L");
+    assert_eq!(m["last"], Value::Null);
+    let id = m["id"].as_str().unwrap();
+
+    // Forty litres a day over a month.
+    for (days, value) in [(30, 1000.0), (20, 1400.0), (10, 1800.0), (0, 2200.0)] {
+        let r = read(&app, id, json!({"value": value, "read_at": ago(days)})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        assert_eq!(r["source"], "office");
+    }
+    let listed = app
+        .as_manager()
+        .get(&format!("/api/v1/equipment/{piece}/meters"))
+        .await;
+    assert_eq!(listed.status, 200, "{listed:?}");
+    let rate = listed.body[0]["daily_rate"].as_f64().unwrap();
+    assert!((rate - 40.0).abs() < 0.5, "{rate}");
+    assert_eq!(listed.body[0]["last"]["value"], 2200.0);
+
+    // Below the reading before it, above the one after it: named, and nothing stored.
+    let bad = [
+        (json!({"value": 1300.0, "read_at": ago(15)}), "value"),
+        (json!({"value": 1900.0, "read_at": ago(15)}), "value"),
+        (
+            json!({"value": -5.0, "read_at": ago(15), "kind": "reset"}),
+            "value",
+        ),
+        (json!({"value": 1e13}), "value"),
+        (
+            json!({"value": 2300.0, "read_at": "9999-12-31T00:00:00Z"}),
+            "read_at",
+        ),
+        (
+            json!({"value": 2300.0, "read_at": (Utc::now() + Duration::hours(2)).to_rfc3339()}),
+            "read_at",
+        ),
+        (
+            json!({"value": 2300.0, "read_at": "1989-12-31T00:00:00Z"}),
+            "read_at",
+        ),
+    ];
+    for (body, field) in bad {
+        let r = read(&app, id, body.clone()).await;
+        assert_eq!((r.status, r.field()), (422, Some(field)), "{body}: {r:?}");
+    }
+    for body in [
+        json!({"value": "lots"}),
+        json!({"value": 1.0, "extra": 1}),
+        json!({}),
+    ] {
+        let r = read(&app, id, body.clone()).await;
+        assert_eq!(r.status, 400, "{body}: {r:?}");
+    }
+    let history = app
+        .as_manager()
+        .get(&format!("/api/v1/meters/{id}/readings"))
+        .await;
+    assert_eq!(history.body.as_array().unwrap().len(), 4, "{history:?}");
+
+    // The same reading again is the same reading; another value at that moment is a conflict.
+    let again = read(&app, id, json!({"value": 2200.0, "read_at": ago(0)})).await;
+    let moment = history.body[0]["read_at"].as_str().unwrap().to_owned();
+    let same = read(&app, id, json!({"value": 2200.0, "read_at": moment})).await;
+    assert_eq!(same.status, 200, "{same:?}");
+    assert_eq!(same["id"], history.body[0]["id"]);
+    let other = read(&app, id, json!({"value": 2250.0, "read_at": moment})).await;
+    assert_eq!(other.status, 409, "{other:?}");
+    let _ = again;
+
+    // A new counter starts from zero only as a reset; then it grows again.
+    let r = read(&app, id, json!({"value": 0.0, "kind": "reset"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let r = read(&app, id, json!({"value": 10.0})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+
+    // The meter is on the customer's timeline and in their data.
+    let timeline = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/timeline"))
+        .await;
+    assert!(timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "meter_added"));
+    let data = app
+        .as_manager()
+        .get(&format!("/api/v1/customers/{customer}/data"))
+        .await;
+    assert_eq!(data.status, 200, "{data:?}");
+    let text = data.body.to_string();
+    assert!(
+        text.contains("meter_readings") && text.contains("2200"),
+        "{text}"
+    );
+}
+
+async fn a_gauge_reads_levels_within_its_band(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, _, _, piece) = customer_with_site(&app, "Gauge Reader").await;
+    let bad = [
+        (json!({"kind": "custom", "mode": "gauge"}), "unit"),
+        (
+            json!({"kind": "litres", "mode": "gauge", "unit": "gallons"}),
+            "unit",
+        ),
+        (
+            json!({"kind": "custom", "unit": "bar", "mode": "gauge", "low": 3.0, "high": 1.0}),
+            "high",
+        ),
+        (
+            json!({"kind": "litres", "mode": "cumulative", "low": 1.0}),
+            "low",
+        ),
+        (
+            json!({"kind": "custom", "unit": "x".repeat(41), "mode": "gauge"}),
+            "unit",
+        ),
+    ];
+    for (body, field) in bad {
+        let r = app
+            .as_administrator()
+            .post(&format!("/api/v1/equipment/{piece}/meters"), body.clone())
+            .await;
+        assert_eq!((r.status, r.field()), (422, Some(field)), "{body}: {r:?}");
+    }
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/equipment/{piece}/meters"),
+            json!({"kind": "lumens", "mode": "gauge"}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{r:?}");
+    let m = meter(&app, &piece, json!({"kind": "custom", "unit": "bar", "mode": "gauge", "name": "Inlet pressure", "low": 1.0, "high": 6.0})).await;
+    let id = m["id"].as_str().unwrap();
+    // A gauge goes up and down, and has nothing to reset.
+    for (days, v) in [(3, 2.5), (2, 0.8), (1, 3.1)] {
+        let r = read(&app, id, json!({"value": v, "read_at": ago(days)})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let r = read(&app, id, json!({"value": 0.0, "kind": "reset"})).await;
+    assert_eq!((r.status, r.field()), (422, Some("kind")));
+    let listed = app
+        .as_manager()
+        .get(&format!("/api/v1/equipment/{piece}/meters"))
+        .await;
+    assert_eq!(listed.body[0]["daily_rate"], Value::Null);
+    assert_eq!(listed.body[0]["last"]["value"], 3.1);
+
+    // Unknown meters and equipment are 404; an engineer may not enter office readings.
+    let nobody = orderly::core::ids::new_id();
+    assert_eq!(read(&app, &nobody, json!({"value": 1.0})).await.status, 404);
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/equipment/{nobody}/meters"),
+            json!({"kind": "litres", "mode": "cumulative"}),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = app
+        .as_engineer()
+        .post(
+            &format!("/api/v1/meters/{id}/readings"),
+            json!({"value": 2.0}),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
+on_both_backends!(
+    backend: a_counter_only_grows_unless_reset,
+    a_gauge_reads_levels_within_its_band,
+);
