@@ -27,6 +27,9 @@ text_enum! {
         /// For managers: a customer reported a problem (or asked for their next
         /// service) from the QR sticker on their equipment.
         ServiceRequest => "service_request",
+        /// A gauge read outside its band (pressure below 1 bar); repeated
+        /// readings out of band fold into the one open alert.
+        DeviceAlert => "device_alert",
     }
 }
 

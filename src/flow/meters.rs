@@ -9,10 +9,12 @@ use serde_json::json;
 use super::{event, Actor};
 use crate::core::ids::{EquipmentId, MeterId, ReadingId};
 use crate::core::meter::{self, Meter, MeterFields, NewReading, Reading, ReadingSource};
+use crate::core::reminder::ReminderKind;
 use crate::error::AppError;
 use crate::store::equipment::EquipmentRepo;
 use crate::store::meters::{self, MeterRow, ReadingRow};
 use crate::store::records::get;
+use crate::store::reminders::{self, ReminderRow};
 use crate::store::{naive, now, transaction, DbConnection};
 
 /// The readings a meter's view and rate look at.
@@ -161,8 +163,62 @@ pub fn record(
             created_at: now(),
         };
         meters::insert_reading(conn, &reading)?;
+        if meter::out_of_band(&row.fields(), value) {
+            alert(conn, actor, &row, &reading)?;
+        }
         Ok((reading.view(), true))
     })
+}
+
+/// A gauge read outside its band: the piece's open `device_alert` reminder,
+/// made now or brought up to this reading (one open alert per piece).
+fn alert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &MeterRow,
+    reading: &ReadingRow,
+) -> Result<(), AppError> {
+    let local = crate::store::utc(reading.read_at).with_timezone(&actor.timezone);
+    let band = match (row.low, row.high) {
+        (Some(l), Some(h)) => format!("{l}–{h}"),
+        (Some(l), None) => format!("at least {l}"),
+        (None, Some(h)) => format!("at most {h}"),
+        (None, None) => String::new(),
+    };
+    let note = format!(
+        "{} read {} {} on {} — outside {band} {}",
+        row.name.as_deref().unwrap_or(row.kind.as_str()),
+        reading.value,
+        row.unit,
+        local.format("%Y-%m-%d %H:%M"),
+        row.unit,
+    );
+    match reminders::open_about_equipment(conn, ReminderKind::DeviceAlert, &row.equipment_id)? {
+        Some(mut open) => {
+            open.note = Some(note);
+            reminders::save(conn, &mut open)
+        }
+        None => {
+            let mut r = ReminderRow::new(
+                &row.customer_id,
+                ReminderKind::DeviceAlert,
+                local.date_naive(),
+                Some(note),
+                None,
+            );
+            r.equipment_id = Some(row.equipment_id.to_string());
+            reminders::insert(conn, &r)?;
+            event(
+                conn,
+                actor,
+                &row.customer_id,
+                "reminder",
+                &r.id,
+                "created",
+                json!({"kind": ReminderKind::DeviceAlert, "meter_id": row.id, "value": reading.value}),
+            )
+        }
+    }
 }
 
 /// A meter's latest readings, newest first.

@@ -253,6 +253,21 @@ pub fn parse_cursor(cursor: &str) -> Option<(NaiveDate, String)> {
     Some((date.parse().ok()?, ids::parse_id(id)?))
 }
 
+/// The open reminder of a kind about a piece of equipment, if there is one.
+pub fn open_about_equipment(
+    conn: &mut DbConnection,
+    kind: ReminderKind,
+    equipment_id: &str,
+) -> Result<Option<ReminderRow>, AppError> {
+    Ok(reminders::table
+        .filter(reminders::kind.eq(kind.as_str()))
+        .filter(reminders::equipment_id.eq(equipment_id))
+        .filter(reminders::status.eq_any(["open", "snoozed"]))
+        .select(ReminderRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The plan's reminder that still waits, if there is one.
 pub fn waiting_for_plan(
     conn: &mut DbConnection,

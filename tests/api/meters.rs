@@ -137,6 +137,16 @@ async fn a_counter_only_grows_unless_reset(backend: Backend) {
     );
 }
 
+async fn alerts(app: &TestApp) -> Vec<Value> {
+    app.as_manager()
+        .get("/api/v1/reminders?kind=device_alert")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
 async fn a_gauge_reads_levels_within_its_band(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, _, _, piece) = customer_with_site(&app, "Gauge Reader").await;
@@ -183,12 +193,32 @@ async fn a_gauge_reads_levels_within_its_band(backend: Backend) {
     }
     let r = read(&app, id, json!({"value": 0.0, "kind": "reset"})).await;
     assert_eq!((r.status, r.field()), (422, Some("kind")));
+
+    // Out of its band: one open alert for the piece, brought up to the latest reading.
+    let open = alerts(&app).await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(
+        open[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("Inlet pressure read 0.8 bar"),
+        "{open:?}"
+    );
+    assert_eq!(open[0]["equipment_id"], piece);
+    let r = read(&app, id, json!({"value": 6.5})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let open = alerts(&app).await;
+    assert_eq!(open.len(), 1, "folded into the open alert: {open:?}");
+    assert!(
+        open[0]["note"].as_str().unwrap().contains("read 6.5 bar"),
+        "{open:?}"
+    );
     let listed = app
         .as_manager()
         .get(&format!("/api/v1/equipment/{piece}/meters"))
         .await;
     assert_eq!(listed.body[0]["daily_rate"], Value::Null);
-    assert_eq!(listed.body[0]["last"]["value"], 3.1);
+    assert_eq!(listed.body[0]["last"]["value"], 6.5);
 
     // Unknown meters and equipment are 404; an engineer may not enter office readings.
     let nobody = orderly::core::ids::new_id();

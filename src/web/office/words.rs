@@ -60,6 +60,8 @@ static UK_CODES: &[(&str, &str)] = &[
     ("agreement", "Домовленість"),
     ("overdue_visit", "Прострочений візит"),
     ("service_request", "Заявка з наліпки"),
+    ("device_alert", "Показник поза нормою"),
+    ("meter_added", "Додано лічильник"),
     ("service_requested", "Заявка з наліпки"),
     ("sticker_withdrawn", "Наліпку відкликано"),
     ("papers_link_withdrawn", "Посилання на документи відкликано"),

@@ -63,7 +63,7 @@ pub async fn inbox(
     let body = html! {
         form.filters method="get" action="/office/reminders" {
             (code_select("status", w.status, &["open", "snoozed", "converted", "dismissed"], status, w))
-            (code_select("kind", w.kind, &["maintenance", "follow_up", "agreement", "service_request", "customer_request", "overdue_visit", "not_certified"], kind, w))
+            (code_select("kind", w.kind, &["maintenance", "follow_up", "agreement", "service_request", "device_alert", "customer_request", "overdue_visit", "not_certified"], kind, w))
             (code_select("segment", w.segment, &["b2c", "b2b"], segment, w))
             label { (w.address) input name="city" value=[city.as_deref()]; }
             label { (w.due_to) input type="date" name="due_before" value=[due_before.map(|d| d.to_string())]; }
