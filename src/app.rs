@@ -73,6 +73,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::papers::routes)
         .configure(manager::stickers::routes)
         .configure(manager::meters::routes)
+        .configure(administrator::devices::routes)
         .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)

@@ -15,7 +15,7 @@ use crate::core::InputContext;
 use crate::error::AppError;
 use crate::files::FileStore;
 use crate::flow::passwords::Passwords;
-use crate::flow::Actor;
+use crate::flow::{Acting, Actor};
 use crate::metrics::Metrics;
 use crate::store::db::{Db, Outbox};
 use crate::store::{Backend, DbConnection, Pool};
@@ -88,7 +88,15 @@ impl Runtime {
     /// The customer acting through their signed link: no account, no role.
     pub fn customer_actor(&self) -> Actor {
         Actor {
-            by_customer: true,
+            acting: Acting::Customer,
+            ..self.actor(&UserId::new(), vec![])
+        }
+    }
+
+    /// A device sending its readings by a signed request: no account, no role.
+    pub fn device_actor(&self) -> Actor {
+        Actor {
+            acting: Acting::Device,
             ..self.actor(&UserId::new(), vec![])
         }
     }
@@ -98,7 +106,7 @@ impl Runtime {
         let config = self.config();
         Actor {
             user_id: user_id.clone(),
-            by_customer: false,
+            acting: Acting::Staff,
             roles,
             timezone: config.timezone,
             currency: config.currency.clone(),

@@ -1,6 +1,7 @@
 //! The administrator's HTTP surface: what it takes to get an engineer on site.
 
 pub mod actions;
+pub mod devices;
 pub mod notifications;
 pub mod planning;
 pub mod queue;

@@ -11,7 +11,7 @@ use sha2::Digest;
 use crate::error::{from_json_bytes, AppError};
 
 /// Largest JSON body accepted (photos come as uploads, not JSON).
-const MAX_JSON_BYTES: usize = 256 * 1024;
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
 /// A JSON body read with field-naming errors: `{"error": {"field": "phones[1]"}}`.
 ///

@@ -191,6 +191,8 @@ typed_id! {
     MeterId => "meter";
     /// One reading of a meter.
     ReadingId => "reading";
+    /// A device that sends readings on its own.
+    DeviceId => "device";
 }
 
 #[cfg(test)]

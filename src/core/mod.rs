@@ -13,6 +13,7 @@ pub mod contact;
 pub mod contact_info;
 pub mod customer;
 pub mod dates;
+pub mod device;
 pub mod equipment;
 pub mod fields;
 pub mod geo;

@@ -292,7 +292,7 @@ fn tell_customer(
             }
         }
         // A customer who sent their own order to scheduling is choosing already.
-        Action::SendToScheduling if m.invite_to_choose && !actor.by_customer => {
+        Action::SendToScheduling if m.invite_to_choose && !actor.by_customer() => {
             let customer = crate::store::records::get::<crate::store::customers::Customers>(
                 conn,
                 &row.customer_id,

@@ -12,6 +12,7 @@ pub mod bodies;
 pub mod certificates;
 pub mod company_settings;
 pub mod customer_link;
+pub mod devices;
 pub mod erasure;
 pub mod export;
 pub mod import;
@@ -44,15 +45,25 @@ use crate::error::AppError;
 use crate::store::events::{self, NewEvent};
 use crate::store::DbConnection;
 
+/// Who acts: a staff member with an account, or no account at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acting {
+    Staff,
+    /// The customer, through a signed link.
+    Customer,
+    /// A device, by its signed request.
+    Device,
+}
+
 /// Who is acting, and the company settings the rules need.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// The staff account acting. For the customer acting through their own
-    /// link (`by_customer`) it names no account and is never written.
+    /// The staff account acting. For a customer or a device it names no
+    /// account and is never written.
     pub user_id: crate::core::ids::UserId,
-    /// The customer, through their signed link: events name no staff member
-    /// and say `"by": "customer"`.
-    pub by_customer: bool,
+    /// Staff, or the customer or a device: then events name no staff member
+    /// and say `"by": "customer"` or `"by": "device"`.
+    pub acting: Acting,
     pub roles: Vec<Role>,
     pub timezone: Tz,
     pub currency: String,
@@ -63,9 +74,15 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The staff account to write as a record's creator; none for the customer.
+    /// The staff account to write as a record's creator; none for the
+    /// customer or a device.
     pub fn account(&self) -> Option<&crate::core::ids::UserId> {
-        (!self.by_customer).then_some(&self.user_id)
+        (self.acting == Acting::Staff).then_some(&self.user_id)
+    }
+
+    /// Whether the customer acts, through their own link.
+    pub fn by_customer(&self) -> bool {
+        self.acting == Acting::Customer
     }
 
     /// Today in the company's time zone.
@@ -84,15 +101,18 @@ pub fn event(
     action: &str,
     mut changes: Value,
 ) -> Result<(), AppError> {
-    if actor.by_customer {
-        if let Some(map) = changes.as_object_mut() {
-            map.insert("by".into(), "customer".into());
-        }
+    let by = match actor.acting {
+        Acting::Staff => None,
+        Acting::Customer => Some("customer"),
+        Acting::Device => Some("device"),
+    };
+    if let (Some(by), Some(map)) = (by, changes.as_object_mut()) {
+        map.insert("by".into(), by.into());
     }
     events::record(
         conn,
         NewEvent {
-            actor_id: (!actor.by_customer).then_some(actor.user_id.as_str()),
+            actor_id: actor.account().map(|u| u.as_str()),
             customer_id: Some(customer_id),
             entity_type,
             entity_id,

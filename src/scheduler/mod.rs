@@ -69,6 +69,12 @@ pub fn run_nightly(
         at.naive_utc(),
     )?;
     tracing::info!(forgotten, "old failed sign-in counts forgotten");
+    let forgotten = crate::store::devices::forget_signatures_before(
+        conn,
+        None,
+        at.naive_utc() - crate::flow::devices::signatures_kept(),
+    )?;
+    tracing::info!(forgotten, "old device request signatures forgotten");
     Ok(TickReport {
         generation,
         overdue,

@@ -14,8 +14,9 @@ use crate::core::agreement::{AgreementKind, AgreementStatus};
 use crate::core::customer::{CustomerKind, Segment};
 use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
-    CampaignId, ContactId, CustomerId, EquipmentId, FileId, MeterId, NotificationId, PlanId,
-    ReadingId, ReminderId, RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId, WorkOrderId,
+    CampaignId, ContactId, CustomerId, DeviceId, EquipmentId, FileId, MeterId, NotificationId,
+    PlanId, ReadingId, ReminderId, RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId,
+    WorkOrderId,
 };
 use crate::core::media::MediaKind;
 use crate::core::meter::{MeterKind, MeterMode, ReadingKind, ReadingSource};
@@ -141,6 +142,7 @@ id_columns!(
     FileId,
     MeterId,
     ReadingId,
+    DeviceId,
 );
 
 enum_columns!(

@@ -39,6 +39,7 @@ pub const TABLES: &[Table] = &[
     by_id("equipment"),
     by_id("meters"),
     by_id("meter_readings"),
+    by_id("devices"),
     by_id("maintenance_plans"),
     by_id("agreements"),
     by_id("reminders"),
@@ -80,6 +81,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "failed sign-ins of the last day, by address: kept for throttling only",
     ),
     ("calendar_feeds", "secret feed addresses"),
+    (
+        "device_signatures",
+        "the last minutes' request signatures of devices: kept against replays only",
+    ),
     (
         "link_versions",
         "the version of papers and sticker links: a key, not data",
@@ -165,7 +170,7 @@ fn of_customer(table: &str) -> Option<&'static str> {
     const ORDERS: &str = "work_order_id IN (SELECT id FROM work_orders WHERE customer_id = ?)";
     Some(match table {
         "customers" => "id = ?",
-        "sites" | "contacts" | "equipment" | "meters" | "maintenance_plans" | "agreements" | "reminders"
+        "sites" | "contacts" | "equipment" | "meters" | "devices" | "maintenance_plans" | "agreements" | "reminders"
         | "service_requests" | "work_orders" | "notifications" | "surveys" | "events" => "customer_id = ?",
         "visits" | "certificates" => ORDERS,
         "visit_files" => {
@@ -290,7 +295,7 @@ mod tests {
             let c = of_customer(t.name).unwrap();
             assert_eq!(c.matches('?').count(), 1, "{}", t.name);
         }
-        assert_eq!(customer_tables().count(), 18);
+        assert_eq!(customer_tables().count(), 19);
         assert!(table("refresh_tokens").is_none());
         assert!(table("company_settings").is_none());
     }

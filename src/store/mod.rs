@@ -12,6 +12,7 @@ pub mod columns;
 pub mod contacts;
 pub mod customers;
 pub mod db;
+pub mod devices;
 pub mod engineers;
 pub mod equipment;
 pub mod erasure;

@@ -238,6 +238,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    devices (id) {
+        id -> Text,
+        equipment_id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        last_seen_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    device_signatures (device_id, signature) {
+        device_id -> Text,
+        signature -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     meters (id) {
         id -> Text,
         equipment_id -> Text,
@@ -568,6 +589,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     link_versions,
     meters,
     meter_readings,
+    devices,
+    device_signatures,
     service_requests,
     import_keys,
     users,

@@ -245,3 +245,236 @@ on_both_backends!(
     backend: a_counter_only_grows_unless_reset,
     a_gauge_reads_levels_within_its_band,
 );
+
+mod devices {
+    use super::*;
+    use orderly::core::device::sign;
+
+    /// Sends a batch signed at `ts` with `key` (as a device does).
+    async fn send(
+        app: &TestApp,
+        device: &str,
+        key: &str,
+        ts: i64,
+        body: &Value,
+    ) -> crate::support::Raw {
+        let bytes = body.to_string().into_bytes();
+        let signature = sign(key, ts, &bytes);
+        let ts = ts.to_string();
+        app.anonymous()
+            .raw(
+                "POST",
+                &format!("/api/v1/devices/{device}/readings"),
+                Some(bytes),
+                &[
+                    ("x-orderly-timestamp", ts.as_str()),
+                    ("x-orderly-signature", signature.as_str()),
+                ],
+            )
+            .await
+    }
+
+    async fn count(app: &TestApp, meter: &str) -> usize {
+        app.as_manager()
+            .get(&format!("/api/v1/meters/{meter}/readings"))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len()
+    }
+
+    /// Readings (meter, value, days ago); a negative day is minutes ahead
+    /// of the clock, within a device's allowed slack.
+    fn batch(items: &[(&str, f64, i64)]) -> Value {
+        let at = |days: i64| {
+            if days < 0 {
+                (Utc::now() + Duration::minutes(-days)).to_rfc3339_opts(SecondsFormat::Secs, true)
+            } else {
+                ago(days)
+            }
+        };
+        json!({"readings": items.iter().map(|(m, v, days)| json!({"meter_id": m, "value": v, "read_at": at(*days)})).collect::<Vec<_>>()})
+    }
+
+    async fn a_device_sends_signed_batches(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (customer, site, _, piece) = customer_with_site(&app, "Device Owner").await;
+        let litres = meter(
+            &app,
+            &piece,
+            json!({"kind": "litres", "mode": "cumulative"}),
+        )
+        .await;
+        let litres = litres["id"].as_str().unwrap();
+        let pressure = meter(
+            &app,
+            &piece,
+            json!({"kind": "custom", "unit": "bar", "mode": "gauge", "low": 1.0}),
+        )
+        .await;
+        let pressure = pressure["id"].as_str().unwrap();
+        let elsewhere = app
+            .as_manager()
+            .post(
+                "/api/v1/equipment",
+                json!({"site_id": site, "kind": "softener"}),
+            )
+            .await;
+        let other = meter(
+            &app,
+            elsewhere["id"].as_str().unwrap(),
+            json!({"kind": "litres", "mode": "cumulative"}),
+        )
+        .await;
+        let other = other["id"].as_str().unwrap();
+
+        let r = app
+            .as_administrator()
+            .post(
+                &format!("/api/v1/equipment/{piece}/devices"),
+                json!({"name": "Flow meter, kitchen"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let device = r["id"].as_str().unwrap().to_owned();
+        let key = r["key"].as_str().unwrap().to_owned();
+        assert_eq!(key.len(), 64);
+        let listed = app
+            .as_manager()
+            .get(&format!("/api/v1/equipment/{piece}/devices"))
+            .await;
+        assert_eq!(listed.body[0]["name"], "Flow meter, kitchen");
+        assert!(listed.body[0].get("key").is_none(), "the key is shown once");
+        let r = app
+            .as_administrator()
+            .post(
+                &format!("/api/v1/equipment/{piece}/devices"),
+                json!({"name": " "}),
+            )
+            .await;
+        assert_eq!((r.status, r.field()), (422, Some("name")));
+
+        let now = Utc::now().timestamp();
+        let first = batch(&[(litres, 100.0, 3), (litres, 220.0, 2), (litres, 340.0, 1)]);
+        let r = send(&app, &device, &key, now, &first).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(
+            serde_json::from_str::<Value>(&r.text).unwrap(),
+            json!({"accepted": 3, "duplicates": 0})
+        );
+
+        // The same request again is a replay; the same readings in a new request are duplicates.
+        let r = send(&app, &device, &key, now, &first).await;
+        assert_eq!(r.status, 409, "{}", r.text);
+        assert!(r.text.contains("replayed"));
+        let mut more = first.clone();
+        more["readings"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"meter_id": litres, "value": 400.0, "read_at": ago(0)}));
+        let r = send(&app, &device, &key, now + 1, &more).await;
+        assert_eq!(
+            serde_json::from_str::<Value>(&r.text).unwrap(),
+            json!({"accepted": 1, "duplicates": 3}),
+            "{}",
+            r.text
+        );
+        assert_eq!(count(&app, litres).await, 4);
+
+        // Unsigned, stale, forged, changed in transit: 401, nothing stored.
+        let body = batch(&[(litres, 500.0, 0)]);
+        let r = app
+            .anonymous()
+            .raw(
+                "POST",
+                &format!("/api/v1/devices/{device}/readings"),
+                Some(body.to_string().into_bytes()),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 401, "{}", r.text);
+        let r = send(&app, &device, &key, now - 600, &body).await;
+        assert_eq!(r.status, 401);
+        assert!(r.text.contains("stale_timestamp"), "{}", r.text);
+        let r = send(&app, &device, &"0".repeat(64), now, &body).await;
+        assert!(r.text.contains("bad_signature"), "{}", r.text);
+        let signed = sign(&key, now + 2, body.to_string().as_bytes());
+        let changed = batch(&[(litres, 999_999.0, 0)]).to_string().into_bytes();
+        let ts = (now + 2).to_string();
+        let r = app
+            .anonymous()
+            .raw(
+                "POST",
+                &format!("/api/v1/devices/{device}/readings"),
+                Some(changed),
+                &[
+                    ("x-orderly-timestamp", ts.as_str()),
+                    ("x-orderly-signature", signed.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 401, "{}", r.text);
+        // Another device's key does not open this one.
+        let r = send(&app, &orderly::core::ids::new_id(), &key, now, &body).await;
+        assert_eq!(r.status, 401);
+
+        // One bad reading stores none of the batch, and says which.
+        let bad = [
+            (
+                batch(&[(litres, 600.0, -1), (other, 1.0, -1)]),
+                "readings[1].meter_id",
+            ),
+            (
+                batch(&[(litres, 600.0, -1), (litres, 50.0, -2)]),
+                "readings[1].value",
+            ),
+            (json!({"readings": []}), "readings"),
+        ];
+        for (n, (body, field)) in bad.into_iter().enumerate() {
+            let r = send(&app, &device, &key, now + 10 + n as i64, &body).await;
+            assert_eq!(r.status, 422, "{}", r.text);
+            assert!(r.text.contains(field), "{field}: {}", r.text);
+        }
+        let huge = json!({"readings": vec![json!({"meter_id": litres, "value": 1.0, "read_at": ago(0)}); 1001]});
+        let r = send(&app, &device, &key, now + 20, &huge).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert_eq!(
+            count(&app, litres).await,
+            4,
+            "nothing of the refused batches"
+        );
+
+        // A gauge out of its band from a device: an alert, on the timeline as the device's.
+        let r = send(&app, &device, &key, now + 30, &batch(&[(pressure, 0.6, 0)])).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(alerts(&app).await.len(), 1);
+        let timeline = app
+            .as_manager()
+            .get(&format!("/api/v1/customers/{customer}/timeline"))
+            .await;
+        let created = timeline.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["entity_type"] == "reminder" && e["action"] == "created")
+            .cloned()
+            .unwrap_or_else(|| panic!("{timeline:?}"));
+        assert_eq!(created["changes"]["by"], "device");
+        assert_eq!(created["actor_id"], Value::Null);
+
+        // Revoked: refused from then on.
+        let r = app
+            .as_administrator()
+            .post(&format!("/api/v1/devices/{device}/revoke"), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        assert!(r["revoked_at"].is_string());
+        let r = send(&app, &device, &key, now + 40, &batch(&[(litres, 700.0, 0)])).await;
+        assert_eq!(r.status, 401, "{}", r.text);
+        assert!(r.text.contains("device_unknown"), "{}", r.text);
+        assert_eq!(count(&app, litres).await, 4);
+    }
+
+    on_both_backends!(backend: a_device_sends_signed_batches);
+}

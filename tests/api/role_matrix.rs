@@ -18,9 +18,11 @@ use crate::support::TestApp;
 enum Allowed {
     /// No token needed.
     Public,
+    /// A device's signed request: no token lets anyone in.
+    Device,
     Roles(&'static [Role]),
 }
-use Allowed::{Public, Roles};
+use Allowed::{Device, Public, Roles};
 
 const ALL: &[Role] = &[O, M, A, E];
 const OWNER: &[Role] = &[O];
@@ -106,6 +108,10 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/equipment/{id}/meters", Roles(OFFICE)),
     ("POST", "/api/v1/meters/{id}/readings", Roles(OFFICE)),
     ("GET", "/api/v1/meters/{id}/readings", Roles(OFFICE)),
+    ("POST", "/api/v1/equipment/{id}/devices", Roles(DISPATCH)),
+    ("GET", "/api/v1/equipment/{id}/devices", Roles(OFFICE)),
+    ("POST", "/api/v1/devices/{id}/revoke", Roles(DISPATCH)),
+    ("POST", "/api/v1/devices/{id}/readings", Device),
     ("POST", "/api/v1/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/customers/{id}/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),
@@ -244,6 +250,7 @@ fn every_operation_says_what_it_does_and_who_may_call_it() {
         }
         let who = match allowed {
             Public => "Public: no sign-in needed.".to_owned(),
+            Device => "Devices: signed with the device's key".to_owned(),
             Roles(roles) => format!(
                 "Roles: {}.",
                 roles
@@ -285,12 +292,21 @@ async fn every_route_lets_in_exactly_its_roles(app: TestApp) {
         let anonymous = app.anonymous().send(method, &path, body.clone()).await;
         match allowed {
             Public => assert_ne!(anonymous.status, 401, "{method} {path} is public"),
-            Roles(_) => assert_eq!(anonymous.status, 401, "{method} {path} without a token"),
+            Device | Roles(_) => {
+                assert_eq!(anonymous.status, 401, "{method} {path} without a token")
+            }
         }
         for role in Role::ALL {
             let r = app.as_role(role).send(method, &path, body.clone()).await;
             let let_in = match allowed {
                 Public => true,
+                Device => {
+                    assert_eq!(
+                        r.status, 401,
+                        "{method} {path}: a token is not a device's signature"
+                    );
+                    continue;
+                }
                 Roles(roles) => roles.contains(&role),
             };
             if let_in {

@@ -1,0 +1,2 @@
+DROP TABLE device_signatures;
+DROP TABLE devices;
