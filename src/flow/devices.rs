@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::{event, Actor};
 use crate::core::device::{DeviceBatch, DeviceKeys};
-use crate::core::ids::{DeviceId, EquipmentId};
+use crate::core::ids::{DeviceId, EquipmentId, MeterId};
 use crate::core::meter::{NewReading, ReadingSource};
 use crate::core::text;
 use crate::error::AppError;
@@ -177,10 +177,8 @@ pub fn ingest(
             .into_iter()
             .map(|m| m.id)
             .collect();
-        let mut taken = Taken {
-            accepted: 0,
-            duplicates: 0,
-        };
+        // Each meter's readings together, named by their places in the batch.
+        let mut by_meter: Vec<(&MeterId, Vec<usize>)> = Vec::new();
         for (i, r) in batch.readings.iter().enumerate() {
             if !own.contains(&r.meter_id) {
                 return Err(AppError::invalid(
@@ -188,18 +186,41 @@ pub fn ingest(
                     "is not a meter of this device's equipment",
                 ));
             }
-            let sent = NewReading {
-                value: r.value,
-                read_at: Some(r.read_at),
-                kind: r.kind,
-            };
-            let (_, created) =
-                super::meters::record(conn, actor, &r.meter_id, &sent, ReadingSource::Device)
-                    .map_err(|e| at_index(e, i))?;
-            if created {
-                taken.accepted += 1;
-            } else {
-                taken.duplicates += 1;
+            match by_meter.iter_mut().find(|(m, _)| **m == r.meter_id) {
+                Some((_, places)) => places.push(i),
+                None => by_meter.push((&r.meter_id, vec![i])),
+            }
+        }
+        let mut taken = Taken {
+            accepted: 0,
+            duplicates: 0,
+        };
+        for (meter_id, places) in by_meter {
+            let sent: Vec<NewReading> = places
+                .iter()
+                .map(|&i| {
+                    let r = &batch.readings[i];
+                    NewReading {
+                        value: r.value,
+                        read_at: Some(r.read_at),
+                        kind: r.kind,
+                    }
+                })
+                .collect();
+            let answers = super::meters::record_many(
+                conn,
+                actor,
+                meter_id,
+                &sent,
+                ReadingSource::Device,
+                |k, e| at_index(e, places[k]),
+            )?;
+            for (_, created) in answers {
+                if created {
+                    taken.accepted += 1;
+                } else {
+                    taken.duplicates += 1;
+                }
             }
         }
         devices::seen(conn, id, at)?;

@@ -3,7 +3,10 @@
 //! goes down by an explicit reset). A meter's view carries its last reading
 //! and its daily rate, the ground of maintenance by use.
 
-use chrono::{Duration, Utc};
+use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
+
+use chrono::{Duration, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::{event, Actor};
@@ -121,52 +124,117 @@ pub fn record(
     sent: &NewReading,
     source: ReadingSource,
 ) -> Result<(Reading, bool), AppError> {
+    record_many(
+        conn,
+        actor,
+        meter_id,
+        std::slice::from_ref(sent),
+        source,
+        |_, e| e,
+    )?
+    .pop()
+    .ok_or_else(not_found)
+}
+
+/// Records many readings of one meter together (a device's batch), as
+/// [`record`] would one by one but in a few statements: the meter held once,
+/// the readings around the batch's span read once, the new ones checked in
+/// time order against the readings before and after them and written in one
+/// insert. All or nothing; `name` names a refused reading by its place.
+/// Answers, in the order sent, each reading and whether it is new.
+pub fn record_many(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    meter_id: &MeterId,
+    sent: &[NewReading],
+    source: ReadingSource,
+    name: impl Fn(usize, AppError) -> AppError,
+) -> Result<Vec<(Reading, bool)>, AppError> {
     let now_utc = Utc::now();
-    let at = meter::read_at(sent.read_at.unwrap_or(now_utc), now_utc)?;
-    // Stored to the microsecond on both backends.
-    let at = naive(at);
+    let mut order = Vec::with_capacity(sent.len());
+    for (i, r) in sent.iter().enumerate() {
+        let at =
+            meter::read_at(r.read_at.unwrap_or(now_utc), now_utc).map_err(|e| name(i, e.into()))?;
+        // Stored to the microsecond on both backends.
+        order.push((naive(at), i));
+    }
+    order.sort();
+    let (Some(&(first, _)), Some(&(last, _))) = (order.first(), order.last()) else {
+        return Ok(Vec::new());
+    };
     transaction(conn, |conn| {
         if !meters::hold(conn, meter_id, now())? {
             return Err(not_found());
         }
         let row = meters::find(conn, meter_id)?.ok_or_else(not_found)?;
-        if let Some(same) = meters::reading_at(conn, meter_id, at)? {
-            return if same.value == sent.value && same.kind == sent.kind {
-                Ok((same.view(), false))
-            } else {
-                Err(AppError::conflict(
-                    "reading_exists",
-                    format!(
-                        "this meter already has a reading at {} ({})",
-                        same.read_at.format("%Y-%m-%d %H:%M:%S"),
-                        same.value
+        let mut timeline: BTreeMap<NaiveDateTime, Reading> =
+            meters::between(conn, meter_id, first, last)?
+                .into_iter()
+                .map(|r| (r.read_at, r.view()))
+                .collect();
+        let (before, _) = meters::neighbours(conn, meter_id, first)?;
+        let (_, after) = meters::neighbours(conn, meter_id, last)?;
+        timeline.extend(
+            before
+                .into_iter()
+                .chain(after)
+                .map(|r| (r.read_at, r.view())),
+        );
+        let mut answers: Vec<Option<(Reading, bool)>> = vec![None; sent.len()];
+        let mut rows = Vec::new();
+        let mut out_of_band = None;
+        for (at, i) in order {
+            let r = &sent[i];
+            if let Some(same) = timeline.get(&at) {
+                if same.value == r.value && same.kind == r.kind {
+                    answers[i] = Some((same.clone(), false));
+                    continue;
+                }
+                return Err(name(
+                    i,
+                    AppError::conflict(
+                        "reading_exists",
+                        format!(
+                            "this meter already has a reading at {} ({})",
+                            at.format("%Y-%m-%d %H:%M:%S"),
+                            same.value
+                        ),
                     ),
-                ))
+                ));
+            }
+            let value = meter::check_reading(
+                row.mode,
+                r.kind,
+                r.value,
+                timeline.range(..at).next_back().map(|(_, v)| v),
+                timeline
+                    .range((Excluded(at), Unbounded))
+                    .next()
+                    .map(|(_, v)| v),
+            )
+            .map_err(|e| name(i, e.into()))?;
+            let reading = ReadingRow {
+                id: ReadingId::new(),
+                meter_id: meter_id.clone(),
+                value,
+                read_at: at,
+                kind: r.kind,
+                source,
+                created_by: actor.account().map(ToString::to_string),
+                created_at: now(),
             };
+            if meter::out_of_band(&row.fields(), value) {
+                out_of_band = Some(reading.clone());
+            }
+            timeline.insert(at, reading.view());
+            answers[i] = Some((reading.view(), true));
+            rows.push(reading);
         }
-        let (before, after) = meters::neighbours(conn, meter_id, at)?;
-        let value = meter::check_reading(
-            row.mode,
-            sent.kind,
-            sent.value,
-            before.as_ref().map(ReadingRow::view).as_ref(),
-            after.as_ref().map(ReadingRow::view).as_ref(),
-        )?;
-        let reading = ReadingRow {
-            id: ReadingId::new(),
-            meter_id: meter_id.clone(),
-            value,
-            read_at: at,
-            kind: sent.kind,
-            source,
-            created_by: actor.account().map(ToString::to_string),
-            created_at: now(),
-        };
-        meters::insert_reading(conn, &reading)?;
-        if meter::out_of_band(&row.fields(), value) {
+        meters::insert_readings(conn, &rows)?;
+        if let Some(reading) = out_of_band {
             alert(conn, actor, &row, &reading)?;
         }
-        Ok((reading.view(), true))
+        Ok(answers.into_iter().flatten().collect())
     })
 }
 

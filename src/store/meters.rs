@@ -103,11 +103,35 @@ pub fn of_equipment(
         .load(conn)?)
 }
 
-pub fn insert_reading(conn: &mut DbConnection, row: &ReadingRow) -> Result<(), AppError> {
-    diesel::insert_into(meter_readings::table)
-        .values(row)
-        .execute(conn)?;
+/// Writes readings in multi-row inserts.
+pub fn insert_readings(conn: &mut DbConnection, rows: &[ReadingRow]) -> Result<(), AppError> {
+    for chunk in rows.chunks(1000) {
+        // One statement with many rows, which each backend writes its own way.
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(meter_readings::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(meter_readings::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
     Ok(())
+}
+
+/// A meter's readings from `from` to `to`, both included.
+pub fn between(
+    conn: &mut DbConnection,
+    meter_id: &MeterId,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<ReadingRow>, AppError> {
+    Ok(meter_readings::table
+        .filter(meter_readings::meter_id.eq(meter_id.as_str()))
+        .filter(meter_readings::read_at.ge(from))
+        .filter(meter_readings::read_at.le(to))
+        .select(ReadingRow::as_select())
+        .load(conn)?)
 }
 
 /// The reading at exactly this moment, if there is one.

@@ -382,6 +382,33 @@ mod devices {
         );
         assert_eq!(count(&app, litres).await, 4);
 
+        // A batch in any order is taken in time order; two values at one moment are a conflict.
+        let r = send(
+            &app,
+            &device,
+            &key,
+            now + 3,
+            &batch(&[(litres, 460.0, -2), (litres, 430.0, -1)]),
+        )
+        .await;
+        assert_eq!(
+            serde_json::from_str::<Value>(&r.text).unwrap(),
+            json!({"accepted": 2, "duplicates": 0}),
+            "{}",
+            r.text
+        );
+        let r = send(
+            &app,
+            &device,
+            &key,
+            now + 4,
+            &batch(&[(litres, 470.0, -3), (litres, 475.0, -3)]),
+        )
+        .await;
+        assert_eq!(r.status, 409, "{}", r.text);
+        assert!(r.text.contains("readings[1]"), "{}", r.text);
+        assert_eq!(count(&app, litres).await, 6);
+
         // Unsigned, stale, forged, changed in transit: 401, nothing stored.
         let body = batch(&[(litres, 500.0, 0)]);
         let r = app
@@ -422,11 +449,11 @@ mod devices {
         // One bad reading stores none of the batch, and says which.
         let bad = [
             (
-                batch(&[(litres, 600.0, -1), (other, 1.0, -1)]),
+                batch(&[(litres, 600.0, -4), (other, 1.0, -4)]),
                 "readings[1].meter_id",
             ),
             (
-                batch(&[(litres, 600.0, -1), (litres, 50.0, -2)]),
+                batch(&[(litres, 600.0, -4), (litres, 50.0, -5)]),
                 "readings[1].value",
             ),
             (json!({"readings": []}), "readings"),
@@ -441,7 +468,7 @@ mod devices {
         assert_eq!(r.status, 422, "{}", r.text);
         assert_eq!(
             count(&app, litres).await,
-            4,
+            6,
             "nothing of the refused batches"
         );
 
@@ -473,7 +500,7 @@ mod devices {
         let r = send(&app, &device, &key, now + 40, &batch(&[(litres, 700.0, 0)])).await;
         assert_eq!(r.status, 401, "{}", r.text);
         assert!(r.text.contains("device_unknown"), "{}", r.text);
-        assert_eq!(count(&app, litres).await, 4);
+        assert_eq!(count(&app, litres).await, 6);
     }
 
     on_both_backends!(backend: a_device_sends_signed_batches);
