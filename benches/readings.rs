@@ -7,8 +7,9 @@
 //!
 //! `cargo bench --bench readings` (SQLite in a temporary directory; also on
 //! PostgreSQL when `ORDERLY_BENCH_POSTGRES_URL` names a server).
-//! `ORDERLY_BENCH_READINGS` sets the total (default 200,000; the issue's
-//! scale is 1,000,000 from 10,000 devices).
+//! `ORDERLY_BENCH_READINGS` sets the total (default 200,000) and
+//! `ORDERLY_BENCH_DEVICES` how many devices send them (default a tenth of the
+//! batches); the scale is 1,000,000 from 10,000 devices.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -63,7 +64,11 @@ fn company(devices: usize) -> String {
 }
 
 fn run(backend: &str, url: &str, data: &std::path::Path, total: usize) {
-    let devices_n = (total / BATCH / 10).max(1);
+    let devices_n: usize = std::env::var("ORDERLY_BENCH_DEVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(total / BATCH / 10)
+        .clamp(1, (total / BATCH).max(1));
     let vars: HashMap<String, String> = [
         ("DATABASE_URL", url.to_owned()),
         ("ORDERLY_DATA_DIR", data.to_string_lossy().into_owned()),
