@@ -20,6 +20,10 @@ use crate::store::records::get;
 use crate::store::reminders::{self, ReminderRow};
 use crate::store::{naive, now, transaction, DbConnection};
 
+/// The most stored readings a batch may lie among: what a batch reads to
+/// check itself stays bounded however long the meter's history.
+pub const SPAN_ROWS: i64 = 5_000;
+
 /// The readings a meter's view and rate look at.
 const RECENT: i64 = 500;
 
@@ -167,11 +171,18 @@ pub fn record_many(
             return Err(not_found());
         }
         let row = meters::find(conn, meter_id)?.ok_or_else(not_found)?;
+        let around = meters::between(conn, meter_id, first, last, SPAN_ROWS + 1)?;
+        if around.len() as i64 > SPAN_ROWS {
+            return Err(AppError::invalid(
+                "readings",
+                format!(
+                    "these readings are spread over more than {SPAN_ROWS} stored ones; \
+                     send them in batches closer in time"
+                ),
+            ));
+        }
         let mut timeline: BTreeMap<NaiveDateTime, Reading> =
-            meters::between(conn, meter_id, first, last)?
-                .into_iter()
-                .map(|r| (r.read_at, r.view()))
-                .collect();
+            around.into_iter().map(|r| (r.read_at, r.view())).collect();
         let (before, _) = meters::neighbours(conn, meter_id, first)?;
         let (_, after) = meters::neighbours(conn, meter_id, last)?;
         timeline.extend(

@@ -119,17 +119,20 @@ pub fn insert_readings(conn: &mut DbConnection, rows: &[ReadingRow]) -> Result<(
     Ok(())
 }
 
-/// A meter's readings from `from` to `to`, both included.
+/// A meter's readings from `from` to `to`, both included, at most `limit`.
 pub fn between(
     conn: &mut DbConnection,
     meter_id: &MeterId,
     from: NaiveDateTime,
     to: NaiveDateTime,
+    limit: i64,
 ) -> Result<Vec<ReadingRow>, AppError> {
     Ok(meter_readings::table
         .filter(meter_readings::meter_id.eq(meter_id.as_str()))
         .filter(meter_readings::read_at.ge(from))
         .filter(meter_readings::read_at.le(to))
+        .order(meter_readings::read_at.asc())
+        .limit(limit)
         .select(ReadingRow::as_select())
         .load(conn)?)
 }

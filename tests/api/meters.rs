@@ -503,5 +503,62 @@ mod devices {
         assert_eq!(count(&app, litres).await, 6);
     }
 
-    on_both_backends!(backend: a_device_sends_signed_batches);
+    /// A batch spread over more stored readings than a batch may read is refused.
+    async fn a_batch_reads_a_bounded_span(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let (_, _, _, piece) = customer_with_site(&app, "Long History").await;
+        let m = meter(
+            &app,
+            &piece,
+            json!({"kind": "litres", "mode": "cumulative"}),
+        )
+        .await;
+        let m = m["id"].as_str().unwrap();
+        let r = app
+            .as_administrator()
+            .post(
+                &format!("/api/v1/equipment/{piece}/devices"),
+                json!({"name": "Logger"}),
+            )
+            .await;
+        let (device, key) = (
+            r["id"].as_str().unwrap().to_owned(),
+            r["key"].as_str().unwrap().to_owned(),
+        );
+        let minutes_ago =
+            |m: i64| (Utc::now() - Duration::minutes(m)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        let now = Utc::now().timestamp();
+        let span = orderly::flow::meters::SPAN_ROWS;
+        // One reading a minute, oldest first, a thousand at a time, one past the bound.
+        for chunk in 0..=(span / 1000) {
+            let readings: Vec<Value> = (0..1000)
+                .map(|i| chunk * 1000 + i)
+                .filter(|k| *k <= span)
+                .map(|k| json!({"meter_id": m, "value": k as f64, "read_at": minutes_ago(20_000 - k)}))
+                .collect();
+            let r = send(
+                &app,
+                &device,
+                &key,
+                now + chunk,
+                &json!({"readings": readings}),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+        let wide = json!({"readings": [
+            {"meter_id": m, "value": 0.0, "read_at": minutes_ago(30_000), "kind": "reset"},
+            {"meter_id": m, "value": 99_999.0, "read_at": minutes_ago(1)},
+        ]});
+        let r = send(&app, &device, &key, now + 100, &wide).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert!(r.text.contains("\"readings\""), "{}", r.text);
+        // Close in time, the same readings go in.
+        let near =
+            json!({"readings": [{"meter_id": m, "value": 99_999.0, "read_at": minutes_ago(1)}]});
+        let r = send(&app, &device, &key, now + 101, &near).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+
+    on_both_backends!(backend: a_device_sends_signed_batches, a_batch_reads_a_bounded_span);
 }
