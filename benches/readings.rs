@@ -15,19 +15,14 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
-use diesel::connection::SimpleConnection;
 
-use orderly::config::Config;
 use orderly::core::device::{sign, DeviceBatch, DeviceKeys, DeviceReading};
 use orderly::core::ids::{DeviceId, MeterId, TypedId};
 use orderly::core::meter::ReadingKind;
 use orderly::flow::devices;
-use orderly::runtime::Runtime;
-use orderly::store;
 
 const BATCH: usize = 100;
 const IN_FLIGHT: usize = 4;
@@ -69,27 +64,8 @@ fn run(backend: &str, url: &str, data: &std::path::Path, total: usize) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(total / BATCH / 10)
         .clamp(1, (total / BATCH).max(1));
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", url.to_owned()),
-        ("ORDERLY_DATA_DIR", data.to_string_lossy().into_owned()),
-        (
-            "ORDERLY_JWT_SECRET",
-            "bench-secret-bench-secret-bench-secret".into(),
-        ),
-        ("ORDERLY_TIMEZONE", "Europe/Kyiv".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let config = Config::from_vars(vars).expect("config");
-    let (pool, kind) = store::connect(&config.database_url, config.pool_size).expect("pool");
-    let mut conn = pool.get().expect("connection");
-    store::migrate(&mut conn).expect("migrate");
-    conn.batch_execute(&company(devices_n)).expect("company");
-    drop(conn);
-    let files = orderly::files::open(&config.files).expect("files");
-    let runtime = Runtime::new(pool, kind, config, files);
-    let keys = DeviceKeys::derive(b"bench-secret-bench-secret-bench-secret");
+    let runtime = common::runtime(url, data, &company(devices_n));
+    let keys = DeviceKeys::derive(common::SECRET.as_bytes());
 
     // Each device's readings a minute apart, growing, over the last days.
     let batches = total / BATCH;

@@ -12,19 +12,14 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use diesel::connection::SimpleConnection;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use orderly::config::Config;
 use orderly::core::ids::{TypedId, WorkOrderId};
 use orderly::flow::self_scheduling::{self, Choice};
-use orderly::runtime::Runtime;
-use orderly::store;
 
 const ENGINEERS: usize = 20;
 const DAYS: u64 = 10;
@@ -122,28 +117,9 @@ fn company(tz: Tz) -> (String, WorkOrderId) {
 }
 
 fn run(backend: &str, url: &str, data: &std::path::Path) {
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", url.to_owned()),
-        ("ORDERLY_DATA_DIR", data.to_string_lossy().into_owned()),
-        (
-            "ORDERLY_JWT_SECRET",
-            "bench-secret-bench-secret-bench-secret".into(),
-        ),
-        ("ORDERLY_TIMEZONE", "Europe/Kyiv".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let config = Config::from_vars(vars).expect("config");
-    let tz = config.timezone;
-    let (pool, kind) = store::connect(&config.database_url, config.pool_size).expect("pool");
-    let mut conn = pool.get().expect("connection");
-    store::migrate(&mut conn).expect("migrate");
+    let tz: Tz = "Europe/Kyiv".parse().expect("zone");
     let (sql, order) = company(tz);
-    conn.batch_execute(&sql).expect("company");
-    drop(conn);
-    let files = orderly::files::open(&config.files).expect("files");
-    let runtime = Runtime::new(pool, kind, config, files);
+    let runtime = common::runtime(url, data, &sql);
     let link = self_scheduling::link(&runtime.config().messaging, &order, Utc::now());
     let token = link.rsplit('/').next().unwrap().to_owned();
     let rt = actix_web::rt::System::new();
