@@ -21,7 +21,12 @@ use crate::flow::meters;
     tag = "equipment",
     params(("id" = String, Path)),
     request_body = MeterFields,
-    responses((status = 201, body = Meter), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses(
+        (status = 201, body = Meter),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the equipment is archived"),
+        (status = 422, body = ErrorBody),
+    ),
     security(("bearer" = [])),
 )]
 #[post("/equipment/{id}/meters")]
