@@ -233,6 +233,12 @@ pub struct Scan {
 /// The page a scanned sticker opens.
 pub fn open(conn: &mut DbConnection, m: &Messaging, token: &str) -> Result<Scan, AppError> {
     let piece = equipment_of(conn, m, token)?;
+    scan(conn, m, &piece)
+}
+
+/// What the page shows of a piece the sticker opened.
+fn scan(conn: &mut DbConnection, m: &Messaging, piece: &Equipment) -> Result<Scan, AppError> {
+    let piece = piece.clone();
     let customer_id = crate::core::ids::typed::<CustomerId>(&piece.customer_id, "customer_id")
         .map_err(|_| AppError::NotFound {
             entity: "equipment",
@@ -442,14 +448,13 @@ pub fn ask_to_book(
 ) -> Result<Booking, AppError> {
     let m = actor.messaging.clone();
     crate::store::transaction(conn, |conn| {
-        let scan = open(conn, &m, token)?;
-        if !matches!(scan.next, Next::Due { .. }) {
+        let piece = equipment_of(conn, &m, token)?;
+        if !matches!(scan(conn, &m, &piece)?.next, Next::Due { .. }) {
             return Err(AppError::conflict(
                 "nothing_to_book",
                 "no service is due to book now; the page shows what comes next",
             ));
         }
-        let piece = equipment_of(conn, &m, token)?;
         within_limits(conn, piece.id.as_str(), address, false)?;
         if let Some(link) = self_book(conn, outbox, actor, &piece)? {
             within_limits(conn, piece.id.as_str(), address, true)?;
