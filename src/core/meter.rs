@@ -159,6 +159,10 @@ pub struct Reading {
     pub read_at: DateTime<Utc>,
     pub kind: ReadingKind,
     pub source: ReadingSource,
+    /// What the meter has counted up to this reading, through its resets
+    /// (a counter that started again continues the count it had): use between
+    /// two readings is the difference of their totals.
+    pub total: f64,
 }
 
 /// A reading as sent.
@@ -200,7 +204,9 @@ pub fn read_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, V
 
 /// Checks a new reading of a meter against its neighbours in time: on a
 /// cumulative meter a reading is at least the one before it (unless it is a
-/// reset) and at most the one after it (unless that one is a reset).
+/// reset) and at most the one after it (unless that one is a reset). A reset
+/// is the meter's latest reading: one slipped in before later readings would
+/// change what every later one has counted.
 pub fn check_reading(
     mode: MeterMode,
     kind: ReadingKind,
@@ -223,6 +229,17 @@ pub fn check_reading(
             "value",
             "a cumulative meter does not read below zero",
         ));
+    }
+    if kind == ReadingKind::Reset {
+        if let Some(a) = after {
+            return Err(ValidationError::new(
+                "kind",
+                format!(
+                    "a reset must be the meter's latest reading; there is one of {}",
+                    a.read_at.format("%Y-%m-%d %H:%M")
+                ),
+            ));
+        }
     }
     if kind == ReadingKind::Reading {
         if let Some(b) = before.filter(|b| v < b.value) {
@@ -249,6 +266,27 @@ pub fn check_reading(
     Ok(v)
 }
 
+/// The total of a checked reading between its neighbours: a reading counts on
+/// from the total of its segment (the run since the last reset); a reset
+/// continues the total of the reading before it, the use between the two
+/// being unknown and counted as none.
+pub fn total_of(
+    kind: ReadingKind,
+    v: f64,
+    before: Option<&Reading>,
+    after: Option<&Reading>,
+) -> f64 {
+    match (kind, before) {
+        (ReadingKind::Reset, Some(b)) => b.total,
+        (ReadingKind::Reset, None) => v,
+        (ReadingKind::Reading, Some(b)) => v + (b.total - b.value),
+        (ReadingKind::Reading, None) => match after.filter(|a| a.kind == ReadingKind::Reading) {
+            Some(a) => v + (a.total - a.value),
+            None => v,
+        },
+    }
+}
+
 /// Whether a gauge's reading is outside its band.
 pub fn out_of_band(fields: &MeterFields, v: f64) -> bool {
     fields.mode == MeterMode::Gauge
@@ -261,14 +299,15 @@ const MIN_INTERVAL_HOURS: i64 = 6;
 pub const RATE_WINDOW_DAYS: i64 = 120;
 
 /// The meter's usage per day, robustly: the median of the rates between
-/// consecutive readings in the last [`RATE_WINDOW_DAYS`] (each interval
-/// weighted by the days it spans, so a month's gap counts as a month, not as
-/// one sample), skipping intervals that end in a reset. `None` with fewer
+/// consecutive readings' totals in the last [`RATE_WINDOW_DAYS`] (each
+/// interval weighted by the days it spans, so a month's gap counts as a month,
+/// not as one sample), skipping intervals that end in a reset (their use is
+/// unknown). `None` with fewer
 /// than two usable intervals' worth of readings.
 pub fn daily_rate(readings: &[Reading], now: DateTime<Utc>) -> Option<f64> {
     let mut sorted: Vec<&Reading> = readings
         .iter()
-        .filter(|r| r.read_at > now - Duration::days(RATE_WINDOW_DAYS) && r.read_at <= now)
+        .filter(|r| r.read_at > now - Duration::days(RATE_WINDOW_DAYS))
         .collect();
     sorted.sort_by_key(|r| r.read_at);
     // (rate per day, weight in days)
@@ -281,7 +320,7 @@ pub fn daily_rate(readings: &[Reading], now: DateTime<Utc>) -> Option<f64> {
                 return None;
             }
             let days = hours / 24.0;
-            Some(((b.value - a.value) / days, days))
+            Some(((b.total - a.total) / days, days))
         })
         .collect();
     if rates.is_empty() {
@@ -299,24 +338,21 @@ pub fn daily_rate(readings: &[Reading], now: DateTime<Utc>) -> Option<f64> {
     rates.last().map(|r| r.0)
 }
 
-/// The day a cumulative meter reaches `target`, at its daily rate from its
-/// last reading; today if it has already; `None` without a rate (or with
-/// none above zero).
+/// The day a cumulative meter's total reaches `target`, at its daily rate
+/// from its last reading; the day of that reading if it has already; `None`
+/// without a rate (or with none above zero).
 pub fn day_reaching(
     readings: &[Reading],
     target: f64,
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
 ) -> Option<NaiveDate> {
-    let last = readings
-        .iter()
-        .filter(|r| r.read_at <= now)
-        .max_by_key(|r| r.read_at)?;
-    if last.value >= target {
-        return Some(now.with_timezone(&tz).date_naive());
+    let last = readings.iter().max_by_key(|r| r.read_at)?;
+    if last.total >= target {
+        return Some(last.read_at.with_timezone(&tz).date_naive());
     }
     let rate = daily_rate(readings, now).filter(|r| *r > 0.0)?;
-    let days = ((target - last.value) / rate).min(365.0 * 50.0);
+    let days = ((target - last.total) / rate).min(365.0 * 50.0);
     let at = last.read_at + Duration::seconds((days * 86_400.0) as i64);
     Some(at.with_timezone(&tz).date_naive())
 }
@@ -336,6 +372,7 @@ mod tests {
             read_at: at(day),
             kind: ReadingKind::Reading,
             source: ReadingSource::Device,
+            total: value,
         }
     }
 
@@ -344,6 +381,16 @@ mod tests {
             kind: ReadingKind::Reset,
             ..r(day, value)
         }
+    }
+
+    /// Gives each reading of a series its total, as recording them in order would.
+    fn counted(mut series: Vec<Reading>) -> Vec<Reading> {
+        for i in 0..series.len() {
+            let before = i.checked_sub(1).map(|j| series[j].clone());
+            let r = &series[i];
+            series[i].total = total_of(r.kind, r.value, before.as_ref(), None);
+        }
+        series
     }
 
     const KYIV: chrono_tz::Tz = chrono_tz::Europe::Kyiv;
@@ -359,7 +406,7 @@ mod tests {
             day_reaching(&series, 4000.0, now, KYIV),
             Some(at(100).date_naive())
         );
-        // Already past: today.
+        // Already past: the day of the reading that passed it.
         assert_eq!(
             day_reaching(&series, 100.0, now, KYIV),
             Some(now.date_naive())
@@ -368,14 +415,21 @@ mod tests {
 
     #[test]
     fn a_reset_starts_the_count_again_without_a_negative_rate() {
-        let series = vec![
+        let series = counted(vec![
             r(0, 900.0),
             r(10, 1300.0),
             reset(20, 0.0),
             r(30, 400.0),
             r(40, 800.0),
-        ];
+        ]);
         assert_eq!(daily_rate(&series, at(40)), Some(40.0));
+        // The count goes on through the reset: 1,300 then 400 and 800 more.
+        let totals: Vec<f64> = series.iter().map(|r| r.total).collect();
+        assert_eq!(totals, vec![900.0, 1300.0, 1300.0, 1700.0, 2100.0]);
+        assert_eq!(
+            day_reaching(&series, 2500.0, at(40), KYIV),
+            Some(at(50).date_naive())
+        );
     }
 
     #[test]
@@ -437,7 +491,18 @@ mod tests {
             check(ReadingKind::Reading, 201.0).unwrap_err().field,
             "value"
         );
-        assert_eq!(check(ReadingKind::Reset, 0.0), Ok(0.0));
+        // A reset is the latest reading, never one slipped in before others.
+        assert_eq!(check(ReadingKind::Reset, 0.0).unwrap_err().field, "kind");
+        assert_eq!(
+            check_reading(
+                MeterMode::Cumulative,
+                ReadingKind::Reset,
+                0.0,
+                Some(&before),
+                None
+            ),
+            Ok(0.0)
+        );
         assert_eq!(
             check(ReadingKind::Reading, -1.0).unwrap_err().field,
             "value"

@@ -33,6 +33,7 @@ pub mod slots;
 pub mod sms;
 pub mod sticker;
 pub mod text;
+pub mod usage;
 pub mod validation;
 pub mod visit;
 pub mod work_order;

@@ -67,6 +67,9 @@ pub struct Reminder {
     /// The moment a reminder the system raised is about (a visit's planned
     /// start, the time work was done); its `note` is written from it.
     pub about_at: Option<DateTime<Utc>>,
+    /// Late already when raised: a meter far past its plan's threshold.
+    #[serde(default)]
+    pub urgent: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -80,12 +80,17 @@ pub fn load(
                 starts_on: None,
                 every: Some(6),
                 unit: Some(IntervalUnit::Months),
+                meter_id: None,
+                every_units: None,
             },
         )?;
+        let served = today - Duration::days(((i * 37) % 175) as i64);
         plans::completed(
             conn,
+            &manager,
             &plan.id,
-            today - Duration::days(((i * 37) % 175) as i64),
+            served,
+            plans::end_of(served, manager.timezone),
         )?;
         if i % 9 == 4 {
             agreements::create(

@@ -444,7 +444,10 @@ fn apply(
             row.next_step = Some(next_step);
             // A service from a maintenance plan moves the plan on.
             if let Some(plan_id) = super::plans::plan_of(conn, row)? {
-                super::plans::completed(conn, &plan_id, actor.today())?;
+                let served_at = visits::last_finished(conn, &row.id)?
+                    .and_then(|v| v.finished_at)
+                    .unwrap_or(at);
+                super::plans::completed(conn, actor, &plan_id, actor.today(), served_at)?;
                 payload["plan_id"] = json!(plan_id);
             }
         }

@@ -108,7 +108,7 @@ pub fn issue(
         .map(|t| format::local_day(utc(t), tz))
         .unwrap_or(today);
     let next_service = match super::plans::plan_of(conn, order)? {
-        Some(plan) => super::plans::next_after_service(conn, &plan, finished_on)?,
+        Some(plan) => super::plans::next_after_service(conn, &plan, finished_on, tz)?,
         None => None,
     };
     let w = crate::certificates::words_of(locale);

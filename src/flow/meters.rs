@@ -213,17 +213,14 @@ pub fn record_many(
                     ),
                 ));
             }
-            let value = meter::check_reading(
-                row.mode,
-                r.kind,
-                r.value,
-                timeline.range(..at).next_back().map(|(_, v)| v),
-                timeline
-                    .range((Excluded(at), Unbounded))
-                    .next()
-                    .map(|(_, v)| v),
-            )
-            .map_err(|e| name(i, e.into()))?;
+            let before = timeline.range(..at).next_back().map(|(_, v)| v);
+            let after = timeline
+                .range((Excluded(at), Unbounded))
+                .next()
+                .map(|(_, v)| v);
+            let value = meter::check_reading(row.mode, r.kind, r.value, before, after)
+                .map_err(|e| name(i, e.into()))?;
+            let total = meter::total_of(r.kind, value, before, after);
             let reading = ReadingRow {
                 id: ReadingId::new(),
                 meter_id: meter_id.clone(),
@@ -233,6 +230,7 @@ pub fn record_many(
                 source,
                 created_by: actor.account().map(ToString::to_string),
                 created_at: now(),
+                total,
             };
             if meter::out_of_band(&row.fields(), value) {
                 out_of_band = Some(reading.clone());
@@ -242,6 +240,17 @@ pub fn record_many(
             rows.push(reading);
         }
         meters::insert_readings(conn, &rows)?;
+        if row.mode == meter::MeterMode::Cumulative && !rows.is_empty() {
+            // The batch's newest reading, when nothing stored comes after it.
+            let newest = rows.iter().max_by_key(|r| r.read_at).filter(|n| {
+                timeline
+                    .range((Excluded(n.read_at), Unbounded))
+                    .next()
+                    .is_none()
+            });
+            let throttled = source == ReadingSource::Device;
+            super::usage::readings_came(conn, actor, meter_id, newest, throttled)?;
+        }
         if let Some(reading) = out_of_band {
             alert(conn, actor, &row, &reading)?;
         }

@@ -32,6 +32,7 @@ pub mod self_scheduling;
 pub mod stickers;
 pub mod surveys;
 pub mod templates;
+pub mod usage;
 pub mod users;
 pub mod views;
 pub mod work_orders;

@@ -1,7 +1,8 @@
 //! Maintenance plans on equipment: create, change (merge patch), pause, and move
 //! on when a service from the plan is completed.
 
-use crate::core::ids::{self, EquipmentId, PlanId, TypedId};
+use crate::core::ids::{self, EquipmentId, MeterId, PlanId, TypedId};
+use crate::core::meter::MeterMode;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
@@ -44,6 +45,50 @@ pub fn view(row: PlanRow) -> Result<MaintenancePlan, AppError> {
         None => vec![],
     };
     row.into_view(preview)
+}
+
+/// Where a new or changed plan stands: by the calendar, or for a plan by use
+/// by its meter — checked to be a cumulative meter of the plan's piece, its
+/// total now the baseline when the plan starts counting it.
+fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &mut PlanRow,
+    schedule: &Schedule,
+    installed_on: Option<NaiveDate>,
+    meter_before: Option<MeterId>,
+) -> Result<(), AppError> {
+    let Some(meter_id) = row.meter_id.clone() else {
+        row.baseline_total = None;
+        row.forecast_on = None;
+        row.forecast_at = None;
+        let base = base_date(row, installed_on);
+        reschedule(row, schedule, actor.today(), base);
+        return Ok(());
+    };
+    if meter_before.as_ref() != Some(&meter_id) || row.baseline_total.is_none() {
+        let now = crate::store::naive(chrono::Utc::now());
+        row.baseline_total = Some(super::usage::total_at(conn, &meter_id, now)?);
+    }
+    super::usage::replace(conn, actor, row)
+}
+
+/// A plan by use counts a cumulative meter of its own piece (422 naming
+/// `meter_id` otherwise), checked before the plan is written.
+fn check_meter(conn: &mut DbConnection, row: &PlanRow) -> Result<(), AppError> {
+    let Some(meter_id) = &row.meter_id else {
+        return Ok(());
+    };
+    let meter = crate::store::meters::find(conn, meter_id)?
+        .filter(|m| m.equipment_id.as_str() == row.equipment_id)
+        .ok_or_else(|| AppError::invalid("meter_id", "is not a meter of this equipment"))?;
+    if meter.mode != MeterMode::Cumulative {
+        return Err(AppError::invalid(
+            "meter_id",
+            "is a gauge; a plan by use counts a cumulative meter",
+        ));
+    }
+    Ok(())
 }
 
 fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>) -> NaiveDate {
@@ -91,11 +136,24 @@ pub fn create(
             appear_on: None,
             created_at: at,
             updated_at: at,
+            meter_id: None,
+            every_units: None,
+            baseline_total: None,
+            forecast_on: None,
+            forecast_at: None,
         };
         row.set_fields(&fields)?;
-        let base = base_date(&row, item.fields.installed_on);
-        reschedule(&mut row, &schedule, actor.today(), base);
+        check_meter(conn, &row)?;
         plans::insert(conn, &row)?;
+        place(
+            conn,
+            actor,
+            &mut row,
+            &schedule,
+            item.fields.installed_on,
+            None,
+        )?;
+        plans::save(conn, &row)?;
         event(
             conn,
             actor,
@@ -150,12 +208,13 @@ pub fn update(
         if changes.is_empty() {
             return view(row);
         }
+        let meter_before = row.meter_id.clone();
         row.set_fields(&fields)?;
+        check_meter(conn, &row)?;
         let installed_on = get_text::<EquipmentRepo>(conn, &row.equipment_id)?
             .fields
             .installed_on;
-        let base = base_date(&row, installed_on);
-        reschedule(&mut row, &schedule, actor.today(), base);
+        place(conn, actor, &mut row, &schedule, installed_on, meter_before)?;
         row.updated_at = now();
         plans::save(conn, &row)?;
         event(
@@ -171,8 +230,6 @@ pub fn update(
     })
 }
 
-/// A service from the plan was completed on `on`: an after-completion plan counts
-/// its next due date from here; a calendar plan keeps its calendar.
 /// The maintenance plan an order serves: through the reminder it was opened from.
 pub fn plan_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Option<PlanId>, AppError> {
     Ok(order
@@ -192,6 +249,7 @@ pub fn next_after_service(
     conn: &mut DbConnection,
     plan_id: &PlanId,
     on: NaiveDate,
+    tz: chrono_tz::Tz,
 ) -> Result<Option<NaiveDate>, AppError> {
     let Some(row) = plans::find(conn, plan_id)? else {
         return Ok(None);
@@ -200,20 +258,63 @@ pub fn next_after_service(
         return Ok(None);
     }
     let (_, schedule) = row.fields()?.normalise()?;
-    Ok(match schedule {
+    Ok(match &schedule {
         Schedule::AfterCompletion { .. } => within_end(schedule.first_due(on, on), row.ends_on),
         Schedule::Calendar(_) => row.next_due_on.filter(|d| *d > on),
+        Schedule::Usage { every_units } | Schedule::UsageOrTime { every_units, .. } => {
+            // From the meter's total now, at its present rate.
+            let Some(meter_id) = &row.meter_id else {
+                return Ok(None);
+            };
+            let now = chrono::Utc::now();
+            let readings = super::usage::recent(conn, meter_id, now)?;
+            let baseline = readings.last().map(|r| r.total).unwrap_or(0.0);
+            let by_use = crate::core::usage::standing(&readings, baseline, *every_units, now, tz)
+                .forecast_on;
+            let by_time = schedule.first_due(on, on);
+            within_end(crate::core::usage::next_due(by_time, by_use), row.ends_on)
+        }
     })
 }
 
-pub fn completed(conn: &mut DbConnection, plan_id: &PlanId, on: NaiveDate) -> Result<(), AppError> {
+/// The last moment of a company day, as stored (UTC): a service known only
+/// by its day counts the readings of that whole day.
+pub fn end_of(day: NaiveDate, tz: chrono_tz::Tz) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    let last = day.and_hms_opt(23, 59, 59).unwrap_or_default();
+    tz.from_local_datetime(&last)
+        .latest()
+        .map(|t| t.naive_utc())
+        .unwrap_or(last)
+}
+
+/// A service from the plan was completed on `on` (at `served_at`, the
+/// visit's end): an after-completion plan counts its next due date from
+/// here; a plan by use counts its units from the meter's total at the service;
+/// a calendar plan keeps its calendar.
+pub fn completed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    plan_id: &PlanId,
+    on: NaiveDate,
+    served_at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
     let Some(mut row) = plans::find(conn, plan_id)? else {
         return Ok(());
     };
     let (_, schedule) = row.fields()?.normalise()?;
     row.last_completed_on = Some(on);
-    if let Schedule::AfterCompletion { .. } = schedule {
-        reschedule(&mut row, &schedule, on, on);
+    match (&schedule, row.meter_id.clone()) {
+        (Schedule::Calendar(_), _) => {}
+        (Schedule::AfterCompletion { .. }, _) | (_, None) => {
+            reschedule(&mut row, &schedule, on, on)
+        }
+        (_, Some(meter_id)) => {
+            let baseline = super::usage::total_at(conn, &meter_id, served_at)?;
+            row.baseline_total = Some(baseline);
+            row.next_due_on = None;
+            super::usage::replace(conn, actor, &mut row)?;
+        }
     }
     row.updated_at = now();
     plans::save(conn, &row)

@@ -173,7 +173,10 @@ pub fn convert(
             scope_lines,
             currency: None,
             estimated_minutes: plan.as_ref().and_then(|p| p.estimated_minutes),
-            priority: body.priority,
+            // A meter far past its threshold is late already.
+            priority: body.priority.or(row
+                .urgent
+                .then_some(crate::core::work_order::Priority::Urgent)),
             kind: Some(crate::core::work_order::WorkOrderKind::Service),
             required_skills: plan.map(|p| p.required_skills).unwrap_or_default(),
             engineer_notes: row.note.clone(),

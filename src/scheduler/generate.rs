@@ -232,8 +232,9 @@ fn plan_reminders(plan: &PlanRow, schedule: &Schedule, today: NaiveDate, work: &
         work.reminders.push(reminder);
         next = match schedule {
             Schedule::Calendar(_) => within_end(schedule.after_generated(due), plan.ends_on),
-            // Waits for the service: the next due date is counted from its completion.
-            Schedule::AfterCompletion { .. } => {
+            // Waits for the service: the next due date is counted from its
+            // completion (or, by use, from the meter's total at it).
+            _ => {
                 work.moves.push((plan.id.clone(), Some(due), None));
                 return;
             }

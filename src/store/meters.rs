@@ -52,6 +52,8 @@ pub struct ReadingRow {
     pub source: ReadingSource,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
+    /// What the meter has counted up to here, through its resets.
+    pub total: f64,
 }
 
 impl ReadingRow {
@@ -62,6 +64,7 @@ impl ReadingRow {
             read_at: utc(self.read_at),
             kind: self.kind,
             source: self.source,
+            total: self.total,
         }
     }
 }
@@ -204,4 +207,19 @@ pub fn latest(
         .limit(limit)
         .select(ReadingRow::as_select())
         .load(conn)?)
+}
+
+/// The latest reading at or before a moment (the meter's value at a service).
+pub fn at_or_before(
+    conn: &mut DbConnection,
+    meter_id: &MeterId,
+    at: NaiveDateTime,
+) -> Result<Option<ReadingRow>, AppError> {
+    Ok(meter_readings::table
+        .filter(meter_readings::meter_id.eq(meter_id.as_str()))
+        .filter(meter_readings::read_at.le(at))
+        .order(meter_readings::read_at.desc())
+        .select(ReadingRow::as_select())
+        .first(conn)
+        .optional()?)
 }

@@ -1,12 +1,12 @@
 //! Maintenance plans table: rows, and the batches the generation job walks.
 
-use crate::core::ids::{CustomerId, EquipmentId, PlanId};
+use crate::core::ids::{CustomerId, EquipmentId, MeterId, PlanId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::maintenance_plans;
 use super::{decoded, decoded_json, decoded_optional, json_list, utc, DbConnection};
-use crate::core::plan::{MaintenancePlan, PlanFields, RecurrenceKind};
+use crate::core::plan::{MaintenancePlan, PlanFields, RecurrenceKind, UsageStanding};
 use crate::core::recurrence::IntervalUnit;
 use crate::error::AppError;
 
@@ -36,6 +36,14 @@ pub struct PlanRow {
     pub appear_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A plan by use: the meter it counts.
+    pub meter_id: Option<MeterId>,
+    pub every_units: Option<f64>,
+    /// The meter's total at the last service, which the units count from.
+    pub baseline_total: Option<f64>,
+    /// The day the readings say the threshold is reached, and when that was worked out.
+    pub forecast_on: Option<NaiveDate>,
+    pub forecast_at: Option<NaiveDateTime>,
 }
 
 impl PlanRow {
@@ -60,6 +68,8 @@ impl PlanRow {
             starts_on: self.starts_on,
             every: self.every,
             unit: decoded_optional(self.unit.as_deref(), IntervalUnit::parse, "unit", &self.id)?,
+            meter_id: self.meter_id.clone(),
+            every_units: self.every_units,
         })
     }
 
@@ -78,12 +88,26 @@ impl PlanRow {
         self.starts_on = f.starts_on;
         self.every = f.every;
         self.unit = f.unit.map(|u| u.as_str().to_owned());
+        self.meter_id = f.meter_id.clone();
+        self.every_units = f.every_units;
         Ok(())
     }
 
     /// The plan as the API shows it.
     pub fn into_view(self, preview: Vec<NaiveDate>) -> Result<MaintenancePlan, AppError> {
+        let usage = match (self.every_units, self.meter_id.is_some()) {
+            (Some(units), true) => {
+                let baseline_total = self.baseline_total.unwrap_or(0.0);
+                Some(UsageStanding {
+                    baseline_total,
+                    threshold_total: baseline_total + units,
+                    forecast_on: self.forecast_on,
+                })
+            }
+            _ => None,
+        };
         Ok(MaintenancePlan {
+            usage,
             fields: self.fields()?,
             id: self.id,
             equipment_id: self.equipment_id,
@@ -207,6 +231,17 @@ pub fn set_next_batch(
         }
     }
     Ok(())
+}
+
+/// The active plans counting a meter, for its new readings to move on.
+pub fn on_meter(conn: &mut DbConnection, meter_id: &MeterId) -> Result<Vec<PlanRow>, AppError> {
+    Ok(maintenance_plans::table
+        .filter(maintenance_plans::meter_id.eq(meter_id.as_str()))
+        .filter(maintenance_plans::active.eq(true))
+        .order(maintenance_plans::id.asc())
+        .limit(100)
+        .select(PlanRow::as_select())
+        .load(conn)?)
 }
 
 /// A customer's plans, for the customer card.

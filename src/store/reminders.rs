@@ -36,6 +36,8 @@ pub struct ReminderRow {
     /// The moment a reminder the system raised is about; its note is written
     /// from it when read.
     pub about_at: Option<NaiveDateTime>,
+    /// Late already when raised (a meter far past its threshold).
+    pub urgent: bool,
 }
 
 impl ReminderRow {
@@ -66,6 +68,7 @@ impl ReminderRow {
             updated_at: at,
             plan_id: None,
             about_at: None,
+            urgent: false,
         }
     }
 
@@ -87,6 +90,7 @@ impl ReminderRow {
             dismiss_reason: self.dismiss_reason,
             plan_id: self.plan_id.map(PlanId::into_string),
             about_at: self.about_at.map(utc),
+            urgent: self.urgent,
             created_at: utc(self.created_at),
         })
     }
@@ -295,4 +299,19 @@ pub fn open_for_customer(
         .select(ReminderRow::as_select())
         .load(conn)?;
     rows.into_iter().map(|r| r.into_view(None)).collect()
+}
+
+/// Whether the plan has a reminder for this day, whatever its state (the
+/// plan and day are unique together).
+pub fn plan_has_day(
+    conn: &mut DbConnection,
+    plan_id: &PlanId,
+    due_on: NaiveDate,
+) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        reminders::table
+            .filter(reminders::plan_id.eq(plan_id.as_str()))
+            .filter(reminders::due_on.eq(due_on)),
+    ))
+    .get_result(conn)?)
 }

@@ -155,6 +155,7 @@ diesel::table! {
         updated_at -> Timestamp,
         plan_id -> Nullable<Text>,
         about_at -> Nullable<Timestamp>,
+        urgent -> Bool,
     }
 }
 
@@ -181,6 +182,11 @@ diesel::table! {
         appear_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        meter_id -> Nullable<Text>,
+        every_units -> Nullable<Double>,
+        baseline_total -> Nullable<Double>,
+        forecast_on -> Nullable<Date>,
+        forecast_at -> Nullable<Timestamp>,
     }
 }
 
@@ -284,6 +290,7 @@ diesel::table! {
         source -> Text,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        total -> Double,
     }
 }
 

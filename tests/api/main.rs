@@ -35,5 +35,6 @@ mod settings;
 mod stickers;
 mod stored_values;
 mod typed_house;
+mod usage;
 mod validation;
 mod work_orders;

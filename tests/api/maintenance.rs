@@ -156,7 +156,7 @@ async fn plans_of_both_kinds_make_their_reminders_once(app: TestApp) {
 }
 
 /// Takes a work order opened from a reminder all the way to closed.
-async fn complete(app: &TestApp, reminder_id: &str) {
+pub async fn complete(app: &TestApp, reminder_id: &str) {
     let converted = app
         .as_manager()
         .post(

@@ -12,11 +12,11 @@ use crate::support::TestApp;
 use crate::work_orders::customer_with_site;
 
 /// A moment `days` ago, as the API takes it.
-fn ago(days: i64) -> String {
+pub fn ago(days: i64) -> String {
     (Utc::now() - Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-async fn meter(app: &TestApp, equipment: &str, body: Value) -> Value {
+pub async fn meter(app: &TestApp, equipment: &str, body: Value) -> Value {
     let r = app
         .as_administrator()
         .post(&format!("/api/v1/equipment/{equipment}/meters"), body)
@@ -25,7 +25,7 @@ async fn meter(app: &TestApp, equipment: &str, body: Value) -> Value {
     r.body
 }
 
-async fn read(app: &TestApp, meter: &str, body: Value) -> crate::support::Resp {
+pub async fn read(app: &TestApp, meter: &str, body: Value) -> crate::support::Resp {
     app.as_manager()
         .post(&format!("/api/v1/meters/{meter}/readings"), body)
         .await
@@ -246,12 +246,12 @@ on_both_backends!(
     a_gauge_reads_levels_within_its_band,
 );
 
-mod devices {
+pub mod devices {
     use super::*;
     use orderly::core::device::sign;
 
     /// Sends a batch signed at `ts` with `key` (as a device does).
-    async fn send(
+    pub async fn send(
         app: &TestApp,
         device: &str,
         key: &str,

@@ -103,7 +103,13 @@ pub fn write(
                 .id
             };
             if let Some(day) = last {
-                plan_flow::completed(conn, &plan_id, *day)?;
+                plan_flow::completed(
+                    conn,
+                    w.actor,
+                    &plan_id,
+                    *day,
+                    plan_flow::end_of(*day, w.actor.timezone),
+                )?;
             }
             (plan_id.into_string(), None)
         }
