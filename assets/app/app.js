@@ -17,6 +17,8 @@ const WORDS = {
     waiting: 'waiting to send', sent_all: 'All sent', finished: 'Visit finished', logout: 'Sign out',
     status_booked: 'Booked', status_en_route: 'On the way', status_on_site: 'On site',
     status_finished: 'Finished', status_cancelled: 'Cancelled', failed: 'Not accepted by the server',
+    scope: 'Work to do', equipment: 'Equipment', serial: 'S/N', meters: 'Meters', last_read: 'last',
+    never_read: 'not read yet', reading: 'Reading', record: 'Record', recorded: 'Recorded', history: 'Last visits',
   },
   uk: {
     login: 'Увійти', email: 'Ел. пошта', password: 'Пароль', wrong: 'Невірна пошта або пароль',
@@ -30,6 +32,8 @@ const WORDS = {
     waiting: 'чекають відправки', sent_all: 'Усе відправлено', finished: 'Візит завершено', logout: 'Вийти',
     status_booked: 'Заплановано', status_en_route: 'В дорозі', status_on_site: 'На місці',
     status_finished: 'Завершено', status_cancelled: 'Скасовано', failed: 'Сервер не прийняв',
+    scope: 'Що зробити', equipment: 'Обладнання', serial: 'С/н', meters: 'Лічильники', last_read: 'останнє',
+    never_read: 'ще не знімали', reading: 'Показник', record: 'Записати', recorded: 'Записано', history: 'Попередні візити',
   },
 };
 const LANG = (navigator.language || 'en').toLowerCase().startsWith('uk') ? 'uk' : 'en';
@@ -273,6 +277,56 @@ function signaturePad() {
   return { canvas, clear };
 }
 
+const day = (iso) => new Date(iso).toLocaleDateString(LANG, { day: 'numeric', month: 'short', year: 'numeric', timeZone: ZONE });
+const number = (v) => Number(v).toLocaleString(LANG, { maximumFractionDigits: 2 });
+
+/// What the engineer reads before leaving: the work, the equipment, its
+/// meters with their last readings, and what was found the last times here.
+function briefing(item) {
+  const scope = item.work_order.scope_lines;
+  return [
+    scope.length > 0 && h('section', { class: 'card', id: 'scope' }, h('h3', {}, t('scope')),
+      h('ul', {}, ...scope.map((l) => h('li', {}, `${l.description} × ${number(l.quantity)}`)))),
+    item.equipment.length > 0 && h('section', { class: 'card', id: 'equipment' }, h('h3', {}, t('equipment')),
+      h('ul', {}, ...item.equipment.map((e) => h('li', {}, [e.kind, e.model].filter(Boolean).join(' · '),
+        e.serial ? h('span', { class: 'muted' }, ` · ${t('serial')} `, h('bdi', {}, e.serial)) : null)))),
+    (item.history || []).length > 0 && h('section', { class: 'card', id: 'history' }, h('h3', {}, t('history')),
+      ...item.history.map((v) => h('p', {}, h('strong', {}, day(v.finished_at)), ` · ${v.engineer_name}`,
+        v.result_notes && h('div', {}, v.result_notes),
+        v.recommendations && h('div', { class: 'muted' }, v.recommendations)))),
+  ];
+}
+
+/// The visit's meters: the last reading of each, and on site a reading to
+/// record, queued like every other action (its moment is taken on the phone,
+/// so a resend is the same reading).
+function meterList(item, onSite) {
+  if (!(item.meters || []).length) return null;
+  const id = item.visit.id;
+  return h('section', { class: 'card', id: 'meters' }, h('h3', {}, t('meters')),
+    ...item.meters.map((m) => {
+      const mine = localStorage.getItem(`read:${id}:${m.id}`);
+      const last = m.last
+        ? `${t('last_read')}: ${number(m.last.value)} ${m.unit} · ${day(m.last.read_at)}`
+        : t('never_read');
+      const label = h('div', {}, h('strong', {}, m.name || m.unit), ' ', h('span', { class: 'muted' }, last),
+        mine && h('div', { class: 'ok recorded' }, `✓ ${t('recorded')}: ${number(mine)} ${m.unit}`));
+      if (!onSite) return h('div', { class: 'meter', 'data-meter': m.id }, label);
+      return h('form', { class: 'meter', 'data-meter': m.id, onsubmit: async (e) => {
+        e.preventDefault();
+        const value = Number(e.target.value.value);
+        if (!e.target.value.value || !Number.isFinite(value)) return;
+        await enqueue('POST', `/api/v1/my/visits/${id}/readings`,
+          JSON.stringify({ meter_id: m.id, value, read_at: new Date().toISOString() }), 'application/json');
+        localStorage.setItem(`read:${id}:${m.id}`, String(value));
+        showVisit(id);
+      } }, label, h('div', { class: 'row' },
+        h('input', { name: 'value', type: 'number', step: 'any', min: m.mode === 'cumulative' ? '0' : null,
+          inputmode: 'decimal', 'aria-label': `${t('reading')} ${m.unit}`, class: 'grow' }),
+        h('button', { type: 'submit', class: 'small' }, t('record'))));
+    }));
+}
+
 function showVisit(id) {
   const item = route.visits.find((v) => v.visit.id === id);
   if (!item) return showRoute();
@@ -352,6 +406,8 @@ function showVisit(id) {
       h('div', { class: 'actions' },
         phone && h('a', { class: 'button small', href: 'tel:' + phone }, t('call')),
         h('a', { class: 'button small', href: mapLink(site), target: '_blank', rel: 'noopener' }, t('navigate')))),
+    ...briefing(item),
+    meterList(item, s.status === 'on_site'),
     s.status === 'booked' && h('button', { class: 'primary', id: 'on-the-way', onclick: () => act(item, 'start-travel', {}, 'en_route') }, t('on_the_way')),
     s.status === 'en_route' && h('button', { class: 'primary', id: 'arrived', onclick: () => act(item, 'arrive', {}, 'on_site') }, t('arrived')),
     s.status === 'on_site' && onSite,

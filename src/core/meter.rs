@@ -177,6 +177,32 @@ pub struct NewReading {
     pub kind: ReadingKind,
 }
 
+/// A reading the engineer takes on a visit: which of the visit's meters, and
+/// the reading. `read_at` is when it was read on the phone, so a resend from
+/// the phone's queue is the same reading.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitReading {
+    #[schema(value_type = String)]
+    pub meter_id: MeterId,
+    pub value: f64,
+    #[serde(default)]
+    pub read_at: Option<DateTime<Utc>>,
+    #[serde(default = "kind_default")]
+    pub kind: ReadingKind,
+}
+
+impl VisitReading {
+    /// The reading as any other source sends it.
+    pub fn reading(&self) -> NewReading {
+        NewReading {
+            value: self.value,
+            read_at: self.read_at,
+            kind: self.kind,
+        }
+    }
+}
+
 fn value(field: &str, v: f64) -> Result<f64, ValidationError> {
     if !v.is_finite() || v.abs() > MAX_VALUE {
         return Err(ValidationError::new(

@@ -10,9 +10,12 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::{event, Actor};
-use crate::core::ids::{EquipmentId, MeterId, ReadingId};
-use crate::core::meter::{self, Meter, MeterFields, NewReading, Reading, ReadingSource};
+use crate::core::ids::{EquipmentId, MeterId, ReadingId, VisitId};
+use crate::core::meter::{
+    self, Meter, MeterFields, NewReading, Reading, ReadingSource, VisitReading,
+};
 use crate::core::reminder::ReminderKind;
+use crate::core::visit::VisitStatus;
 use crate::error::AppError;
 use crate::store::equipment::EquipmentRepo;
 use crate::store::meters::{self, MeterRow, ReadingRow};
@@ -307,6 +310,44 @@ fn alert(
             )
         }
     }
+}
+
+/// An engineer's reading on their own visit: only a meter of the visit's
+/// equipment (422 naming `meter_id`); another engineer's visit is not found;
+/// a cancelled visit takes none (409).
+pub fn record_on_visit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    visit_id: &VisitId,
+    sent: &VisitReading,
+) -> Result<(Reading, bool), AppError> {
+    let visit = crate::store::visits::find(conn, visit_id)?
+        .filter(|v| v.engineer_id == actor.user_id)
+        .ok_or(AppError::NotFound { entity: "visit" })?;
+    if visit.status == VisitStatus::Cancelled {
+        return Err(AppError::conflict(
+            "visit_cancelled",
+            "this visit was cancelled; readings are taken on a visit that happens",
+        ));
+    }
+    let order = crate::store::work_orders::find(conn, &visit.work_order_id)?
+        .ok_or_else(|| AppError::internal("visit without its work order"))?
+        .into_view()?;
+    let meter = meters::find(conn, &sent.meter_id)?
+        .filter(|m| {
+            order
+                .equipment_ids
+                .iter()
+                .any(|e| e == m.equipment_id.as_str())
+        })
+        .ok_or_else(|| AppError::invalid("meter_id", "is not a meter of this visit's equipment"))?;
+    record(
+        conn,
+        actor,
+        &meter.id,
+        &sent.reading(),
+        ReadingSource::Engineer,
+    )
 }
 
 /// A meter's latest readings, newest first.

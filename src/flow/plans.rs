@@ -62,7 +62,7 @@ fn place(
         row.baseline_total = None;
         row.forecast_on = None;
         row.forecast_at = None;
-        let base = base_date(row, installed_on);
+        let base = base_date(row, installed_on, actor.timezone);
         reschedule(row, schedule, actor.today(), base);
         return Ok(());
     };
@@ -91,10 +91,14 @@ fn check_meter(conn: &mut DbConnection, row: &PlanRow) -> Result<(), AppError> {
     Ok(())
 }
 
-fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>) -> NaiveDate {
-    row.last_completed_on
-        .or(installed_on)
-        .unwrap_or_else(|| row.created_at.date())
+/// What an interval counts from: the last completion, else the
+/// installation, else the company day the plan was made.
+pub fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>, tz: chrono_tz::Tz) -> NaiveDate {
+    row.last_completed_on.or(installed_on).unwrap_or_else(|| {
+        crate::store::utc(row.created_at)
+            .with_timezone(&tz)
+            .date_naive()
+    })
 }
 
 pub fn create(

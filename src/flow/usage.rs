@@ -109,21 +109,26 @@ pub fn refresh(
     plan.forecast_at = Some(naive(now));
     let time_due = match schedule {
         Schedule::UsageOrTime { .. } => {
-            let base = match plan.last_completed_on {
-                Some(d) => d,
-                None => get_text::<EquipmentRepo>(conn, &plan.equipment_id)?
-                    .fields
-                    .installed_on
-                    .unwrap_or_else(|| plan.created_at.date()),
+            let installed_on = match plan.last_completed_on {
+                Some(_) => None,
+                None => {
+                    get_text::<EquipmentRepo>(conn, &plan.equipment_id)?
+                        .fields
+                        .installed_on
+                }
             };
+            let base = super::plans::base_date(plan, installed_on, actor.timezone);
             schedule.first_due(today, base)
         }
         _ => None,
     };
+    // A cycle is not due before the service that began it (a forecast from
+    // readings older than the service can say so).
     let due = within_end(
         usage::next_due(time_due, standing.forecast_on),
         plan.ends_on,
-    );
+    )
+    .map(|d| plan.last_completed_on.map_or(d, |served| d.max(served)));
     if !plan.active {
         plan.next_due_on = due;
         plan.appear_on = None;
@@ -150,7 +155,7 @@ pub fn refresh(
 fn raise(
     conn: &mut DbConnection,
     actor: &Actor,
-    plan: &PlanRow,
+    plan: &mut PlanRow,
     due: chrono::NaiveDate,
     urgent: bool,
 ) -> Result<(), AppError> {
@@ -164,6 +169,15 @@ fn raise(
     r.equipment_id = Some(plan.equipment_id.clone());
     r.plan_id = Some(plan.id.clone());
     r.urgent = urgent;
+    // The plan and day are unique together: a day an earlier cycle's reminder
+    // holds goes to the next free one.
+    for _ in 0..7 {
+        if !reminders::plan_has_day(conn, &plan.id, r.due_on)? {
+            break;
+        }
+        r.due_on = r.due_on.succ_opt().unwrap_or(r.due_on);
+    }
+    plan.next_due_on = Some(r.due_on);
     if reminders::insert_if_absent(conn, &r)? {
         event(
             conn,
@@ -172,7 +186,7 @@ fn raise(
             "reminder",
             &r.id,
             "created",
-            json!({"kind": "maintenance", "due_on": due, "plan_id": plan.id, "urgent": urgent,
+            json!({"kind": "maintenance", "due_on": r.due_on, "plan_id": plan.id, "urgent": urgent,
                    "forecast_on": plan.forecast_on}),
         )?;
     }

@@ -13,6 +13,7 @@ use crate::core::customer::Customer;
 use crate::core::equipment::Equipment;
 use crate::core::ids;
 use crate::core::ids::TypedId;
+use crate::core::meter::{MeterFields, Reading};
 use crate::core::notice::Locale;
 use crate::core::reminder::{Reminder, ReminderKind};
 use crate::core::site::Site;
@@ -247,7 +248,38 @@ pub struct EngineerVisit {
     pub equipment: Vec<Equipment>,
     /// The customer's promises still to keep.
     pub agreements: Vec<Agreement>,
+    /// The meters of the order's equipment with their last readings: what
+    /// to read on site.
+    pub meters: Vec<VisitMeter>,
+    /// The last three visits finished at this site, newest first: what was
+    /// done and found last time.
+    pub history: Vec<PastVisit>,
 }
+
+/// A meter of the visit's equipment, with its last reading.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitMeter {
+    #[schema(value_type = String)]
+    pub id: ids::MeterId,
+    #[schema(value_type = String)]
+    pub equipment_id: ids::EquipmentId,
+    #[serde(flatten)]
+    pub fields: MeterFields,
+    pub last: Option<Reading>,
+}
+
+/// A visit finished before at the same site.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PastVisit {
+    pub finished_at: DateTime<Utc>,
+    pub engineer_name: String,
+    pub outcome: Option<String>,
+    pub result_notes: Option<String>,
+    pub recommendations: Option<String>,
+}
+
+/// Visits of the site shown to the engineer.
+const HISTORY: i64 = 3;
 
 /// The engineer's own name, which their visits carry like everyone else's.
 fn own_name(conn: &mut DbConnection, actor: &Actor) -> Result<Option<String>, AppError> {
@@ -273,7 +305,35 @@ fn engineer_visit(
         .into_iter()
         .filter(|a| a.status == AgreementStatus::Active)
         .collect();
+    let mut meters = Vec::new();
+    for piece in &equipment {
+        for m in crate::store::meters::of_equipment(conn, &piece.id)? {
+            let last = crate::store::meters::latest(conn, &m.id, 1)?
+                .first()
+                .map(crate::store::meters::ReadingRow::view);
+            meters.push(VisitMeter {
+                fields: m.fields(),
+                id: m.id,
+                equipment_id: m.equipment_id,
+                last,
+            });
+        }
+    }
+    let history = visits::last_at_site(conn, &order.site_id, &row.id, HISTORY)?
+        .into_iter()
+        .filter_map(|(v, engineer_name)| {
+            Some(PastVisit {
+                finished_at: crate::store::utc(v.finished_at?),
+                engineer_name,
+                outcome: v.outcome,
+                result_notes: v.result_notes,
+                recommendations: v.recommendations,
+            })
+        })
+        .collect();
     Ok(EngineerVisit {
+        meters,
+        history,
         on_site_contact: on_site_contact(&contacts, &site.id, row.on_site_contact_id.as_deref()),
         visit: row.into_view(engineer_name)?,
         customer_name: customer.fields.name,

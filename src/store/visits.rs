@@ -325,3 +325,24 @@ pub fn of_orders_with_engineer(
         .select((VisitRow::as_select(), users::name))
         .load(conn)?)
 }
+
+/// The latest finished visits at a site, newest first, with their engineers'
+/// names: what the engineer reads of the last times there before leaving.
+pub fn last_at_site(
+    conn: &mut DbConnection,
+    site_id: &str,
+    except: &VisitId,
+    limit: i64,
+) -> Result<Vec<(VisitRow, String)>, AppError> {
+    use super::schema::work_orders;
+    Ok(visits::table
+        .inner_join(work_orders::table)
+        .inner_join(users::table)
+        .filter(work_orders::site_id.eq(site_id))
+        .filter(visits::finished_at.is_not_null())
+        .filter(visits::id.ne(except.as_str()))
+        .order(visits::finished_at.desc())
+        .limit(limit)
+        .select((VisitRow::as_select(), users::name))
+        .load(conn)?)
+}

@@ -13,17 +13,18 @@ use serde_json::json;
 pub(crate) use crate::browser::Browser as Phone;
 use crate::on_both_backends;
 use crate::support::{TestApp, PASSWORD};
-use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling};
+use crate::work_orders::{act, customer_with_site, engineer_id, order_in_scheduling_for};
 
 on_both_backends!(
     backend: an_engineer_walks_a_visit_on_a_phone,
     an_engineer_finishes_offline_and_nothing_is_lost_or_doubled,
+    an_engineer_reads_the_briefing_and_a_meter_offline,
 );
 
 /// A booked visit at midday today (company time), for the test engineer: (order, visit).
-async fn todays_visit(app: &TestApp) -> (String, String) {
-    let (customer, site, contact, _) = customer_with_site(app, "Olena Kovalenko").await;
-    let (order, v) = order_in_scheduling(app, &customer, &site).await;
+pub(crate) async fn todays_visit(app: &TestApp) -> (String, String) {
+    let (customer, site, contact, piece) = customer_with_site(app, "Olena Kovalenko").await;
+    let (order, v) = order_in_scheduling_for(app, &customer, &site, &[&piece]).await;
     let tz = app.state.config().timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let noon = tz
@@ -217,5 +218,92 @@ async fn an_engineer_finishes_offline_and_nothing_is_lost_or_doubled(backend: Ba
     app.go_online();
     phone.drained().await;
     check_done(&app, &order).await;
+    phone.close().await;
+}
+
+async fn an_engineer_reads_the_briefing_and_a_meter_offline(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, visit) = todays_visit(&app).await;
+    let mine = app
+        .as_engineer()
+        .get(&format!("/api/v1/my/visits/{visit}"))
+        .await;
+    let piece = mine["equipment"][0]["id"].as_str().unwrap().to_owned();
+    let m = crate::meters::meter(
+        &app,
+        &piece,
+        json!({"kind": "litres", "mode": "cumulative", "name": "Inlet"}),
+    )
+    .await;
+    let meter = m["id"].as_str().unwrap().to_owned();
+    let r = crate::meters::read(
+        &app,
+        &meter,
+        json!({"value": 1200.0, "read_at": crate::meters::ago(30)}),
+    )
+    .await;
+    assert_eq!(r.status, 201);
+
+    let phone = Phone::handset().await;
+    sign_in(&phone, &app).await;
+    phone
+        .client
+        .execute("await navigator.serviceWorker.ready; return true;", vec![])
+        .await
+        .unwrap();
+    phone.client.refresh().await.unwrap();
+    phone.css("article.visit").await;
+    phone
+        .click(&format!("article[data-visit='{visit}'] a.open"))
+        .await;
+    // Before setting out: the work, the piece with its model, the meter's last reading.
+    let text = phone.wait_for_text("Inlet").await;
+    for part in ["Atoll A-550", "1,200 L", "Gate code 1942"] {
+        assert!(text.contains(part), "`{part}` before leaving: {text}");
+    }
+    assert!(
+        !text.lines().any(|l| l.trim() == "0"),
+        "no stray count on the page: {text}"
+    );
+    assert!(
+        phone.client.find(Locator::Css("form.meter")).await.is_err(),
+        "readings are taken on site"
+    );
+    phone.fits_the_phone().await;
+    phone.screenshot("engineer-briefing").await;
+
+    app.go_offline().await;
+    phone.click("#on-the-way").await;
+    phone.click("#arrived").await;
+    phone
+        .set(
+            &format!("form.meter[data-meter='{meter}'] input[name=value]"),
+            "1250.5",
+        )
+        .await;
+    phone
+        .click(&format!(
+            "form.meter[data-meter='{meter}'] button[type=submit]"
+        ))
+        .await;
+    phone.wait_for_text("Recorded: 1,250.5 L").await;
+    assert_eq!(
+        phone.queue().await["waiting"],
+        3,
+        "travel, arrival, reading"
+    );
+    phone.fits_the_phone().await;
+    phone.screenshot("engineer-meter-offline").await;
+
+    app.go_online();
+    phone.drained().await;
+    let readings = app
+        .as_manager()
+        .get(&format!("/api/v1/meters/{meter}/readings"))
+        .await;
+    let readings = readings.body.as_array().unwrap().clone();
+    assert_eq!(readings.len(), 2, "stored once: {readings:?}");
+    assert_eq!(readings[0]["value"], 1250.5);
+    assert_eq!(readings[0]["source"], "engineer");
     phone.close().await;
 }

@@ -24,7 +24,7 @@ on_both_backends!(
 );
 
 /// A second engineer and a token of theirs.
-async fn second_engineer(app: &TestApp) -> (String, String) {
+pub(crate) async fn second_engineer(app: &TestApp) -> (String, String) {
     let other = app
         .as_owner()
         .post(

@@ -98,6 +98,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/lost-customers", Roles(MANAGERS)),
     ("GET", "/api/v1/work-orders/{id}/certificate", Roles(OFFICE)),
     ("POST", "/api/v1/my/visits/{id}/photos", Roles(ENGINEER)),
+    ("POST", "/api/v1/my/visits/{id}/readings", Roles(ENGINEER)),
     ("POST", "/api/v1/my/visits/{id}/signature", Roles(ENGINEER)),
     ("GET", "/api/v1/visits/{id}/files/{file_id}", Roles(ALL)),
     ("GET", "/api/v1/notifications", Roles(DISPATCH)),

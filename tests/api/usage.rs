@@ -147,7 +147,11 @@ async fn a_filter_is_reminded_by_its_litres(backend: Backend) {
     assert_eq!(send(&app, &device, &key, now, &crossing).await.status, 200);
     let moved = reminders_of(&app, &customer, &id).await;
     assert_eq!(moved.len(), 1, "moved, not duplicated: {moved:?}");
-    assert_eq!(moved[0]["due_on"], today(&app).to_string());
+    // The day of the reading that crossed it, in the company's zone.
+    let crossed_on = (Utc::now() - Duration::minutes(2))
+        .with_timezone(&app.state.config().timezone)
+        .date_naive();
+    assert_eq!(moved[0]["due_on"], crossed_on.to_string());
     assert_eq!(moved[0]["urgent"], false, "50 past 2,000 is not far");
     // Far past: urgent, still the one reminder.
     let far = json!({"readings": [{"meter_id": m, "value": 3900.0, "read_at": minutes_ago(1)}]});
@@ -270,8 +274,184 @@ async fn a_plan_by_use_counts_a_meter_of_its_own_piece(backend: Backend) {
     assert_eq!(r.status, 403);
 }
 
+/// The engineer records readings only on their own visit and only of its
+/// equipment's meters; the visit shows the meters' last readings and the last
+/// visits at the site.
+async fn an_engineer_reads_the_meters_of_own_visits(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, visit) = crate::engineer_app::todays_visit(&app).await;
+    let mine = app
+        .as_engineer()
+        .get(&format!("/api/v1/my/visits/{visit}"))
+        .await;
+    let piece = mine["equipment"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(mine["meters"], json!([]));
+    let m = meter(&app, &piece, json!({"kind": "hours", "mode": "cumulative"})).await;
+    let m = m["id"].as_str().unwrap().to_owned();
+    let (_, _, _, elsewhere) = customer_with_site(&app, "Not On The Route").await;
+    let foreign = meter(
+        &app,
+        &elsewhere,
+        json!({"kind": "hours", "mode": "cumulative"}),
+    )
+    .await;
+    let path = format!("/api/v1/my/visits/{visit}/readings");
+    let at = ago(0);
+
+    let r = app
+        .as_engineer()
+        .post(&path, json!({"meter_id": m, "value": 812.5, "read_at": at}))
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(r["source"], "engineer");
+    // The phone's queue sending it again: the same reading.
+    let again = app
+        .as_engineer()
+        .post(&path, json!({"meter_id": m, "value": 812.5, "read_at": at}))
+        .await;
+    assert_eq!((again.status, &again["id"]), (200, &r["id"]));
+    for (body, status, field) in [
+        (
+            json!({"meter_id": foreign["id"], "value": 1.0}),
+            422,
+            Some("meter_id"),
+        ),
+        (json!({"meter_id": m, "value": 800.0}), 422, Some("value")),
+        (
+            json!({"meter_id": m, "value": 900.0, "read_at": "9999-12-31T00:00:00Z"}),
+            422,
+            Some("read_at"),
+        ),
+        (json!({"meter_id": m}), 400, None),
+    ] {
+        let r = app.as_engineer().post(&path, body.clone()).await;
+        assert_eq!(r.status, status, "{body}: {r:?}");
+        if field.is_some() {
+            assert_eq!(r.field(), field, "{body}");
+        }
+    }
+    // Another engineer's visit is not found; the office cannot use the phone's door.
+    let (_, other) = crate::hardening::second_engineer(&app).await;
+    let r = app
+        .with_token(&other)
+        .post(&path, json!({"meter_id": m, "value": 900.0}))
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        app.as_manager()
+            .post(&path, json!({"meter_id": m, "value": 900.0}))
+            .await
+            .status,
+        403
+    );
+    let readings = app
+        .as_manager()
+        .get(&format!("/api/v1/meters/{m}/readings"))
+        .await;
+    assert_eq!(
+        readings.body.as_array().unwrap().len(),
+        1,
+        "nothing else stored"
+    );
+
+    let seen = app
+        .as_engineer()
+        .get(&format!("/api/v1/my/visits/{visit}"))
+        .await;
+    assert_eq!(seen["meters"][0]["last"]["value"], 812.5);
+    assert_eq!(seen["meters"][0]["unit"], "h");
+}
+
+/// The visit view carries the last visits finished at the site.
+async fn the_briefing_shows_the_last_visits_at_the_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (customer, piece, m) = filter_with_history(&app, "Visited Before").await;
+    let p = app
+        .as_manager()
+        .post(
+            &format!("/api/v1/equipment/{piece}/plans"),
+            json!({"service_kind": "Cartridge change", "recurrence": "usage", "meter_id": m, "every_units": 500.0}),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let first = reminders_of(&app, &customer, &id).await;
+    assert_eq!(
+        first.len(),
+        1,
+        "1,600 read and 500 more at 40 a day: due already"
+    );
+    complete(&app, first[0]["id"].as_str().unwrap()).await;
+    // The next service: its visit shows the one before.
+    assert_eq!(
+        read(&app, &m, json!({"value": 2200.0, "read_at": ago(0)}))
+            .await
+            .status,
+        201
+    );
+    let next = reminders_of(&app, &customer, &id).await;
+    let open: Vec<&Value> = next.iter().filter(|r| r["status"] == "open").collect();
+    assert_eq!(open.len(), 1, "{next:?}");
+    let converted = app
+        .as_manager()
+        .post(
+            &format!(
+                "/api/v1/reminders/{}/convert",
+                open[0]["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+    let order = converted["work_order"]["id"].as_str().unwrap().to_owned();
+    let engineer = app.users[&orderly::core::role::Role::Engineer].0.clone();
+    for (role, action, body) in [
+        (
+            orderly::core::role::Role::Manager,
+            "agree",
+            json!({"version": 1, "scope_lines": [{"description": "Cartridges", "quantity": 1, "unit_price": 1000}]}),
+        ),
+        (
+            orderly::core::role::Role::Manager,
+            "send-to-scheduling",
+            json!({"version": 2}),
+        ),
+        (
+            orderly::core::role::Role::Administrator,
+            "schedule",
+            json!({"version": 3, "engineer_id": engineer,
+            "start": format!("{}T08:00:00Z", crate::support::day_ahead(3)), "end": format!("{}T09:00:00Z", crate::support::day_ahead(3))}),
+        ),
+    ] {
+        let r = crate::work_orders::act(&app, role, &order, action, body).await;
+        assert_eq!(r.status, 200, "{action}: {r:?}");
+    }
+    let visits = app
+        .as_engineer()
+        .get(&format!(
+            "/api/v1/my/visits?date={}",
+            crate::support::day_ahead(3)
+        ))
+        .await;
+    let briefing = visits
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["work_order"]["id"] == order)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        briefing["history"].as_array().unwrap().len(),
+        1,
+        "{briefing}"
+    );
+    assert_eq!(briefing["history"][0]["outcome"], "done");
+    assert_eq!(briefing["meters"][0]["last"]["value"], 2200.0);
+}
+
 on_both_backends!(
     backend: a_filter_is_reminded_by_its_litres,
+    an_engineer_reads_the_meters_of_own_visits,
+    the_briefing_shows_the_last_visits_at_the_site,
     usage_or_time_is_due_by_whichever_comes_first,
     a_plan_by_use_counts_a_meter_of_its_own_piece,
 );

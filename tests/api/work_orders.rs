@@ -60,12 +60,22 @@ pub(crate) async fn order_in_scheduling(
     customer: &str,
     site: &str,
 ) -> (String, i64) {
+    order_in_scheduling_for(app, customer, site, &[]).await
+}
+
+/// As [`order_in_scheduling`], for these pieces of equipment.
+pub(crate) async fn order_in_scheduling_for(
+    app: &TestApp,
+    customer: &str,
+    site: &str,
+    equipment: &[&str],
+) -> (String, i64) {
     let created = app
         .as_manager()
         .post(
             "/api/v1/work-orders",
             json!({"customer_id": customer, "site_id": site, "scope_lines": [{"description": "Cartridge change", "quantity": 1, "unit_price": 120000}],
-                   "estimated_minutes": 60}),
+                   "estimated_minutes": 60, "equipment_ids": equipment}),
         )
         .await;
     assert_eq!(created.status, 201, "{created:?}");
