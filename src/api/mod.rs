@@ -10,5 +10,6 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod records;
+pub mod spreadsheet;
 pub mod state;
 pub mod telemetry;

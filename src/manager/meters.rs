@@ -1,17 +1,20 @@
 //! Meters on equipment and their readings, from the office: a meter added to
 //! a piece, readings entered by hand, the history read back.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::auth::Office;
 use crate::api::error::ErrorBody;
 use crate::api::extract::{Id, Json, Query};
+use crate::api::spreadsheet::{format_of, read_sheet};
 use crate::api::state::AppState;
 use crate::core::ids::{EquipmentId, MeterId};
 use crate::core::meter::{Meter, MeterFields, NewReading, Reading, ReadingSource};
 use crate::error::AppError;
+use crate::flow::import::readings::{self as readings_file, ReadingsReport};
+use crate::flow::import::sheet;
 use crate::flow::meters;
 
 /// Add a meter to a piece of equipment.
@@ -129,10 +132,61 @@ pub async fn readings(
     ))
 }
 
+/// How to read a file of readings.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadingsImportQuery {
+    /// `true`: check every row and report, keep nothing.
+    pub dry_run: Option<bool>,
+    /// `csv` or `xlsx`; by default from the Content-Type.
+    pub format: Option<String>,
+}
+
+/// Import meter readings from a CSV or XLSX file.
+///
+/// Columns `meter_id`, `read_at` (RFC 3339, or a moment without an offset on the company's clock), `value`, and optionally `kind` (`reading` or `reset`). Every row is checked — against the meter's stored readings too — and every bad one reported with its line; one bad row and nothing is kept. Readings Orderly has already are counted as duplicates. At most 50,000 rows. Plans counting the meters move their forecasts. Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "equipment",
+    params(ReadingsImportQuery),
+    request_body(content = String, description = "the file: CSV (text/csv) or XLSX", content_type = "text/csv"),
+    responses(
+        (status = 200, description = "written, or on a dry run, nothing wrong", body = ReadingsReport),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "bad rows: nothing was kept", body = ReadingsReport),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/readings/import")]
+pub async fn import_readings(
+    state: web::Data<AppState>,
+    caller: Office,
+    query: Query<ReadingsImportQuery>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner()?;
+    let format = format_of(&req, query.format.as_deref())?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let actor = caller.actor(&state);
+    let (sheet, _turn) = read_sheet(&req, payload, format, sheet::API_MAX_ROWS).await?;
+    let _give_back = crate::memory::GiveBackOnDrop;
+    let report = state
+        .db(move |c| readings_file::run(c, &actor, &sheet, dry_run))
+        .await?;
+    Ok(if report.errors.is_empty() {
+        HttpResponse::Ok().json(report)
+    } else {
+        HttpResponse::UnprocessableEntity().json(report)
+    })
+}
+
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(add)
         .service(of_equipment)
         .service(record)
-        .service(readings);
+        .service(readings)
+        .service(import_readings);
 }

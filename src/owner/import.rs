@@ -7,16 +7,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::auth::Owner;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{limited_body, Query};
+use crate::api::extract::Query;
+use crate::api::spreadsheet::{bad, format_of, read_sheet};
 use crate::api::state::AppState;
 use crate::core::import::mapping::Mapping;
 use crate::core::import::{Entity, FileReport};
 use crate::error::AppError;
-use crate::flow::import::sheet::{self, Format};
+use crate::flow::import::sheet;
 use crate::flow::import::{self, check_source, Input, Options};
-
-/// The largest file taken over HTTP; larger imports go through `orderly import`.
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 /// How to read the body.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -40,31 +38,6 @@ pub struct ImportReport {
     pub ok: bool,
     pub files: Vec<FileReport>,
 }
-
-fn bad(field: &str, message: impl Into<String>) -> AppError {
-    AppError::BadRequest {
-        field: Some(field.into()),
-        message: message.into(),
-    }
-}
-
-fn format_of(req: &HttpRequest, asked: Option<&str>) -> Result<Format, AppError> {
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    match asked.map(str::to_lowercase).as_deref() {
-        Some("csv") => Ok(Format::Csv),
-        Some("xlsx") => Ok(Format::Xlsx),
-        Some(_) => Err(bad("format", "must be csv or xlsx")),
-        None if content_type.contains("spreadsheetml") => Ok(Format::Xlsx),
-        None => Ok(Format::Csv),
-    }
-}
-
-/// Imports running on this instance (at most one).
-static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Import records from a CSV or XLSX file.
 ///
@@ -107,18 +80,11 @@ pub async fn import_file(
         })?,
         None => Mapping::new(),
     };
-    // One file in memory at a time on this instance: a 64 MiB file and its rows
-    // are the largest thing the server holds, and two at once would double it.
-    // A second import waits its turn before its body is read.
-    let _one_at_a_time = IMPORTS.acquire().await.map_err(AppError::internal)?;
-    let _give_back = crate::memory::GiveBackOnDrop;
-    let bytes = limited_body(&req, payload, MAX_IMPORT_BYTES, "an import file").await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let actor = caller.actor(&state);
     let input = state.input_context();
-    let files = web::block(move || sheet::read(format, &bytes, sheet::API_MAX_ROWS))
-        .await
-        .map_err(AppError::internal)??;
+    let (files, _turn) = read_sheet(&req, payload, format, sheet::API_MAX_ROWS).await?;
+    let _give_back = crate::memory::GiveBackOnDrop;
     let reports = state
         .db(move |conn| {
             let options = Options {

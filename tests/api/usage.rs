@@ -448,8 +448,216 @@ async fn the_briefing_shows_the_last_visits_at_the_site(backend: Backend) {
     assert_eq!(briefing["meters"][0]["last"]["value"], 2200.0);
 }
 
+async fn readings_of(app: &TestApp, m: &str) -> usize {
+    app.as_manager()
+        .get(&format!("/api/v1/meters/{m}/readings"))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn import(app: &TestApp, query: &str, body: Vec<u8>, content_type: &str) -> (u16, Value) {
+    let r = app
+        .as_administrator()
+        .raw(
+            "POST",
+            &format!("/api/v1/readings/import{query}"),
+            Some(body),
+            &[("Content-Type", content_type)],
+        )
+        .await;
+    (
+        r.status,
+        serde_json::from_str(&r.text).unwrap_or(Value::Null),
+    )
+}
+
+fn lines(report: &Value) -> Vec<(u64, String)> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["field"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A meter's log kept on paper, then in a spreadsheet: imported all or
+/// nothing, every bad row named, the plan's forecast moved by it.
+async fn a_meters_log_is_imported_all_or_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, _, _, piece) = customer_with_site(&app, "Paper Log").await;
+    let m = meter(
+        &app,
+        &piece,
+        json!({"kind": "litres", "mode": "cumulative"}),
+    )
+    .await;
+    let m = m["id"].as_str().unwrap().to_owned();
+    let p = app
+        .as_manager()
+        .post(
+            &format!("/api/v1/equipment/{piece}/plans"),
+            json!({"service_kind": "Cartridge change", "recurrence": "usage", "meter_id": m, "every_units": 3000.0}),
+        )
+        .await;
+    let plan = p["id"].as_str().unwrap().to_owned();
+    assert_eq!(p["usage"]["forecast_on"], Value::Null, "nothing read yet");
+    let local = |days: i64| {
+        (Utc::now() - Duration::days(days))
+            .with_timezone(&app.state.config().timezone)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    };
+    let good = format!(
+        "Meter ID,Read at,Value,Kind\n{m},{},0,\n{m},{},\"1 000,5\",reading\n{m},{},2000,\n",
+        local(50),
+        local(25),
+        local(1)
+    );
+
+    // A dry run checks and keeps nothing.
+    let (status, report) =
+        import(&app, "?dry_run=true", good.clone().into_bytes(), "text/csv").await;
+    assert_eq!(
+        (
+            status,
+            report["accepted"].as_u64(),
+            report["written"].as_bool()
+        ),
+        (200, Some(3), Some(false)),
+        "{report}"
+    );
+    assert_eq!(readings_of(&app, &m).await, 0);
+
+    // Bad cells: each named with its line, nothing kept.
+    let bad = format!(
+        "meter_id,read_at,value\n{m},{},10\n{m},yesterday,20\n{m},{},=cmd|' /C calc'!A0\nnot-an-id,{},5\n",
+        local(40), local(30), local(20)
+    );
+    let (status, report) = import(&app, "", bad.into_bytes(), "text/csv").await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        lines(&report),
+        vec![
+            (3, "read_at".into()),
+            (4, "value".into()),
+            (5, "meter_id".into())
+        ]
+    );
+    assert_eq!(readings_of(&app, &m).await, 0);
+
+    // Good cells that do not fit the meter: a counter going down; nothing kept.
+    let (_, _, _, other_piece) = customer_with_site(&app, "Other Log").await;
+    let other = meter(
+        &app,
+        &other_piece,
+        json!({"kind": "litres", "mode": "cumulative"}),
+    )
+    .await;
+    let other = other["id"].as_str().unwrap().to_owned();
+    let down = format!(
+        "meter_id,read_at,value\n{other},{},10\n{m},{},500\n{m},{},400\n",
+        local(40),
+        local(30),
+        local(20)
+    );
+    let (status, report) = import(&app, "", down.into_bytes(), "text/csv").await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(lines(&report), vec![(4, "value".into())]);
+    assert_eq!(readings_of(&app, &m).await, 0);
+
+    // The good file, as a spreadsheet: kept, and the plan forecast from it.
+    let table = [
+        vec![
+            "Meter ID".to_owned(),
+            "Read at".into(),
+            "Value".into(),
+            "Kind".into(),
+        ],
+        vec![m.clone(), local(50), "0".into(), "".into()],
+        vec![m.clone(), local(25), "1 000,5".into(), "reading".into()],
+        vec![m.clone(), local(1), "2000".into(), "".into()],
+    ];
+    let cells: String = table
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let cells: String = row
+                .iter()
+                .enumerate()
+                .map(|(c, v)| {
+                    format!(
+                        r#"<c r="{}{}" t="inlineStr"><is><t>{v}</t></is></c>"#,
+                        (b'A' + c as u8) as char,
+                        r + 1
+                    )
+                })
+                .collect();
+            format!("<row>{cells}</row>")
+        })
+        .collect();
+    let xml = format!(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>"#
+    );
+    let book = orderly::flow::import::sheet::minimal_workbook(&xml).unwrap();
+    let (status, report) = import(&app, "", book.clone(), XLSX).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (report["accepted"].as_u64(), report["written"].as_bool()),
+        (Some(3), Some(true))
+    );
+    let readings = app
+        .as_manager()
+        .get(&format!("/api/v1/meters/{m}/readings"))
+        .await;
+    assert_eq!(
+        readings.body[1]["value"], 1000.5,
+        "`1 000,5` read as a number"
+    );
+    assert_eq!(readings.body[0]["source"], "import");
+    // 2,000 litres over 49 days: 3,000 is about 25 days on.
+    let forecast: chrono::NaiveDate = plan_of(&app, &plan).await["usage"]["forecast_on"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ahead = (forecast - today(&app)).num_days();
+    assert!((20..=30).contains(&ahead), "{ahead} days");
+    // The same file again: duplicates, nothing new.
+    let (status, report) = import(&app, "", book, XLSX).await;
+    assert_eq!(
+        (
+            status,
+            report["accepted"].as_u64(),
+            report["duplicates"].as_u64()
+        ),
+        (200, Some(0), Some(3))
+    );
+    // A manager may import; an engineer may not.
+    let r = app
+        .as_engineer()
+        .raw(
+            "POST",
+            "/api/v1/readings/import",
+            Some(good.into_bytes()),
+            &[("Content-Type", "text/csv")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
 on_both_backends!(
     backend: a_filter_is_reminded_by_its_litres,
+    a_meters_log_is_imported_all_or_nothing,
     an_engineer_reads_the_meters_of_own_visits,
     the_briefing_shows_the_last_visits_at_the_site,
     usage_or_time_is_due_by_whichever_comes_first,

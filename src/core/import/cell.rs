@@ -94,28 +94,71 @@ fn date(raw: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("`{raw}` is not a date such as 2024-03-05"))
 }
 
+/// How people and systems write a moment without an offset.
+const NAIVE_MOMENTS: [&str; 5] = [
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%d.%m.%Y %H:%M",
+];
+
+fn naive_moment(raw: &str) -> Option<NaiveDateTime> {
+    NAIVE_MOMENTS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+}
+
 /// RFC 3339, or a UTC moment without an offset (Orderly's export, spreadsheets).
 fn time(raw: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
     }
-    [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%d.%m.%Y %H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
-    .map(|t| t.and_utc())
-    .ok_or_else(|| format!("`{raw}` is not a moment such as 2024-03-05 14:30 (UTC) or RFC 3339"))
+    naive_moment(raw).map(|t| t.and_utc()).ok_or_else(|| {
+        format!("`{raw}` is not a moment such as 2024-03-05 14:30 (UTC) or RFC 3339")
+    })
+}
+
+/// RFC 3339, or a moment without an offset read on the company's clock (a
+/// log kept by people): a time the clock skipped (spring forward) is refused,
+/// a time it showed twice (autumn back) is the first of the two.
+pub fn local_time(raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, String> {
+    use chrono::TimeZone;
+    let raw = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = naive_moment(raw)
+        .ok_or_else(|| format!("`{raw}` is not a moment such as 2024-03-05 14:30 or RFC 3339"))?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("`{raw}` does not exist on the clocks of {tz} (they moved forward)"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_local_moment_is_read_on_the_companys_clock_across_dst() {
+        let kyiv = chrono_tz::Europe::Kyiv;
+        let at = |raw| local_time(raw, kyiv).map(|t| t.to_rfc3339());
+        assert_eq!(at("2026-01-15 10:00").unwrap(), "2026-01-15T08:00:00+00:00");
+        assert_eq!(at("2026-07-15 10:00").unwrap(), "2026-07-15T07:00:00+00:00");
+        // 29 March 2026: 03:00 became 04:00 in Kyiv.
+        assert!(at("2026-03-29 03:30")
+            .unwrap_err()
+            .contains("moved forward"));
+        // 25 October 2026: 03:30 was shown twice; the first is summer time.
+        assert_eq!(at("2026-10-25 03:30").unwrap(), "2026-10-25T00:30:00+00:00");
+        assert_eq!(
+            at("2026-10-25T03:30:00Z").unwrap(),
+            "2026-10-25T03:30:00+00:00"
+        );
+        assert!(at("yesterday").is_err());
+    }
 
     fn ok(cell: Cell, raw: &str) -> Value {
         read(cell, raw).unwrap().unwrap()

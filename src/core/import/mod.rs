@@ -8,6 +8,7 @@
 pub mod cell;
 pub mod history;
 pub mod mapping;
+pub mod readings;
 
 use serde::Serialize;
 use utoipa::ToSchema;

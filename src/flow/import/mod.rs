@@ -7,6 +7,7 @@
 //! the database can say is said too), then rolls everything back. A folder of
 //! files is read in dependency order, so sites find the customers of the same run.
 
+pub mod readings;
 pub mod record;
 pub mod sheet;
 pub mod write;

@@ -310,6 +310,26 @@ fn text(cell: &Data) -> String {
     }
 }
 
+/// A workbook of one sheet's XML, the least an XLSX reader needs: how tests
+/// and benchmarks write a spreadsheet without an office suite.
+pub fn minimal_workbook(sheet_xml: &str) -> Result<Vec<u8>, AppError> {
+    use std::io::{Cursor, Write};
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned()),
+        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
+        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
+        ("xl/worksheets/sheet1.xml", sheet_xml.to_owned()),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).map_err(AppError::internal)?;
+        zip.write_all(text.as_bytes()).map_err(AppError::internal)?;
+    }
+    Ok(zip.finish().map_err(AppError::internal)?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,7 +356,7 @@ mod tests {
         assert!(err.to_string().contains("more than 10 rows"), "{err}");
         let rows: Vec<(String, &str)> = (1..=12).map(|r| (format!("A{r}"), "x")).collect();
         let cells: Vec<(&str, &str)> = rows.iter().map(|(a, v)| (a.as_str(), *v)).collect();
-        let book = workbook(&sheet_xml("A1:A12", &cells));
+        let book = minimal_workbook(&sheet_xml("A1:A12", &cells)).unwrap();
         assert_eq!(super::read(Format::Xlsx, &book, 11).unwrap().rows.len(), 11);
         assert!(super::read(Format::Xlsx, &book, 10).is_err());
     }
@@ -385,25 +405,6 @@ mod tests {
             .contains("2 cells where the header has 3"));
     }
 
-    /// A workbook of the given sheet XML, the least an XLSX reader needs.
-    pub fn workbook(sheet_xml: &str) -> Vec<u8> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default();
-        let parts = [
-            ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned()),
-            ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
-            ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
-            ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
-            ("xl/worksheets/sheet1.xml", sheet_xml.to_owned()),
-        ];
-        for (name, text) in parts {
-            zip.start_file(name, options).unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
-    }
-
     fn sheet_xml(dimension: &str, cells: &[(&str, &str)]) -> String {
         let cells: String = cells
             .iter()
@@ -419,24 +420,27 @@ mod tests {
     #[test]
     fn a_far_cell_is_refused_before_anything_is_allocated() {
         // The workbook of the review: A1, B1 and XFD1048576 (512 GiB as a dense range).
-        let far = workbook(&sheet_xml(
+        let far = minimal_workbook(&sheet_xml(
             "A1:XFD1048576",
             &[("A1", "id"), ("B1", "name"), ("XFD1048576", "x")],
-        ));
+        ))
+        .unwrap();
         assert!(far.len() < 4096);
         let err = read(Format::Xlsx, &far).unwrap_err();
         assert!(err.to_string().contains("column 16384"), "{err}");
         // The same cell with a dimension that lies about it.
-        let lying = workbook(&sheet_xml(
+        let lying = minimal_workbook(&sheet_xml(
             "A1:B1",
             &[("A1", "id"), ("B1", "name"), ("XFD1048576", "x")],
-        ));
+        ))
+        .unwrap();
         assert!(read(Format::Xlsx, &lying).is_err());
         // A far row within the columns: read as what it holds, without the gap.
-        let tall = workbook(&sheet_xml(
+        let tall = minimal_workbook(&sheet_xml(
             "A1:H1000000",
             &[("A1", "id"), ("B1", "name"), ("A3", "7"), ("H1000000", "x")],
-        ));
+        ))
+        .unwrap();
         let sheet = read(Format::Xlsx, &tall).unwrap();
         assert_eq!(sheet.headers, vec!["id", "name"]);
         assert_eq!(sheet.rows.len(), 2);
