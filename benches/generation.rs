@@ -1,6 +1,8 @@
 //! Maintenance-reminder generation at scale: N pieces of equipment, each with a plan
-//! due some day in the next six months; the first run for a 60-day lead time, then a
-//! second run that must create nothing. On SQLite, and on PostgreSQL when
+//! due some day in the next six months — a third by the calendar, a third after the
+//! last service, a third by use of a litres meter (their day forecast from its
+//! readings); the first run for a 60-day lead time, then a second run that must
+//! create nothing. On SQLite, and on PostgreSQL when
 //! `ORDERLY_BENCH_POSTGRES_URL` is set (a database is created and dropped).
 //!
 //! `cargo bench --bench generation [-- PLANS]` (default 300000).
@@ -15,7 +17,7 @@ use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use orderly::core::ids;
 use orderly::scheduler::generate;
-use orderly::store::schema::{customers, equipment, maintenance_plans, sites};
+use orderly::store::schema::{customers, equipment, maintenance_plans, meters, sites};
 use orderly::store::{self, now, DbConnection};
 
 /// A multi-row insert on the connection's own backend (diesel's multi-backend
@@ -89,9 +91,10 @@ fn run(backend: &str, url: &str, plans: usize) {
     assert_eq!(second.reminders, 0, "the second run must create nothing");
 }
 
-/// One customer, site and piece of equipment per plan; plans alternate between a
-/// six-monthly calendar rule and "six months after the last service", with due dates
-/// spread evenly over the next 180 days (so about a third fall within 60 days).
+/// One customer, site and piece of equipment per plan; plans take turns between a
+/// six-monthly calendar rule, "six months after the last service" and "every
+/// 2,000 litres" (with its meter and the day its readings forecast), with due
+/// dates spread evenly over the next 180 days (so about a third fall within 60 days).
 fn seed(conn: &mut DbConnection, n: usize, today: NaiveDate) {
     let at = now();
     for start in (0..n).step_by(BATCH) {
@@ -147,11 +150,30 @@ fn seed(conn: &mut DbConnection, n: usize, today: NaiveDate) {
                 })
                 .collect();
             insert_many!(conn, equipment::table, e);
+            let m: Vec<_> = rows
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % 3 == 2)
+                .map(|(_, (id, _))| {
+                    (
+                        meters::id.eq(id.clone()),
+                        meters::equipment_id.eq(id.clone()),
+                        meters::customer_id.eq(id.clone()),
+                        meters::kind.eq("litres"),
+                        meters::mode.eq("cumulative"),
+                        meters::unit.eq("L"),
+                        meters::created_at.eq(at),
+                        meters::updated_at.eq(at),
+                    )
+                })
+                .collect();
+            insert_many!(conn, meters::table, m);
             let p: Vec<_> = rows
                 .iter()
                 .enumerate()
                 .map(|(k, (id, due))| {
-                    let calendar = k % 2 == 0;
+                    let calendar = k % 3 == 0;
+                    let by_use = k % 3 == 2;
                     (
                         (
                             maintenance_plans::id.eq(id.clone()),
@@ -167,14 +189,21 @@ fn seed(conn: &mut DbConnection, n: usize, today: NaiveDate) {
                         (
                             maintenance_plans::recurrence_kind.eq(if calendar {
                                 "calendar"
+                            } else if by_use {
+                                "usage"
                             } else {
                                 "after_completion"
                             }),
                             maintenance_plans::rrule
                                 .eq(calendar.then_some("FREQ=MONTHLY;INTERVAL=6")),
                             maintenance_plans::starts_on.eq(calendar.then_some(*due)),
-                            maintenance_plans::every.eq((!calendar).then_some(6)),
-                            maintenance_plans::unit.eq((!calendar).then_some("months")),
+                            maintenance_plans::every.eq((!calendar && !by_use).then_some(6)),
+                            maintenance_plans::unit
+                                .eq((!calendar && !by_use).then_some("months")),
+                            maintenance_plans::meter_id.eq(by_use.then(|| id.clone())),
+                            maintenance_plans::every_units.eq(by_use.then_some(2000.0)),
+                            maintenance_plans::baseline_total.eq(by_use.then_some(0.0)),
+                            maintenance_plans::forecast_on.eq(by_use.then_some(*due)),
                             maintenance_plans::next_due_on.eq(Some(*due)),
                             maintenance_plans::appear_on.eq(Some(*due - Duration::days(60))),
                             maintenance_plans::created_at.eq(at),

@@ -2,8 +2,9 @@
 //! batch through `flow::devices::ingest` — the webhook's work after its
 //! signature check and JSON parse (both measured apart below): the device and
 //! replay checks, every reading checked against its neighbours and stored,
-//! all or nothing. Four batches in flight at once, as a server's workers
-//! would take them. The issue's aim: 20,000 readings/s.
+//! all or nothing, and each meter's plan by use forecast and its reminder made
+//! when a batch crosses its threshold. Four batches in flight at once, as a
+//! server's workers would take them. The issue's aim: 20,000 readings/s.
 //!
 //! `cargo bench --bench readings` (SQLite in a temporary directory; also on
 //! PostgreSQL when `ORDERLY_BENCH_POSTGRES_URL` names a server).
@@ -31,8 +32,9 @@ fn id(kind: u32, i: usize) -> String {
     format!("{i:08x}-0000-7000-8000-{kind:012x}")
 }
 
-/// Customers with one filter each, its litres meter and its device.
-fn company(devices: usize) -> String {
+/// Customers with one filter each, its litres meter, its device and its plan
+/// by use of `units` litres between services.
+fn company(devices: usize, units: f64) -> String {
     let at = "'2026-01-01 00:00:00'";
     let mut sql = String::from("BEGIN;\n");
     for n in 0..devices {
@@ -46,12 +48,18 @@ fn company(devices: usize) -> String {
              INSERT INTO meters (id, equipment_id, customer_id, kind, mode, unit, created_at, updated_at) \
              VALUES ('{m}', '{e}', '{c}', 'litres', 'cumulative', 'L', {at}, {at});\n\
              INSERT INTO devices (id, equipment_id, customer_id, name, created_at) \
-             VALUES ('{d}', '{e}', '{c}', 'Flow meter', {at});\n",
+             VALUES ('{d}', '{e}', '{c}', 'Flow meter', {at});\n\
+             INSERT INTO maintenance_plans (id, equipment_id, customer_id, service_kind, scope_lines, \
+             required_skills, lead_days, notify_customer, active, recurrence_kind, meter_id, every_units, \
+             baseline_total, created_at, updated_at) \
+             VALUES ('{p}', '{e}', '{c}', 'Cartridge change', '[]', '[]', 14, false, true, 'usage', '{m}', \
+             {units}, 0, {at}, {at});\n",
             c = id(1, n),
             s = id(2, n),
             e = id(3, n),
             m = id(4, n),
             d = id(5, n),
+            p = id(6, n),
         );
     }
     sql += "COMMIT;\n";
@@ -64,7 +72,10 @@ fn run(backend: &str, url: &str, data: &std::path::Path, total: usize) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(total / BATCH / 10)
         .clamp(1, (total / BATCH).max(1));
-    let runtime = common::runtime(url, data, &company(devices_n));
+    // Each plan's threshold at 60 % of what its device reads in the run, so
+    // every plan is forecast, then crosses it partway (its reminder made at once).
+    let units = 0.6 * 10.0 * (total / devices_n) as f64;
+    let runtime = common::runtime(url, data, &company(devices_n, units));
     let keys = DeviceKeys::derive(common::SECRET.as_bytes());
 
     // Each device's readings a minute apart, growing, over the last days.
@@ -136,10 +147,23 @@ fn run(backend: &str, url: &str, data: &std::path::Path, total: usize) {
         }
     });
     let secs = t.elapsed().as_secs_f64();
+    let made = rt
+        .block_on(runtime.db(|c| {
+            use diesel::prelude::*;
+            use orderly::store::schema::reminders;
+            Ok(match c {
+                orderly::store::DbConnection::Sqlite(c) => reminders::table.count().get_result::<i64>(c),
+                orderly::store::DbConnection::Postgresql(c) => {
+                    reminders::table.count().get_result::<i64>(c)
+                }
+            }?)
+        }))
+        .expect("count reminders");
+    assert_eq!(made as usize, devices_n, "one reminder per plan crossed, none twice");
     println!(
         "{backend}: {} readings from {devices_n} devices in batches of {BATCH}, {IN_FLIGHT} in flight: \
-         {:.1} s, {:.0} readings/s ({:.1} ms a batch); signature check and JSON parse {:.0} µs a batch \
-         (aim >= 20,000 readings/s)",
+         {:.1} s, {:.0} readings/s ({:.1} ms a batch); signature check and JSON parse {:.0} µs a batch; \
+         {made} plans by use forecast and crossed, each reminder made once (aim >= 20,000 readings/s)",
         batches * BATCH,
         secs,
         (batches * BATCH) as f64 / secs,

@@ -251,8 +251,14 @@ pub fn record_many(
                     .next()
                     .is_none()
             });
+            // What the meter had counted before the batch's first new reading.
+            let first = rows.iter().map(|r| r.read_at).min().unwrap_or_default();
+            let before = timeline
+                .range(..first)
+                .next_back()
+                .map_or(0.0, |(_, r)| r.total);
             let throttled = source == ReadingSource::Device;
-            super::usage::readings_came(conn, actor, meter_id, newest, throttled)?;
+            super::usage::readings_came(conn, actor, meter_id, newest, before, throttled)?;
         }
         if let Some(reading) = out_of_band {
             alert(conn, actor, &row, &reading)?;

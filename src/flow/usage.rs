@@ -40,15 +40,19 @@ pub fn recent(
 
 /// New readings of a meter were stored; `newest` is the meter's latest
 /// reading when the batch brought it (none for readings slipped in among
-/// older ones). Each active plan counting the meter looks again at where it
-/// stands — from a device's stream (`throttled`) only when its threshold is
-/// crossed, its forecast is older than [`REFRESH_HOURS`], or history changed
-/// under it; from a person's reading always.
+/// older ones), and `before` the total the meter had reached before the
+/// batch. Each active plan counting the meter looks again at where it stands
+/// — from a device's stream (`throttled`) only when the batch crossed its
+/// threshold or its urgency line, its forecast is older than
+/// [`REFRESH_HOURS`], or history changed under it; from a person's reading
+/// always. So a stream past its threshold costs one indexed read a batch, not
+/// a forecast.
 pub fn readings_came(
     conn: &mut DbConnection,
     actor: &Actor,
     meter_id: &MeterId,
     newest: Option<&ReadingRow>,
+    before: f64,
     throttled: bool,
 ) -> Result<(), AppError> {
     let counting = plans::on_meter(conn, meter_id)?;
@@ -62,7 +66,12 @@ pub fn readings_came(
             continue;
         };
         let threshold = plan.baseline_total.unwrap_or(0.0) + units;
-        let crossing = newest.is_some_and(|r| r.total >= threshold);
+        let urgent_line = threshold + usage::FAR_PAST_SHARE * units;
+        let crossing = newest.is_some_and(|r| {
+            [threshold, urgent_line]
+                .iter()
+                .any(|line| before < *line && r.total >= *line)
+        });
         let stale = plan
             .forecast_at
             .is_none_or(|t| utc(t) + Duration::hours(REFRESH_HOURS) <= now);
