@@ -198,8 +198,7 @@ fn seed(conn: &mut DbConnection, n: usize, today: NaiveDate) {
                                 .eq(calendar.then_some("FREQ=MONTHLY;INTERVAL=6")),
                             maintenance_plans::starts_on.eq(calendar.then_some(*due)),
                             maintenance_plans::every.eq((!calendar && !by_use).then_some(6)),
-                            maintenance_plans::unit
-                                .eq((!calendar && !by_use).then_some("months")),
+                            maintenance_plans::unit.eq((!calendar && !by_use).then_some("months")),
                             maintenance_plans::meter_id.eq(by_use.then(|| id.clone())),
                             maintenance_plans::every_units.eq(by_use.then_some(2000.0)),
                             maintenance_plans::baseline_total.eq(by_use.then_some(0.0)),

@@ -152,14 +152,19 @@ fn run(backend: &str, url: &str, data: &std::path::Path, total: usize) {
             use diesel::prelude::*;
             use orderly::store::schema::reminders;
             Ok(match c {
-                orderly::store::DbConnection::Sqlite(c) => reminders::table.count().get_result::<i64>(c),
+                orderly::store::DbConnection::Sqlite(c) => {
+                    reminders::table.count().get_result::<i64>(c)
+                }
                 orderly::store::DbConnection::Postgresql(c) => {
                     reminders::table.count().get_result::<i64>(c)
                 }
             }?)
         }))
         .expect("count reminders");
-    assert_eq!(made as usize, devices_n, "one reminder per plan crossed, none twice");
+    assert_eq!(
+        made as usize, devices_n,
+        "one reminder per plan crossed, none twice"
+    );
     println!(
         "{backend}: {} readings from {devices_n} devices in batches of {BATCH}, {IN_FLIGHT} in flight: \
          {:.1} s, {:.0} readings/s ({:.1} ms a batch); signature check and JSON parse {:.0} µs a batch; \

@@ -190,6 +190,7 @@ crate::core::fields::text_enum! {
         NoSkilledEngineer => "no_skilled_engineer",
         TimeWindow => "time_window",
         ShiftFull => "shift_full",
+        NoShift => "no_shift",
     }
 }
 
@@ -205,6 +206,7 @@ impl Unplanned {
                 "the customer's time windows cannot be met by any skilled engineer on these days"
             }
             Unplanned::ShiftFull => "the skilled engineers' days are full",
+            Unplanned::NoShift => "no skilled engineer works on these days",
         }
     }
 }

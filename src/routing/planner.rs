@@ -264,7 +264,16 @@ pub fn plan(input: &Input, matrix: &Matrix, limits: Limits) -> Result<Plan, solv
             })
         });
         if !can_reach {
-            let reason = if windows.is_empty() {
+            let works = skilled.iter().any(|&i| {
+                let e = &input.engineers[i];
+                input
+                    .days
+                    .iter()
+                    .any(|day| e.profile.shift_on(*day, input.tz).is_some())
+            });
+            let reason = if !works {
+                Unplanned::NoShift
+            } else if windows.is_empty() {
                 Unplanned::ShiftFull
             } else {
                 Unplanned::TimeWindow

@@ -274,6 +274,22 @@ async fn a_day_keeps_skills_windows_shifts_and_says_why(app: TestApp) {
         .get(&format!("/api/v1/route-plans/{id}"))
         .await;
     assert_eq!(again["routes"], plan["routes"]);
+
+    // On a day nobody works the reason says so, not that the days are full.
+    let weekday = chrono::Datelike::weekday(&day).number_from_monday();
+    let off: Vec<u32> = (1..=7).filter(|d| *d != weekday).collect();
+    for engineer in [&filters, &gas] {
+        let mut week = profile(&["filters", "gas"], 10);
+        week["work_days"] = json!(off);
+        assert_eq!(set_profile(&app, engineer, week).await.status, 200);
+    }
+    let plan = propose(&app, json!({"date": day})).await;
+    let left = plan["unassigned"].as_array().unwrap();
+    assert!(
+        left.iter()
+            .any(|u| u["work_order_id"] == plain.as_str() && u["reason"] == "no_shift"),
+        "{left:?}"
+    );
 }
 
 async fn accepting_is_atomic_per_engineer_and_a_moved_visit_is_rechecked(app: TestApp) {
