@@ -9,6 +9,7 @@ pub mod analytics;
 pub mod calendar;
 pub mod certificate;
 pub mod changes;
+pub mod consumption;
 pub mod contact;
 pub mod contact_info;
 pub mod customer;

@@ -1,6 +1,7 @@
 //! The demo company: a Kyiv water-treatment and climate service firm with
 //! staff for every role and about two hundred customers. Loaded once.
 
+mod meters;
 mod work;
 
 use crate::core::ids::{CustomerId, UserId};
@@ -209,7 +210,9 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
             let actor = staff.managers[i % staff.managers.len()].clone();
             customers.push(demo_customer(conn, &mut rng, &ctx, &actor, i)?);
         }
-        work::load(conn, runtime, &staff, &customers)
+        work::load(conn, runtime, &staff, &customers)?;
+        // A cartridge filter (its plan is a cartridge set change) counted in litres.
+        meters::load(conn, runtime, &staff, &customers[5], &mut rng)
     })?;
     tracing::info!(
         customers = DEMO_CUSTOMERS * scale.max(1),

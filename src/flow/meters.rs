@@ -35,7 +35,7 @@ fn not_found() -> AppError {
 }
 
 /// A meter's view: its last reading and its daily rate.
-fn view(conn: &mut DbConnection, row: MeterRow) -> Result<Meter, AppError> {
+pub(super) fn view(conn: &mut DbConnection, row: MeterRow) -> Result<Meter, AppError> {
     let now = Utc::now();
     let from = naive(now - Duration::days(meter::RATE_WINDOW_DAYS));
     let recent: Vec<Reading> = meters::since(conn, &row.id, from, RECENT)?

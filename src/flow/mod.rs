@@ -11,6 +11,7 @@ pub mod analytics;
 pub mod bodies;
 pub mod certificates;
 pub mod company_settings;
+pub mod consumption;
 pub mod customer_link;
 pub mod devices;
 pub mod erasure;

@@ -10,7 +10,8 @@ use crate::api::error::ErrorBody;
 use crate::api::extract::{Id, Json, Query};
 use crate::api::spreadsheet::{format_of, read_sheet};
 use crate::api::state::AppState;
-use crate::core::ids::{EquipmentId, MeterId};
+use crate::core::consumption::Consumption;
+use crate::core::ids::{CustomerId, EquipmentId, MeterId};
 use crate::core::meter::{Meter, MeterFields, NewReading, Reading, ReadingSource};
 use crate::error::AppError;
 use crate::flow::import::readings::{self as readings_file, ReadingsReport};
@@ -188,5 +189,28 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(of_equipment)
         .service(record)
         .service(readings)
-        .service(import_readings);
+        .service(import_readings)
+        .service(consumption);
+}
+
+/// A customer's consumption.
+///
+/// Each meter with its last reading, daily rate and the units it counted in the last 30 days, the plans by use counting it with the units left and the day the readings forecast; and the counters' sums per unit (litres with litres, never across units; gauges are not summed). Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "equipment",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Consumption), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[get("/customers/{id}/consumption")]
+pub async fn consumption(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: Id<CustomerId>,
+) -> Result<web::Json<Consumption>, AppError> {
+    Ok(web::Json(
+        state
+            .db(move |c| crate::flow::consumption::of_customer(c, &id))
+            .await?,
+    ))
 }

@@ -106,6 +106,19 @@ pub fn of_equipment(
         .load(conn)?)
 }
 
+/// A customer's meters, in the order they were added.
+pub fn of_customer(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> Result<Vec<MeterRow>, AppError> {
+    Ok(meters::table
+        .filter(meters::customer_id.eq(customer_id))
+        .order(meters::id.asc())
+        .limit(500)
+        .select(MeterRow::as_select())
+        .load(conn)?)
+}
+
 /// Writes readings in multi-row inserts.
 pub fn insert_readings(conn: &mut DbConnection, rows: &[ReadingRow]) -> Result<(), AppError> {
     for chunk in rows.chunks(1000) {

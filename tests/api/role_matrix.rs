@@ -109,6 +109,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/equipment/{id}/meters", Roles(OFFICE)),
     ("POST", "/api/v1/meters/{id}/readings", Roles(OFFICE)),
     ("POST", "/api/v1/readings/import", Roles(OFFICE)),
+    ("GET", "/api/v1/customers/{id}/consumption", Roles(OFFICE)),
     ("GET", "/api/v1/meters/{id}/readings", Roles(OFFICE)),
     ("POST", "/api/v1/equipment/{id}/devices", Roles(DISPATCH)),
     ("GET", "/api/v1/equipment/{id}/devices", Roles(OFFICE)),

@@ -655,8 +655,127 @@ async fn a_meters_log_is_imported_all_or_nothing(backend: Backend) {
     assert_eq!(r.status, 403);
 }
 
+/// The customer's consumption: each meter's rate and last 30 days, the plan
+/// counting it with the units left, and sums per unit that never mix units.
+async fn consumption_is_summed_per_unit(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (customer, piece, litres) = filter_with_history(&app, "Consumption").await;
+    let p = app
+        .as_manager()
+        .post(
+            &format!("/api/v1/equipment/{piece}/plans"),
+            json!({"service_kind": "Cartridge change", "recurrence": "usage", "meter_id": litres, "every_units": 2000.0}),
+        )
+        .await;
+    assert_eq!(p.status, 201, "{p:?}");
+    let hours = meter(&app, &piece, json!({"kind": "hours", "mode": "cumulative"})).await;
+    let hours = hours["id"].as_str().unwrap();
+    for d in [40, 25, 10] {
+        let r = read(
+            &app,
+            hours,
+            json!({"value": 8.0 * (40 - d) as f64, "read_at": ago(d)}),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    let gauge = meter(
+        &app,
+        &piece,
+        json!({"kind": "custom", "unit": "bar", "mode": "gauge", "low": 1.0}),
+    )
+    .await;
+    let gauge = gauge["id"].as_str().unwrap();
+    assert_eq!(read(&app, gauge, json!({"value": 2.5})).await.status, 201);
+
+    let path = format!("/api/v1/customers/{customer}/consumption");
+    let c = app.as_administrator().get(&path).await;
+    assert_eq!(c.status, 200, "{c:?}");
+    let meters = c["meters"].as_array().unwrap();
+    assert_eq!(meters.len(), 3);
+    let of = |id: &str| meters.iter().find(|m| m["meter"]["id"] == id).unwrap();
+    // 40 a day; 1,600 read 20 days ago against 1,200 read 30 days ago.
+    assert_eq!(of(&litres)["meter"]["daily_rate"], 40.0);
+    let close = |v: &Value, want: f64| (v.as_f64().unwrap() - want).abs() < 1.0;
+    assert!(close(&of(&litres)["last_30_days"], 400.0), "{c:?}");
+    assert_eq!(of(&litres)["plans"][0]["units_left"], 2000.0);
+    assert_eq!(of(&litres)["plans"][0]["forecast_on"], day(&app, 30));
+    // 0 read 40 days ago, 120 at 25: about 80 at 30 days ago; 240 read since.
+    assert!(close(&of(hours)["last_30_days"], 160.0), "{c:?}");
+    assert!(of(gauge)["last_30_days"].is_null());
+    let units: Vec<&str> = c["per_unit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["litres", "hours"], "a gauge is not summed");
+    assert_eq!(c["per_unit"][0]["per_day"], 40.0);
+
+    assert_eq!(app.as_engineer().get(&path).await.status, 403);
+    let nobody = app
+        .as_manager()
+        .get(&format!(
+            "/api/v1/customers/{}/consumption",
+            orderly::core::ids::new_id()
+        ))
+        .await;
+    assert_eq!(nobody.status, 404, "{nobody:?}");
+}
+
+/// The demo's filter counted in litres: its readings forecast the reminder
+/// within the month; a device reading past the threshold brings it to today.
+#[actix_web::test]
+async fn the_demo_filter_is_reminded_by_its_readings() {
+    use diesel::prelude::*;
+    use orderly::store::schema::maintenance_plans as p;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (pool, state) = (app.state.database.pool.clone(), app.state.clone());
+    let (plan, customer, piece, meter) = actix_web::web::block(move || {
+        let mut conn = pool.get().unwrap();
+        orderly::demo::load(&mut conn, &state, 1).unwrap();
+        p::table
+            .filter(p::recurrence_kind.eq("usage"))
+            .select((
+                p::id,
+                p::customer_id,
+                p::equipment_id,
+                p::meter_id.assume_not_null(),
+            ))
+            .first::<(String, String, String, String)>(&mut conn)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let forecast = plan_of(&app, &plan).await;
+    let on = forecast["usage"]["forecast_on"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(on > day(&app, 0) && on <= day(&app, 30), "{forecast}");
+    let made = reminders_of(&app, &customer, &plan).await;
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(made[0]["due_on"], on.as_str());
+
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/equipment/{piece}/devices"),
+            json!({"name": "Flow meter"}),
+        )
+        .await;
+    let (device, key) = (r["id"].as_str().unwrap(), r["key"].as_str().unwrap());
+    let crossing = json!({"readings": [{"meter_id": meter, "value": 5010.0, "read_at": Utc::now().to_rfc3339()}]});
+    let sent = send(&app, device, key, Utc::now().timestamp(), &crossing).await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let moved = reminders_of(&app, &customer, &plan).await;
+    assert_eq!(moved.len(), 1, "moved, not duplicated: {moved:?}");
+    assert_eq!(moved[0]["due_on"], day(&app, 0));
+}
+
 on_both_backends!(
     backend: a_filter_is_reminded_by_its_litres,
+    consumption_is_summed_per_unit,
     a_meters_log_is_imported_all_or_nothing,
     an_engineer_reads_the_meters_of_own_visits,
     the_briefing_shows_the_last_visits_at_the_site,
