@@ -632,7 +632,7 @@ async fn the_demo_company_in_the_office() {
     // The demo's engineers work on weekdays: plan the next one.
     let mut tomorrow = Utc::now().with_timezone(&tz).date_naive() + Days::days(1);
     while tomorrow.weekday().number_from_monday() > 5 {
-        tomorrow = tomorrow + Days::days(1);
+        tomorrow += Days::days(1);
     }
     let b = Browser::desktop().await;
     office_sign_in(&b, &app, Role::Manager).await;
