@@ -756,6 +756,20 @@ async fn the_demo_filter_is_reminded_by_its_readings() {
     let made = reminders_of(&app, &customer, &plan).await;
     assert_eq!(made.len(), 1, "{made:?}");
     assert_eq!(made[0]["due_on"], on.as_str());
+    let card = app
+        .as_manager()
+        .raw("GET", &format!("/office/customers/{customer}"), None, &[])
+        .await;
+    assert_eq!(card.status, 200, "{}", card.text);
+    let line = card
+        .text
+        .split("<span class=\"meter\">")
+        .nth(1)
+        .and_then(|l| l.split("</span>").next())
+        .expect("the card shows the filter's meter");
+    assert!(line.starts_with("Treated water: "), "{line}");
+    assert!(line.contains(" litres/day · "), "{line}");
+    assert!(line.contains(" litres in 30 days · left "), "{line}");
 
     let r = app
         .as_administrator()

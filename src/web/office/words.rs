@@ -258,6 +258,11 @@ words! {
     installed_on: "Installed", "Встановлено";
     plans: "Maintenance plans", "Плани обслуговування";
     next_due: "Next due", "Наступне обслуговування";
+    no_readings: "no readings yet", "показів ще немає";
+    per_day: "/day", "/день";
+    in_30_days: "in 30 days", "за 30 днів";
+    units_left: "left", "залишилось";
+    forecast: "forecast", "прогноз";
     agreements: "Agreements", "Домовленості";
     open_orders: "Open orders", "Відкриті замовлення";
     past_orders: "Past orders", "Минулі замовлення";

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::api::auth::caller::Managers;
 use crate::api::state::AppState;
+use crate::core::consumption::{Consumption, MeterUse};
 use crate::core::customer::Customer;
 use crate::core::ids::CustomerId;
 use crate::core::plan::MaintenancePlan;
@@ -87,6 +88,7 @@ struct FullCard {
     card: CustomerCard,
     plans: Vec<MaintenancePlan>,
     certificates: Vec<CertificateRow>,
+    consumption: Consumption,
 }
 
 #[get("/office/customers/{id}")]
@@ -111,10 +113,12 @@ pub async fn card(
                 .map(|o| o.id.to_string())
                 .collect();
             let certificates = crate::store::certificates::for_orders(c, &ids)?;
+            let consumption = crate::flow::consumption::of_customer(c, &card.customer.id)?;
             Ok(FullCard {
                 card,
                 plans,
                 certificates,
+                consumption,
             })
         })
         .await?;
@@ -124,6 +128,7 @@ pub async fn card(
         card,
         plans,
         certificates,
+        consumption,
     } = full;
     let c = &card.customer;
     let today = page.caller.actor(&state).today();
@@ -233,6 +238,9 @@ pub async fn card(
                                         br; span { (p.fields.service_kind) }
                                         @if let Some(next) = p.next_due_on { " · " (w.next_due) " " (day(next, w)) }
                                     }
+                                    @for m in consumption.meters.iter().filter(|m| m.meter.equipment_id == e.id) {
+                                        br; (meter_use(m, w))
+                                    }
                                     br; (records::add_plan(&e.id, w)) " " (records::sticker_actions(&e.id, w))
                                 }
                             }
@@ -255,6 +263,34 @@ pub async fn card(
         }
     };
     Ok(frame(&page, &c.fields.name, body))
+}
+
+/// A meter's line on the card: its last reading, its use a day and over the
+/// last 30 days, and the units left to each plan by use it counts for.
+fn meter_use(m: &MeterUse, w: &Words) -> Markup {
+    let unit = &m.unit;
+    let name = m.meter.fields.name.as_deref().unwrap_or(unit);
+    html! {
+        span.meter {
+            (name) ": "
+            @if let Some(last) = &m.meter.last { (units(last.value)) " " (unit) } @else { span.muted { (w.no_readings) } }
+            @if let Some(rate) = m.meter.daily_rate { " · " (units(rate)) " " (unit) (w.per_day) }
+            @if let Some(month) = m.last_30_days { " · " (units(month)) " " (unit) " " (w.in_30_days) }
+            @for p in &m.plans {
+                @if let Some(left) = p.units_left { " · " (w.units_left) " " (units(left)) " " (unit) }
+                @if let Some(on) = p.forecast_on { " · " (w.forecast) " " (day(on, w)) }
+            }
+        }
+    }
+}
+
+/// A meter's figure for people: whole units when large, one decimal when small.
+fn units(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// A short table of orders.
