@@ -74,6 +74,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(manager::stickers::routes)
         .configure(manager::meters::routes)
         .configure(administrator::devices::routes)
+        .configure(administrator::parts::routes)
+        .configure(administrator::stock::routes)
         .configure(manager::plans::routes)
         .configure(administrator::actions::routes)
         .service(administrator::queue::queue)

@@ -3,7 +3,9 @@
 pub mod actions;
 pub mod devices;
 pub mod notifications;
+pub mod parts;
 pub mod planning;
 pub mod queue;
 pub mod self_scheduling;
 pub mod site_access;
+pub mod stock;

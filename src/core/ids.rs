@@ -193,6 +193,12 @@ typed_id! {
     ReadingId => "reading";
     /// A device that sends readings on its own.
     DeviceId => "device";
+    /// A part of the catalogue (a cartridge set, a membrane).
+    PartId => "part";
+    /// A place stock is kept: a warehouse or an engineer's van.
+    LocationId => "location";
+    /// One row of the stock ledger.
+    MovementId => "movement";
 }
 
 #[cfg(test)]

@@ -14,14 +14,16 @@ use crate::core::agreement::{AgreementKind, AgreementStatus};
 use crate::core::customer::{CustomerKind, Segment};
 use crate::core::equipment::EquipmentStatus;
 use crate::core::ids::{
-    CampaignId, ContactId, CustomerId, DeviceId, EquipmentId, FileId, MeterId, NotificationId,
-    PlanId, ReadingId, ReminderId, RoutePlanId, SegmentId, SiteId, TypedId, UserId, VisitId,
-    WorkOrderId,
+    CampaignId, ContactId, CustomerId, DeviceId, EquipmentId, FileId, LocationId, MeterId,
+    MovementId, NotificationId, PartId, PlanId, ReadingId, ReminderId, RoutePlanId, SegmentId,
+    SiteId, TypedId, UserId, VisitId, WorkOrderId,
 };
 use crate::core::media::MediaKind;
 use crate::core::meter::{MeterKind, MeterMode, ReadingKind, ReadingSource};
 use crate::core::notice::{MessageChannel, NoticeEvent, NotificationStatus};
+use crate::core::part::PartKind;
 use crate::core::reminder::{ReminderKind, ReminderStatus};
+use crate::core::stock::{LocationKind, MovementKind};
 use crate::core::visit::{Outcome, VisitStatus};
 use crate::core::work_order::{Priority, WorkOrderKind, WorkOrderStatus};
 
@@ -143,6 +145,9 @@ id_columns!(
     MeterId,
     ReadingId,
     DeviceId,
+    PartId,
+    LocationId,
+    MovementId,
 );
 
 enum_columns!(
@@ -166,4 +171,7 @@ enum_columns!(
     MeterMode,
     ReadingKind,
     ReadingSource,
+    PartKind,
+    LocationKind,
+    MovementKind,
 );

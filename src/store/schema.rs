@@ -591,7 +591,76 @@ diesel::table! {
 
 diesel::joinable!(audit_events -> users (user_id));
 
+diesel::table! {
+    parts (id) {
+        id -> Text,
+        sku -> Text,
+        name -> Text,
+        names -> Text,
+        unit -> Text,
+        kind -> Text,
+        price -> BigInt,
+        cost -> BigInt,
+        currency -> Text,
+        compatible -> Text,
+        barcode -> Nullable<Text>,
+        search_text -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_locations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        engineer_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        allow_negative -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_levels (location_id, part_id) {
+        location_id -> Text,
+        part_id -> Text,
+        on_hand -> BigInt,
+        minimum -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Text,
+        batch_id -> Text,
+        part_id -> Text,
+        location_id -> Text,
+        kind -> Text,
+        quantity -> BigInt,
+        on_hand_after -> BigInt,
+        reason -> Nullable<Text>,
+        work_order_id -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(stock_levels -> parts (part_id));
+diesel::joinable!(stock_levels -> stock_locations (location_id));
+diesel::joinable!(stock_movements -> parts (part_id));
+diesel::joinable!(stock_movements -> users (actor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    parts,
+    stock_locations,
+    stock_levels,
+    stock_movements,
     audit_events,
     link_versions,
     meters,

@@ -33,6 +33,7 @@ mod role_matrix;
 mod self_scheduling;
 mod settings;
 mod stickers;
+mod stock;
 mod stored_values;
 mod typed_house;
 mod usage;

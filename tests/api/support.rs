@@ -381,6 +381,9 @@ impl Client<'_> {
     pub async fn patch(&self, path: &str, body: Value) -> Resp {
         self.send("PATCH", path, Some(body.to_string())).await
     }
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send("PUT", path, Some(body.to_string())).await
+    }
 
     /// Any method, any raw body (for malformed JSON).
     pub async fn send(&self, method: &str, path: &str, body: Option<String>) -> Resp {
