@@ -33,6 +33,8 @@ pub const TABLES: &[Table] = &[
         name: "engineer_profiles",
         key: "user_id",
     },
+    by_id("parts"),
+    by_id("stock_locations"),
     by_id("customers"),
     by_id("sites"),
     by_id("contacts"),
@@ -50,6 +52,11 @@ pub const TABLES: &[Table] = &[
     by_id("work_orders"),
     by_id("visits"),
     by_id("visit_files"),
+    Table {
+        name: "stock_levels",
+        key: "location_id || '/' || part_id",
+    },
+    by_id("stock_movements"),
     by_id("certificates"),
     Table {
         name: "certificate_counters",
