@@ -13,7 +13,9 @@ use crate::api::state::AppState;
 use crate::core::ids::{LocationId, PartId};
 use crate::core::stock::{Location, LocationFields, Movement};
 use crate::error::AppError;
-use crate::flow::stock::{self, Adjustment, Count, Minimum, Moved, Receipt, StockLine, Transfer};
+use crate::flow::stock::{
+    self, Adjustment, Count, Minimum, Moved, PurchaseLine, Receipt, StockLine, Transfer,
+};
 use crate::store::page::{Page, PageQuery};
 
 /// Every location.
@@ -299,6 +301,53 @@ pub async fn count(
     ))
 }
 
+/// How a purchase list is answered.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PurchaseFormat {
+    /// `csv` for a spreadsheet to send to a supplier; JSON otherwise.
+    pub format: Option<String>,
+}
+
+/// A location's purchase list.
+///
+/// Every active part below its minimum there, with what brings it back to the minimum and its cost; as JSON, or CSV with `format=csv`. Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "stock",
+    params(("id" = String, Path), PurchaseFormat),
+    responses(
+        (status = 200, content((Vec<PurchaseLine> = "application/json"), (String = "text/csv"))),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "`format` is neither json nor csv", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/stock-locations/{id}/purchase-list")]
+pub async fn purchase_list(
+    state: web::Data<AppState>,
+    _caller: Office,
+    id: Id<LocationId>,
+    format: Query<PurchaseFormat>,
+) -> Result<HttpResponse, AppError> {
+    let csv = match format.into_inner()?.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(AppError::invalid("format", "must be json or csv")),
+    };
+    let lines = state.db(move |c| stock::purchase_list(c, &id)).await?;
+    Ok(if csv {
+        let rows: Vec<serde_json::Value> = lines
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        crate::api::csv::attachment("purchase-list.csv", crate::api::csv::to_csv(&rows))
+    } else {
+        HttpResponse::Ok().json(lines)
+    })
+}
+
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(locations)
         .service(add_location)
@@ -307,6 +356,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(movements_at)
         .service(movements_of_part)
         .service(set_minimum)
+        .service(purchase_list)
         .service(receive)
         .service(transfer)
         .service(adjust)

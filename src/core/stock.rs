@@ -346,6 +346,21 @@ pub fn after(on_hand: Quantity, by: Quantity, allow_negative: bool) -> Result<Qu
     Ok(next)
 }
 
+/// What to buy of a part that runs low: enough to bring it back to its
+/// minimum; nothing when it is at or above it, or has no minimum.
+pub fn to_order(on_hand: Quantity, minimum: Option<Quantity>) -> Option<Quantity> {
+    let minimum = minimum?;
+    (on_hand < minimum).then(|| minimum - on_hand.max(Quantity::ZERO))
+}
+
+/// The cost of a quantity at a unit cost in minor units, to the nearest
+/// minor unit (half away from zero); saturates rather than wraps.
+pub fn cost_of(quantity: Quantity, unit_cost: i64) -> i64 {
+    let milli = i128::from(quantity.milli()) * i128::from(unit_cost);
+    let rounded = (milli + milli.signum() * 500) / 1000;
+    i64::try_from(rounded).unwrap_or(if rounded < 0 { i64::MIN } else { i64::MAX })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,5 +442,29 @@ mod tests {
             ..van
         };
         assert_eq!(warehouse.normalise().unwrap_err().field, "engineer_id");
+    }
+
+    #[test]
+    fn what_runs_low_is_bought_back_to_its_minimum() {
+        let q = Quantity::units;
+        assert_eq!(to_order(q(2), Some(q(5))), Some(q(3)));
+        assert_eq!(to_order(q(5), Some(q(5))), None);
+        assert_eq!(to_order(q(9), Some(q(5))), None);
+        assert_eq!(to_order(q(2), None), None);
+        // A van below zero still only needs its minimum bought; the rest is owed.
+        assert_eq!(to_order(q(-3), Some(q(2))), Some(q(2)));
+        assert_eq!(
+            to_order(Quantity::from_milli(1_250), Some(q(2))),
+            Some(Quantity::from_milli(750))
+        );
+    }
+
+    #[test]
+    fn a_cost_is_rounded_to_the_minor_unit() {
+        assert_eq!(cost_of(Quantity::units(3), 45_000), 135_000);
+        // 0.25 m of hose at 3.99 a metre: 99.75 → 100 minor units.
+        assert_eq!(cost_of(Quantity::from_milli(250), 399), 100);
+        assert_eq!(cost_of(Quantity::from_milli(-250), 399), -100);
+        assert_eq!(cost_of(Quantity::units(1_000_000_000), i64::MAX), i64::MAX);
     }
 }

@@ -499,3 +499,67 @@ pub fn movements_at(
     ledger::find_location(conn, location)?.ok_or_else(not_found)?;
     ledger::movements(conn, Of::Location(location), page)
 }
+
+/// A line of a location's purchase list: a part below its minimum, what
+/// brings it back, and what that costs (per line: parts may be costed in
+/// different currencies, so lines are never summed).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurchaseLine {
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+    pub unit: String,
+    pub on_hand: Quantity,
+    pub minimum: Quantity,
+    pub to_order: Quantity,
+    /// One unit's cost, in minor units of `currency`.
+    pub unit_cost: i64,
+    /// `to_order` × `unit_cost`, to the minor unit.
+    pub line_cost: i64,
+    pub currency: String,
+}
+
+/// Every active part below its minimum at a location, by SKU.
+pub fn purchase_list(
+    conn: &mut DbConnection,
+    location: &LocationId,
+) -> Result<Vec<PurchaseLine>, AppError> {
+    ledger::find_location(conn, location)?.ok_or_else(not_found)?;
+    let mut out = vec![];
+    let mut page = PageRequest {
+        limit: 200,
+        cursor: None,
+    };
+    loop {
+        let rows = ledger::levels_at(conn, location, true, &page)?;
+        for (level, part) in rows.items {
+            let on_hand = Quantity::from_milli(level.on_hand);
+            let minimum = level.minimum.map(Quantity::from_milli);
+            let (Some(minimum), Some(to_order)) = (minimum, stock::to_order(on_hand, minimum))
+            else {
+                continue;
+            };
+            if !part.active {
+                continue;
+            }
+            out.push(PurchaseLine {
+                line_cost: stock::cost_of(to_order, part.cost),
+                sku: part.sku,
+                name: part.name,
+                barcode: part.barcode,
+                unit: part.unit,
+                on_hand,
+                minimum,
+                to_order,
+                unit_cost: part.cost,
+                currency: part.currency,
+            });
+        }
+        match rows.next_cursor {
+            Some(next) => page.cursor = Some(next),
+            None => break,
+        }
+    }
+    out.sort_by(|a, b| a.sku.cmp(&b.sku));
+    Ok(out)
+}

@@ -135,6 +135,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
         "/api/v1/stock-locations/{id}/minimums",
         Roles(DISPATCH),
     ),
+    (
+        "GET",
+        "/api/v1/stock-locations/{id}/purchase-list",
+        Roles(OFFICE),
+    ),
     ("POST", "/api/v1/stock/receipts", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/transfers", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/adjustments", Roles(DISPATCH)),

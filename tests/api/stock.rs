@@ -413,8 +413,102 @@ async fn the_last_unit_goes_to_exactly_one(backend: Backend) {
     );
 }
 
+/// The purchase list: what runs low at a warehouse, to its minimum, costed per
+/// line; as CSV a name that looks like a formula stays text.
+async fn a_warehouse_buys_back_to_its_minimums(app: TestApp) {
+    let store = warehouse(&app, "Main").await;
+    let admin = app.as_administrator();
+    let mut low = cartridge("CRT-LOW");
+    low["cost"] = json!(45000);
+    let low = admin.post("/api/v1/parts", low).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let plenty = part(&app, "CRT-PLENTY").await;
+    let mut odd = cartridge("HOSE-1");
+    odd["name"] = json!("=HYPERLINK(\"http://x\")");
+    odd["unit"] = json!("m");
+    odd["cost"] = json!(399);
+    let odd = admin.post("/api/v1/parts", odd).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = admin
+        .post(
+            "/api/v1/stock/receipts",
+            json!({"location_id": store, "lines": [{"part_id": low, "quantity": 2},
+                   {"part_id": plenty, "quantity": 3}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    for (part, minimum) in [(&low, 5.0), (&plenty, 1.0), (&odd, 0.25)] {
+        let r = admin
+            .post(
+                &format!("/api/v1/stock-locations/{store}/minimums"),
+                json!({"part_id": part, "minimum": minimum}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+
+    let list = app
+        .as_manager()
+        .get(&format!("/api/v1/stock-locations/{store}/purchase-list"))
+        .await;
+    assert_eq!(list.status, 200, "{list:?}");
+    let lines = list.body.as_array().unwrap();
+    let got: Vec<(&str, f64, i64)> = lines
+        .iter()
+        .map(|l| {
+            let sku = l["sku"].as_str().unwrap();
+            (
+                sku,
+                l["to_order"].as_f64().unwrap(),
+                l["line_cost"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // 3 sets at 450.00; a quarter metre at 3.99 is 99.75, so 1.00.
+    assert_eq!(got, [("CRT-LOW", 3.0, 135_000), ("HOSE-1", 0.25, 100)]);
+
+    let csv = app
+        .as_manager()
+        .raw(
+            "GET",
+            &format!("/api/v1/stock-locations/{store}/purchase-list?format=csv"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(csv.status, 200);
+    let text = csv.text;
+    assert!(
+        text.starts_with("sku,name,barcode,unit,on_hand,minimum,to_order,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("HOSE-1,\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3, "{text}");
+
+    let bad = app
+        .as_manager()
+        .get(&format!(
+            "/api/v1/stock-locations/{store}/purchase-list?format=xml"
+        ))
+        .await;
+    assert_eq!((bad.status, bad.field()), (422, Some("format")));
+    let engineer = app
+        .as_engineer()
+        .get(&format!("/api/v1/stock-locations/{store}/purchase-list"))
+        .await;
+    assert_eq!(engineer.status, 403);
+}
+
 on_both_backends!(
     a_part_is_catalogued_and_found,
+    a_warehouse_buys_back_to_its_minimums,
     stock_moves_through_the_ledger,
     a_van_may_allow_negative_stock,
 );
