@@ -190,14 +190,15 @@ fn reason(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
 pub fn receive(conn: &mut DbConnection, actor: &Actor, r: Receipt) -> Result<Moved, AppError> {
     let lines = stock::lines(&r.lines, Quantity::positive)?;
     let why = reason(r.reason.as_deref())?;
-    transaction(conn, |conn| {
-        let at = active_location(conn, &r.location_id, "location_id")?;
-        let legs = lines
-            .into_iter()
-            .map(|(part, q)| leg(part, &at.id, MovementKind::Receipt, Change::By(q)))
-            .collect();
-        apply(conn, actor, legs, why)
-    })
+    at_one_location(
+        conn,
+        actor,
+        &r.location_id,
+        lines,
+        MovementKind::Receipt,
+        Change::By,
+        why,
+    )
 }
 
 /// Stock moved from one location to another.
@@ -230,25 +231,47 @@ pub fn transfer(conn: &mut DbConnection, actor: &Actor, t: Transfer) -> Result<M
 pub fn adjust(conn: &mut DbConnection, actor: &Actor, a: Adjustment) -> Result<Moved, AppError> {
     let lines = stock::lines(&a.lines, stock::nonzero)?;
     let why = text::required("reason", &a.reason, LINE)?;
-    transaction(conn, |conn| {
-        let at = active_location(conn, &a.location_id, "location_id")?;
-        let legs = lines
-            .into_iter()
-            .map(|(part, q)| leg(part, &at.id, MovementKind::Adjustment, Change::By(q)))
-            .collect();
-        apply(conn, actor, legs, Some(why))
-    })
+    at_one_location(
+        conn,
+        actor,
+        &a.location_id,
+        lines,
+        MovementKind::Adjustment,
+        Change::By,
+        Some(why),
+    )
 }
 
 /// A count: each listed part set to what was counted, the difference on the ledger.
 pub fn count(conn: &mut DbConnection, actor: &Actor, c: Count) -> Result<Moved, AppError> {
     let lines = stock::lines(&c.lines, stock::counted)?;
     let why = reason(c.reason.as_deref())?;
+    at_one_location(
+        conn,
+        actor,
+        &c.location_id,
+        lines,
+        MovementKind::Count,
+        Change::CountedAt,
+        why,
+    )
+}
+
+/// An action at one location, one leg a line, in one transaction.
+fn at_one_location(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    location: &str,
+    lines: Vec<(PartId, Quantity)>,
+    kind: MovementKind,
+    change: fn(Quantity) -> Change,
+    why: Option<String>,
+) -> Result<Moved, AppError> {
     transaction(conn, |conn| {
-        let at = active_location(conn, &c.location_id, "location_id")?;
+        let at = active_location(conn, location, "location_id")?;
         let legs = lines
             .into_iter()
-            .map(|(part, q)| leg(part, &at.id, MovementKind::Count, Change::CountedAt(q)))
+            .map(|(part, q)| leg(part, &at.id, kind, change(q)))
             .collect();
         apply(conn, actor, legs, why)
     })
