@@ -35,7 +35,10 @@ pub fn load(
     rng: &mut StdRng,
 ) -> Result<(), AppError> {
     let manager = runtime.actor(&staff.managers[0], vec![Role::Manager]);
-    let piece = typed(&customer.equipment_id, "equipment_id")?;
+    let Some(filter) = &customer.filter_id else {
+        return Ok(());
+    };
+    let piece = typed(filter, "equipment_id")?;
     let meter = meters::add(
         conn,
         &manager,

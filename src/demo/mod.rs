@@ -155,9 +155,11 @@ const AVAILABILITY: &[&str] = &[
     "only Saturdays",
     "будь-коли, попередити за годину",
 ];
+/// The kind of equipment whose cartridges are changed by the litre.
+const FILTER: &str = "reverse osmosis filter";
 const EQUIPMENT: &[(&str, &[&str])] = &[
     (
-        "reverse osmosis filter",
+        FILTER,
         &["Ecosoft RObust 1000", "Aquaphor Morion", "Atoll A-550"],
     ),
     ("water softener", &["Ecosoft FU 1035", "Organic K-12"]),
@@ -212,7 +214,10 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
         }
         work::load(conn, runtime, &staff, &customers)?;
         // A cartridge filter (its plan is a cartridge set change) counted in litres.
-        meters::load(conn, runtime, &staff, &customers[5], &mut rng)
+        match customers.iter().find(|c| c.filter_id.is_some()) {
+            Some(customer) => meters::load(conn, runtime, &staff, customer, &mut rng),
+            None => Ok(()),
+        }
     })?;
     tracing::info!(
         customers = DEMO_CUSTOMERS * scale.max(1),
@@ -288,6 +293,9 @@ pub struct DemoCustomer {
     pub site_id: String,
     pub equipment_id: String,
     pub contact_id: String,
+    /// The customer's first reverse osmosis filter, if they have one: the
+    /// piece the demo's litres meter counts on.
+    pub filter_id: Option<String>,
 }
 
 fn demo_customer(
@@ -302,6 +310,7 @@ fn demo_customer(
         site_id: String::new(),
         equipment_id: String::new(),
         contact_id: String::new(),
+        filter_id: None,
     };
     let organisation = i % 4 == 3;
     let person = format!("{} {}", pick(rng, FIRST), pick(rng, LAST));
@@ -417,6 +426,9 @@ fn demo_customer(
             )?;
             if first.equipment_id.is_empty() {
                 first.equipment_id = item.id.to_string();
+            }
+            if kind == FILTER && first.filter_id.is_none() {
+                first.filter_id = Some(item.id.to_string());
             }
         }
     }

@@ -768,6 +768,14 @@ async fn the_demo_filter_is_reminded_by_its_readings() {
         .and_then(|l| l.split("</span>").next())
         .expect("the card shows the filter's meter");
     assert!(line.starts_with("Treated water: "), "{line}");
+    let kind = app
+        .as_manager()
+        .get(&format!("/api/v1/equipment/{piece}"))
+        .await;
+    assert_eq!(
+        kind["kind"], "reverse osmosis filter",
+        "the litres count on a filter"
+    );
     assert!(line.contains(" litres/day · "), "{line}");
     assert!(line.contains(" litres in 30 days · left "), "{line}");
 
