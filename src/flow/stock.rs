@@ -304,9 +304,17 @@ fn apply(
         (&legs[a].location_id, &legs[a].part_id).cmp(&(&legs[b].location_id, &legs[b].part_id))
     });
     let mut results = vec![(Quantity::ZERO, Quantity::ZERO); legs.len()];
+    // An action touches one or two locations, however many lines it has.
+    let mut places: Vec<LocationRow> = vec![];
     for i in order {
         let l = &legs[i];
-        let location = ledger::find_location(conn, &l.location_id)?.ok_or_else(not_found)?;
+        if !places.iter().any(|p| p.id == l.location_id) {
+            places.push(ledger::find_location(conn, &l.location_id)?.ok_or_else(not_found)?);
+        }
+        let location = places
+            .iter()
+            .find(|p| p.id == l.location_id)
+            .ok_or_else(not_found)?;
         results[i] = match l.change {
             Change::By(by) => {
                 match ledger::change(
@@ -318,7 +326,7 @@ fn apply(
                     at,
                 )? {
                     Some(after) => (by, after),
-                    None => return Err(short(conn, l, &location, &parts, by)?),
+                    None => return Err(short(conn, l, location, &parts, by)?),
                 }
             }
             Change::CountedAt(counted) => {
