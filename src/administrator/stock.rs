@@ -311,7 +311,7 @@ pub struct PurchaseFormat {
 
 /// A location's purchase list.
 ///
-/// Every active part below its minimum there, with what brings it back to the minimum and its cost; as JSON, or CSV with `format=csv`. Roles: owner, manager, administrator.
+/// Every active part that runs low there (less free than its minimum, or less on hand than agreed orders hold), with what keeps those promises and brings it back to the minimum, and its cost; as JSON, or CSV with `format=csv`. Roles: owner, manager, administrator.
 #[utoipa::path(
     tag = "stock",
     params(("id" = String, Path), PurchaseFormat),

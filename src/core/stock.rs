@@ -221,6 +221,20 @@ text_enum! {
         Adjustment => "adjustment",
         /// The difference a stock count found.
         Count => "count",
+        /// Held for an agreed order: what is promised changes, not what is on
+        /// hand (the row's `quantity` is the change of the promise).
+        Reservation => "reservation",
+        /// A promise let go: the order was cancelled, postponed or done, or its
+        /// parts moved to another place.
+        Release => "release",
+    }
+}
+
+impl MovementKind {
+    /// Whether the row moves stock, rather than a promise of it: the
+    /// quantities of these rows add up to what is on hand.
+    pub fn moves_stock(self) -> bool {
+        !matches!(self, MovementKind::Reservation | MovementKind::Release)
     }
 }
 
@@ -346,11 +360,28 @@ pub fn after(on_hand: Quantity, by: Quantity, allow_negative: bool) -> Result<Qu
     Ok(next)
 }
 
-/// What to buy of a part that runs low: enough to bring it back to its
-/// minimum; nothing when it is at or above it, or has no minimum.
-pub fn to_order(on_hand: Quantity, minimum: Option<Quantity>) -> Option<Quantity> {
-    let minimum = minimum?;
-    (on_hand < minimum).then(|| minimum - on_hand.max(Quantity::ZERO))
+/// What is free of a part: on hand (what a van owes counts as none) less
+/// what is promised to agreed orders; below zero when more is promised than held.
+pub fn free(on_hand: Quantity, reserved: Quantity) -> Quantity {
+    on_hand.max(Quantity::ZERO) - reserved
+}
+
+/// Whether a part runs low: less free than its minimum, or less on hand than
+/// is promised.
+pub fn is_low(on_hand: Quantity, reserved: Quantity, minimum: Option<Quantity>) -> bool {
+    let free = free(on_hand, reserved);
+    free < minimum.unwrap_or(Quantity::ZERO)
+}
+
+/// What to buy of a part that runs low: enough to keep every promise and
+/// bring what is free back to its minimum; nothing when it is not low.
+pub fn to_order(
+    on_hand: Quantity,
+    reserved: Quantity,
+    minimum: Option<Quantity>,
+) -> Option<Quantity> {
+    is_low(on_hand, reserved, minimum)
+        .then(|| minimum.unwrap_or(Quantity::ZERO) - free(on_hand, reserved))
 }
 
 /// The cost of a quantity at a unit cost in minor units, to the nearest
@@ -361,9 +392,128 @@ pub fn cost_of(quantity: Quantity, unit_cost: i64) -> i64 {
     i64::try_from(rounded).unwrap_or(if rounded < 0 { i64::MIN } else { i64::MAX })
 }
 
+/// What an order holds of a part, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub part_id: PartId,
+    pub location_id: LocationId,
+    pub quantity: Quantity,
+}
+
+/// Where a change to an order's promise is made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// Where the part is held already.
+    At(LocationId),
+    /// A warehouse, the flow's choice: the one with the most of it free.
+    Warehouse,
+}
+
+/// One change to what an order holds: more promised (positive) or let go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldChange {
+    pub part_id: PartId,
+    pub place: Place,
+    pub by: Quantity,
+}
+
+/// The changes that bring what an order holds to what it wants now. A part
+/// held where it may stay (a warehouse, the booked engineer's van: `stays`)
+/// changes there; one held elsewhere (the van of an engineer no longer on the
+/// order) is let go there and held again at a warehouse; a part no longer
+/// wanted is let go.
+pub fn rebalance(
+    want: &[(PartId, Quantity)],
+    held: &[Held],
+    stays: impl Fn(&LocationId) -> bool,
+) -> Vec<HoldChange> {
+    let mut out = vec![];
+    for h in held {
+        let wanted = want
+            .iter()
+            .find(|(p, _)| *p == h.part_id)
+            .map_or(Quantity::ZERO, |(_, q)| *q);
+        let release_all = HoldChange {
+            part_id: h.part_id.clone(),
+            place: Place::At(h.location_id.clone()),
+            by: -h.quantity,
+        };
+        if wanted.is_zero() {
+            out.push(release_all);
+        } else if !stays(&h.location_id) {
+            out.push(release_all);
+            out.push(HoldChange {
+                part_id: h.part_id.clone(),
+                place: Place::Warehouse,
+                by: wanted,
+            });
+        } else if wanted != h.quantity {
+            out.push(HoldChange {
+                part_id: h.part_id.clone(),
+                place: Place::At(h.location_id.clone()),
+                by: wanted - h.quantity,
+            });
+        }
+    }
+    for (part, q) in want {
+        if !q.is_zero() && !held.iter().any(|h| h.part_id == *part) {
+            out.push(HoldChange {
+                part_id: part.clone(),
+                place: Place::Warehouse,
+                by: *q,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_order_holds_what_it_wants_where_it_may() {
+        let (a, b, c) = (PartId::new(), PartId::new(), PartId::new());
+        let (store, van_a, van_b) = (LocationId::new(), LocationId::new(), LocationId::new());
+        let q = Quantity::units;
+        let held = |p: &PartId, l: &LocationId, n: i64| Held {
+            part_id: p.clone(),
+            location_id: l.clone(),
+            quantity: q(n),
+        };
+        let change = |p: &PartId, place: Place, n: i64| HoldChange {
+            part_id: p.clone(),
+            place,
+            by: q(n),
+        };
+        let stays = |l: &LocationId| *l == store || *l == van_b;
+        let now = [
+            held(&a, &store, 1),
+            held(&b, &van_a, 2),
+            held(&c, &store, 1),
+        ];
+        let want = [(a.clone(), q(3)), (b.clone(), q(2))];
+        assert_eq!(
+            rebalance(&want, &now, stays),
+            vec![
+                change(&a, Place::At(store.clone()), 2),
+                change(&b, Place::At(van_a.clone()), -2),
+                change(&b, Place::Warehouse, 2),
+                change(&c, Place::At(store.clone()), -1),
+            ]
+        );
+        // Nothing wanted: everything let go; nothing held: everything held anew.
+        assert_eq!(rebalance(&[], &now, stays).len(), 3);
+        assert_eq!(
+            rebalance(&want, &[], stays),
+            vec![
+                change(&a, Place::Warehouse, 3),
+                change(&b, Place::Warehouse, 2)
+            ]
+        );
+        // Held as wanted, where it may stay: no change at all.
+        assert!(rebalance(&[(a.clone(), q(1))], &[held(&a, &van_b, 1)], stays).is_empty());
+    }
 
     #[test]
     fn quantities_are_exact_thousandths() {
@@ -447,16 +597,22 @@ mod tests {
     #[test]
     fn what_runs_low_is_bought_back_to_its_minimum() {
         let q = Quantity::units;
-        assert_eq!(to_order(q(2), Some(q(5))), Some(q(3)));
-        assert_eq!(to_order(q(5), Some(q(5))), None);
-        assert_eq!(to_order(q(9), Some(q(5))), None);
-        assert_eq!(to_order(q(2), None), None);
+        let none = Quantity::ZERO;
+        assert_eq!(to_order(q(2), none, Some(q(5))), Some(q(3)));
+        assert_eq!(to_order(q(5), none, Some(q(5))), None);
+        assert_eq!(to_order(q(9), none, Some(q(5))), None);
+        assert_eq!(to_order(q(2), none, None), None);
         // A van below zero still only needs its minimum bought; the rest is owed.
-        assert_eq!(to_order(q(-3), Some(q(2))), Some(q(2)));
+        assert_eq!(to_order(q(-3), none, Some(q(2))), Some(q(2)));
         assert_eq!(
-            to_order(Quantity::from_milli(1_250), Some(q(2))),
+            to_order(Quantity::from_milli(1_250), none, Some(q(2))),
             Some(Quantity::from_milli(750))
         );
+        // Promises are bought for: 4 on hand, 3 promised, minimum 2 → buy 1;
+        // 1 on hand, 3 promised, no minimum → buy 2.
+        assert_eq!(to_order(q(4), q(3), Some(q(2))), Some(q(1)));
+        assert_eq!(to_order(q(1), q(3), None), Some(q(2)));
+        assert!(is_low(q(1), q(3), None) && !is_low(q(3), q(3), None));
     }
 
     #[test]

@@ -9,7 +9,8 @@ use super::role::Role;
 use super::text::{self, LINE, NOTE};
 use super::{ids, ValidationError};
 use crate::core::fields::text_enum;
-use crate::core::ids::{CustomerId, SiteId, WorkOrderId};
+use crate::core::ids::{CustomerId, PartId, SiteId, WorkOrderId};
+use crate::core::stock::Quantity;
 
 text_enum! {
     /// Where a work order stands. See "The flow" in DESIGN.md.
@@ -188,6 +189,16 @@ pub fn next_status(
     })
 }
 
+/// Whether an order in `status` holds the parts its scope names: from the
+/// agreement until the visit is done; a postponed or cancelled order lets
+/// them go for others.
+pub fn holds_parts(status: WorkOrderStatus) -> bool {
+    matches!(
+        status,
+        S::Agreed | S::Scheduling | S::Scheduled | S::EnRoute | S::OnSite
+    )
+}
+
 /// Whether the order still needs work (for "open orders" on the card).
 pub fn is_open(status: WorkOrderStatus) -> bool {
     !matches!(status, S::Closed | S::Cancelled)
@@ -200,8 +211,55 @@ pub struct ScopeLine {
     pub description: String,
     /// Up to three decimals (1.5 hours of labour).
     pub quantity: f64,
-    /// In minor units of the order's currency (kopiykas, cents); negative for a discount.
+    /// In minor units of the order's currency (kopiykas, cents); negative for a
+    /// discount. May be left out on a line that names a part: the catalogue's
+    /// price is taken.
+    #[serde(default = "from_catalogue")]
     pub unit_price: i64,
+    /// The catalogue part the line puts in (a cartridge set): agreeing the
+    /// order reserves it, finishing the visit issues it from the van.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_id: Option<PartId>,
+}
+
+/// The price of a line sent without one, until the catalogue's is filled in.
+/// Never stored: [`check_scope`] refuses it.
+pub const FROM_CATALOGUE: i64 = i64::MIN;
+
+fn from_catalogue() -> i64 {
+    FROM_CATALOGUE
+}
+
+impl ScopeLine {
+    /// A line of work without a part: labour, a call-out, a discount.
+    pub fn work(description: impl Into<String>, quantity: f64, unit_price: i64) -> ScopeLine {
+        ScopeLine {
+            description: description.into(),
+            quantity,
+            unit_price,
+            part_id: None,
+        }
+    }
+
+    /// Whether the line waits for its part's price from the catalogue.
+    pub fn unpriced(&self) -> bool {
+        self.unit_price == FROM_CATALOGUE
+    }
+}
+
+/// The parts the scope puts in, each once with its total quantity, in the
+/// order they first appear: what agreeing the order reserves.
+pub fn parts_wanted(lines: &[ScopeLine]) -> Vec<(PartId, Quantity)> {
+    let mut out: Vec<(PartId, Quantity)> = vec![];
+    for line in lines {
+        let Some(part) = &line.part_id else { continue };
+        let q = Quantity::from_milli((line.quantity * 1000.0).round() as i64);
+        match out.iter_mut().find(|(p, _)| p == part) {
+            Some((_, total)) => *total = *total + q,
+            None => out.push((part.clone(), q)),
+        }
+    }
+    out
 }
 
 /// A line's total in minor units, rounded half away from zero.
@@ -241,13 +299,26 @@ pub fn check_scope(
                 "may have at most three decimals",
             ));
         }
+        if line.unpriced() {
+            return Err(ValidationError::new(
+                at("unit_price"),
+                "is required on a line without a part",
+            ));
+        }
         if line.unit_price.abs() > 100_000_000_000 {
             return Err(ValidationError::new(at("unit_price"), "is out of range"));
+        }
+        if line.part_id.is_some() && line.unit_price < 0 {
+            return Err(ValidationError::new(
+                at("unit_price"),
+                "a part is never priced below zero; give a discount on its own line",
+            ));
         }
         let fixed = ScopeLine {
             description,
             quantity: line.quantity,
             unit_price: line.unit_price,
+            part_id: line.part_id.clone(),
         };
         total = line_total(&fixed)
             .and_then(|t| total.checked_add(t))
@@ -524,21 +595,9 @@ mod tests {
     #[test]
     fn totals_are_exact_in_minor_units() {
         let lines = vec![
-            ScopeLine {
-                description: "Cartridge set".into(),
-                quantity: 2.0,
-                unit_price: 45_000,
-            },
-            ScopeLine {
-                description: "Labour".into(),
-                quantity: 1.5,
-                unit_price: 33_333,
-            },
-            ScopeLine {
-                description: "Promised discount".into(),
-                quantity: 1.0,
-                unit_price: -9_000,
-            },
+            ScopeLine::work("Cartridge set", 2.0, 45_000),
+            ScopeLine::work("Labour", 1.5, 33_333),
+            ScopeLine::work("Promised discount", 1.0, -9_000),
         ];
         let (_, total) = check_scope("scope_lines", &lines).unwrap();
         assert_eq!(total, 90_000 + 50_000 - 9_000);
@@ -547,29 +606,52 @@ mod tests {
     #[test]
     fn bad_lines_name_their_index() {
         let lines = vec![
-            ScopeLine {
-                description: "ok".into(),
-                quantity: 1.0,
-                unit_price: 1,
-            },
-            ScopeLine {
-                description: "bad".into(),
-                quantity: 0.0,
-                unit_price: 1,
-            },
+            ScopeLine::work("ok", 1.0, 1),
+            ScopeLine::work("bad", 0.0, 1),
         ];
         assert_eq!(
             check_scope("scope_lines", &lines).unwrap_err().field,
             "scope_lines[1].quantity"
         );
-        let lines = vec![ScopeLine {
-            description: "x".into(),
-            quantity: 1.0,
-            unit_price: -5,
-        }];
+        let lines = vec![ScopeLine::work("x", 1.0, -5)];
         assert_eq!(
             check_scope("scope_lines", &lines).unwrap_err().field,
             "scope_lines"
+        );
+    }
+
+    #[test]
+    fn a_price_is_left_out_only_where_a_part_brings_one() {
+        let mut line = ScopeLine::work("Labour", 1.0, FROM_CATALOGUE);
+        assert_eq!(
+            check_scope("scope_lines", &[line.clone()])
+                .unwrap_err()
+                .field,
+            "scope_lines[0].unit_price"
+        );
+        line.part_id = Some(PartId::new());
+        // Still unpriced: the flow fills the catalogue's price before checking.
+        assert!(check_scope("scope_lines", &[line.clone()]).is_err());
+        line.unit_price = -100;
+        assert!(check_scope("scope_lines", &[line]).is_err());
+    }
+
+    #[test]
+    fn the_parts_wanted_add_up_per_part() {
+        let (a, b) = (PartId::new(), PartId::new());
+        let with = |part: &PartId, q: f64| ScopeLine {
+            part_id: Some(part.clone()),
+            ..ScopeLine::work("x", q, 100)
+        };
+        let lines = [
+            with(&a, 1.0),
+            ScopeLine::work("Labour", 2.0, 500),
+            with(&b, 0.5),
+            with(&a, 2.0),
+        ];
+        assert_eq!(
+            parts_wanted(&lines),
+            vec![(a, Quantity::units(3)), (b, Quantity::from_milli(500))]
         );
     }
 }

@@ -80,11 +80,11 @@ pub fn load(
         &piece,
         PlanFields {
             service_kind: "Cartridge set change".into(),
-            scope_lines: vec![ScopeLine {
-                description: "Cartridge set change (every 5,000 litres)".into(),
-                quantity: 1.0,
-                unit_price: 145_000,
-            }],
+            scope_lines: vec![ScopeLine::work(
+                "Cartridge set change (every 5,000 litres)",
+                1.0,
+                145_000,
+            )],
             estimated_minutes: Some(60),
             required_skills: vec![],
             lead_days: 30,

@@ -64,11 +64,7 @@ pub fn load(
             &crate::core::ids::typed(&c.equipment_id, "equipment_id")?,
             PlanFields {
                 service_kind: service.into(),
-                scope_lines: vec![ScopeLine {
-                    description: service.into(),
-                    quantity: 1.0,
-                    unit_price: price,
-                }],
+                scope_lines: vec![ScopeLine::work(service, 1.0, price)],
                 estimated_minutes: Some(60),
                 required_skills: vec![],
                 lead_days: 30,
@@ -119,11 +115,7 @@ pub fn load(
                 customer_id: c.customer_id.to_string(),
                 site_id: c.site_id.clone(),
                 equipment_ids: vec![c.equipment_id.clone()],
-                scope_lines: vec![ScopeLine {
-                    description: description.into(),
-                    quantity: 1.0,
-                    unit_price: price,
-                }],
+                scope_lines: vec![ScopeLine::work(description, 1.0, price)],
                 currency: None,
                 estimated_minutes: Some(60 + (i % 3) as i32 * 30),
                 kind: Some(match i % 9 {

@@ -234,6 +234,7 @@ pub fn act_at(
         )?;
         row.status = next;
         row.updated_at = at;
+        super::reservations::follow(conn, actor, &row, at)?;
         work_orders::save_versioned(conn, &mut row, version)?;
         event(
             conn,
@@ -365,6 +366,7 @@ fn apply(
                 Some(lines) => lines,
                 None => row.scope()?,
             };
+            let lines = super::parts::price_scope(conn, "lines_done", lines, &row.currency, true)?;
             let (lines, _) = check_scope("lines_done", &lines)?;
             visit.lines_done = serde_json::to_string(&lines)?;
             visit.parts_used = serde_json::to_string(&check_parts("parts_used", &b.parts_used)?)?;
@@ -400,6 +402,8 @@ fn apply(
         Request::Certify(b) => {
             let summary = text::required("summary", &b.summary, NOTE)?;
             if let Some(lines) = b.lines_done {
+                let lines =
+                    super::parts::price_scope(conn, "lines_done", lines, &row.currency, true)?;
                 let (lines, _) = check_scope("lines_done", &lines)?;
                 if let Some(mut visit) = visits::last_finished(conn, &row.id)? {
                     visit.lines_done = serde_json::to_string(&lines)?;
@@ -480,8 +484,9 @@ fn agree(
     b: bodies::Agree,
     payload: &mut Value,
 ) -> Result<(), AppError> {
-    if let Some(lines) = &b.scope_lines {
-        let (lines, total) = check_scope("scope_lines", lines)?;
+    if let Some(lines) = b.scope_lines.clone() {
+        let lines = super::parts::price_scope(conn, "scope_lines", lines, &row.currency, false)?;
+        let (lines, total) = check_scope("scope_lines", &lines)?;
         row.scope_lines = serde_json::to_string(&lines)?;
         row.total = total;
     }

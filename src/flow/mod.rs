@@ -28,6 +28,7 @@ pub mod passwords;
 pub mod planning;
 pub mod plans;
 pub mod reminders;
+pub mod reservations;
 pub mod route_day;
 pub mod segments;
 pub mod self_scheduling;

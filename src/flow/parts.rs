@@ -3,6 +3,8 @@
 
 use crate::core::ids::PartId;
 use crate::core::part::{Part, PartFields};
+use crate::core::work_order::ScopeLine;
+use crate::core::ValidationError;
 use crate::error::AppError;
 use crate::store::page::{Page, PageRequest};
 use crate::store::parts::{self, PartFilter, PartRow};
@@ -91,15 +93,51 @@ pub fn named(conn: &mut DbConnection, ids: &[PartId]) -> Result<Vec<PartRow>, Ap
             let field = format!("lines[{i}].part_id");
             match found.iter().find(|p| &p.id == id) {
                 Some(p) if p.active => Ok(p.clone()),
-                Some(_) => {
-                    Err(crate::core::ValidationError::new(field, "is an archived part").into())
-                }
-                None => Err(crate::core::ValidationError::new(
-                    field,
-                    "is not a part of the catalogue",
-                )
-                .into()),
+                Some(_) => Err(ValidationError::new(field, "is an archived part").into()),
+                None => Err(ValidationError::new(field, "is not a part of the catalogue").into()),
             }
         })
         .collect()
+}
+
+/// Scope lines with their parts checked and priced: a line that names a part
+/// must name one of the catalogue (active, unless `archived_ok`: a visit's
+/// record of work keeps a part archived since), priced in the order's
+/// currency; a line sent without a price takes the catalogue's. Lines without
+/// a part pass as they came, for [`crate::core::work_order::check_scope`].
+pub fn price_scope(
+    conn: &mut DbConnection,
+    field: &str,
+    mut lines: Vec<ScopeLine>,
+    currency: &str,
+    archived_ok: bool,
+) -> Result<Vec<ScopeLine>, AppError> {
+    let ids: Vec<PartId> = lines.iter().filter_map(|l| l.part_id.clone()).collect();
+    if ids.is_empty() {
+        return Ok(lines);
+    }
+    let found = parts::of_ids(conn, &ids)?;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let Some(id) = &line.part_id else { continue };
+        let at = format!("{field}[{i}].part_id");
+        let part = match found.iter().find(|p| &p.id == id) {
+            Some(p) if p.active || archived_ok => p,
+            Some(_) => return Err(ValidationError::new(at, "is an archived part").into()),
+            None => return Err(ValidationError::new(at, "is not a part of the catalogue").into()),
+        };
+        if part.currency != currency {
+            return Err(ValidationError::new(
+                at,
+                format!(
+                    "is priced in {}, the order in {currency}: figures never add two currencies",
+                    part.currency
+                ),
+            )
+            .into());
+        }
+        if line.unpriced() {
+            line.unit_price = part.price;
+        }
+    }
+    Ok(lines)
 }

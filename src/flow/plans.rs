@@ -101,6 +101,16 @@ pub fn base_date(row: &PlanRow, installed_on: Option<NaiveDate>, tz: chrono_tz::
     })
 }
 
+/// A plan's scope with its parts priced from the catalogue: an order
+/// converted from the plan carries the parts it names.
+fn priced(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    lines: Vec<crate::core::work_order::ScopeLine>,
+) -> Result<Vec<crate::core::work_order::ScopeLine>, AppError> {
+    super::parts::price_scope(conn, "scope_lines", lines, &actor.currency, false)
+}
+
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -108,6 +118,8 @@ pub fn create(
     fields: PlanFields,
 ) -> Result<MaintenancePlan, AppError> {
     fields.check_days(actor.today())?;
+    let mut fields = fields;
+    fields.scope_lines = priced(conn, actor, fields.scope_lines)?;
     let (fields, schedule) = fields.normalise()?;
     transaction(conn, |conn| {
         let item = get::<EquipmentRepo>(conn, equipment_id)?;
@@ -204,8 +216,9 @@ pub fn update(
         let before = serde_json::to_value(row.fields()?)?;
         let mut merged = before.clone();
         merge_patch(&mut merged, patch);
-        let fields = from_json::<PlanFields>(merged)?;
+        let mut fields = from_json::<PlanFields>(merged)?;
         fields.check_days(actor.today())?;
+        fields.scope_lines = priced(conn, actor, fields.scope_lines)?;
         let (fields, schedule) = fields.normalise()?;
         let after = serde_json::to_value(&fields)?;
         let changes = diff(&before, &after, &[]);

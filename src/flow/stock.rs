@@ -414,9 +414,33 @@ pub struct StockLine {
     pub name: String,
     pub unit: String,
     pub on_hand: Quantity,
+    /// Promised to agreed orders.
+    pub reserved: Quantity,
+    /// On hand and not promised: what another order may still have.
+    pub available: Quantity,
     pub minimum: Option<Quantity>,
-    /// On hand below the minimum.
+    /// Less available than the minimum, or less on hand than promised.
     pub low: bool,
+}
+
+impl StockLine {
+    fn new(level: &ledger::LevelRow, part: PartRow) -> StockLine {
+        let on_hand = Quantity::from_milli(level.on_hand);
+        let reserved = Quantity::from_milli(level.reserved);
+        let available = stock::free(on_hand, reserved);
+        let minimum = level.minimum.map(Quantity::from_milli);
+        StockLine {
+            part_id: part.id,
+            sku: part.sku,
+            name: part.name,
+            unit: part.unit,
+            low: stock::is_low(on_hand, reserved, minimum),
+            on_hand,
+            reserved,
+            available,
+            minimum,
+        }
+    }
 }
 
 /// A page of what a location holds (`below_minimum` for only what runs low).
@@ -427,21 +451,8 @@ pub fn stock_at(
     page: &PageRequest,
 ) -> Result<Page<StockLine>, AppError> {
     ledger::find_location(conn, location)?.ok_or_else(not_found)?;
-    Ok(
-        ledger::levels_at(conn, location, below_minimum, page)?.map(|(level, part)| {
-            let on_hand = Quantity::from_milli(level.on_hand);
-            let minimum = level.minimum.map(Quantity::from_milli);
-            StockLine {
-                part_id: part.id,
-                sku: part.sku,
-                name: part.name,
-                unit: part.unit,
-                low: minimum.is_some_and(|m| on_hand < m),
-                on_hand,
-                minimum,
-            }
-        }),
-    )
+    Ok(ledger::levels_at(conn, location, below_minimum, page)?
+        .map(|(level, part)| StockLine::new(&level, part)))
 }
 
 /// A part at one location, as the part's own page lists them.
@@ -451,6 +462,8 @@ pub struct PartAt {
     pub location: String,
     pub kind: LocationKind,
     pub on_hand: Quantity,
+    /// Promised to agreed orders.
+    pub reserved: Quantity,
     pub minimum: Option<Quantity>,
 }
 
@@ -467,6 +480,7 @@ pub fn part_stock(conn: &mut DbConnection, part: &PartId) -> Result<Vec<PartAt>,
                 location: place.name.clone(),
                 kind: place.kind,
                 on_hand: Quantity::from_milli(level.on_hand),
+                reserved: Quantity::from_milli(level.reserved),
                 minimum: level.minimum.map(Quantity::from_milli),
             })
         })
@@ -497,17 +511,9 @@ pub fn set_minimum(
         let row = crate::store::parts::find(conn, &part)?
             .ok_or_else(|| ValidationError::new("part_id", "is not a part of the catalogue"))?;
         ledger::set_minimum(conn, location, &part, minimum, now())?;
-        let on_hand = ledger::level(conn, location, &part)?
-            .map_or(Quantity::ZERO, |l| Quantity::from_milli(l.on_hand));
-        Ok(StockLine {
-            part_id: row.id,
-            sku: row.sku,
-            name: row.name,
-            unit: row.unit,
-            low: minimum.is_some_and(|m| on_hand < m),
-            on_hand,
-            minimum,
-        })
+        let level = ledger::level(conn, location, &part)?
+            .ok_or_else(|| AppError::internal("a level without its row"))?;
+        Ok(StockLine::new(&level, row))
     })
 }
 
@@ -541,7 +547,10 @@ pub struct PurchaseLine {
     pub barcode: Option<String>,
     pub unit: String,
     pub on_hand: Quantity,
-    pub minimum: Quantity,
+    /// Promised to agreed orders: bought for as well.
+    pub reserved: Quantity,
+    pub minimum: Option<Quantity>,
+    /// What keeps every promise and brings the free stock back to the minimum.
     pub to_order: Quantity,
     /// One unit's cost, in minor units of `currency`.
     pub unit_cost: i64,
@@ -565,9 +574,9 @@ pub fn purchase_list(
         let rows = ledger::levels_at(conn, location, true, &page)?;
         for (level, part) in rows.items {
             let on_hand = Quantity::from_milli(level.on_hand);
+            let reserved = Quantity::from_milli(level.reserved);
             let minimum = level.minimum.map(Quantity::from_milli);
-            let (Some(minimum), Some(to_order)) = (minimum, stock::to_order(on_hand, minimum))
-            else {
+            let Some(to_order) = stock::to_order(on_hand, reserved, minimum) else {
                 continue;
             };
             if !part.active {
@@ -580,6 +589,7 @@ pub fn purchase_list(
                 barcode: part.barcode,
                 unit: part.unit,
                 on_hand,
+                reserved,
                 minimum,
                 to_order,
                 unit_cost: part.cost,

@@ -30,6 +30,8 @@ pub struct WorkOrderDetail {
     pub agreements: Vec<Agreement>,
     /// The completion certificate, once certified (the PDF is at `/work-orders/{id}/certificate`).
     pub certificate: Option<CertificateInfo>,
+    /// The catalogue parts the scope names, and what the order holds of them.
+    pub parts: Vec<super::reservations::OrderPart>,
 }
 
 /// Reads the detail of a stored order.
@@ -37,7 +39,9 @@ pub fn detail(conn: &mut DbConnection, row: WorkOrderRow) -> Result<WorkOrderDet
     let visits = visits::for_order(conn, &row.id)?;
     let agreements = agreements::for_customer(conn, &row.customer_id)?;
     let certificate = certificates::latest_for_order(conn, &row.id)?.map(|c| c.info());
+    let parts = super::reservations::parts_of(conn, &row)?;
     Ok(WorkOrderDetail {
+        parts,
         work_order: row.into_view()?,
         visits,
         agreements,
@@ -61,6 +65,14 @@ pub fn create(
     draft: WorkOrderDraft,
     reminder_id: Option<&str>,
 ) -> Result<WorkOrderDetail, AppError> {
+    let mut draft = draft;
+    draft.scope_lines = super::parts::price_scope(
+        conn,
+        "scope_lines",
+        draft.scope_lines,
+        &actor.currency,
+        false,
+    )?;
     let draft = draft.normalise(&actor.currency)?;
     transaction(conn, |conn| {
         customers::ensure_active(conn, "customer_id", &draft.customer_id)?;

@@ -57,6 +57,10 @@ pub const TABLES: &[Table] = &[
         key: "location_id || '/' || part_id",
     },
     by_id("stock_movements"),
+    Table {
+        name: "stock_reservations",
+        key: "work_order_id || '/' || part_id",
+    },
     by_id("certificates"),
     Table {
         name: "certificate_counters",

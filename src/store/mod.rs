@@ -29,6 +29,7 @@ pub mod plans;
 pub mod records;
 pub mod reminders;
 pub mod repo;
+pub mod reservations;
 pub mod revenue_years;
 pub mod rollups;
 pub mod route_plans;

@@ -632,6 +632,18 @@ diesel::table! {
         on_hand -> BigInt,
         minimum -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        reserved -> BigInt,
+    }
+}
+
+diesel::table! {
+    stock_reservations (work_order_id, part_id) {
+        work_order_id -> Text,
+        part_id -> Text,
+        location_id -> Text,
+        quantity -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -655,12 +667,15 @@ diesel::joinable!(stock_levels -> parts (part_id));
 diesel::joinable!(stock_levels -> stock_locations (location_id));
 diesel::joinable!(stock_movements -> parts (part_id));
 diesel::joinable!(stock_movements -> users (actor_id));
+diesel::joinable!(stock_reservations -> parts (part_id));
+diesel::joinable!(stock_reservations -> stock_locations (location_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     parts,
     stock_locations,
     stock_levels,
     stock_movements,
+    stock_reservations,
     audit_events,
     link_versions,
     meters,

@@ -104,11 +104,13 @@ pub struct LevelRow {
     pub on_hand: i64,
     pub minimum: Option<i64>,
     pub updated_at: NaiveDateTime,
+    /// Promised to agreed orders (see [`super::reservations`]).
+    pub reserved: i64,
 }
 
 /// Makes the (location, part) row if it is not there, at zero: the row the
 /// change then locks. Two first receipts at once make one row.
-fn ensure_level(
+pub(super) fn ensure_level(
     conn: &mut DbConnection,
     location: &LocationId,
     part: &PartId,
@@ -120,6 +122,7 @@ fn ensure_level(
         on_hand: 0,
         minimum: None,
         updated_at: at,
+        reserved: 0,
     };
     match conn {
         DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(stock_levels::table)
@@ -237,11 +240,14 @@ pub fn levels_at(
         .select((LevelRow::as_select(), PartRow::as_select()))
         .into_boxed();
     if below_minimum {
-        query = query.filter(
-            stock_levels::minimum
-                .is_not_null()
-                .and(stock_levels::on_hand.nullable().lt(stock_levels::minimum)),
+        // As `core::stock::is_low`, in SQL: what a van owes counts as none.
+        let free = diesel::dsl::sql::<BigInt>(
+            "(CASE WHEN stock_levels.on_hand > 0 THEN stock_levels.on_hand ELSE 0 END \
+             - stock_levels.reserved)",
         );
+        query = query.filter(free.lt(diesel::dsl::sql::<BigInt>(
+            "COALESCE(stock_levels.minimum, 0)",
+        )));
     }
     let rows = keyset_page!(query, stock_levels::part_id, page).load(conn)?;
     Ok(Page::from_rows(rows, page, |(l, _)| l.part_id.as_str()))

@@ -28,6 +28,7 @@ mod office;
 mod office_session;
 mod operations;
 mod papers;
+mod parts_on_orders;
 mod planning;
 mod role_matrix;
 mod self_scheduling;

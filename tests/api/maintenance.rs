@@ -21,7 +21,7 @@ on_both_backends!(
 );
 
 /// A customer with a site and a filter installed on `installed_on`: (customer, equipment).
-async fn equipment(app: &TestApp, installed_on: &str) -> (String, String) {
+pub(crate) async fn equipment(app: &TestApp, installed_on: &str) -> (String, String) {
     let customer = app.customer("Олена").await;
     let site = app.site(&customer).await;
     let item = app
@@ -31,7 +31,7 @@ async fn equipment(app: &TestApp, installed_on: &str) -> (String, String) {
     (customer, item["id"].as_str().unwrap().to_owned())
 }
 
-async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
+pub(crate) async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
     let r = app
         .as_manager()
         .post(&format!("/api/v1/equipment/{equipment}/plans"), body)
@@ -41,7 +41,7 @@ async fn plan(app: &TestApp, equipment: &str, body: Value) -> Value {
 }
 
 /// Runs the scheduled jobs as of a moment, like `orderly tick --at`.
-async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
+pub(crate) async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     let pool = app.state.database.pool.clone();
     let config = app.state.config();
     actix_web::web::block(move || {
@@ -54,11 +54,11 @@ async fn tick(app: &TestApp, at: DateTime<Utc>) -> usize {
     .reminders
 }
 
-fn noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+pub(crate) fn noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap()
 }
 
-async fn maintenance_reminders(app: &TestApp, customer: &str) -> Vec<Value> {
+pub(crate) async fn maintenance_reminders(app: &TestApp, customer: &str) -> Vec<Value> {
     let r = app
         .as_manager()
         .get(&format!(

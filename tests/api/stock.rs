@@ -15,7 +15,7 @@ fn cartridge(sku: &str) -> Value {
            "compatible": ["RO filter"], "barcode": null})
 }
 
-async fn part(app: &TestApp, sku: &str) -> String {
+pub(crate) async fn part(app: &TestApp, sku: &str) -> String {
     let r = app
         .as_administrator()
         .post("/api/v1/parts", cartridge(sku))
@@ -24,7 +24,7 @@ async fn part(app: &TestApp, sku: &str) -> String {
     r["id"].as_str().unwrap().to_owned()
 }
 
-async fn warehouse(app: &TestApp, name: &str) -> String {
+pub(crate) async fn warehouse(app: &TestApp, name: &str) -> String {
     let r = app
         .as_administrator()
         .post(
@@ -36,7 +36,7 @@ async fn warehouse(app: &TestApp, name: &str) -> String {
     r["id"].as_str().unwrap().to_owned()
 }
 
-async fn van(app: &TestApp, engineer: &str, allow_negative: bool) -> String {
+pub(crate) async fn van(app: &TestApp, engineer: &str, allow_negative: bool) -> String {
     let r = app
         .as_administrator()
         .post(
@@ -50,7 +50,7 @@ async fn van(app: &TestApp, engineer: &str, allow_negative: bool) -> String {
 }
 
 /// A second engineer, for a second van.
-async fn another_engineer(app: &TestApp, email: &str) -> String {
+pub(crate) async fn another_engineer(app: &TestApp, email: &str) -> String {
     let r = app
         .as_owner()
         .post(
@@ -63,7 +63,7 @@ async fn another_engineer(app: &TestApp, email: &str) -> String {
     r["id"].as_str().unwrap().to_owned()
 }
 
-async fn on_hand(app: &TestApp, location: &str, part: &str) -> f64 {
+pub(crate) async fn on_hand(app: &TestApp, location: &str, part: &str) -> f64 {
     let r = app
         .as_manager()
         .get(&format!("/api/v1/stock-locations/{location}/stock"))
@@ -77,7 +77,7 @@ async fn on_hand(app: &TestApp, location: &str, part: &str) -> f64 {
         .map_or(0.0, |l| l["on_hand"].as_f64().unwrap())
 }
 
-async fn ledger_rows(app: &TestApp, part: &str) -> Vec<Value> {
+pub(crate) async fn ledger_rows(app: &TestApp, part: &str) -> Vec<Value> {
     let r = app
         .as_manager()
         .get(&format!("/api/v1/parts/{part}/movements?limit=200"))
@@ -483,7 +483,7 @@ async fn a_warehouse_buys_back_to_its_minimums(app: TestApp) {
     assert_eq!(csv.status, 200);
     let text = csv.text;
     assert!(
-        text.starts_with("sku,name,barcode,unit,on_hand,minimum,to_order,"),
+        text.starts_with("sku,name,barcode,unit,on_hand,reserved,minimum,to_order,"),
         "{text}"
     );
     assert!(

@@ -215,11 +215,7 @@ fn order(
     let scope: Vec<ScopeLine> = o
         .description
         .iter()
-        .map(|d| ScopeLine {
-            description: d.clone(),
-            quantity: 1.0,
-            unit_price: o.total,
-        })
+        .map(|d| ScopeLine::work(d.clone(), 1.0, o.total))
         .collect();
     let mut row = WorkOrderRow {
         id: ids::typed(id, "id")?,

@@ -22,11 +22,7 @@ use crate::web::office::words::Words;
 
 /// The scope lines as editable rows; one blank row to add from.
 fn lines_table(id: &str, lines: &[ScopeLine], w: &Words) -> Markup {
-    let blank = ScopeLine {
-        description: String::new(),
-        quantity: 1.0,
-        unit_price: 0,
-    };
+    let blank = ScopeLine::work(String::new(), 1.0, 0);
     let rows: Vec<&ScopeLine> = if lines.is_empty() {
         vec![&blank]
     } else {
