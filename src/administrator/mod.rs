@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod devices;
+pub mod load_lists;
 pub mod notifications;
 pub mod parts;
 pub mod planning;

@@ -20,6 +20,7 @@ pub mod fields;
 pub mod geo;
 pub mod ids;
 pub mod import;
+pub mod load;
 pub mod media;
 pub mod meter;
 pub mod money;

@@ -2,5 +2,6 @@
 
 pub mod actions;
 pub mod calendar;
+pub mod load_list;
 pub mod media;
 pub mod visits;

@@ -17,6 +17,7 @@ pub mod devices;
 pub mod erasure;
 pub mod export;
 pub mod import;
+pub mod load_lists;
 pub mod lost;
 pub mod media;
 pub mod meters;

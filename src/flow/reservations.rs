@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Actor;
-use crate::core::ids::{LocationId, MovementId, PartId};
+use crate::core::ids::{LocationId, MovementId, PartId, WorkOrderId};
 use crate::core::stock::{rebalance, Held, LocationKind, MovementKind, Place, Quantity};
 use crate::core::work_order::{holds_parts, parts_wanted};
 use crate::error::AppError;
@@ -79,8 +79,6 @@ pub fn follow(
                 None => continue,
             },
         };
-        let on_hand =
-            reservations::change_reserved(conn, &location, &change.part_id, change.by, at)?;
         let entry = after.entry(change.part_id.clone()).or_insert(None);
         let before = match entry {
             Some((l, q)) if *l == location => *q,
@@ -88,23 +86,13 @@ pub fn follow(
         };
         let now_held = before + change.by;
         *entry = (!now_held.is_zero()).then(|| (location.clone(), now_held));
-        ledger_rows.push(MovementRow {
-            id: MovementId::new(),
-            batch_id: batch_id.clone(),
-            part_id: change.part_id,
-            location_id: location,
-            kind: if change.by.milli() > 0 {
-                MovementKind::Reservation
-            } else {
-                MovementKind::Release
-            },
-            quantity: change.by.milli(),
-            on_hand_after: on_hand.milli(),
-            reason: None,
-            work_order_id: Some(order.id.to_string()),
-            actor_id: actor.account().cloned(),
-            created_at: at,
-        });
+        let promise = Promise {
+            order: &order.id,
+            part: &change.part_id,
+            location: &location,
+            by: change.by,
+        };
+        ledger_rows.push(promise.make(conn, actor, &batch_id, at)?);
     }
     for (part, held) in after {
         let created_at = rows
@@ -178,4 +166,81 @@ pub fn parts_of(conn: &mut DbConnection, order: &WorkOrderRow) -> Result<Vec<Ord
             })
         })
         .collect())
+}
+
+/// One change of what an order is promised at a location.
+struct Promise<'a> {
+    order: &'a WorkOrderId,
+    part: &'a PartId,
+    location: &'a LocationId,
+    by: Quantity,
+}
+
+impl Promise<'_> {
+    /// Changes the level's `reserved` and returns the ledger row that says so.
+    fn make(
+        &self,
+        conn: &mut DbConnection,
+        actor: &Actor,
+        batch_id: &MovementId,
+        at: NaiveDateTime,
+    ) -> Result<MovementRow, AppError> {
+        let on_hand = reservations::change_reserved(conn, self.location, self.part, self.by, at)?;
+        Ok(MovementRow {
+            id: MovementId::new(),
+            batch_id: batch_id.clone(),
+            part_id: self.part.clone(),
+            location_id: self.location.clone(),
+            kind: if self.by.milli() > 0 {
+                MovementKind::Reservation
+            } else {
+                MovementKind::Release
+            },
+            quantity: self.by.milli(),
+            on_hand_after: on_hand.milli(),
+            reason: None,
+            work_order_id: Some(self.order.to_string()),
+            actor_id: actor.account().cloned(),
+            created_at: at,
+        })
+    }
+}
+
+/// Moves what the orders hold elsewhere into the van they are loaded into:
+/// let go where it was, held in the van. The number of reservations moved.
+pub fn into_van(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    orders: &[WorkOrderId],
+    van: &LocationId,
+    at: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let batch_id = MovementId::new();
+    let mut rows = vec![];
+    let mut moved = 0;
+    for mut r in reservations::of_orders(conn, orders)? {
+        if r.location_id == *van {
+            continue;
+        }
+        let q = Quantity::from_milli(r.quantity);
+        let away = Promise {
+            order: &r.work_order_id,
+            part: &r.part_id,
+            location: &r.location_id,
+            by: -q,
+        };
+        rows.push(away.make(conn, actor, &batch_id, at)?);
+        let here = Promise {
+            location: van,
+            by: q,
+            ..away
+        };
+        rows.push(here.make(conn, actor, &batch_id, at)?);
+        r.location_id = van.clone();
+        r.updated_at = at;
+        reservations::put(conn, &r)?;
+        moved += 1;
+    }
+    ledger::insert_movements(conn, &rows)?;
+    Ok(moved)
 }

@@ -277,7 +277,12 @@ fn at_one_location(
     })
 }
 
-fn leg(part_id: PartId, location: &LocationId, kind: MovementKind, change: Change) -> Leg {
+pub(super) fn leg(
+    part_id: PartId,
+    location: &LocationId,
+    kind: MovementKind,
+    change: Change,
+) -> Leg {
     Leg {
         part_id,
         location_id: location.clone(),
@@ -290,7 +295,7 @@ fn leg(part_id: PartId, location: &LocationId, kind: MovementKind, change: Chang
 /// each quantity changed (in a fixed order of rows, so two actions over the
 /// same rows queue instead of deadlocking), the ledger rows written in the
 /// order of the legs. A leg that would go below zero refuses the whole action.
-fn apply(
+pub(super) fn apply(
     conn: &mut DbConnection,
     actor: &Actor,
     legs: Vec<Leg>,

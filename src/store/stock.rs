@@ -262,6 +262,24 @@ pub fn levels_of_part(conn: &mut DbConnection, part: &PartId) -> Result<Vec<Leve
         .load(conn)?)
 }
 
+/// The levels of some parts at every location, in one read per 500 parts.
+pub fn levels_of_parts(
+    conn: &mut DbConnection,
+    parts: &[PartId],
+) -> Result<Vec<LevelRow>, AppError> {
+    let mut out = vec![];
+    for chunk in parts.chunks(500) {
+        let keys: Vec<&str> = chunk.iter().map(PartId::as_str).collect();
+        out.extend(
+            stock_levels::table
+                .filter(stock_levels::part_id.eq_any(keys))
+                .select(LevelRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 /// A ledger row as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = stock_movements)]

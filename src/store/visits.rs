@@ -310,6 +310,22 @@ pub fn live_of_engineers_between(
         .load(conn)?)
 }
 
+/// Every engineer's live visits that touch `[from, to)`, by engineer and
+/// time: one read for the day's load lists.
+pub fn live_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<VisitRow>, AppError> {
+    Ok(visits::table
+        .filter(visits::status.eq_any(LIVE))
+        .filter(visits::planned_start.lt(to))
+        .filter(visits::planned_end.gt(from))
+        .order((visits::engineer_id.asc(), visits::planned_start.asc()))
+        .select(VisitRow::as_select())
+        .load(conn)?)
+}
+
 /// The visits of some orders that were or are to be made (not cancelled), newest
 /// first, with the engineer's name: the customer's own list of visits.
 pub fn of_orders_with_engineer(

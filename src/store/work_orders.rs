@@ -36,6 +36,24 @@ fn saved(
     rollups::forget_order(conn, row, !reached.is_empty())
 }
 
+/// The scopes of some orders (as stored, JSON), in one read per 500.
+pub fn scopes(
+    conn: &mut DbConnection,
+    ids: &[WorkOrderId],
+) -> Result<Vec<(WorkOrderId, String)>, AppError> {
+    let mut out = vec![];
+    for chunk in ids.chunks(500) {
+        let keys: Vec<&str> = chunk.iter().map(WorkOrderId::as_str).collect();
+        out.extend(
+            work_orders::table
+                .filter(work_orders::id.eq_any(keys))
+                .select((work_orders::id, work_orders::scope_lines))
+                .load::<(WorkOrderId, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 pub fn find(conn: &mut DbConnection, id: &WorkOrderId) -> Result<Option<WorkOrderRow>, AppError> {
     Ok(work_orders::table
         .find(id)

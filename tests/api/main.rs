@@ -21,6 +21,7 @@ mod files;
 mod hardening;
 mod import;
 mod instances;
+mod load_lists;
 mod maintenance;
 mod meters;
 mod notifications;

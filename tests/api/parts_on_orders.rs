@@ -20,7 +20,7 @@ on_both_backends!(
 );
 
 /// Goods in: `quantity` of `part` at `location`.
-async fn receive(app: &TestApp, location: &str, part: &str, quantity: f64) {
+pub(crate) async fn receive(app: &TestApp, location: &str, part: &str, quantity: f64) {
     let r = app
         .as_administrator()
         .post(
@@ -32,7 +32,13 @@ async fn receive(app: &TestApp, location: &str, part: &str, quantity: f64) {
 }
 
 /// A new order whose scope puts in `quantity` of `part` plus an hour of labour.
-async fn order_with_part(app: &TestApp, customer: &str, site: &str, part: &str, q: f64) -> String {
+pub(crate) async fn order_with_part(
+    app: &TestApp,
+    customer: &str,
+    site: &str,
+    part: &str,
+    q: f64,
+) -> String {
     let r = app
         .as_manager()
         .post(
@@ -48,7 +54,7 @@ async fn order_with_part(app: &TestApp, customer: &str, site: &str, part: &str, 
 }
 
 /// (on hand, reserved, available) of a part at a location.
-async fn level(app: &TestApp, location: &str, part: &str) -> (f64, f64, f64) {
+pub(crate) async fn level(app: &TestApp, location: &str, part: &str) -> (f64, f64, f64) {
     let r = app
         .as_manager()
         .get(&format!("/api/v1/stock-locations/{location}/stock"))
@@ -65,7 +71,7 @@ async fn level(app: &TestApp, location: &str, part: &str) -> (f64, f64, f64) {
     (f("on_hand"), f("reserved"), f("available"))
 }
 
-async fn version(app: &TestApp, order: &str) -> Value {
+pub(crate) async fn version(app: &TestApp, order: &str) -> Value {
     let r = app
         .as_manager()
         .get(&format!("/api/v1/work-orders/{order}"))
@@ -74,7 +80,13 @@ async fn version(app: &TestApp, order: &str) -> Value {
 }
 
 /// Takes an action at the order's current version and expects it to pass.
-async fn step(app: &TestApp, role: Role, order: &str, action: &str, mut body: Value) -> Value {
+pub(crate) async fn step(
+    app: &TestApp,
+    role: Role,
+    order: &str,
+    action: &str,
+    mut body: Value,
+) -> Value {
     body["version"] = version(app, order).await;
     let r = act(app, role, order, action, body).await;
     assert_eq!(r.status, 200, "{action}: {r:?}");
