@@ -11,7 +11,7 @@ const WORDS = {
     call: 'Call', navigate: 'Navigate', access: 'Access', promises: 'Promised',
     on_the_way: 'On the way', arrived: 'Arrived', finish: 'Finish the visit', no_access: 'No access',
     no_access_why: 'Why could you not get in?', checklist: 'Work', parts: 'Parts used',
-    part_name: 'Part', add_part: 'Add part', notes: 'Notes', recommendations: 'Recommendations for the next service',
+    part_name: 'Part', add_part: 'Add part', from_van: 'from the van', notes: 'Notes', recommendations: 'Recommendations for the next service',
     photos: 'Photos', add_photo: 'Take a photo', signature: "Customer's signature", clear: 'Clear',
     rating: 'Customer rating', comment: "Customer's comment", offline: 'Offline', online: 'Online',
     waiting: 'waiting to send', sent_all: 'All sent', finished: 'Visit finished', logout: 'Sign out',
@@ -26,7 +26,7 @@ const WORDS = {
     call: 'Подзвонити', navigate: 'Маршрут', access: 'Доступ', promises: 'Обіцяно',
     on_the_way: 'Виїхав', arrived: 'На місці', finish: 'Завершити візит', no_access: 'Немає доступу',
     no_access_why: 'Чому не вдалося потрапити?', checklist: 'Роботи', parts: 'Матеріали',
-    part_name: 'Матеріал', add_part: 'Додати матеріал', notes: 'Примітки', recommendations: 'Рекомендації на наступний раз',
+    part_name: 'Матеріал', add_part: 'Додати матеріал', from_van: 'з авто', notes: 'Примітки', recommendations: 'Рекомендації на наступний раз',
     photos: 'Фото', add_photo: 'Зробити фото', signature: 'Підпис замовника', clear: 'Очистити',
     rating: 'Оцінка замовника', comment: 'Коментар замовника', offline: 'Офлайн', online: 'Онлайн',
     waiting: 'чекають відправки', sent_all: 'Усе відправлено', finished: 'Візит завершено', logout: 'Вийти',
@@ -354,13 +354,16 @@ function showVisit(id) {
   const onSite = h('form', { class: 'card', id: 'finish', onsubmit: async (e) => {
     e.preventDefault();
     const f = e.target;
-    const lines = item.work_order.scope_lines
+    const done = item.work_order.scope_lines
       .map((line, i) => ({ line, done: f['done' + i].checked, qty: Number(f['qty' + i].value) }))
-      .filter((x) => x.done && x.qty > 0)
-      .map((x) => ({ ...x.line, quantity: x.qty }));
-    const used = [...parts.querySelectorAll('.row')]
+      .filter((x) => x.done && x.qty > 0);
+    const lines = done.map((x) => ({ ...x.line, quantity: x.qty }));
+    // A ticked line that names a catalogue part is a part used: issued from the van once.
+    const fromVan = done.filter((x) => x.line.part_id)
+      .map((x) => ({ part_id: x.line.part_id, name: x.line.description, quantity: x.qty }));
+    const used = [...fromVan, ...[...parts.querySelectorAll('.row')]
       .map((r) => ({ name: r.querySelector('[name=part]').value.trim(), quantity: Number(r.querySelector('[name=qty]').value) }))
-      .filter((p) => p.name && p.quantity > 0);
+      .filter((p) => p.name && p.quantity > 0)];
     if (!pad.canvas.dataset.empty) {
       const png = await new Promise((resolve) => pad.canvas.toBlob(resolve, 'image/png'));
       await enqueue('POST', `/api/v1/my/visits/${id}/signature`, png, 'image/png');
@@ -375,7 +378,8 @@ function showVisit(id) {
   h('h3', {}, t('checklist')),
   ...item.work_order.scope_lines.map((line, i) => h('label', { class: 'row' },
     h('input', { type: 'checkbox', name: 'done' + i, checked: true }),
-    h('span', { class: 'grow' }, line.description),
+    h('span', { class: 'grow' }, line.description,
+      line.part_id && h('span', { class: 'muted from-van' }, ` · ${t('from_van')}`)),
     h('input', { type: 'number', name: 'qty' + i, value: line.quantity, min: '0', step: '0.1', inputmode: 'decimal', class: 'qty' }))),
   h('h3', {}, t('parts')), parts,
   h('button', { type: 'button', class: 'small', onclick: addPart }, t('add_part')),

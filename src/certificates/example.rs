@@ -47,7 +47,11 @@ impl Certificate {
             }],
             total: 135_000,
             currency: "UAH".into(),
-            parts: vec![("Cartridge".into(), 3.0)],
+            parts: vec![super::PartLine {
+                name: "Cartridge".into(),
+                quantity: 3.0,
+                unit_price: Some(45_000),
+            }],
             summary: "Three cartridges changed, the system flushed and checked for leaks.".into(),
             notes: None,
             recommendations: Some("Change the membrane at the next visit.".into()),

@@ -74,7 +74,7 @@ pub struct Certificate {
     pub lines: Vec<CertificateLine>,
     pub total: i64,
     pub currency: String,
-    pub parts: Vec<(String, f64)>,
+    pub parts: Vec<PartLine>,
     pub summary: String,
     pub notes: Option<String>,
     pub recommendations: Option<String>,
@@ -83,6 +83,15 @@ pub struct Certificate {
     pub photos: Vec<Vec<u8>>,
     /// The customer's signature drawn on the engineer's phone (PNG).
     pub signature: Option<Vec<u8>>,
+}
+
+/// A part left at the site, with its unit price when it came from the catalogue.
+#[derive(Debug, Clone)]
+pub struct PartLine {
+    pub name: String,
+    pub quantity: f64,
+    /// In minor units of the certificate's currency.
+    pub unit_price: Option<i64>,
 }
 
 /// The most photos a certificate shows; more stay in the order's files.
@@ -257,14 +266,17 @@ fn texts(flow: &mut Flow, c: &Certificate, w: &Words) {
     let lh = line_height(10.0);
     if !c.parts.is_empty() {
         flow.heading(w.parts, lh);
-        for (name, qty) in &c.parts {
-            flow.paragraph(
-                LEFT,
-                RIGHT - LEFT,
-                &format!("{name} × {}", quantity(*qty)),
-                10.0,
-                false,
-            );
+        for p in &c.parts {
+            let text = match p.unit_price {
+                Some(price) => format!(
+                    "{} × {} · {}",
+                    p.name,
+                    quantity(p.quantity),
+                    money::format(price, &c.currency)
+                ),
+                None => format!("{} × {}", p.name, quantity(p.quantity)),
+            };
+            flow.paragraph(LEFT, RIGHT - LEFT, &text, 10.0, false);
         }
     }
     let blocks = [

@@ -4,6 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ids::PartId;
+use super::stock::Quantity;
 use super::text::{self, LINE};
 use super::work_order::ScopeLine;
 use super::ValidationError;
@@ -35,33 +37,63 @@ text_enum! {
     pub enum Outcome { Done => "done", NoAccess => "no_access", NeedsFollowUp => "needs_follow_up" }
 }
 
-/// A part taken from the van and left at the site.
+/// A part taken from the van and left at the site: a catalogue part (issued
+/// from the van's stock when the visit is finished) or one named in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartUsed {
+    /// Required for a part named in words; a catalogue part is named as the
+    /// catalogue names it, whatever is sent.
+    #[serde(default)]
     pub name: String,
     pub quantity: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_id: Option<PartId>,
+    /// The price to the customer, in minor units: the order's line for the
+    /// part, or the catalogue's. Set by the server; what a client sends is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    /// What the part cost the company, from the catalogue when it was used.
+    /// Set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_cost: Option<i64>,
 }
 
-/// Checks the parts list, naming the bad entry.
+/// Checks the parts list, naming the bad entry; prices and costs are
+/// cleared for the server to set. A catalogue part is listed once.
 pub fn check_parts(field: &str, parts: &[PartUsed]) -> Result<Vec<PartUsed>, ValidationError> {
-    parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let name = text::required(&format!("{field}[{i}].name"), &p.name, LINE)?;
-            if !p.quantity.is_finite() || p.quantity <= 0.0 || p.quantity > 10_000.0 {
-                return Err(ValidationError::new(
-                    format!("{field}[{i}].quantity"),
-                    "must be above 0 and at most 10000",
-                ));
-            }
-            Ok(PartUsed {
-                name,
-                quantity: p.quantity,
-            })
-        })
-        .collect()
+    if parts.len() > 100 {
+        return Err(ValidationError::new(field, "may list at most 100 parts"));
+    }
+    let mut out: Vec<PartUsed> = Vec::with_capacity(parts.len());
+    for (i, p) in parts.iter().enumerate() {
+        let name = match &p.part_id {
+            Some(_) => text::optional(&format!("{field}[{i}].name"), Some(&p.name), LINE)?
+                .unwrap_or_default(),
+            None => text::required(&format!("{field}[{i}].name"), &p.name, LINE)?,
+        };
+        if !p.quantity.is_finite() || p.quantity <= 0.0 || p.quantity > 10_000.0 {
+            return Err(ValidationError::new(
+                format!("{field}[{i}].quantity"),
+                "must be above 0 and at most 10000",
+            ));
+        }
+        let quantity = Quantity::positive(&format!("{field}[{i}].quantity"), p.quantity)?;
+        if p.part_id.is_some() && out.iter().any(|o| o.part_id == p.part_id) {
+            return Err(ValidationError::new(
+                format!("{field}[{i}].part_id"),
+                "is listed twice",
+            ));
+        }
+        out.push(PartUsed {
+            name,
+            quantity: quantity.as_f64(),
+            part_id: p.part_id.clone(),
+            unit_price: None,
+            unit_cost: None,
+        });
+    }
+    Ok(out)
 }
 
 /// The planned start and end of a visit; the end after the start, at most a day apart.

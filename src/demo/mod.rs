@@ -2,6 +2,7 @@
 //! staff for every role and about two hundred customers. Loaded once.
 
 mod meters;
+mod stock;
 mod work;
 
 use crate::core::ids::{CustomerId, UserId};
@@ -212,7 +213,8 @@ pub fn load(conn: &mut DbConnection, runtime: &Runtime, scale: usize) -> Result<
             let actor = staff.managers[i % staff.managers.len()].clone();
             customers.push(demo_customer(conn, &mut rng, &ctx, &actor, i)?);
         }
-        work::load(conn, runtime, &staff, &customers)?;
+        let parts = stock::load(conn, runtime, &staff)?;
+        work::load(conn, runtime, &staff, &customers, &parts)?;
         // A cartridge filter (its plan is a cartridge set change) counted in litres.
         match customers.iter().find(|c| c.filter_id.is_some()) {
             Some(customer) => meters::load(conn, runtime, &staff, customer, &mut rng),

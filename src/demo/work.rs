@@ -5,6 +5,7 @@
 use crate::core::ids::UserId;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
+use super::stock::{DemoParts, SERVICE_PARTS};
 use super::{DemoCustomer, Staff};
 use crate::core::agreement::{AgreementDraft, AgreementKind};
 use crate::core::plan::{PlanFields, RecurrenceKind};
@@ -32,11 +33,31 @@ struct Booking {
     booked: usize,
 }
 
+/// A service's scope: its part (from the catalogue, at the catalogue's price)
+/// and the labour that makes up the rest of the price.
+fn scope(parts: &DemoParts, service: &str, price: i64) -> Vec<ScopeLine> {
+    let part = SERVICE_PARTS
+        .iter()
+        .find(|(s, _)| *s == service)
+        .and_then(|(_, sku)| parts.get(sku));
+    match part {
+        Some(id) => vec![
+            ScopeLine {
+                part_id: Some(id.clone()),
+                ..ScopeLine::work(service, 1.0, crate::core::work_order::FROM_CATALOGUE)
+            },
+            ScopeLine::work("Labour", 1.0, price / 2),
+        ],
+        None => vec![ScopeLine::work(service, 1.0, price)],
+    }
+}
+
 pub fn load(
     conn: &mut DbConnection,
     runtime: &Runtime,
     staff: &Staff,
     customers: &[DemoCustomer],
+    parts: &DemoParts,
 ) -> Result<(), AppError> {
     let outbox = crate::store::db::Outbox::default();
     let outbox = &outbox;
@@ -64,7 +85,7 @@ pub fn load(
             &crate::core::ids::typed(&c.equipment_id, "equipment_id")?,
             PlanFields {
                 service_kind: service.into(),
-                scope_lines: vec![ScopeLine::work(service, 1.0, price)],
+                scope_lines: scope(parts, service, price),
                 estimated_minutes: Some(60),
                 required_skills: vec![],
                 lead_days: 30,
@@ -115,7 +136,7 @@ pub fn load(
                 customer_id: c.customer_id.to_string(),
                 site_id: c.site_id.clone(),
                 equipment_ids: vec![c.equipment_id.clone()],
-                scope_lines: vec![ScopeLine::work(description, 1.0, price)],
+                scope_lines: scope(parts, description, price),
                 currency: None,
                 estimated_minutes: Some(60 + (i % 3) as i32 * 30),
                 kind: Some(match i % 9 {

@@ -369,7 +369,9 @@ fn apply(
             let lines = super::parts::price_scope(conn, "lines_done", lines, &row.currency, true)?;
             let (lines, _) = check_scope("lines_done", &lines)?;
             visit.lines_done = serde_json::to_string(&lines)?;
-            visit.parts_used = serde_json::to_string(&check_parts("parts_used", &b.parts_used)?)?;
+            let used = check_parts("parts_used", &b.parts_used)?;
+            let used = super::parts_used::issue(conn, actor, row, &visit, used)?;
+            visit.parts_used = serde_json::to_string(&used)?;
             visit.result_notes = text::optional("result_notes", b.result_notes.as_deref(), NOTE)?;
             visit.recommendations =
                 text::optional("recommendations", b.recommendations.as_deref(), NOTE)?;

@@ -178,7 +178,14 @@ pub fn issue(
         total: lines.iter().map(|l| l.total).sum(),
         lines,
         currency: order.currency.clone(),
-        parts: parts.into_iter().map(|p| (p.name, p.quantity)).collect(),
+        parts: parts
+            .into_iter()
+            .map(|p| crate::certificates::PartLine {
+                name: p.name,
+                quantity: p.quantity,
+                unit_price: p.unit_price,
+            })
+            .collect(),
         summary: order.completion_summary.clone().unwrap_or_default(),
         notes: visit.and_then(|v| v.result_notes.clone()),
         recommendations: visit.and_then(|v| v.recommendations.clone()),

@@ -297,7 +297,7 @@ pub fn load_van(
             None
         } else {
             let why = format!("Load for {}", body.date);
-            Some(apply(conn, actor, legs, Some(why))?)
+            Some(apply(conn, actor, legs, Some(why), None)?)
         };
         let orders: Vec<WorkOrderId> = list
             .visits

@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::Actor;
-use crate::core::ids::{typed, LocationId, MovementId, PartId, UserId};
+use crate::core::ids::{typed, LocationId, MovementId, PartId, UserId, WorkOrderId};
 use crate::core::role::Role;
 use crate::core::stock::{
     self, Change, Leg, Line, Location, LocationFields, LocationKind, Movement, MovementKind,
@@ -223,7 +223,7 @@ pub fn transfer(conn: &mut DbConnection, actor: &Actor, t: Transfer) -> Result<M
             ));
             legs.push(leg(part, &to.id, MovementKind::TransferIn, Change::By(q)));
         }
-        apply(conn, actor, legs, why)
+        apply(conn, actor, legs, why, None)
     })
 }
 
@@ -273,7 +273,7 @@ fn at_one_location(
             .into_iter()
             .map(|(part, q)| leg(part, &at.id, kind, change(q)))
             .collect();
-        apply(conn, actor, legs, why)
+        apply(conn, actor, legs, why, None)
     })
 }
 
@@ -300,18 +300,19 @@ pub(super) fn apply(
     actor: &Actor,
     legs: Vec<Leg>,
     reason: Option<String>,
+    order: Option<&WorkOrderId>,
 ) -> Result<Moved, AppError> {
     let ids: Vec<PartId> = dedup(legs.iter().map(|l| l.part_id.clone()));
     let parts = super::parts::named(conn, &ids)?;
     let at = now();
-    let mut order: Vec<usize> = (0..legs.len()).collect();
-    order.sort_by(|&a, &b| {
+    let mut rows_in_order: Vec<usize> = (0..legs.len()).collect();
+    rows_in_order.sort_by(|&a, &b| {
         (&legs[a].location_id, &legs[a].part_id).cmp(&(&legs[b].location_id, &legs[b].part_id))
     });
     let mut results = vec![(Quantity::ZERO, Quantity::ZERO); legs.len()];
     // An action touches one or two locations, however many lines it has.
     let mut places: Vec<LocationRow> = vec![];
-    for i in order {
+    for i in rows_in_order {
         let l = &legs[i];
         if !places.iter().any(|p| p.id == l.location_id) {
             places.push(ledger::find_location(conn, &l.location_id)?.ok_or_else(not_found)?);
@@ -354,7 +355,7 @@ pub(super) fn apply(
             quantity: by.milli(),
             on_hand_after: after.milli(),
             reason: reason.clone(),
-            work_order_id: None,
+            work_order_id: order.map(ToString::to_string),
             actor_id: account.clone(),
             created_at: at,
         })

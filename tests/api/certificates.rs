@@ -36,7 +36,7 @@ pub(crate) async fn certificate_pdf(app: &TestApp, order: &str) -> crate::suppor
 }
 
 /// The text of a PDF, as `pdftotext` reads it.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let mut child = Command::new("pdftotext")
         .args(["-layout", "-", "-"])
         .stdin(Stdio::piped())

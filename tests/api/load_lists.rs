@@ -11,7 +11,10 @@ use crate::stock::{another_engineer, part, van, warehouse};
 use crate::support::{day_ahead, TestApp};
 use crate::work_orders::{customer_with_site, engineer_id, window};
 
-on_both_backends!(the_van_is_loaded_for_the_day_once);
+on_both_backends!(
+    the_van_is_loaded_for_the_day_once,
+    a_finished_visit_issues_its_parts_once,
+);
 
 /// An order for `q` of `part`, agreed and booked with `engineer` on `day` at `hour`.
 async fn booked(
@@ -218,4 +221,254 @@ async fn the_van_is_loaded_for_the_day_once(app: TestApp) {
         .await;
     assert_eq!(r.status, 400, "{r:?}");
     let _ = first;
+}
+
+async fn a_finished_visit_issues_its_parts_once(app: TestApp) {
+    let engineer = engineer_id(&app);
+    let cart = part(&app, "CRT-USE").await;
+    let valve = part(&app, "VALVE-USE").await;
+    let main = warehouse(&app, "Main warehouse").await;
+    let van = van(&app, &engineer, false).await;
+    receive(&app, &main, &cart, 5.0).await;
+    receive(&app, &van, &cart, 2.0).await;
+    let day = day_ahead(1);
+    let order = booked(&app, &cart, 2.0, &engineer, &day, "09:00").await;
+    let loaded = app
+        .as_engineer()
+        .post("/api/v1/my/load-list/load", json!({"date": day}))
+        .await;
+    assert_eq!(
+        (&loaded["transfers"], &loaded["reservations_moved"]),
+        (&Value::Null, &json!(1)),
+        "the van had them: {loaded:?}"
+    );
+    step(&app, Role::Engineer, &order, "start-travel", json!({})).await;
+    step(&app, Role::Engineer, &order, "arrive", json!({})).await;
+
+    // The phone used one of the two, and sends the finish twice (a lost answer).
+    let v = crate::parts_on_orders::version(&app, &order).await;
+    let body = json!({"version": v, "parts_used": [{"part_id": cart, "quantity": 1}],
+                      "result_notes": "One cartridge was enough"})
+    .to_string();
+    let finish = |key: &'static str| {
+        let (app, body, order) = (&app, body.clone(), order.clone());
+        async move {
+            app.as_engineer()
+                .send_with_headers(
+                    "POST",
+                    &format!("/api/v1/work-orders/{order}/actions/finish"),
+                    Some(body),
+                    &[
+                        ("Idempotency-Key", key),
+                        ("Content-Type", "application/json"),
+                    ],
+                )
+                .await
+        }
+    };
+    let first = finish("finish-visit-1").await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let again = finish("finish-visit-1").await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(
+        level(&app, &van, &cart).await,
+        (1.0, 0.0, 1.0),
+        "one issued, the unused one let go"
+    );
+    assert_eq!(level(&app, &main, &cart).await, (5.0, 0.0, 5.0));
+    let issued: Vec<Value> = crate::stock::ledger_rows(&app, &cart)
+        .await
+        .into_iter()
+        .filter(|m| m["kind"] == "issue")
+        .collect();
+    assert_eq!(issued.len(), 1, "{issued:?}");
+    assert_eq!(
+        (&issued[0]["quantity"], &issued[0]["work_order_id"]),
+        (&json!(-1.0), &json!(order))
+    );
+    let used = &first["visits"][0]["parts_used"][0];
+    assert_eq!(
+        (&used["name"], &used["unit_price"], &used["unit_cost"]),
+        (&json!("Cartridge set"), &json!(120000), &json!(70000)),
+        "{used}"
+    );
+
+    // The certificate lists the part with its price.
+    step(
+        &app,
+        Role::Administrator,
+        &order,
+        "certify",
+        json!({"summary": "Cartridge changed"}),
+    )
+    .await;
+    let pdf = crate::certificates::certificate_pdf(&app, &order).await;
+    let text = crate::certificates::pdf_text(&pdf.bytes);
+    assert!(text.contains("Cartridge set × 1 · 1 200.00 UAH"), "{text}");
+
+    // A part the van does not hold refuses the finish, naming it; nothing changes.
+    let other = booked(&app, &cart, 1.0, &engineer, &day, "11:00").await;
+    step(&app, Role::Engineer, &other, "start-travel", json!({})).await;
+    step(&app, Role::Engineer, &other, "arrive", json!({})).await;
+    let v = crate::parts_on_orders::version(&app, &other).await;
+    let r = crate::work_orders::act(
+        &app,
+        Role::Engineer,
+        &other,
+        "finish",
+        json!({"version": v, "parts_used": [{"part_id": valve, "quantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, Some("insufficient_stock")),
+        "{r:?}"
+    );
+    assert_eq!(r.body["error"]["details"]["sku"], "VALVE-USE");
+    let still = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{other}"))
+        .await;
+    assert_eq!(still["work_order"]["status"], "on_site");
+    assert_eq!(level(&app, &van, &cart).await, (1.0, 0.0, 1.0));
+}
+
+/// The issue's demo, through the API: tomorrow's route (or the next with
+/// parts) has a load list; the engineer loads the van, uses the part on the
+/// phone (the finish sent twice), the certificate lists it and the van's
+/// stock goes down once.
+#[actix_web::test]
+async fn the_demo_engineer_loads_the_van_and_uses_a_cartridge() {
+    let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
+    let (pool, state) = (app.state.database.pool.clone(), app.state.clone());
+    actix_web::web::block(move || {
+        orderly::demo::load(&mut pool.get().unwrap(), &state, 1).unwrap()
+    })
+    .await
+    .unwrap();
+    let (day, list) = 'found: {
+        for d in 1..=7 {
+            let day = day_ahead(d);
+            let lists = app
+                .as_administrator()
+                .get(&format!("/api/v1/stock/load-lists?date={day}"))
+                .await;
+            assert_eq!(lists.status, 200, "{lists:?}");
+            for list in lists.body.as_array().unwrap() {
+                if list["lines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["to_pick"].as_f64() > Some(0.0))
+                {
+                    break 'found (day, list.clone());
+                }
+            }
+        }
+        panic!("no load list with anything to pick in the coming week");
+    };
+    let picked = list["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["to_pick"].as_f64() > Some(0.0))
+        .unwrap();
+    assert_eq!(picked["from"][0]["location"], "Main warehouse", "{list}");
+    let engineer = list["engineer_id"].as_str().unwrap();
+    let email = app
+        .as_owner()
+        .get(&format!("/api/v1/users/{engineer}"))
+        .await["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = app.login(&email, orderly::demo::DEMO_PASSWORD).await;
+    let phone = app.with_token(login["access_token"].as_str().unwrap());
+
+    let loaded = phone
+        .post("/api/v1/my/load-list/load", json!({"date": day}))
+        .await;
+    assert_eq!(loaded.status, 200, "{loaded:?}");
+    assert!(
+        loaded["transfers"]["movements"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "{loaded:?}"
+    );
+    let van = list["van_id"].as_str().unwrap();
+
+    // The first visit that puts in a part, done on the phone as the checklist sends it.
+    let visits = phone.get(&format!("/api/v1/my/visits?date={day}")).await;
+    let visit = visits
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| {
+            v["work_order"]["scope_lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["part_id"].is_string())
+        })
+        .expect("a visit with a part")
+        .clone();
+    let order = visit["work_order"]["id"].as_str().unwrap().to_owned();
+    let line = visit["work_order"]["scope_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["part_id"].is_string())
+        .unwrap()
+        .clone();
+    let part = line["part_id"].as_str().unwrap().to_owned();
+    let before = level(&app, van, &part).await;
+    for action in ["start-travel", "arrive"] {
+        let v = crate::parts_on_orders::version(&app, &order).await;
+        let r = phone
+            .post(
+                &format!("/api/v1/work-orders/{order}/actions/{action}"),
+                json!({"version": v}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{action}: {r:?}");
+    }
+    let v = crate::parts_on_orders::version(&app, &order).await;
+    let body = json!({"version": v, "parts_used": [{"part_id": part, "name": line["description"], "quantity": line["quantity"]}]}).to_string();
+    for _ in 0..2 {
+        let r = phone
+            .send_with_headers(
+                "POST",
+                &format!("/api/v1/work-orders/{order}/actions/finish"),
+                Some(body.clone()),
+                &[
+                    ("Idempotency-Key", "demo-finish"),
+                    ("Content-Type", "application/json"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    let after = level(&app, van, &part).await;
+    assert_eq!(
+        after.0,
+        before.0 - line["quantity"].as_f64().unwrap(),
+        "issued once: {before:?} → {after:?}"
+    );
+
+    step(
+        &app,
+        Role::Administrator,
+        &order,
+        "certify",
+        json!({"summary": "Serviced"}),
+    )
+    .await;
+    let pdf = crate::certificates::certificate_pdf(&app, &order).await;
+    let text = crate::certificates::pdf_text(&pdf.bytes);
+    let name = app.as_manager().get(&format!("/api/v1/parts/{part}")).await["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains(&format!("{name} × 1 ·")), "{text}");
 }

@@ -147,7 +147,11 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/stock/adjustments", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/counts", Roles(DISPATCH)),
     ("GET", "/api/v1/stock/load-lists", Roles(OFFICE)),
-    ("POST", "/api/v1/stock/load-lists/{id}/load", Roles(DISPATCH)),
+    (
+        "POST",
+        "/api/v1/stock/load-lists/{id}/load",
+        Roles(DISPATCH),
+    ),
     ("POST", "/api/v1/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/customers/{id}/stickers", Roles(OFFICE)),
     ("GET", "/api/v1/equipment/{id}/sticker", Roles(OFFICE)),

@@ -1,0 +1,83 @@
+//! The parts a visit used: priced from the order (or the catalogue) and
+//! costed from the catalogue, for the certificate and the margin; catalogue
+//! parts issued from the engineer's van in the transaction that finishes the
+//! visit — once, however often the phone sends the finish.
+
+use super::stock::{apply, leg};
+use super::Actor;
+use crate::core::ids::{LocationId, PartId};
+use crate::core::stock::{Change, MovementKind, Quantity};
+use crate::core::visit::PartUsed;
+use crate::core::work_order::ScopeLine;
+use crate::core::ValidationError;
+use crate::error::AppError;
+use crate::store::reservations;
+use crate::store::stock as ledger;
+use crate::store::visits::VisitRow;
+use crate::store::work_orders::WorkOrderRow;
+use crate::store::DbConnection;
+
+/// Prices, costs and names the checked parts, and issues the catalogue parts
+/// from the van of the visit's engineer (or, without a van, from where the
+/// order holds them). A van that would go below zero without allowing it
+/// refuses the finish with 409 `insufficient_stock`: nothing changes.
+pub fn issue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &WorkOrderRow,
+    visit: &VisitRow,
+    mut used: Vec<PartUsed>,
+) -> Result<Vec<PartUsed>, AppError> {
+    let ids: Vec<PartId> = used.iter().filter_map(|p| p.part_id.clone()).collect();
+    if ids.is_empty() {
+        return Ok(used);
+    }
+    let catalogue = crate::store::parts::of_ids(conn, &ids)?;
+    let scope: Vec<ScopeLine> = order.scope()?;
+    let van = ledger::van_of(conn, visit.engineer_id.as_str())?.filter(|v| v.active);
+    let held = if van.is_none() {
+        reservations::of_order(conn, &order.id)?
+    } else {
+        vec![]
+    };
+    let mut legs = vec![];
+    for (i, p) in used.iter_mut().enumerate() {
+        let Some(id) = p.part_id.clone() else {
+            continue;
+        };
+        let part = catalogue.iter().find(|c| c.id == id).ok_or_else(|| {
+            ValidationError::new(
+                format!("parts_used[{i}].part_id"),
+                "is not a part of the catalogue",
+            )
+        })?;
+        // The certificate names a catalogue part as the catalogue does.
+        p.name = part.name.clone();
+        p.unit_price = Some(
+            scope
+                .iter()
+                .find(|l| l.part_id.as_ref() == Some(&id))
+                .map_or(part.price, |l| l.unit_price),
+        );
+        p.unit_cost = Some(part.cost);
+        let from: Option<LocationId> = match &van {
+            Some(v) => Some(v.id.clone()),
+            None => held
+                .iter()
+                .find(|r| r.part_id == id)
+                .map(|r| r.location_id.clone()),
+        };
+        if let Some(from) = from {
+            let q = Quantity::from_milli((p.quantity * 1000.0).round() as i64);
+            legs.push(leg(id, &from, MovementKind::Issue, Change::By(-q)));
+        }
+    }
+    if !legs.is_empty() {
+        let why = format!(
+            "Used at the visit of {}",
+            crate::store::utc(visit.planned_start).date_naive()
+        );
+        apply(conn, actor, legs, Some(why), Some(&order.id))?;
+    }
+    Ok(used)
+}
