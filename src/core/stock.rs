@@ -90,6 +90,12 @@ impl std::ops::Sub for Quantity {
     }
 }
 
+impl std::ops::AddAssign for Quantity {
+    fn add_assign(&mut self, other: Quantity) {
+        *self = *self + other;
+    }
+}
+
 impl std::ops::Add for Quantity {
     type Output = Quantity;
     fn add(self, other: Quantity) -> Quantity {

@@ -2,7 +2,7 @@
 //! warehouses, and loading it in one action — the transfers to the van and
 //! the day's reservations moved along with them, in one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -18,7 +18,8 @@ use crate::core::stock::{Change, LocationKind, MovementKind, Quantity};
 use crate::core::work_order::{parts_wanted, ScopeLine};
 use crate::error::AppError;
 use crate::store::reservations::{self, ReservationRow};
-use crate::store::stock::{self as ledger, LocationRow};
+use crate::store::parts::PartRow;
+use crate::store::stock::{self as ledger, LevelRow, LocationRow};
 use crate::store::{decoded_json, now, transaction, visits, work_orders, DbConnection};
 
 /// A visit the list is for.
@@ -105,7 +106,8 @@ fn read_day(
 }
 
 /// The load lists of a day: every engineer with a live visit, or one.
-/// A bounded number of reads, whatever the number of engineers and visits.
+/// A bounded number of reads, whatever the number of engineers and visits;
+/// the lists are worked out over indexes, not by scanning per part.
 pub fn load_lists(
     conn: &mut DbConnection,
     date: NaiveDate,
@@ -122,36 +124,58 @@ pub fn load_lists(
     parts.sort();
     parts.dedup();
     let levels = ledger::levels_of_parts(conn, &parts)?;
-    let catalogue = crate::store::parts::of_ids(conn, &parts)?;
-    let day_orders: Vec<&WorkOrderId> = day.wants.keys().collect();
-    // What the day's orders hold at each place.
-    let held_today = |location: &LocationId, part: &PartId, orders: &[&WorkOrderId]| {
-        day.held
-            .iter()
-            .filter(|r| {
-                r.location_id == *location
-                    && r.part_id == *part
-                    && orders.contains(&&r.work_order_id)
-            })
-            .fold(Quantity::ZERO, |s, r| s + Quantity::from_milli(r.quantity))
-    };
-    // Each warehouse's stock not promised outside the day.
-    let mut pools: Vec<Pool> = levels
-        .iter()
-        .filter(|l| {
-            day.places
-                .iter()
-                .any(|p| p.id == l.location_id && p.kind == LocationKind::Warehouse && p.active)
-        })
-        .map(|l| Pool {
-            location_id: l.location_id.clone(),
-            part_id: l.part_id.clone(),
-            left: Quantity::from_milli(l.on_hand).max(Quantity::ZERO)
-                - (Quantity::from_milli(l.reserved)
-                    - held_today(&l.location_id, &l.part_id, &day_orders)),
-            preferred: false,
-        })
+    let catalogue: HashMap<PartId, PartRow> = crate::store::parts::of_ids(conn, &parts)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
         .collect();
+    let level_at: HashMap<(&LocationId, &PartId), &LevelRow> = levels
+        .iter()
+        .map(|l| ((&l.location_id, &l.part_id), l))
+        .collect();
+    // What each engineer's orders of the day hold, by (place, part).
+    let engineer_of: HashMap<&WorkOrderId, &UserId> = day
+        .visits
+        .iter()
+        .map(|v| (&v.work_order_id, &v.engineer_id))
+        .collect();
+    let mut held_by: HashMap<(&UserId, &LocationId, &PartId), Quantity> = HashMap::new();
+    let mut held_today: HashMap<(&LocationId, &PartId), Quantity> = HashMap::new();
+    for r in &day.held {
+        let Some(e) = engineer_of.get(&r.work_order_id) else {
+            continue;
+        };
+        let q = Quantity::from_milli(r.quantity);
+        *held_by.entry((*e, &r.location_id, &r.part_id)).or_default() += q;
+        *held_today.entry((&r.location_id, &r.part_id)).or_default() += q;
+    }
+    let today = |l: &LevelRow| {
+        held_today
+            .get(&(&l.location_id, &l.part_id))
+            .copied()
+            .unwrap_or_default()
+    };
+    // Stock not promised outside the day: what the van may use, what a
+    // warehouse may give (shared by every engineer of the day).
+    let unpromised = |l: &LevelRow| {
+        Quantity::from_milli(l.on_hand).max(Quantity::ZERO)
+            - (Quantity::from_milli(l.reserved) - today(l))
+    };
+    let warehouses: Vec<&LocationRow> = day
+        .places
+        .iter()
+        .filter(|p| p.kind == LocationKind::Warehouse && p.active)
+        .collect();
+    let mut pools: HashMap<&PartId, Vec<Pool>> = HashMap::new();
+    for l in &levels {
+        if warehouses.iter().any(|w| w.id == l.location_id) {
+            pools.entry(&l.part_id).or_default().push(Pool {
+                location_id: l.location_id.clone(),
+                part_id: l.part_id.clone(),
+                left: unpromised(l),
+                preferred: false,
+            });
+        }
+    }
     let mut engineers: Vec<&UserId> = day.visits.iter().map(|v| &v.engineer_id).collect();
     engineers.dedup();
     if let Some(e) = engineer {
@@ -164,39 +188,32 @@ pub fn load_lists(
             .iter()
             .filter(|v| v.engineer_id == *engineer_id)
             .collect();
-        let own: Vec<&WorkOrderId> = visits.iter().map(|v| &v.work_order_id).collect();
         let van = day
             .places
             .iter()
             .find(|p| p.engineer_id.as_deref() == Some(engineer_id.as_str()));
         let mut needed: Vec<(PartId, Quantity)> = vec![];
-        for order in &own {
-            for (part, q) in day.wants.get(*order).into_iter().flatten() {
+        for v in &visits {
+            for (part, q) in day.wants.get(&v.work_order_id).into_iter().flatten() {
                 match needed.iter_mut().find(|(p, _)| p == part) {
-                    Some((_, sum)) => *sum = *sum + *q,
+                    Some((_, sum)) => *sum += *q,
                     None => needed.push((part.clone(), *q)),
                 }
             }
         }
         let mut lines = vec![];
         for (part, need) in needed {
-            let usable = match van {
-                Some(v) => levels
-                    .iter()
-                    .find(|l| l.location_id == v.id && l.part_id == part)
-                    .map_or(Quantity::ZERO, |l| {
-                        Quantity::from_milli(l.on_hand).max(Quantity::ZERO)
-                            - (Quantity::from_milli(l.reserved) - held_today(&v.id, &part, &own))
-                    }),
-                None => Quantity::ZERO,
-            };
-            for pool in pools.iter_mut().filter(|p| p.part_id == part) {
-                pool.preferred = !held_today(&pool.location_id, &part, &own).is_zero();
-            }
-            let line = load::line(&part, need, usable, &mut pools);
-            let Some(p) = catalogue.iter().find(|c| c.id == part) else {
+            let Some(p) = catalogue.get(&part) else {
                 continue;
             };
+            let usable = van
+                .and_then(|v| level_at.get(&(&v.id, &part)))
+                .map_or(Quantity::ZERO, |l| unpromised(l));
+            let own = pools.entry(&p.id).or_default();
+            for pool in own.iter_mut() {
+                pool.preferred = held_by.contains_key(&(engineer_id, &pool.location_id, &p.id));
+            }
+            let line = load::line(&part, need, usable, own);
             lines.push(LoadLine {
                 part_id: part,
                 sku: p.sku.clone(),
