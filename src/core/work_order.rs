@@ -255,7 +255,7 @@ pub fn parts_wanted(lines: &[ScopeLine]) -> Vec<(PartId, Quantity)> {
         let Some(part) = &line.part_id else { continue };
         let q = Quantity::from_milli((line.quantity * 1000.0).round() as i64);
         match out.iter_mut().find(|(p, _)| p == part) {
-            Some((_, total)) => *total = *total + q,
+            Some((_, total)) => *total += q,
             None => out.push((part.clone(), q)),
         }
     }
