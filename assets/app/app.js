@@ -19,6 +19,7 @@ const WORDS = {
     status_finished: 'Finished', status_cancelled: 'Cancelled', failed: 'Not accepted by the server',
     scope: 'Work to do', equipment: 'Equipment', serial: 'S/N', meters: 'Meters', last_read: 'last',
     never_read: 'not read yet', reading: 'Reading', record: 'Record', recorded: 'Recorded', history: 'Last visits',
+    load: 'Load the van', loaded: 'Van loaded', load_done: 'Loading recorded', short: 'short',
   },
   uk: {
     login: 'Увійти', email: 'Ел. пошта', password: 'Пароль', wrong: 'Невірна пошта або пароль',
@@ -34,6 +35,7 @@ const WORDS = {
     status_finished: 'Завершено', status_cancelled: 'Скасовано', failed: 'Сервер не прийняв',
     scope: 'Що зробити', equipment: 'Обладнання', serial: 'С/н', meters: 'Лічильники', last_read: 'останнє',
     never_read: 'ще не знімали', reading: 'Показник', record: 'Записати', recorded: 'Записано', history: 'Попередні візити',
+    load: 'Завантажити авто', loaded: 'Авто завантажено', load_done: 'Завантаження записано', short: 'бракує',
   },
 };
 const LANG = (navigator.language || 'en').toLowerCase().startsWith('uk') ? 'uk' : 'en';
@@ -186,10 +188,32 @@ async function loadRoute() {
     const r = await api('GET', '/api/v1/my/visits');
     if (r.status === 401) return showLogin();
     if (r.ok) { route.visits = await r.json(); showNet(true); }
+    const l = await api('GET', '/api/v1/my/load-list');
+    if (l.ok) localStorage.setItem('load', JSON.stringify(await l.json()));
   } catch (e) {
     showNet(false);
   }
   showRoute();
+}
+
+/// What to take from the warehouse for today's visits, and "loaded" (queued
+/// like every action: the server takes it once).
+function loadList() {
+  const list = JSON.parse(localStorage.getItem('load') || 'null');
+  if (!list) return null;
+  const picks = list.lines.filter((l) => l.to_pick > 0 || l.short > 0);
+  if (!picks.length) return null;
+  const done = localStorage.getItem('loaded:' + list.date);
+  return h('section', { class: 'card', id: 'load-list' }, h('h3', {}, t('load')),
+    h('ul', {}, ...picks.map((l) => h('li', { 'data-sku': l.sku }, h('strong', {}, `${number(l.to_pick)} × `), l.name,
+      h('span', { class: 'muted' }, ` · ${l.from.map((f) => f.location).join(', ')}`),
+      l.short > 0 && h('span', { class: 'warn' }, ` · ${t('short')} ${number(l.short)}`)))),
+    done ? h('p', { class: 'ok', id: 'loaded' }, `✓ ${t('load_done')}`)
+      : h('button', { class: 'primary', id: 'load-van', onclick: async () => {
+        await enqueue('POST', '/api/v1/my/load-list/load', JSON.stringify({ date: list.date }), 'application/json');
+        localStorage.setItem('loaded:' + list.date, '1');
+        showRoute();
+      } }, t('loaded')));
 }
 
 function showLogin(error) {
@@ -220,6 +244,7 @@ function showRoute() {
     h('div', { class: 'bar' }, h('h2', {}, t('today')),
       h('button', { class: 'small', onclick: loadRoute }, t('refresh'))),
     visits.length ? null : h('p', {}, t('none')),
+    loadList(),
     ...visits.map((item) => {
       const s = state(item);
       const phone = item.on_site_contact && item.on_site_contact.phones[0];

@@ -89,6 +89,8 @@ function collect(form) {
   }
   // A scope line left blank is no line.
   if (Array.isArray(body.scope_lines)) body.scope_lines = body.scope_lines.filter((l) => l && l.description);
+  // A stock line without a quantity (a count left empty) is no line.
+  if (Array.isArray(body.lines)) body.lines = body.lines.filter((l) => l && l.quantity !== undefined);
   return body;
 }
 

@@ -17,8 +17,8 @@ use crate::core::load::{self, Pool};
 use crate::core::stock::{Change, LocationKind, MovementKind, Quantity};
 use crate::core::work_order::{parts_wanted, ScopeLine};
 use crate::error::AppError;
-use crate::store::reservations::{self, ReservationRow};
 use crate::store::parts::PartRow;
+use crate::store::reservations::{self, ReservationRow};
 use crate::store::stock::{self as ledger, LevelRow, LocationRow};
 use crate::store::{decoded_json, now, transaction, visits, work_orders, DbConnection};
 

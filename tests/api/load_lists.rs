@@ -472,3 +472,119 @@ async fn the_demo_engineer_loads_the_van_and_uses_a_cartridge() {
         .to_owned();
     assert!(text.contains(&format!("{name} × 1 ·")), "{text}");
 }
+
+/// Waits until a part's quantity on hand at a location reaches `want`.
+async fn on_hand_becomes(app: &TestApp, location: &str, part: &str, want: f64) {
+    for _ in 0..100 {
+        if level(app, location, part).await.0 == want {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{part} at {location} never reached {want}: {:?}",
+        level(app, location, part).await
+    );
+}
+
+/// In a browser: the engineer's load list on the phone and "van loaded", the
+/// visit's checklist with its part, finished once; the office's load list with
+/// "Load the van", the stock page with a count entered, a part's ledger.
+#[actix_web::test]
+async fn the_load_list_and_the_checklist_in_a_browser() {
+    use chrono::TimeZone;
+    let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
+    let engineer = engineer_id(&app);
+    let cart = part(&app, "CRT-WEB").await;
+    let main = warehouse(&app, "Main warehouse").await;
+    let van = van(&app, &engineer, false).await;
+    receive(&app, &main, &cart, 10.0).await;
+    // Today at noon (company time), two cartridges; tomorrow one more.
+    let tz = app.state.config().timezone;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let noon = tz
+        .from_local_datetime(&today.and_hms_opt(12, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let (customer, site, _, _) = customer_with_site(&app, "Olena Kovalenko").await;
+    let order = order_with_part(&app, &customer, &site, &cart, 2.0).await;
+    step(&app, Role::Manager, &order, "agree", json!({})).await;
+    step(&app, Role::Manager, &order, "send-to-scheduling", json!({})).await;
+    step(
+        &app,
+        Role::Administrator,
+        &order,
+        "schedule",
+        json!({"engineer_id": engineer, "start": noon, "end": noon + chrono::Duration::hours(1)}),
+    )
+    .await;
+    let tomorrow = today + chrono::Days::new(1);
+    booked(&app, &cart, 1.0, &engineer, &tomorrow.to_string(), "09:00").await;
+
+    // The phone: today's load list, "van loaded".
+    let phone = crate::engineer_app::Phone::phone().await;
+    crate::engineer_app::sign_in(&phone, &app).await;
+    let card = phone.css("#load-list").await.text().await.unwrap();
+    assert!(
+        card.contains("2 × Cartridge set") && card.contains("Main warehouse"),
+        "{card}"
+    );
+    phone.screenshot("engineer-load-list").await;
+    phone.click("#load-van").await;
+    phone.css("#loaded").await;
+    phone.drained().await;
+    on_hand_becomes(&app, &van, &cart, 2.0).await;
+
+    // The visit: the cartridge line is marked as coming from the van; finished once.
+    let visit = app.as_engineer().get("/api/v1/my/visits").await.body[0]["visit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    phone
+        .click(&format!("article[data-visit='{visit}'] a.open"))
+        .await;
+    phone.css("#on-the-way").await.click().await.unwrap();
+    phone.css("#arrived").await.click().await.unwrap();
+    let checklist = phone.css("form#finish").await.text().await.unwrap();
+    assert!(
+        checklist.contains("Cartridge set · from the van"),
+        "{checklist}"
+    );
+    phone.screenshot("engineer-checklist").await;
+    phone.click("form#finish button.primary").await;
+    phone.css("#done").await;
+    phone.drained().await;
+    on_hand_becomes(&app, &van, &cart, 0.0).await;
+    phone.close().await;
+
+    // The office: tomorrow's load list, loaded from the page.
+    let b = crate::browser::Browser::desktop().await;
+    crate::office::office_sign_in(&b, &app, Role::Administrator).await;
+    b.visit(&app.base, &format!("/office/load-lists?date={tomorrow}"))
+        .await;
+    let text = b.text().await;
+    assert!(
+        text.contains("CRT-WEB") && text.contains("Main warehouse: 1"),
+        "{text}"
+    );
+    b.screenshot("office-load-list").await;
+    b.click("section.load-list form button.primary").await;
+    on_hand_becomes(&app, &van, &cart, 1.0).await;
+
+    // The stock page: a count of the warehouse entered in its table.
+    b.visit(&app.base, &format!("/office/stock?location={main}"))
+        .await;
+    b.css("#count").await;
+    b.set("input[name='lines[0].quantity']", "6").await;
+    b.screenshot("office-stock").await;
+    b.click("#count button.primary").await;
+    on_hand_becomes(&app, &main, &cart, 6.0).await;
+    b.visit(&app.base, &format!("/office/parts/{cart}")).await;
+    let text = b.text().await;
+    for kind in ["Count", "Issue", "Transfer out", "Reservation", "Receipt"] {
+        assert!(text.contains(kind), "{kind} in {text}");
+    }
+    b.screenshot("office-part-movements").await;
+    b.close().await;
+}

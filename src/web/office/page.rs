@@ -224,6 +224,12 @@ const MENU: &[MenuEntry] = &[
         |w| w.menu_notifications,
         &[Role::Administrator],
     ),
+    ("/office/stock", |w| w.menu_stock, &[Role::Administrator]),
+    (
+        "/office/load-lists",
+        |w| w.menu_load_lists,
+        &[Role::Administrator],
+    ),
     ("/office/users", |w| w.menu_users, &[]),
     ("/office/settings", |w| w.menu_settings, &[]),
     ("/office/analytics", |w| w.menu_analytics, &[Role::Manager]),

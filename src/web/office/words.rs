@@ -30,6 +30,18 @@ impl Words {
 
 /// Codes shown in Ukrainian; English ones are the code made readable.
 static UK_CODES: &[(&str, &str)] = &[
+    ("warehouse", "Склад"),
+    ("van", "Авто"),
+    ("receipt", "Надходження"),
+    ("transfer_out", "Переміщення (з)"),
+    ("transfer_in", "Переміщення (до)"),
+    ("issue", "Використано на візиті"),
+    ("return", "Повернення"),
+    ("adjustment", "Коригування"),
+    ("count", "Перерахунок"),
+    ("reservation", "Резерв"),
+    ("release", "Зняття резерву"),
+    ("low", "Мало"),
     ("champions", "Чемпіони"),
     ("loyal", "Лояльні"),
     ("potential_loyalists", "Потенційно лояльні"),
@@ -155,6 +167,34 @@ words! {
     menu_plan: "Route planning", "Планування маршрутів";
     menu_week: "Week", "Тиждень";
     menu_notifications: "Notifications", "Сповіщення";
+    menu_stock: "Stock", "Склад";
+    menu_load_lists: "Load lists", "Завантаження авто";
+    st_location: "Location", "Місце";
+    st_sku: "SKU", "Артикул";
+    st_part: "Part", "Матеріал";
+    st_on_hand: "On hand", "В наявності";
+    st_reserved: "Reserved", "Зарезервовано";
+    st_available: "Available", "Вільно";
+    st_minimum: "Minimum", "Мінімум";
+    st_low_only: "Running low only", "Лише те, чого мало";
+    st_purchase_list: "Purchase list (CSV)", "Список закупівлі (CSV)";
+    st_counted: "Counted", "Пораховано";
+    st_record_count: "Record the count", "Записати перерахунок";
+    st_count_hint: "Enter what you counted; lines left empty are not changed. Each difference goes on the ledger.", "Введіть пораховане; порожні рядки не змінюються. Кожна різниця записується в журнал руху.";
+    st_movements: "Movements", "Рух";
+    st_kind: "Kind", "Вид";
+    st_after: "After", "Після";
+    st_why: "Why", "Причина";
+    st_where: "Where it is", "Де є";
+    st_needed: "Needed", "Потрібно";
+    st_in_van: "In the van", "В авто";
+    st_to_pick: "To pick", "Взяти";
+    st_from: "From", "Звідки";
+    st_short: "Short", "Бракує";
+    st_load_van: "Load the van", "Завантажити авто";
+    st_no_van: "No van set up for this engineer.", "Для цього майстра не налаштовано авто.";
+    st_visits: "Visits", "Візити";
+    st_nothing_to_load: "The day's visits need no parts.", "Візитам цього дня матеріали не потрібні.";
     menu_users: "Users", "Користувачі";
     menu_settings: "Settings", "Налаштування";
     menu_templates: "Message templates", "Шаблони повідомлень";
