@@ -77,6 +77,12 @@ pub fn check_optional_day(
 
 /// A visit's start: no earlier than a day before `now`, no later than two
 /// years ahead.
+/// The company's local month of a moment, `YYYY-MM`: what a month of
+/// figures counts, in the company's zone and not in UTC.
+pub fn local_month(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m").to_string()
+}
+
 pub fn check_visit_start(
     field: &str,
     start: DateTime<Utc>,
@@ -102,6 +108,21 @@ pub fn check_visit_start(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_the_companys_not_utcs() {
+        use chrono::TimeZone;
+        let kyiv = chrono_tz::Europe::Kyiv;
+        // 30 November 22:30 UTC is already 1 December in Kyiv (UTC+2 in winter).
+        let late = Utc.with_ymd_and_hms(2026, 11, 30, 22, 30, 0).unwrap();
+        assert_eq!(local_month(late, kyiv), "2026-12");
+        assert_eq!(local_month(late, chrono_tz::UTC), "2026-11");
+        // 31 March 21:30 UTC, after the change to summer time (UTC+3): 1 April.
+        let summer = Utc.with_ymd_and_hms(2026, 3, 31, 21, 30, 0).unwrap();
+        assert_eq!(local_month(summer, kyiv), "2026-04");
+        let before = Utc.with_ymd_and_hms(2026, 3, 31, 20, 59, 0).unwrap();
+        assert_eq!(local_month(before, kyiv), "2026-03");
+    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -370,7 +370,7 @@ fn apply(
             let (lines, _) = check_scope("lines_done", &lines)?;
             visit.lines_done = serde_json::to_string(&lines)?;
             let used = check_parts("parts_used", &b.parts_used)?;
-            let used = super::parts_used::issue(conn, actor, row, &visit, used)?;
+            let used = super::parts_used::issue(conn, actor, row, &visit, used, at)?;
             visit.parts_used = serde_json::to_string(&used)?;
             visit.result_notes = text::optional("result_notes", b.result_notes.as_deref(), NOTE)?;
             visit.recommendations =

@@ -944,7 +944,7 @@ pub trait Tables {
     fn tables(&self) -> Vec<(&'static str, Vec<serde_json::Value>)>;
 }
 
-fn rows<T: Serialize>(items: &[T]) -> Vec<serde_json::Value> {
+pub(crate) fn rows<T: Serialize>(items: &[T]) -> Vec<serde_json::Value> {
     items
         .iter()
         .filter_map(|i| serde_json::to_value(i).ok())

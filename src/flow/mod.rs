@@ -25,6 +25,7 @@ pub mod notices;
 pub mod notifications;
 pub mod papers;
 pub mod parts;
+pub mod parts_analytics;
 pub mod parts_used;
 pub mod passwords;
 pub mod planning;

@@ -3,14 +3,19 @@
 //! parts issued from the engineer's van in the transaction that finishes the
 //! visit — once, however often the phone sends the finish.
 
+use chrono::NaiveDateTime;
+
 use super::stock::{apply, leg};
 use super::Actor;
+use crate::core::dates::local_month;
 use crate::core::ids::{LocationId, PartId};
+use crate::core::stock::cost_of;
 use crate::core::stock::{Change, MovementKind, Quantity};
 use crate::core::visit::PartUsed;
 use crate::core::work_order::ScopeLine;
 use crate::core::ValidationError;
 use crate::error::AppError;
+use crate::store::parts_used::PartUsedRow;
 use crate::store::reservations;
 use crate::store::stock as ledger;
 use crate::store::visits::VisitRow;
@@ -27,6 +32,7 @@ pub fn issue(
     order: &WorkOrderRow,
     visit: &VisitRow,
     mut used: Vec<PartUsed>,
+    at: NaiveDateTime,
 ) -> Result<Vec<PartUsed>, AppError> {
     let ids: Vec<PartId> = used.iter().filter_map(|p| p.part_id.clone()).collect();
     if ids.is_empty() {
@@ -41,6 +47,8 @@ pub fn issue(
         vec![]
     };
     let mut legs = vec![];
+    let mut figures = vec![];
+    let month = local_month(crate::store::utc(at), actor.timezone);
     for (i, p) in used.iter_mut().enumerate() {
         let Some(id) = p.part_id.clone() else {
             continue;
@@ -60,6 +68,19 @@ pub fn issue(
                 .map_or(part.price, |l| l.unit_price),
         );
         p.unit_cost = Some(part.cost);
+        let q = Quantity::from_milli((p.quantity * 1000.0).round() as i64);
+        figures.push(PartUsedRow {
+            visit_id: visit.id.clone(),
+            part_id: id.clone(),
+            work_order_id: order.id.clone(),
+            engineer_id: visit.engineer_id.clone(),
+            used_at: at,
+            month: month.clone(),
+            quantity: q.milli(),
+            revenue: cost_of(q, p.unit_price.unwrap_or(part.price)),
+            cost: cost_of(q, part.cost),
+            currency: order.currency.clone(),
+        });
         let from: Option<LocationId> = match &van {
             Some(v) => Some(v.id.clone()),
             None => held
@@ -68,10 +89,10 @@ pub fn issue(
                 .map(|r| r.location_id.clone()),
         };
         if let Some(from) = from {
-            let q = Quantity::from_milli((p.quantity * 1000.0).round() as i64);
             legs.push(leg(id, &from, MovementKind::Issue, Change::By(-q)));
         }
     }
+    crate::store::parts_used::insert(conn, &figures)?;
     if !legs.is_empty() {
         let why = format!(
             "Used at the visit of {}",

@@ -270,6 +270,34 @@ pub async fn field_quality(
     .await
 }
 
+/// Parts used at visits: quantity, revenue, cost and margin by part, by engineer and by local month.
+///
+/// Over local days `from`–`to` (12 months to today by default), in the company's currency; the customer filters do not apply. CSV with `format=csv&table=parts|engineers|months`. Roles: owner, manager.
+#[utoipa::path(
+    tag = "analytics",
+    params(AnalyticsQuery),
+    responses((status = 200, body = crate::flow::parts_analytics::PartsReport, description = "JSON, or one table as CSV with `format=csv&table=…`")),
+    security(("bearer" = [])),
+)]
+#[get("/analytics/parts")]
+pub async fn parts(
+    state: web::Data<AppState>,
+    _caller: Manager,
+    query: Query<AnalyticsQuery>,
+) -> Result<HttpResponse, AppError> {
+    respond(
+        &state,
+        query,
+        "parts",
+        |p: &Pool, cx: &Context, currency: &str| {
+            with(p, |c| {
+                crate::flow::parts_analytics::parts_report(c, cx, currency)
+            })
+        },
+    )
+    .await
+}
+
 /// Every report at once, as the owner's dashboard shows them, with the time each took.
 ///
 /// Over local days `from`–`to` (12 months to today by default) with the
@@ -304,5 +332,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(satisfaction)
         .service(activity)
         .service(field_quality)
+        .service(parts)
         .service(dashboard);
 }

@@ -58,6 +58,10 @@ pub const TABLES: &[Table] = &[
     },
     by_id("stock_movements"),
     Table {
+        name: "parts_used",
+        key: "visit_id || '/' || part_id",
+    },
+    Table {
         name: "stock_reservations",
         key: "work_order_id || '/' || part_id",
     },

@@ -25,6 +25,7 @@ pub mod meters;
 pub mod notifications;
 pub mod page;
 pub mod parts;
+pub mod parts_used;
 pub mod plans;
 pub mod records;
 pub mod reminders;

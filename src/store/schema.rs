@@ -637,6 +637,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    parts_used (visit_id, part_id) {
+        visit_id -> Text,
+        part_id -> Text,
+        work_order_id -> Text,
+        engineer_id -> Text,
+        used_at -> Timestamp,
+        month -> Text,
+        quantity -> BigInt,
+        revenue -> BigInt,
+        cost -> BigInt,
+        currency -> Text,
+    }
+}
+
+diesel::table! {
     stock_reservations (work_order_id, part_id) {
         work_order_id -> Text,
         part_id -> Text,
@@ -676,6 +691,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_levels,
     stock_movements,
     stock_reservations,
+    parts_used,
     audit_events,
     link_versions,
     meters,

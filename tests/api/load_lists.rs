@@ -331,6 +331,43 @@ async fn a_finished_visit_issues_its_parts_once(app: TestApp) {
         .await;
     assert_eq!(still["work_order"]["status"], "on_site");
     assert_eq!(level(&app, &van, &cart).await, (1.0, 0.0, 1.0));
+
+    // The analytics: the one cartridge used, its price less its cost, by
+    // part, by engineer and in this local month; the refused finish adds nothing.
+    let report = app.as_manager().get("/api/v1/analytics/parts").await;
+    assert_eq!(report.status, 200, "{report:?}");
+    assert_eq!(
+        (&report["revenue"], &report["cost"], &report["margin"]),
+        (&json!(120000), &json!(70000), &json!(50000)),
+        "{report:?}"
+    );
+    assert_eq!(report["parts"][0]["label"], "CRT-USE Cartridge set");
+    assert_eq!(report["parts"][0]["quantity"], 1.0);
+    assert_eq!(report["engineers"][0]["label"], "engineer");
+    let tz = app.state.config().timezone;
+    let month = chrono::Utc::now()
+        .with_timezone(&tz)
+        .format("%Y-%m")
+        .to_string();
+    assert_eq!(
+        report["months"],
+        json!([{"key": month, "label": month, "quantity": null, "unit": null,
+                                         "revenue": 120000, "cost": 70000, "margin": 50000}])
+    );
+    let csv = app
+        .as_manager()
+        .raw(
+            "GET",
+            "/api/v1/analytics/parts?format=csv&table=engineers",
+            None,
+            &[],
+        )
+        .await;
+    assert!(
+        csv.text.contains("engineer") && csv.text.contains("50000"),
+        "{}",
+        csv.text
+    );
 }
 
 /// The issue's demo, through the API: tomorrow's route (or the next with

@@ -179,6 +179,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/settings/test-message", Roles(OWNER)),
     ("GET", "/api/v1/analytics/customers", Roles(MANAGERS)),
     ("GET", "/api/v1/analytics/revenue", Roles(MANAGERS)),
+    ("GET", "/api/v1/analytics/parts", Roles(MANAGERS)),
     ("GET", "/api/v1/analytics/lifetime-value", Roles(MANAGERS)),
     ("GET", "/api/v1/analytics/rfm", Roles(MANAGERS)),
     ("GET", "/api/v1/analytics/funnel", Roles(MANAGERS)),
