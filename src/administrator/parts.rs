@@ -38,6 +38,23 @@ pub async fn list(
     ))
 }
 
+/// Export the catalogue as CSV.
+///
+/// Every part, archived ones too, in the import's `parts` format (money in major units, `compatible` joined with `;`, other names as JSON, the part's id as `external_id`): `POST /import/parts` reads it back unchanged. Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "stock",
+    responses((status = 200, content_type = "text/csv", body = String)),
+    security(("bearer" = [])),
+)]
+#[get("/parts/export")]
+pub async fn export(state: web::Data<AppState>, _caller: Office) -> Result<HttpResponse, AppError> {
+    let rows = state.db(parts::catalogue_rows).await?;
+    Ok(crate::api::csv::attachment(
+        "parts.csv",
+        crate::api::csv::to_csv(&rows),
+    ))
+}
+
 /// Add a part.
 ///
 /// Priced and costed in minor units of the company's currency; the SKU (kept in upper case) and the barcode name one part only (409 `code_taken`). Roles: owner, administrator.
@@ -133,7 +150,9 @@ pub async fn where_is(
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    // The export before `/parts/{id}`, which would take "export" for an id.
     cfg.service(list)
+        .service(export)
         .service(add)
         .service(one)
         .service(change)

@@ -97,6 +97,16 @@ pub fn spreadsheet_cell(value: &str) -> String {
     }
 }
 
+/// The text [`spreadsheet_cell`] protected, as it was: a leading `'` before
+/// what a spreadsheet would run as a formula is dropped, so a file exported
+/// for people imports back unchanged.
+pub fn from_spreadsheet_cell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '@', '\t', '\r', '-']) => rest,
+        _ => value,
+    }
+}
+
 /// `-12`, `-12.50`: digits with at most one point, nothing a spreadsheet reads as more.
 fn is_plain_number(value: &str) -> bool {
     let digits = value.strip_prefix('-').unwrap_or(value);
@@ -119,6 +129,25 @@ pub fn search_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_protected_cell_reads_back_as_it_was() {
+        for text in [
+            "=HYPERLINK(\"x\")",
+            "+380",
+            "@sum",
+            "-x",
+            "O'Brien",
+            "'quoted'",
+        ] {
+            let cell = spreadsheet_cell(text);
+            let unquoted = cell
+                .strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .map_or(cell.clone(), |c| c.replace("\"\"", "\""));
+            assert_eq!(from_spreadsheet_cell(&unquoted), text, "{cell}");
+        }
+    }
 
     #[test]
     fn required_trims_and_rejects_blank() {

@@ -18,7 +18,7 @@ fn not_found() -> AppError {
 
 /// Refuses a SKU or a barcode another part has (a clear 409 before the
 /// unique index would say it less clearly).
-fn unclaimed(
+pub(crate) fn unclaimed(
     conn: &mut DbConnection,
     fields: &PartFields,
     own: Option<&PartId>,
@@ -140,4 +140,47 @@ pub fn price_scope(
         }
     }
     Ok(lines)
+}
+
+/// The whole catalogue, archived parts too, as rows of the import's `parts`
+/// file: money in major units, lists joined with `;`, other names as JSON,
+/// each row's id as its `external_id` — so a catalogue exported here imports
+/// into another Orderly (or back) unchanged.
+pub fn catalogue_rows(conn: &mut DbConnection) -> Result<Vec<serde_json::Value>, AppError> {
+    let filter = PartFilter {
+        q: None,
+        kind: None,
+        archived: true,
+    };
+    let mut page = PageRequest {
+        limit: 500,
+        cursor: None,
+    };
+    let major = |minor: i64| format!("{}.{:02}", minor / 100, (minor % 100).abs());
+    let mut out = vec![];
+    loop {
+        let rows = parts::list(conn, &filter, &page)?;
+        for p in &rows.items {
+            out.push(serde_json::json!({
+                "external_id": p.id,
+                "sku": p.sku,
+                "name": p.name,
+                "names": p.names,
+                "unit": p.unit,
+                "kind": p.kind.as_str(),
+                "price": major(p.price),
+                "cost": major(p.cost),
+                "compatible": serde_json::from_str::<Vec<String>>(&p.compatible)
+                    .map(|c| c.join(";"))
+                    .unwrap_or_default(),
+                "barcode": p.barcode,
+                "active": p.active,
+            }));
+        }
+        match rows.next_cursor {
+            Some(next) => page.cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(out)
 }

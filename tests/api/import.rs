@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use orderly::core::role::Role;
 use orderly::store::Backend;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::certificates::{certificate_pdf, png_signature};
 use crate::on_both_backends;
@@ -19,6 +19,7 @@ on_both_backends!(
     the_command_imports_a_folder_with_photos_and_certificates,
     an_export_imports_into_another_orderly_unchanged,
     hostile_files_are_refused_and_the_server_lives_on,
+    a_catalogue_imports_and_exports,
 );
 
 /// `{"external_id":"Code","name":"Client"}`, URL-encoded.
@@ -670,4 +671,72 @@ async fn hostile_files_are_refused_and_the_server_lives_on(backend: Backend) {
     assert_eq!(r.status, 422, "{r:?}");
     assert_eq!(errors(&r), vec![(2, String::new()), (3, String::new())]);
     assert!(rows(&app, "customers").await.is_empty());
+}
+
+/// The parts catalogue: a supplier's price list in (other names by column,
+/// money in major units), a second import updates, a bad row names its field;
+/// the catalogue exported imports into another Orderly unchanged.
+async fn a_catalogue_imports_and_exports(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let list = "Code,sku,name,name_uk,kind,unit,price,cost,compatible,barcode\n\
+P1,crt-3,Cartridge set,Набір картриджів,cartridge,set,\"1 200,00\",700,RO filter;Atoll A-550,4820000000017\n\
+P2,MEM-75,=HYPERLINK(\"x\"),,membrane,pcs,2100.50,1280,,\n";
+    let map = "&map=%7B%22external_id%22%3A%22Code%22%7D";
+    let r = import(&app, "parts", map, list.as_bytes()).await;
+    assert_eq!((r.status, count(&r, "created")), (200, 2), "{r:?}");
+    let found = app.as_manager().get("/api/v1/parts?q=CRT-3").await;
+    let part = &found["items"][0];
+    assert_eq!(
+        (&part["sku"], &part["price"], &part["cost"]),
+        (&json!("CRT-3"), &json!(120000), &json!(70000)),
+        "{part}"
+    );
+    assert_eq!(part["names"]["uk"], "Набір картриджів");
+    assert_eq!(part["compatible"], json!(["RO filter", "Atoll A-550"]));
+    // The same file again with a new price: an update, not a second part.
+    let again = list.replace("\"1 200,00\"", "1250");
+    let r = import(&app, "parts", map, again.as_bytes()).await;
+    assert_eq!(
+        (count(&r, "created"), count(&r, "updated")),
+        (0, 2),
+        "{r:?}"
+    );
+    let found = app.as_manager().get("/api/v1/parts?q=CRT-3").await;
+    assert_eq!(found["items"][0]["price"], 125000);
+    // A bad kind is named; nothing of the file is written.
+    let bad = "Code,sku,name,kind,price,cost\nP9,X-1,Thing,gadget,1,1\n";
+    let r = import(&app, "parts", map, bad.as_bytes()).await;
+    assert_eq!(errors(&r), [(2, "kind".to_owned())], "{r:?}");
+
+    // Exported as the import reads it, and imported into another Orderly.
+    let csv = app
+        .as_manager()
+        .raw("GET", "/api/v1/parts/export", None, &[])
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert!(
+        csv.text.contains("'=HYPERLINK"),
+        "a formula stays text: {}",
+        csv.text
+    );
+    let to = TestApp::spawn(backend).await;
+    let r = import(&to, "parts", "", csv.text.as_bytes()).await;
+    assert_eq!((r.status, count(&r, "created")), (200, 2), "{r:?}");
+    let strip = |rows: Vec<Value>| -> Vec<Value> {
+        let mut rows: Vec<Value> = rows
+            .into_iter()
+            .map(|mut r| {
+                for k in ["id", "created_at", "updated_at"] {
+                    r.as_object_mut().unwrap().remove(k);
+                }
+                r
+            })
+            .collect();
+        rows.sort_by_key(|r| r["sku"].as_str().unwrap().to_owned());
+        rows
+    };
+    assert_eq!(
+        strip(rows(&app, "parts").await),
+        strip(rows(&to, "parts").await)
+    );
 }

@@ -119,6 +119,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/devices/{id}/readings", Device),
     ("GET", "/api/v1/parts", Roles(OFFICE)),
     ("POST", "/api/v1/parts", Roles(DISPATCH)),
+    ("GET", "/api/v1/parts/export", Roles(OFFICE)),
     ("GET", "/api/v1/parts/{id}", Roles(OFFICE)),
     ("PUT", "/api/v1/parts/{id}", Roles(DISPATCH)),
     ("GET", "/api/v1/parts/{id}/stock", Roles(OFFICE)),

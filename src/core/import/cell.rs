@@ -15,7 +15,9 @@ pub fn read(cell: Cell, raw: &str) -> Result<Option<Value>, String> {
         return Ok(None);
     }
     Ok(Some(match cell {
-        Cell::Text | Cell::Ref(_) => Value::String(raw.to_owned()),
+        Cell::Text | Cell::Ref(_) => {
+            Value::String(crate::core::text::from_spreadsheet_cell(raw).to_owned())
+        }
         Cell::List | Cell::Refs(_) => {
             Value::Array(list(raw).into_iter().map(Value::String).collect())
         }

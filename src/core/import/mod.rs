@@ -19,6 +19,8 @@ text_enum! {
     /// The kinds of file an import takes, in the order they must be read:
     /// each refers only to kinds before it.
     pub enum Entity {
+        /// The parts catalogue: it refers to nothing, and plans may name its parts.
+        Parts => "parts",
         Customers => "customers",
         Sites => "sites",
         Contacts => "contacts",
@@ -95,6 +97,26 @@ const fn or(name: &'static str, cell: Cell, default: &'static str) -> Column {
 pub const EXTERNAL_ID: &str = "external_id";
 
 use Cell::*;
+
+const PARTS: &[Column] = &[
+    must("sku", Text),
+    must("name", Text),
+    // Names in other languages: a JSON object (`{"uk": "…"}`, as Orderly's
+    // export writes it), or a column per language.
+    col("names", Text),
+    col("name_en", Text),
+    col("name_uk", Text),
+    col("name_ka", Text),
+    col("name_bg", Text),
+    col("name_fa", Text),
+    or("unit", Text, "pcs"),
+    must("kind", Text),
+    must("price", Money),
+    must("cost", Money),
+    col("compatible", List),
+    col("barcode", Text),
+    col("active", Bool),
+];
 
 const CUSTOMERS: &[Column] = &[
     or("kind", Text, "person"),
@@ -200,6 +222,7 @@ impl Entity {
     /// The columns of a file of this kind, besides [`EXTERNAL_ID`].
     pub fn columns(self) -> &'static [Column] {
         match self {
+            Entity::Parts => PARTS,
             Entity::Customers => CUSTOMERS,
             Entity::Sites => SITES,
             Entity::Contacts => CONTACTS,
@@ -215,6 +238,7 @@ impl Entity {
     pub fn record_name(self) -> &'static str {
         use crate::core::Fields;
         match self {
+            Entity::Parts => "part",
             Entity::Customers => crate::core::customer::CustomerFields::ENTITY,
             Entity::Sites => crate::core::site::SiteFields::ENTITY,
             Entity::Contacts => crate::core::contact::ContactFields::ENTITY,

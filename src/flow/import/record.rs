@@ -10,6 +10,7 @@ use crate::core::customer::CustomerFields;
 use crate::core::equipment::EquipmentFields;
 use crate::core::import::history::{PastCertificate, PastOrder, PastVisit};
 use crate::core::import::Entity;
+use crate::core::part::{PartFields, NAME_LOCALES};
 use crate::core::plan::PlanFields;
 use crate::core::site::SiteFields;
 use crate::core::{Fields, InputContext, ValidationError};
@@ -17,6 +18,7 @@ use crate::core::{Fields, InputContext, ValidationError};
 /// A checked row, ready to write.
 #[derive(Debug, Clone)]
 pub enum Record {
+    Part(PartFields),
     Customer(CustomerFields),
     Site(SiteFields),
     Contact(ContactFields),
@@ -63,6 +65,7 @@ pub fn parse(
     ctx: &Context,
 ) -> Result<Record, ValidationError> {
     Ok(match entity {
+        Entity::Parts => Record::Part(part(object)?),
         Entity::Customers => Record::Customer(checked(object, ctx)?),
         Entity::Sites => Record::Site(checked(object, ctx)?),
         Entity::Contacts => Record::Contact(checked(object, ctx)?),
@@ -102,4 +105,30 @@ pub fn parse(
         }
         Entity::Certificates => Record::Certificate(typed::<PastCertificate>(object)?.normalise()?),
     })
+}
+
+/// A part's row: its names in other languages gathered from a JSON `names`
+/// cell and the `name_xx` columns (a column wins over the JSON).
+fn part(mut object: Map<String, Value>) -> Result<PartFields, ValidationError> {
+    let mut names = match object.remove("names") {
+        Some(Value::String(raw)) => match serde_json::from_str::<Value>(&raw) {
+            Ok(Value::Object(m)) => m,
+            _ => {
+                return Err(ValidationError::new(
+                    "names",
+                    "must be a JSON object such as {\"uk\": \"…\"}",
+                ))
+            }
+        },
+        _ => Map::new(),
+    };
+    for locale in NAME_LOCALES {
+        if let Some(v) = object.remove(&format!("name_{locale}")) {
+            names.insert((*locale).to_owned(), v);
+        }
+    }
+    if !names.is_empty() {
+        object.insert("names".into(), Value::Object(names));
+    }
+    typed::<PartFields>(object)?.normalise()
 }

@@ -72,6 +72,10 @@ pub fn write(
 ) -> Result<Written, AppError> {
     let mut files = 0;
     let (id, customer_id) = match record {
+        Record::Part(f) => {
+            part(conn, w, id, existing, f)?;
+            (id.to_owned(), None)
+        }
         Record::Customer(f) => {
             repo::<Customers>(conn, w, id, existing, f)?;
             (id.to_owned(), Some(id.to_owned()))
@@ -327,5 +331,29 @@ fn store_file(w: &Writer, bytes: &[u8]) -> Result<String, AppError> {
         Ok(format!("{:x}", Sha256::digest(bytes)))
     } else {
         w.actor.files.put(bytes)
+    }
+}
+
+/// Writes a catalogue part under `id`; a SKU or barcode another part has is
+/// refused (the import's row error names it).
+fn part(
+    conn: &mut DbConnection,
+    w: &Writer,
+    id: &str,
+    existing: bool,
+    fields: &crate::core::part::PartFields,
+) -> Result<(), AppError> {
+    use crate::store::parts::{self, PartRow};
+    let id: ids::PartId = ids::typed(id, "id")?;
+    crate::flow::parts::unclaimed(conn, fields, Some(&id))?;
+    let created_at = match parts::find(conn, &id)? {
+        Some(old) if existing => old.created_at,
+        _ => w.at,
+    };
+    let row = PartRow::new(id, fields.clone(), &w.actor.currency, created_at, w.at);
+    if existing {
+        parts::update(conn, &row)
+    } else {
+        parts::insert(conn, &row)
     }
 }
