@@ -301,6 +301,24 @@ pub async fn count(
     ))
 }
 
+/// What runs low.
+///
+/// One alert per part and location while it runs low (less available than its minimum, or less on hand than agreed orders hold), oldest first, with what to order; opened and closed by the movement, reservation or minimum that changed it. Roles: owner, manager, administrator.
+#[utoipa::path(
+    tag = "stock",
+    responses((status = 200, body = [crate::flow::stock_alerts::StockAlert])),
+    security(("bearer" = [])),
+)]
+#[get("/stock/alerts")]
+pub async fn alerts(
+    state: web::Data<AppState>,
+    _caller: Office,
+) -> Result<web::Json<Vec<crate::flow::stock_alerts::StockAlert>>, AppError> {
+    Ok(web::Json(
+        state.db(crate::flow::stock_alerts::open_alerts).await?,
+    ))
+}
+
 /// How a purchase list is answered.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -357,6 +375,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(movements_of_part)
         .service(set_minimum)
         .service(purchase_list)
+        .service(alerts)
         .service(receive)
         .service(transfer)
         .service(adjust)

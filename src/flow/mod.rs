@@ -37,6 +37,7 @@ pub mod segments;
 pub mod self_scheduling;
 pub mod stickers;
 pub mod stock;
+pub mod stock_alerts;
 pub mod surveys;
 pub mod templates;
 pub mod usage;

@@ -112,7 +112,15 @@ pub fn follow(
             },
         )?;
     }
-    ledger::insert_movements(conn, &ledger_rows)
+    ledger::insert_movements(conn, &ledger_rows)?;
+    super::stock_alerts::follow(conn, &touched(&ledger_rows), at)
+}
+
+/// The (location, part) pairs some ledger rows changed.
+fn touched(rows: &[MovementRow]) -> Vec<(LocationId, PartId)> {
+    rows.iter()
+        .map(|r| (r.location_id.clone(), r.part_id.clone()))
+        .collect()
 }
 
 /// A part the order's scope names, with what it holds of it and where.
@@ -242,5 +250,6 @@ pub fn into_van(
         moved += 1;
     }
     ledger::insert_movements(conn, &rows)?;
+    super::stock_alerts::follow(conn, &touched(&rows), at)?;
     Ok(moved)
 }

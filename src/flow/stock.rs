@@ -361,6 +361,11 @@ pub(super) fn apply(
         })
         .collect();
     ledger::insert_movements(conn, &rows)?;
+    let touched: Vec<(LocationId, PartId)> = legs
+        .iter()
+        .map(|l| (l.location_id.clone(), l.part_id.clone()))
+        .collect();
+    super::stock_alerts::follow(conn, &touched, at)?;
     let name = match &account {
         Some(id) => users::find(conn, id)?.map(|u| u.name),
         None => None,
@@ -517,6 +522,7 @@ pub fn set_minimum(
         let row = crate::store::parts::find(conn, &part)?
             .ok_or_else(|| ValidationError::new("part_id", "is not a part of the catalogue"))?;
         ledger::set_minimum(conn, location, &part, minimum, now())?;
+        super::stock_alerts::follow(conn, &[(location.clone(), part.clone())], now())?;
         let level = ledger::level(conn, location, &part)?
             .ok_or_else(|| AppError::internal("a level without its row"))?;
         Ok(StockLine::new(&level, row))

@@ -58,6 +58,10 @@ pub const TABLES: &[Table] = &[
     },
     by_id("stock_movements"),
     Table {
+        name: "stock_alerts",
+        key: "location_id || '/' || part_id",
+    },
+    Table {
         name: "parts_used",
         key: "visit_id || '/' || part_id",
     },

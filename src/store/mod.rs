@@ -41,6 +41,7 @@ pub mod settings;
 pub mod sites;
 pub mod sql;
 pub mod stock;
+pub mod stock_alerts;
 pub mod templates;
 pub mod tokens;
 pub mod users;

@@ -652,6 +652,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    stock_alerts (location_id, part_id) {
+        location_id -> Text,
+        part_id -> Text,
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
     stock_reservations (work_order_id, part_id) {
         work_order_id -> Text,
         part_id -> Text,
@@ -691,6 +699,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_levels,
     stock_movements,
     stock_reservations,
+    stock_alerts,
     parts_used,
     audit_events,
     link_versions,

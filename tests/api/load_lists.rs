@@ -609,9 +609,23 @@ async fn the_load_list_and_the_checklist_in_a_browser() {
     b.click("section.load-list form button.primary").await;
     on_hand_becomes(&app, &van, &cart, 1.0).await;
 
-    // The stock page: a count of the warehouse entered in its table.
+    // The stock page: what runs low first (a minimum above what is free),
+    // then a count of the warehouse entered in its table.
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/stock-locations/{main}/minimums"),
+            json!({"part_id": cart, "minimum": 9}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
     b.visit(&app.base, &format!("/office/stock?location={main}"))
         .await;
+    let low = b.css("#alerts").await.text().await.unwrap();
+    assert!(
+        low.contains("CRT-WEB") && low.contains("Main warehouse"),
+        "{low}"
+    );
     b.css("#count").await;
     b.set("input[name='lines[0].quantity']", "6").await;
     b.screenshot("office-stock").await;

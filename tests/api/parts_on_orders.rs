@@ -297,6 +297,41 @@ async fn promises_beyond_the_stock_are_bought_for(app: TestApp) {
     assert_eq!(list.status, 200, "{list:?}");
     assert_eq!(list.body[0]["to_order"], 2.0, "{list:?}");
     assert_eq!(list.body[0]["line_cost"], 2 * 70000);
+
+    // The administrators' alert: one while it runs low, gone when it does not.
+    let alerts = app.as_administrator().get("/api/v1/stock/alerts").await;
+    assert_eq!(alerts.status, 200, "{alerts:?}");
+    assert_eq!(alerts.body.as_array().unwrap().len(), 1, "{alerts:?}");
+    assert_eq!(
+        (&alerts.body[0]["sku"], &alerts.body[0]["to_order"]),
+        (&json!("CRT-SHORT"), &json!(2.0))
+    );
+    receive(&app, &store, &cart, 5.0).await;
+    let alerts = app.as_administrator().get("/api/v1/stock/alerts").await;
+    assert_eq!(alerts.body, json!([]), "received: no longer low");
+    // A minimum above what is free opens it again; a transfer that keeps it low keeps one.
+    let r = app
+        .as_administrator()
+        .post(
+            &format!("/api/v1/stock-locations/{store}/minimums"),
+            json!({"part_id": cart, "minimum": 4}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let van = crate::stock::van(&app, &crate::work_orders::engineer_id(&app), false).await;
+    let r = app
+        .as_administrator()
+        .post(
+            "/api/v1/stock/transfers",
+            json!({"from_location_id": store, "to_location_id": van,
+              "lines": [{"part_id": cart, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let alerts = app.as_administrator().get("/api/v1/stock/alerts").await;
+    assert_eq!(alerts.body.as_array().unwrap().len(), 1, "{alerts:?}");
+    // 5 on hand, 3 promised: 2 free, 2 to buy back to the minimum of 4.
+    assert_eq!(alerts.body[0]["to_order"], 2.0, "{alerts:?}");
 }
 
 async fn a_plan_names_the_parts_its_orders_carry(app: TestApp) {

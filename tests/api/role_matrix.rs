@@ -148,6 +148,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/stock/adjustments", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/counts", Roles(DISPATCH)),
     ("GET", "/api/v1/stock/load-lists", Roles(OFFICE)),
+    ("GET", "/api/v1/stock/alerts", Roles(OFFICE)),
     (
         "POST",
         "/api/v1/stock/load-lists/{id}/load",

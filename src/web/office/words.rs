@@ -192,6 +192,9 @@ words! {
     st_from: "From", "Звідки";
     st_short: "Short", "Бракує";
     st_load_van: "Load the van", "Завантажити авто";
+    st_running_low: "Running low", "Закінчується";
+    st_to_order: "To order", "Замовити";
+    st_since: "Since", "З";
     st_no_van: "No van set up for this engineer.", "Для цього майстра не налаштовано авто.";
     st_visits: "Visits", "Візити";
     st_nothing_to_load: "The day's visits need no parts.", "Візитам цього дня матеріали не потрібні.";

@@ -32,8 +32,9 @@ pub async fn stock_page(
 ) -> Result<HttpResponse, PageError> {
     let f: StockFilter = filters(&req)?;
     let low = f.low.unwrap_or(false);
-    let (places, chosen, lines) = state
+    let (places, chosen, lines, alerts) = state
         .db(move |c| {
+            let alerts = crate::flow::stock_alerts::open_alerts(c)?;
             let places = stock::locations(c)?;
             let chosen = f
                 .location
@@ -51,13 +52,32 @@ pub async fn stock_page(
                 )?),
                 None => None,
             };
-            Ok((places, chosen, lines))
+            Ok((places, chosen, lines, alerts))
         })
         .await?;
     let w = page.w;
     let counts = page.has(Role::Administrator) || page.has(Role::Owner);
     let here = places.iter().find(|p| Some(&p.id) == chosen.as_ref());
+    let tz = page.tz;
     let body = html! {
+        @if !alerts.is_empty() {
+            section.card #alerts {
+                h2 { (w.st_running_low) " (" (alerts.len()) ")" }
+                table {
+                    thead { tr { th { (w.st_location) } th { (w.st_sku) } th { (w.st_part) } th.num { (w.st_on_hand) }
+                                 th.num { (w.st_reserved) } th.num { (w.st_minimum) } th.num { (w.st_to_order) } th { (w.st_since) } } }
+                    tbody { @for a in &alerts { tr {
+                        td { a href={ "/office/stock?location=" (a.location_id) } { (a.location) } }
+                        td { a href={ "/office/parts/" (a.part_id) } { (a.sku) } }
+                        td { (a.name) }
+                        td.num { (a.on_hand) } td.num { (a.reserved) }
+                        td.num { @if let Some(m) = a.minimum { (m) } }
+                        td.num { strong { (a.to_order) } " " span.small.muted { (a.unit) } }
+                        td.small { (when(a.since, tz)) }
+                    } } }
+                }
+            }
+        }
         nav.tabs aria-label=(w.st_location) {
             @for p in &places {
                 a href={ "/office/stock?location=" (p.id) } aria-current=[(Some(&p.id) == chosen.as_ref()).then_some("page")] {
