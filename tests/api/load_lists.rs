@@ -220,6 +220,29 @@ async fn the_van_is_loaded_for_the_day_once(app: TestApp) {
         .get("/api/v1/stock/load-lists?date=2026-13-40")
         .await;
     assert_eq!(r.status, 400, "{r:?}");
+    let far = app
+        .as_manager()
+        .get("/api/v1/stock/load-lists?date=9999-12-31")
+        .await;
+    assert_eq!((far.status, &far.body), (200, &json!([])), "{far:?}");
+    let far = app
+        .as_engineer()
+        .get("/api/v1/my/load-list?date=9999-12-31")
+        .await;
+    assert_eq!(
+        (far.status, &far.body["lines"]),
+        (200, &json!([])),
+        "{far:?}"
+    );
+    // Another engineer's van is loaded only by the office; the engineer's own route loads its own.
+    let r = app
+        .as_engineer()
+        .post(
+            &format!("/api/v1/stock/load-lists/{other}/load"),
+            json!({"date": day}),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{r:?}");
     let _ = first;
 }
 
