@@ -253,6 +253,30 @@ pub async fn transfer(
     ))
 }
 
+/// Take back parts from a visit.
+///
+/// Parts a visit was issued that came back (taken out again, refused): `return` rows with the order's id at the location they go back to, each line at most what the order's visits were issued and kept (422 naming the line). Roles: owner, administrator.
+#[utoipa::path(
+    tag = "stock",
+    request_body = crate::flow::stock::Return,
+    responses((status = 201, body = Moved), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])),
+)]
+#[post("/stock/returns")]
+pub async fn return_from_visit(
+    state: web::Data<AppState>,
+    caller: Dispatcher,
+    body: Json<crate::flow::stock::Return>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner()?;
+    let actor = caller.actor(&state);
+    Ok(moved(
+        state
+            .db(move |c| stock::return_from_visit(c, &actor, body))
+            .await?,
+    ))
+}
+
 /// Correct stock.
 ///
 /// Signed quantities with a required `reason` (broken, lost, found); below zero only where allowed (409 `insufficient_stock`). Roles: owner, administrator.
@@ -379,5 +403,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(receive)
         .service(transfer)
         .service(adjust)
+        .service(return_from_visit)
         .service(count);
 }

@@ -161,6 +161,18 @@ pub struct Count {
     pub reason: Option<String>,
 }
 
+/// Parts that came back from a visit (taken out again, refused by the
+/// customer): each line at most what the order's visits were issued of it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Return {
+    pub work_order_id: String,
+    /// Where they go back to: the van they came from, or a warehouse.
+    pub location_id: String,
+    pub lines: Vec<Line>,
+    pub reason: String,
+}
+
 /// The ledger rows one action wrote, in the order of its lines.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Moved {
@@ -240,6 +252,38 @@ pub fn adjust(conn: &mut DbConnection, actor: &Actor, a: Adjustment) -> Result<M
         Change::By,
         Some(why),
     )
+}
+
+/// Parts back from a visit: `return` rows with the order's id, never more
+/// of a part than the order's visits were issued and kept.
+pub fn return_from_visit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    r: Return,
+) -> Result<Moved, AppError> {
+    let lines = stock::lines(&r.lines, Quantity::positive)?;
+    let why = text::required("reason", &r.reason, LINE)?;
+    let order: WorkOrderId = typed(&r.work_order_id, "work_order_id")?;
+    transaction(conn, |conn| {
+        crate::store::work_orders::find(conn, &order)?
+            .ok_or_else(|| ValidationError::new("work_order_id", "is not a work order"))?;
+        let at = active_location(conn, &r.location_id, "location_id")?;
+        for (i, (part, q)) in lines.iter().enumerate() {
+            let kept = ledger::issued_to_order(conn, order.as_str(), part)?;
+            if *q > kept {
+                return Err(ValidationError::new(
+                    format!("lines[{i}].quantity"),
+                    format!("the order's visits were issued {kept} of it"),
+                )
+                .into());
+            }
+        }
+        let legs = lines
+            .into_iter()
+            .map(|(part, q)| leg(part, &at.id, MovementKind::Return, Change::By(q)))
+            .collect();
+        apply(conn, actor, legs, Some(why), Some(&order))
+    })
 }
 
 /// A count: each listed part set to what was counted, the difference on the ledger.

@@ -325,6 +325,28 @@ pub fn insert_movements(conn: &mut DbConnection, rows: &[MovementRow]) -> Result
     Ok(())
 }
 
+#[derive(QueryableByName)]
+struct Net {
+    #[diesel(sql_type = BigInt)]
+    net: i64,
+}
+
+/// What an order's visits took of a part and kept: its issues less its
+/// returns, in thousandths (positive).
+pub fn issued_to_order(
+    conn: &mut DbConnection,
+    order: &str,
+    part: &PartId,
+) -> Result<Quantity, AppError> {
+    let sql = "SELECT CAST(COALESCE(-SUM(quantity), 0) AS BIGINT) AS net FROM stock_movements \
+        WHERE work_order_id = $1 AND part_id = $2 AND kind IN ('issue', 'return')";
+    let rows: Vec<Net> = diesel::sql_query(sql)
+        .bind::<Text, _>(order)
+        .bind::<Text, _>(part.as_str())
+        .load(conn)?;
+    Ok(Quantity::from_milli(rows.first().map_or(0, |r| r.net)))
+}
+
 /// Which ledger rows to list.
 #[derive(Debug, Clone, Copy)]
 pub enum Of<'a> {

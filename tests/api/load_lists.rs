@@ -316,6 +316,40 @@ async fn a_finished_visit_issues_its_parts_once(app: TestApp) {
         "{used}"
     );
 
+    // A part back from the visit: at most what it was issued, with the order's id.
+    let back = |q: f64| {
+        let (app, order, cart, van) = (&app, order.clone(), cart.clone(), van.clone());
+        async move {
+            app.as_administrator()
+                .post("/api/v1/stock/returns", json!({"work_order_id": order, "location_id": van,
+                      "reason": "Wrong size, taken out", "lines": [{"part_id": cart, "quantity": q}]}))
+                .await
+        }
+    };
+    let r = back(2.0).await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, Some("lines[0].quantity")),
+        "{r:?}"
+    );
+    let r = back(1.0).await;
+    assert_eq!(
+        (r.status, &r["movements"][0]["kind"]),
+        (201, &json!("return")),
+        "{r:?}"
+    );
+    assert_eq!(level(&app, &van, &cart).await.0, 2.0);
+    assert_eq!(back(1.0).await.status, 422, "returned already");
+    let r = app
+        .as_administrator()
+        .post(
+            "/api/v1/stock/adjustments",
+            json!({"location_id": van, "reason": "Fitted again after all",
+              "lines": [{"part_id": cart, "quantity": -1}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+
     // The certificate lists the part with its price.
     step(
         &app,

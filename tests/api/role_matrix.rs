@@ -147,6 +147,7 @@ const MATRIX: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/stock/transfers", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/adjustments", Roles(DISPATCH)),
     ("POST", "/api/v1/stock/counts", Roles(DISPATCH)),
+    ("POST", "/api/v1/stock/returns", Roles(DISPATCH)),
     ("GET", "/api/v1/stock/load-lists", Roles(OFFICE)),
     ("GET", "/api/v1/stock/alerts", Roles(OFFICE)),
     (
