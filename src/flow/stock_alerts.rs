@@ -8,6 +8,8 @@
 //! and is the administrators' to act on (buy, transfer, load), so it is kept
 //! apart from the reminders' inbox, as the stock page's first list.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,38 +21,42 @@ use crate::store::stock as ledger;
 use crate::store::stock_alerts::{self, AlertRow};
 use crate::store::{utc, DbConnection};
 
-/// Brings the alerts of the touched (location, part) pairs in line with their levels.
+/// Brings the alerts of the touched (location, part) pairs in line with their
+/// levels: per location one read of the levels, one insert, one delete.
 pub fn follow(
     conn: &mut DbConnection,
     touched: &[(LocationId, PartId)],
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let mut seen: Vec<&(LocationId, PartId)> = vec![];
-    for pair in touched {
-        if seen.contains(&pair) {
-            continue;
+    let mut by_place: BTreeMap<&LocationId, Vec<PartId>> = BTreeMap::new();
+    for (location, part) in touched {
+        let parts = by_place.entry(location).or_default();
+        if !parts.contains(part) {
+            parts.push(part.clone());
         }
-        seen.push(pair);
-        let (location, part) = pair;
-        let low = ledger::level(conn, location, part)?.is_some_and(|l| {
-            stock::is_low(
-                Quantity::from_milli(l.on_hand),
-                Quantity::from_milli(l.reserved),
-                l.minimum.map(Quantity::from_milli),
-            )
+    }
+    for (location, parts) in by_place {
+        let levels = ledger::levels_at_of(conn, location, &parts)?;
+        let (low, fine): (Vec<PartId>, Vec<PartId>) = parts.into_iter().partition(|p| {
+            levels.iter().any(|l| {
+                l.part_id == *p
+                    && stock::is_low(
+                        Quantity::from_milli(l.on_hand),
+                        Quantity::from_milli(l.reserved),
+                        l.minimum.map(Quantity::from_milli),
+                    )
+            })
         });
-        if low {
-            stock_alerts::open(
-                conn,
-                &AlertRow {
-                    location_id: location.clone(),
-                    part_id: part.clone(),
-                    since: at,
-                },
-            )?;
-        } else {
-            stock_alerts::close(conn, location, part)?;
-        }
+        let opened: Vec<AlertRow> = low
+            .into_iter()
+            .map(|part_id| AlertRow {
+                location_id: location.clone(),
+                part_id,
+                since: at,
+            })
+            .collect();
+        stock_alerts::open(conn, &opened)?;
+        stock_alerts::close(conn, location, &fine)?;
     }
     Ok(())
 }

@@ -17,26 +17,37 @@ pub struct AlertRow {
     pub since: NaiveDateTime,
 }
 
-/// Opens the alert if none is open (two actions at once open one).
-pub fn open(conn: &mut DbConnection, row: &AlertRow) -> Result<(), AppError> {
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(stock_alerts::table)
-            .values(row)
-            .execute(c)?,
-        DbConnection::Postgresql(c) => diesel::insert_into(stock_alerts::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+/// Opens the alerts not open yet (two actions at once open one).
+pub fn open(conn: &mut DbConnection, rows: &[AlertRow]) -> Result<(), AppError> {
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(stock_alerts::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(stock_alerts::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
     Ok(())
 }
 
+/// Closes the alerts of some parts at a location, if open.
 pub fn close(
     conn: &mut DbConnection,
     location: &LocationId,
-    part: &PartId,
+    parts: &[PartId],
 ) -> Result<(), AppError> {
-    diesel::delete(stock_alerts::table.find((location.as_str(), part.as_str()))).execute(conn)?;
+    for chunk in parts.chunks(500) {
+        let keys: Vec<&str> = chunk.iter().map(PartId::as_str).collect();
+        diesel::delete(
+            stock_alerts::table
+                .filter(stock_alerts::location_id.eq(location.as_str()))
+                .filter(stock_alerts::part_id.eq_any(keys)),
+        )
+        .execute(conn)?;
+    }
     Ok(())
 }
 
