@@ -166,7 +166,7 @@ document.addEventListener('click', (ev) => {
   const rows = body.querySelectorAll('tr');
   const copy = rows[rows.length - 1].cloneNode(true);
   const n = rows.length;
-  copy.querySelectorAll('input').forEach((el) => { el.name = el.name.replace(/\[\d+\]/, `[${n}]`); el.value = ''; });
+  copy.querySelectorAll('input, select').forEach((el) => { el.name = el.name.replace(/\[\d+\]/, `[${n}]`); el.value = ''; });
   body.append(copy);
   copy.querySelector('input').focus();
 });

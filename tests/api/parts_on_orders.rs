@@ -381,3 +381,65 @@ async fn a_plan_names_the_parts_its_orders_carry(app: TestApp) {
         "{r:?}"
     );
 }
+
+/// The office's order page: the scope's part chosen in each row, agreeing
+/// from the page keeps it (and holds it); a new row takes a part and the
+/// catalogue's price when its price is left blank.
+#[actix_web::test]
+async fn the_office_agrees_an_order_and_keeps_its_part() {
+    let app = TestApp::spawn(orderly::store::Backend::Sqlite).await;
+    let (customer, site, _, _) = customer_with_site(&app, "Ірина Бондар").await;
+    let cart = part(&app, "CRT-PAGE").await;
+    let store = warehouse(&app, "Main warehouse").await;
+    receive(&app, &store, &cart, 5.0).await;
+    let order = order_with_part(&app, &customer, &site, &cart, 2.0).await;
+    let b = crate::browser::Browser::desktop().await;
+    crate::office::office_sign_in(&b, &app, Role::Manager).await;
+    b.visit(&app.base, &format!("/office/orders/{order}")).await;
+    let chosen = b
+        .client
+        .execute(
+            "return document.querySelector(\"#agree select[name='scope_lines[0].part_id']\").value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, json!(cart));
+    // A third row: the same part's sibling chosen, its price left blank.
+    b.click("#agree button[data-add-line]").await;
+    b.set(
+        "#agree input[name='scope_lines[2].description']",
+        "Spare cartridge",
+    )
+    .await;
+    b.set("#agree input[name='scope_lines[2].quantity']", "1")
+        .await;
+    b.set("#agree select[name='scope_lines[2].part_id']", &cart)
+        .await;
+    b.screenshot("office-order-parts").await;
+    b.click("#agree button.primary").await;
+    for _ in 0..50 {
+        if level(&app, &store, &cart).await.1 == 3.0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let detail = app
+        .as_manager()
+        .get(&format!("/api/v1/work-orders/{order}"))
+        .await;
+    let lines = &detail["work_order"]["scope_lines"];
+    assert_eq!(
+        (&lines[0]["part_id"], &lines[2]["part_id"]),
+        (&json!(cart), &json!(cart)),
+        "{detail:?}"
+    );
+    assert_eq!(lines[2]["unit_price"], 120000, "the catalogue's price");
+    assert_eq!(detail["work_order"]["status"], "agreed");
+    assert_eq!(
+        level(&app, &store, &cart).await,
+        (5.0, 3.0, 2.0),
+        "held: 2 + 1"
+    );
+    b.close().await;
+}

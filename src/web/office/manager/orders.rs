@@ -11,18 +11,21 @@ use crate::api::state::AppState;
 use crate::core::agreement::{Agreement, AgreementStatus};
 use crate::core::ids::{CustomerId, WorkOrderId};
 use crate::core::role::Role;
-use crate::core::work_order::{Action, ScopeLine};
+use crate::core::work_order::{Action, ScopeLine, FROM_CATALOGUE};
 use crate::error::AppError;
 use crate::flow::views;
 use crate::flow::views::OrderPage;
+use crate::store::parts::PartRow;
 use crate::web::office::page::{
     badge, clock, day, form_error, frame, json_attr, money, popup, when, Page, PageError,
 };
 use crate::web::office::words::Words;
 
-/// The scope lines as editable rows; one blank row to add from.
-fn lines_table(id: &str, lines: &[ScopeLine], w: &Words) -> Markup {
-    let blank = ScopeLine::work(String::new(), 1.0, 0);
+/// The scope lines as editable rows; one blank row to add from. Each row
+/// keeps its catalogue part (an archived one too, so sending the form again
+/// never drops it); a blank price on a part's row takes the catalogue's.
+fn lines_table(id: &str, lines: &[ScopeLine], parts: &[PartRow], w: &Words) -> Markup {
+    let blank = ScopeLine::work(String::new(), 1.0, FROM_CATALOGUE);
     let rows: Vec<&ScopeLine> = if lines.is_empty() {
         vec![&blank]
     } else {
@@ -30,19 +33,46 @@ fn lines_table(id: &str, lines: &[ScopeLine], w: &Words) -> Markup {
     };
     html! {
         table.lines {
-            thead { tr { th { (w.description) } th { (w.quantity) } th { (w.unit_price) } } }
+            thead { tr { th { (w.description) } th { (w.st_part) } th { (w.quantity) } th { (w.unit_price) } } }
             tbody #(id) {
                 @for (i, l) in rows.iter().enumerate() {
                     tr {
                         td { input name={ "scope_lines[" (i) "].description" } value=(l.description) aria-label=(w.description); }
+                        td { select name={ "scope_lines[" (i) "].part_id" } aria-label=(w.st_part) {
+                            option value="" { "—" }
+                            @if let Some(own) = l.part_id.as_ref().filter(|p| !parts.iter().any(|c| c.id == **p)) {
+                                option value=(own) selected { (own) }
+                            }
+                            @for p in parts {
+                                option value=(p.id) selected[l.part_id.as_ref() == Some(&p.id)] { (p.sku) " · " (p.name) }
+                            }
+                        } }
                         td { input name={ "scope_lines[" (i) "].quantity" } value=(l.quantity) data-type="number" inputmode="decimal" aria-label=(w.quantity); }
-                        td { input name={ "scope_lines[" (i) "].unit_price" } value=(format!("{:.2}", l.unit_price as f64 / 100.0)) data-type="money" inputmode="decimal" aria-label=(w.unit_price); }
+                        td { input name={ "scope_lines[" (i) "].unit_price" }
+                                value=(if l.unpriced() { String::new() } else { format!("{:.2}", l.unit_price as f64 / 100.0) })
+                                data-type="money" inputmode="decimal" aria-label=(w.unit_price); }
                     }
                 }
             }
         }
         button type="button" data-add-line={ "#" (id) } { "+ " (w.scope) }
     }
+}
+
+/// The active catalogue for a scope's part choice (the first 500 by SKU).
+pub(crate) fn catalogue(conn: &mut crate::store::DbConnection) -> Result<Vec<PartRow>, AppError> {
+    let filter = crate::store::parts::PartFilter {
+        q: None,
+        kind: None,
+        archived: false,
+    };
+    let page = crate::store::page::PageRequest {
+        limit: 500,
+        cursor: None,
+    };
+    let mut parts = crate::store::parts::list(conn, &filter, &page)?.items;
+    parts.sort_by(|a, b| a.sku.cmp(&b.sku));
+    Ok(parts)
 }
 
 fn priority_select(current: &str, w: &Words) -> Markup {
@@ -60,7 +90,9 @@ pub async fn new_order(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id: CustomerId = AppError::known_id(&id)?;
-    let card = state.db(move |c| views::customer_card(c, &id)).await?;
+    let (card, parts) = state
+        .db(move |c| Ok((views::customer_card(c, &id)?, catalogue(c)?)))
+        .await?;
     let w = page.w;
     let customer = &card.customer;
     let body = html! {
@@ -76,7 +108,7 @@ pub async fn new_order(
                 }
             }
             h2 { (w.scope) }
-            (lines_table("new-lines", &[], w))
+            (lines_table("new-lines", &[], &parts, w))
             div.row {
                 label { (w.estimated_minutes) input name="estimated_minutes" data-type="int" inputmode="numeric"; }
                 (priority_select("normal", w))
@@ -98,7 +130,9 @@ pub async fn order(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id: WorkOrderId = AppError::known_id(&id)?;
-    let data = state.db(move |c| views::order_page(c, &id)).await?;
+    let (data, parts) = state
+        .db(move |c| Ok((views::order_page(c, &id)?, catalogue(c)?)))
+        .await?;
     let w = page.w;
     let tz = page.tz;
     let o = &data.detail.work_order;
@@ -136,6 +170,19 @@ pub async fn order(
                         thead { tr { th { (w.description) } th.num { (w.quantity) } th.num { (w.unit_price) } } }
                         tbody { @for l in &o.scope_lines { tr { td { (l.description) } td.num { (l.quantity) } td.num { (money(l.unit_price, &o.currency)) } } } }
                     }
+                    @if !data.detail.parts.is_empty() {
+                        h2 { (w.st_part) }
+                        table #order-parts {
+                            thead { tr { th { (w.st_sku) } th { (w.st_part) } th.num { (w.quantity) } th.num { (w.st_reserved) } th { (w.st_location) } } }
+                            tbody { @for p in &data.detail.parts { tr {
+                                td { a href={ "/office/parts/" (p.part_id) } { (p.sku) } }
+                                td { (p.name) }
+                                td.num { (p.quantity) " " span.small.muted { (p.unit) } }
+                                td.num { (p.reserved) }
+                                td { (p.location.as_deref().unwrap_or("—")) }
+                            } } }
+                        }
+                    }
                 }
                 (site_card(&data, w))
                 section.card {
@@ -163,7 +210,7 @@ pub async fn order(
                 @if may(Action::Agree) {
                     form.card #agree data-api=(act("agree")) data-json=(version) {
                         h2 { (w.agree) }
-                        (lines_table("agree-lines", &o.scope_lines, w))
+                        (lines_table("agree-lines", &o.scope_lines, &parts, w))
                         div.row {
                             label { (w.estimated_minutes) input name="estimated_minutes" data-type="int" value=[o.estimated_minutes]; }
                             (priority_select(o.priority.as_str(), w))
