@@ -200,14 +200,13 @@ fn a_page_break_anywhere_covers_nothing() {
 /// margin is faulted for both, so a clean result above means something.
 #[test]
 fn the_checker_sees_a_covered_word_and_one_in_the_margin() {
-    use orderly::certificates::layout::{Flow, LEFT};
-    use printpdf::{PdfDocument, PdfSaveOptions, RawImage};
+    use orderly::certificates::layout::{Flow, Picture, LEFT};
+    use printpdf::{PdfDocument, PdfSaveOptions};
     let font = include_bytes!("../assets/fonts/DejaVuSans.ttf");
     let mut doc = PdfDocument::new("faulty");
     let pages = {
         let mut flow = Flow::new(&mut doc, font, font).unwrap();
-        let photo =
-            RawImage::decode_from_bytes(&solid_png(COLOURS[0], 40, 40), &mut Vec::new()).unwrap();
+        let photo = Picture::of(&solid_png(COLOURS[0], 40, 40)).unwrap();
         flow.image(&photo, LEFT, 200.0, 60.0, 60.0);
         flow.text_at(LEFT + 20.0, 180.0, "covered", 10.0, false);
         flow.text_at(LEFT, 8.0, "marginal", 10.0, false);

@@ -245,20 +245,24 @@ impl<'d> Flow<'d> {
         ]);
     }
 
-    /// Places an image fitted into the `max_w` × `max_h` mm box whose top-left
+    /// Places a picture fitted into the `max_w` × `max_h` mm box whose top-left
     /// corner is (`x`, `top`), centred across the box; returns its size in mm.
     pub fn image(
         &mut self,
-        image: &RawImage,
+        picture: &Picture,
         x: f32,
         top: f32,
         max_w: f32,
         max_h: f32,
     ) -> (f32, f32) {
-        let (w, h) = fitted(image, max_w, max_h);
+        let (px_w, px_h) = picture.size_px();
+        let (w, h) = fitted(px_w, px_h, max_w, max_h);
         let x = x + (max_w - w) / 2.0;
-        let dpi = image.width.max(1) as f32 / (w / 25.4);
-        let id = self.doc.add_image(image);
+        let dpi = px_w.max(1) as f32 / (w / 25.4);
+        let id = match picture {
+            Picture::Raw(image) => self.doc.add_image(image),
+            Picture::Jpeg(bytes, info) => self.doc.add_xobject(&super::jpeg::xobject(bytes, *info)),
+        };
         self.page.push(Op::UseXobject {
             id,
             transform: XObjectTransform {
@@ -338,10 +342,38 @@ impl<'d> Flow<'d> {
 }
 
 /// The size in mm of an image fitted into `max_w` × `max_h`, its sides in proportion.
-pub fn fitted(image: &RawImage, max_w: f32, max_h: f32) -> (f32, f32) {
-    let (px_w, px_h) = (image.width.max(1) as f32, image.height.max(1) as f32);
+pub fn fitted(px_w: usize, px_h: usize, max_w: f32, max_h: f32) -> (f32, f32) {
+    let (px_w, px_h) = (px_w.max(1) as f32, px_h.max(1) as f32);
     let scale = (max_w / px_w).min(max_h / px_h);
     (px_w * scale, px_h * scale)
+}
+
+/// A photo or a signature as the PDF takes it: a JPEG as it is stored, or
+/// anything else decoded (a PNG signature, a JPEG of a kind PDF readers may
+/// not show).
+pub enum Picture {
+    Jpeg(Vec<u8>, super::jpeg::JpegInfo),
+    Raw(RawImage),
+}
+
+impl Picture {
+    /// The picture of stored bytes; `None` when they are no image.
+    pub fn of(bytes: &[u8]) -> Option<Picture> {
+        match super::jpeg::info(bytes) {
+            Some(info) => Some(Picture::Jpeg(bytes.to_vec(), info)),
+            None => RawImage::decode_from_bytes(bytes, &mut Vec::new())
+                .ok()
+                .map(Picture::Raw),
+        }
+    }
+
+    /// Width and height in pixels.
+    pub fn size_px(&self) -> (usize, usize) {
+        match self {
+            Picture::Jpeg(_, info) => (usize::from(info.width), usize::from(info.height)),
+            Picture::Raw(image) => (image.width, image.height),
+        }
+    }
 }
 
 #[cfg(test)]

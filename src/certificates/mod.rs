@@ -4,16 +4,17 @@
 //! covers another, with "page N of M" at every foot.
 
 mod example;
+mod jpeg;
 pub mod layout;
 pub mod words;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use printpdf::{PdfDocument, PdfSaveOptions, RawImage};
+use printpdf::{PdfDocument, PdfSaveOptions};
 
 use crate::core::money;
 use crate::core::notice::format::full_date;
 use crate::core::notice::Locale;
-use layout::{line_height, Flow, LEFT, RIGHT};
+use layout::{line_height, Flow, Picture, LEFT, RIGHT};
 pub use words::of as words_of;
 use words::Words;
 
@@ -302,11 +303,11 @@ fn photos(flow: &mut Flow, c: &Certificate, w: &Words) {
     const GAP: f32 = 4.0;
     const CELL_H: f32 = 48.0;
     let cell_w = (RIGHT - LEFT - 2.0 * GAP) / 3.0;
-    let photos: Vec<RawImage> = c
+    let photos: Vec<Picture> = c
         .photos
         .iter()
         .take(MAX_PHOTOS)
-        .filter_map(|p| RawImage::decode_from_bytes(p, &mut Vec::new()).ok())
+        .filter_map(|p| Picture::of(p))
         .collect();
     if photos.is_empty() {
         return;
@@ -362,10 +363,7 @@ fn signatures(flow: &mut Flow, c: &Certificate, w: &Words) {
             flow.text_at(*x, line_y - 1.5 - i as f32 * lh, l, 9.0, false);
         }
     }
-    let signature = c
-        .signature
-        .as_deref()
-        .and_then(|s| RawImage::decode_from_bytes(s, &mut Vec::new()).ok());
+    let signature = c.signature.as_deref().and_then(Picture::of);
     if let Some(image) = signature {
         flow.image(
             &image,

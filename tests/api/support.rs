@@ -202,7 +202,11 @@ impl TestApp {
             base: format!("http://127.0.0.1:{port}"),
             state,
             users,
+            // Idle connections are let go before the server's 5 s keep-alive
+            // closes them: a request on one the server is closing fails with
+            // `Disconnected` (seen once after a browser test's long pause).
             client: awc::Client::builder()
+                .connector(awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2)))
                 .timeout(std::time::Duration::from_secs(30))
                 .disable_redirects()
                 .finish(),
