@@ -567,6 +567,31 @@ async fn the_demo_engineer_loads_the_van_and_uses_a_cartridge() {
     assert!(text.contains(&format!("{name} × 1 ·")), "{text}");
 }
 
+/// Sends an office form and waits for the page to load again after it (the
+/// office's script reloads on success), so the next visit is not overtaken
+/// by that reload.
+async fn submit_and_reload(b: &crate::browser::Browser, button: &str) {
+    b.client
+        .execute("window.beforeReload = true;", vec![])
+        .await
+        .unwrap();
+    b.click(button).await;
+    for _ in 0..100 {
+        let fresh = b
+            .client
+            .execute(
+                "return window.beforeReload === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if fresh.is_ok_and(|v| v == json!(true)) {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page did not load again after `{button}`");
+}
+
 /// Waits until a part's quantity on hand at a location reaches `want`.
 async fn on_hand_becomes(app: &TestApp, location: &str, part: &str, want: f64) {
     for _ in 0..100 {
@@ -663,7 +688,7 @@ async fn the_load_list_and_the_checklist_in_a_browser() {
         "{text}"
     );
     b.screenshot("office-load-list").await;
-    b.click("section.load-list form button.primary").await;
+    submit_and_reload(&b, "section.load-list form button.primary").await;
     on_hand_becomes(&app, &van, &cart, 1.0).await;
 
     // The stock page: what runs low first (a minimum above what is free),
@@ -686,7 +711,7 @@ async fn the_load_list_and_the_checklist_in_a_browser() {
     b.css("#count").await;
     b.set("input[name='lines[0].quantity']", "6").await;
     b.screenshot("office-stock").await;
-    b.click("#count button.primary").await;
+    submit_and_reload(&b, "#count button.primary").await;
     on_hand_becomes(&app, &main, &cart, 6.0).await;
     b.visit(&app.base, &format!("/office/parts/{cart}")).await;
     let text = b.text().await;
