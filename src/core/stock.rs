@@ -28,6 +28,12 @@ impl Quantity {
         Quantity(milli)
     }
 
+    /// A quantity already checked to three decimals (a scope line, a part
+    /// used), to the nearest thousandth.
+    pub fn of_checked(units: f64) -> Quantity {
+        Quantity((units * 1000.0).round() as i64)
+    }
+
     /// Whole units, for tests and sums of pieces.
     pub fn units(n: i64) -> Quantity {
         Quantity(n.saturating_mul(1000))

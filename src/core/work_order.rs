@@ -253,7 +253,7 @@ pub fn parts_wanted(lines: &[ScopeLine]) -> Vec<(PartId, Quantity)> {
     let mut out: Vec<(PartId, Quantity)> = vec![];
     for line in lines {
         let Some(part) = &line.part_id else { continue };
-        let q = Quantity::from_milli((line.quantity * 1000.0).round() as i64);
+        let q = Quantity::of_checked(line.quantity);
         match out.iter_mut().find(|(p, _)| p == part) {
             Some((_, total)) => *total += q,
             None => out.push((part.clone(), q)),

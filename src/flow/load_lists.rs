@@ -123,7 +123,7 @@ pub fn load_lists(
         .collect();
     parts.sort();
     parts.dedup();
-    let levels = ledger::levels_of_parts(conn, &parts)?;
+    let levels = ledger::levels_of_parts(conn, &parts, None)?;
     let catalogue: HashMap<PartId, PartRow> = crate::store::parts::of_ids(conn, &parts)?
         .into_iter()
         .map(|p| (p.id.clone(), p))

@@ -68,7 +68,7 @@ pub fn issue(
                 .map_or(part.price, |l| l.unit_price),
         );
         p.unit_cost = Some(part.cost);
-        let q = Quantity::from_milli((p.quantity * 1000.0).round() as i64);
+        let q = Quantity::of_checked(p.quantity);
         figures.push(PartUsedRow {
             visit_id: visit.id.clone(),
             part_id: id.clone(),

@@ -36,7 +36,7 @@ pub fn follow(
         }
     }
     for (location, parts) in by_place {
-        let levels = ledger::levels_at_of(conn, location, &parts)?;
+        let levels = ledger::levels_of_parts(conn, &parts, Some(location))?;
         let (low, fine): (Vec<PartId>, Vec<PartId>) = parts.into_iter().partition(|p| {
             levels.iter().any(|l| {
                 l.part_id == *p

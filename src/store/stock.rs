@@ -262,40 +262,24 @@ pub fn levels_of_part(conn: &mut DbConnection, part: &PartId) -> Result<Vec<Leve
         .load(conn)?)
 }
 
-/// The levels of some parts at one location, in one read per 500 parts.
-pub fn levels_at_of(
-    conn: &mut DbConnection,
-    location: &LocationId,
-    parts: &[PartId],
-) -> Result<Vec<LevelRow>, AppError> {
-    let mut out = vec![];
-    for chunk in parts.chunks(500) {
-        let keys: Vec<&str> = chunk.iter().map(PartId::as_str).collect();
-        out.extend(
-            stock_levels::table
-                .filter(stock_levels::location_id.eq(location.as_str()))
-                .filter(stock_levels::part_id.eq_any(keys))
-                .select(LevelRow::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(out)
-}
-
-/// The levels of some parts at every location, in one read per 500 parts.
+/// The levels of some parts, at one location or at every one, in one read
+/// per 500 parts.
 pub fn levels_of_parts(
     conn: &mut DbConnection,
     parts: &[PartId],
+    at: Option<&LocationId>,
 ) -> Result<Vec<LevelRow>, AppError> {
     let mut out = vec![];
     for chunk in parts.chunks(500) {
         let keys: Vec<&str> = chunk.iter().map(PartId::as_str).collect();
-        out.extend(
-            stock_levels::table
-                .filter(stock_levels::part_id.eq_any(keys))
-                .select(LevelRow::as_select())
-                .load(conn)?,
-        );
+        let mut query = stock_levels::table
+            .filter(stock_levels::part_id.eq_any(keys))
+            .select(LevelRow::as_select())
+            .into_boxed();
+        if let Some(location) = at {
+            query = query.filter(stock_levels::location_id.eq(location.as_str()));
+        }
+        out.extend(query.load(conn)?);
     }
     Ok(out)
 }
