@@ -3,8 +3,10 @@
 //!
 //! `cargo bench --bench solomon [-- SECONDS [INSTANCE…]]` (default 30 s, every
 //! instance in `ORDERLY_SOLOMON_DIR`, else `bench/data/solomon`). Prints a table
-//! and writes `target/bench/solomon-orderly.csv` for `bench/routing.sh`, which sets
-//! it beside OR-Tools' run on the same instances.
+//! and writes `target/bench/solomon-orderly-<SECONDS>s.csv` for `bench/routing.sh`,
+//! which sets it beside OR-Tools' and VROOM's runs on the same instances.
+//! `ORDERLY_SOLOMON_THREADS` (default: every core) and `ORDERLY_SOLOMON_SEED` (the
+//! search's random seed; the CSV's name then ends in `-seed<N>`) for the spread.
 //!
 //! The solver reads whole seconds, so coordinates, times and durations are scaled by
 //! 1000 (travel rounds to 0.001 of a unit); the distance reported is recomputed
@@ -141,9 +143,16 @@ fn main() {
         })
         .filter(|(name, _, _)| only.is_empty() || only.contains(name))
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::env::var("ORDERLY_SOLOMON_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let seed: Option<u64> = std::env::var("ORDERLY_SOLOMON_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok());
     println!(
-        "Orderly's route solver (vrp-pragmatic), {seconds} s per instance, {threads} threads\n"
+        "Orderly's route solver (vrp-pragmatic), {seconds} s per instance, {threads} threads{}\n",
+        seed.map(|s| format!(", seed {s}")).unwrap_or_default()
     );
     println!("| instance | best vehicles | best distance | vehicles | distance | distance ÷ best | seconds |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -158,6 +167,7 @@ fn main() {
                 seconds,
                 generations: None,
                 threads,
+                seed,
             },
         )
         .expect("solved");
@@ -189,5 +199,9 @@ fn main() {
     let mean = ratios.iter().sum::<f64>() / ratios.len().max(1) as f64;
     println!("\nmean distance ÷ best-known: {mean:.4}");
     std::fs::create_dir_all("target/bench").expect("target/bench");
-    std::fs::write("target/bench/solomon-orderly.csv", csv).expect("csv");
+    let file = match seed {
+        Some(seed) => format!("target/bench/solomon-orderly-{seconds}s-seed{seed}.csv"),
+        None => format!("target/bench/solomon-orderly-{seconds}s.csv"),
+    };
+    std::fs::write(file, csv).expect("csv");
 }

@@ -59,6 +59,7 @@ impl RoutingSettings {
             seconds: seconds.unwrap_or(self.seconds),
             generations: self.generations,
             threads,
+            seed: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, SecondsFormat};
 use vrp_pragmatic::core::models::Problem as CoreProblem;
 use vrp_pragmatic::core::prelude::{Environment, Solver, VrpConfigBuilder};
 use vrp_pragmatic::core::rosomaxa::evolution::TelemetryMode;
-use vrp_pragmatic::core::rosomaxa::utils::{DefaultRandom, Parallelism, TimeQuota};
+use vrp_pragmatic::core::rosomaxa::utils::{DefaultRandom, Parallelism, Random, TimeQuota};
 use vrp_pragmatic::format::problem as api;
 use vrp_pragmatic::format::problem::PragmaticProblem;
 use vrp_pragmatic::format::solution as out;
@@ -116,6 +116,9 @@ pub struct Limits {
     pub generations: Option<usize>,
     /// Threads of the search; 1 makes it repeatable.
     pub threads: usize,
+    /// Another starting point for the search's random choices (the benchmark's
+    /// spread over seeds); `None` keeps the solver's own fixed seed.
+    pub seed: Option<u64>,
 }
 
 /// A job in a tour, with its times.
@@ -175,6 +178,10 @@ impl Solution {
 #[error("route solver: {0}")]
 pub struct SolverError(pub String);
 
+mod polish;
+mod seeded;
+use seeded::Seeded;
+
 const PROFILE: &str = "road";
 
 /// A lunch break outweighs any order (an urgent one is worth 10,000 to the planner).
@@ -208,8 +215,14 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Solution, SolverError>
         .num_threads(threads)
         .build()
         .map_err(|e| SolverError(e.to_string()))?;
-    let budget = (limits.seconds - started.elapsed().as_secs_f64()).max(0.05);
-    let solved = pool.install(|| run(core.clone(), budget, limits.generations, threads))?;
+    // The last twentieth of the budget (at most a second) is the improvement phase's.
+    let polishing = (limits.seconds / 20.0).min(1.0);
+    let budget = (limits.seconds - polishing - started.elapsed().as_secs_f64()).max(0.05);
+    let random: Arc<dyn Random> = match limits.seed {
+        Some(seed) => Arc::new(Seeded::new(seed)),
+        None => Arc::new(DefaultRandom::new_repeatable()),
+    };
+    let solved = pool.install(|| run(core.clone(), budget, &limits, random))?;
     let mut buffer = BufWriter::new(Vec::new());
     out::write_pragmatic(
         &core,
@@ -223,7 +236,8 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Solution, SolverError>
         .map_err(|e| SolverError(e.to_string()))?;
     let written: out::Solution =
         serde_json::from_slice(&bytes).map_err(|e| SolverError(e.to_string()))?;
-    let mut solution = from_pragmatic(written, problem)?;
+    let deadline = started + std::time::Duration::from_secs_f64(limits.seconds.max(0.0));
+    let mut solution = polish::polish(problem, from_pragmatic(written, problem)?, deadline);
     solution.seconds = started.elapsed().as_secs_f64();
     Ok(solution)
 }
@@ -272,13 +286,13 @@ fn compact(problem: &Problem) -> Problem {
 fn run(
     core: Arc<CoreProblem>,
     seconds: f64,
-    generations: Option<usize>,
-    threads: usize,
+    limits: &Limits,
+    random: Arc<dyn Random>,
 ) -> Result<vrp_pragmatic::core::models::Solution, SolverError> {
     let environment = Arc::new(Environment {
-        random: Arc::new(DefaultRandom::new_repeatable()),
+        random,
         quota: Some(Arc::new(TimeQuota::new(seconds))),
-        parallelism: Parallelism::new_with_cpus(threads),
+        parallelism: Parallelism::new_with_cpus(limits.threads.max(1)),
         logger: Arc::new(|_: &str| {}),
         is_experimental: false,
     });
@@ -288,7 +302,7 @@ fn run(
         .prebuild()
         .map_err(|e| SolverError(e.to_string()))?
         .with_max_time(Some(seconds.ceil() as usize))
-        .with_max_generations(generations)
+        .with_max_generations(limits.generations)
         .build()
         .map_err(|e| SolverError(e.to_string()))?;
     Solver::new(core, config)
@@ -562,7 +576,7 @@ mod tests {
     use super::*;
 
     /// Four places on a line, 1 km (120 s) apart; the depot at 0.
-    fn line() -> Matrix {
+    pub(super) fn line() -> Matrix {
         let size = 4;
         let mut durations = vec![];
         let mut distances = vec![];
@@ -579,7 +593,7 @@ mod tests {
         }
     }
 
-    fn job(id: &str, location: usize) -> Job {
+    pub(super) fn job(id: &str, location: usize) -> Job {
         Job {
             id: id.into(),
             location,
@@ -592,7 +606,7 @@ mod tests {
         }
     }
 
-    fn engineer(id: &str, skills: &[&str]) -> Vehicle {
+    pub(super) fn engineer(id: &str, skills: &[&str]) -> Vehicle {
         Vehicle {
             id: id.into(),
             shifts: vec![Shift {
@@ -612,6 +626,7 @@ mod tests {
         seconds: 5.0,
         generations: Some(50),
         threads: 1,
+        seed: None,
     };
 
     #[test]
