@@ -1,31 +1,28 @@
 #!/usr/bin/env bash
 # Day planning figures (README "Routes"):
-# Solomon's instances through Orderly's solver and through Google
-# OR-Tools at the same time limit, side by side.
-#   bash bench/routing.sh [SECONDS]     (default 30 s per Solomon instance)
+# Solomon's instances through Orderly's solver, Google OR-Tools and VROOM at the
+# same time limits, side by side, then Orderly's spread over five seeds.
+#   bash bench/routing.sh [SECONDS ...]     (default: 1 5 30 s per instance)
+#   ORDERLY_ROUTING_SEEDS=0 skips the spread; ORDERLY_ROUTING_DAY=0 skips the day plan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-30}
-cargo bench --bench day_plan 2>&1 | grep -v " index created in "
+budgets=("${@:-1 5 30}")
+read -r -a budgets <<<"${budgets[*]}"
 python3 -c 'import ortools' 2>/dev/null || pip install -q ortools
-cargo bench --bench solomon -- "$seconds" 2>&1 | grep -v ' index created in '
-python3 bench/ortools_solomon.py "$seconds"
-python3 - <<'PY'
-import csv
-ours = {r["instance"]: r for r in csv.DictReader(open("target/bench/solomon-orderly.csv"))}
-theirs = {r["instance"]: r for r in csv.DictReader(open("target/bench/solomon-ortools.csv"))}
-print("\nSide by side (distance and time: Orderly ÷ OR-Tools)\n")
-print("| instance | Orderly vehicles | OR-Tools vehicles | Orderly distance | OR-Tools distance | distance ratio | time ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-dr, tr = [], []
-for name, o in ours.items():
-    t = theirs.get(name)
-    if not t:
-        continue
-    d = float(o["distance"]) / float(t["distance"])
-    s = float(o["seconds"]) / float(t["seconds"])
-    dr.append(d); tr.append(s)
-    print(f"| {name} | {o['vehicles']} | {t['vehicles']} | {float(o['distance']):.2f} | {float(t['distance']):.2f} | {d:.4f} | {s:.2f} |")
-if dr:
-    print(f"| mean | | | | | {sum(dr)/len(dr):.4f} | {sum(tr)/len(tr):.2f} |")
-PY
+python3 -c 'import vroom' 2>/dev/null || pip install -q pyvroom
+quiet() { grep -v ' index created in ' || true; }
+cargo bench --no-run --bench solomon --bench day_plan 2>&1 | tail -1
+if [ "${ORDERLY_ROUTING_DAY:-1}" != 0 ]; then
+  cargo bench --bench day_plan 2>&1 | quiet
+fi
+for s in "${budgets[@]}"; do
+  cargo bench --bench solomon -- "$s" 2>&1 | quiet
+  python3 bench/ortools_solomon.py "$s"
+  python3 bench/vroom_solomon.py "$s"
+done
+seeds=${ORDERLY_ROUTING_SEEDS:-5}
+spread_budget=${budgets[1]:-${budgets[0]}}
+for ((seed = 1; seed <= seeds; seed++)); do
+  ORDERLY_SOLOMON_THREADS=1 ORDERLY_SOLOMON_SEED=$seed cargo bench --bench solomon -- "$spread_budget" 2>&1 | quiet >/dev/null
+done
+python3 bench/routing_table.py "$seeds" "$spread_budget" "${budgets[@]}"
