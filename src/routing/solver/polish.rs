@@ -47,6 +47,13 @@ struct Replay {
     driving: i64,
 }
 
+/// The stops and breaks of a replayed tour, when the answer needs them.
+#[derive(Default)]
+struct Timetable {
+    stops: Vec<Stop>,
+    breaks: Vec<(i64, i64)>,
+}
+
 struct Polisher<'a> {
     problem: &'a Problem,
     weights: (f64, f64),
@@ -66,7 +73,7 @@ pub(super) fn polish(problem: &Problem, solution: Solution, deadline: Instant) -
     if !polisher.improve(&mut routes) {
         return solution;
     }
-    polisher.into_solution(solution, &routes)
+    polisher.answer(solution, &routes)
 }
 
 impl Polisher<'_> {
@@ -129,7 +136,7 @@ impl Polisher<'_> {
         vehicle: usize,
         shift: usize,
         jobs: &[usize],
-        mut record: Option<(&mut Vec<Stop>, &mut Vec<(i64, i64)>)>,
+        mut record: Option<&mut Timetable>,
     ) -> Option<Replay> {
         let problem = self.problem;
         let v = &problem.vehicles[vehicle];
@@ -169,8 +176,8 @@ impl Polisher<'_> {
                         return None;
                     }
                     t = from + b.duration;
-                    if let Some((_, breaks)) = record.as_mut() {
-                        breaks.push((from, t));
+                    if let Some(r) = record.as_mut() {
+                        r.breaks.push((from, t));
                     }
                     lunch = None;
                 }
@@ -190,8 +197,8 @@ impl Polisher<'_> {
             driving += secs;
             t = start + job.duration;
             place = job.location;
-            if let Some((stops, _)) = record.as_mut() {
-                stops.push(Stop {
+            if let Some(r) = record.as_mut() {
+                r.stops.push(Stop {
                     job_id: job.id.clone(),
                     arrival,
                     start,
@@ -210,8 +217,8 @@ impl Polisher<'_> {
                     return None;
                 }
                 t = from + b.duration;
-                if let Some((_, breaks)) = record.as_mut() {
-                    breaks.push((from, t));
+                if let Some(r) = record.as_mut() {
+                    r.breaks.push((from, t));
                 }
             }
         }
@@ -425,7 +432,7 @@ impl Polisher<'_> {
     }
 
     /// The solution with the changed tours replayed; the rest as the search left them.
-    fn into_solution(&self, solution: Solution, routes: &[Route]) -> Solution {
+    fn answer(&self, solution: Solution, routes: &[Route]) -> Solution {
         let mut kept: HashMap<(String, usize), Tour> = solution
             .tours
             .into_iter()
@@ -443,12 +450,12 @@ impl Polisher<'_> {
                 tours.extend(original);
                 continue;
             }
-            let (mut stops, mut breaks) = (vec![], vec![]);
+            let mut timetable = Timetable::default();
             let Some(r) = self.replay(
                 route.vehicle,
                 route.shift,
                 &route.jobs,
-                Some((&mut stops, &mut breaks)),
+                Some(&mut timetable),
             ) else {
                 tours.extend(original);
                 continue;
@@ -458,8 +465,8 @@ impl Polisher<'_> {
                 shift_index: route.shift,
                 departure: r.departure,
                 arrival: r.arrival,
-                stops,
-                breaks,
+                stops: timetable.stops,
+                breaks: timetable.breaks,
                 distance: r.distance,
                 driving: r.driving,
             });
