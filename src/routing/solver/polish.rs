@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use super::{Goal, Problem, Solution, Stop, Tour};
+use super::{Break, Goal, Problem, Solution, Stop, Tour};
 
 /// Cost weights per metre and per second of a tour, as the search's own.
 fn weights(goal: Goal) -> (f64, f64) {
@@ -171,14 +171,7 @@ impl Polisher<'_> {
             if let Some(b) = lunch {
                 let ends_after = earliest_start(&job.windows, t + secs)? + job.duration;
                 if t >= b.earliest || ends_after > b.latest {
-                    let from = t.max(b.earliest);
-                    if from > b.latest {
-                        return None;
-                    }
-                    t = from + b.duration;
-                    if let Some(r) = record.as_mut() {
-                        r.breaks.push((from, t));
-                    }
+                    t = take_lunch(b, t, record.as_deref_mut())?;
                     lunch = None;
                 }
             }
@@ -212,14 +205,7 @@ impl Polisher<'_> {
         if let Some(b) = lunch {
             let back = t + home.map_or(0, |(secs, _)| secs);
             if back >= b.earliest {
-                let from = t.max(b.earliest);
-                if from > b.latest {
-                    return None;
-                }
-                t = from + b.duration;
-                if let Some(r) = record.as_mut() {
-                    r.breaks.push((from, t));
-                }
+                t = take_lunch(b, t, record)?;
             }
         }
         if let Some((secs, metres)) = home {
@@ -360,8 +346,12 @@ impl Polisher<'_> {
         any
     }
 
-    /// Two stops of different tours trade places.
-    fn swap(&self, routes: &mut [Route]) -> bool {
+    /// A move tried on every pair of tours not frozen, until the deadline.
+    fn over_pairs(
+        &self,
+        routes: &mut [Route],
+        mut each: impl FnMut(&mut [Route], usize, usize) -> bool,
+    ) -> bool {
         let open = self.open(routes);
         let mut any = false;
         for (x, &a) in open.iter().enumerate() {
@@ -369,49 +359,47 @@ impl Polisher<'_> {
                 break;
             }
             for &b in &open[x + 1..] {
-                for i in 0..routes[a].jobs.len() {
-                    for k in 0..routes[b].jobs.len() {
-                        let (mut ja, mut jb) = (routes[a].jobs.clone(), routes[b].jobs.clone());
-                        std::mem::swap(&mut ja[i], &mut jb[k]);
-                        any |= self.try_pair(routes, a, b, ja, jb);
-                    }
-                }
+                any |= each(routes, a, b);
             }
         }
         any
     }
 
-    /// Two tours exchange their ends (2-opt*): each keeps its start and takes the
-    /// other's rest of the day.
-    fn two_opt_star(&self, routes: &mut [Route]) -> bool {
-        let open = self.open(routes);
-        let mut any = false;
-        for (x, &a) in open.iter().enumerate() {
-            if Instant::now() >= self.deadline {
-                break;
-            }
-            for &b in &open[x + 1..] {
-                if routes[a].jobs.is_empty() && routes[b].jobs.is_empty() {
-                    continue;
+    /// Two stops of different tours trade places.
+    fn swap(&self, routes: &mut [Route]) -> bool {
+        self.over_pairs(routes, |routes, a, b| {
+            let mut any = false;
+            for i in 0..routes[a].jobs.len() {
+                for k in 0..routes[b].jobs.len() {
+                    let (mut ja, mut jb) = (routes[a].jobs.clone(), routes[b].jobs.clone());
+                    std::mem::swap(&mut ja[i], &mut jb[k]);
+                    any |= self.try_pair(routes, a, b, ja, jb);
                 }
-                // After an exchange the two tours are new: the next pair's turn.
-                'pair: for i in 0..=routes[a].jobs.len() {
-                    for k in 0..=routes[b].jobs.len() {
-                        let (ra, rb) = (&routes[a].jobs, &routes[b].jobs);
-                        if (i == 0 && k == 0) || (i == ra.len() && k == rb.len()) {
-                            continue;
-                        }
-                        let ja: Vec<usize> = ra[..i].iter().chain(&rb[k..]).copied().collect();
-                        let jb: Vec<usize> = rb[..k].iter().chain(&ra[i..]).copied().collect();
-                        if self.try_pair(routes, a, b, ja, jb) {
-                            any = true;
-                            break 'pair;
-                        }
+            }
+            any
+        })
+    }
+
+    /// Two tours exchange their ends (2-opt*): each keeps its start and takes the
+    /// other's rest of the day. After an exchange the two tours are new: the next
+    /// pair's turn.
+    fn two_opt_star(&self, routes: &mut [Route]) -> bool {
+        self.over_pairs(routes, |routes, a, b| {
+            for i in 0..=routes[a].jobs.len() {
+                for k in 0..=routes[b].jobs.len() {
+                    let (ra, rb) = (&routes[a].jobs, &routes[b].jobs);
+                    if (i == 0 && k == 0) || (i == ra.len() && k == rb.len()) {
+                        continue;
+                    }
+                    let ja: Vec<usize> = ra[..i].iter().chain(&rb[k..]).copied().collect();
+                    let jb: Vec<usize> = rb[..k].iter().chain(&ra[i..]).copied().collect();
+                    if self.try_pair(routes, a, b, ja, jb) {
+                        return true;
                     }
                 }
             }
-        }
-        any
+            false
+        })
     }
 
     /// A stretch of one tour driven the other way round (2-opt).
@@ -475,6 +463,19 @@ impl Polisher<'_> {
     }
 }
 
+/// Lunch from `t` (or from its earliest start, waited for); the time it ends, or
+/// `None` when it would start past its latest.
+fn take_lunch(b: Break, t: i64, record: Option<&mut Timetable>) -> Option<i64> {
+    let from = t.max(b.earliest);
+    if from > b.latest {
+        return None;
+    }
+    if let Some(r) = record {
+        r.breaks.push((from, from + b.duration));
+    }
+    Some(from + b.duration)
+}
+
 /// The earliest start at or after `arrival` inside one of the windows (none: any time).
 fn earliest_start(windows: &[(i64, i64)], arrival: i64) -> Option<i64> {
     if windows.is_empty() {
@@ -492,7 +493,7 @@ mod tests {
     use std::time::Duration;
 
     use super::super::tests::{engineer, job, line};
-    use super::super::{Break, Job, Vehicle};
+    use super::super::{Job, Vehicle};
     use super::*;
 
     fn later() -> Instant {
