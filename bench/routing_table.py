@@ -12,6 +12,8 @@ import re
 import statistics
 import sys
 
+import solomon
+
 SOLVERS = [("orderly", "Orderly"), ("ortools", "OR-Tools"), ("vroom", "VROOM")]
 
 
@@ -32,7 +34,7 @@ def klass(instance):
 
 def main():
     seeds, spread_budget, budgets = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    best = {r["instance"]: r for r in csv.DictReader(open("bench/data/solomon/best_known.csv"))}
+    best = {r["instance"]: r for r in solomon.best_known()}
     for budget in budgets:
         runs = {key: load(f"solomon-{key}-{tag(budget)}") for key, _ in SOLVERS}
         print(f"\n### {tag(budget)} per instance\n")
@@ -75,15 +77,15 @@ def main():
         print(f"\n### Orderly over {len(runs)} seeds, one thread, {tag(spread_budget)} per instance\n")
         print("| instance | vehicles | distance min | median | max | spread (max ÷ min − 1) |")
         print("|---|---|---:|---:|---:|---:|")
-        means = []
+        per_seed = []
         for name in best:
             rows = [r[name] for r in runs if name in r]
             d = [float(r["distance"]) for r in rows]
             v = sorted({r["vehicles"] for r in rows})
             print(f"| {name} | {'–'.join(v)} | {min(d):.2f} | {statistics.median(d):.2f} | {max(d):.2f} | {max(d) / min(d) - 1:.2%} |")
         for r in runs:
-            means.append(statistics.mean(float(r[n]["distance"]) / float(best[n]["distance"]) for n in best if n in r))
-        print(f"\nmean ÷ best-known per seed: " + ", ".join(f"{m:.4f}" for m in means))
+            per_seed.append(statistics.mean(float(r[n]["distance"]) / float(best[n]["distance"]) for n in best if n in r))
+        print(f"\nmean ÷ best-known per seed: " + ", ".join(f"{m:.4f}" for m in per_seed))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,16 @@ class Instance:
         return [[round(euclid(a, b) * SCALE) for b in self.rows] for a in self.rows]
 
 
+def folder():
+    """Where the instances and their best-known table are."""
+    return os.environ.get("ORDERLY_SOLOMON_DIR", "bench/data/solomon")
+
+
+def best_known():
+    """The best-known table's rows (instance, vehicles, distance), in its order."""
+    return list(csv.DictReader(open(os.path.join(folder(), "best_known.csv"))))
+
+
 def read(path):
     lines = [l.strip() for l in open(path)]
     header = next(i for i, l in enumerate(lines) if l.startswith("NUMBER"))
@@ -60,8 +70,7 @@ def main(label, csv_name, solve):
     seconds = 30.0
     if args and args[0].replace(".", "", 1).isdigit():
         seconds = float(args.pop(0))
-    folder = os.environ.get("ORDERLY_SOLOMON_DIR", "bench/data/solomon")
-    best = list(csv.DictReader(open(os.path.join(folder, "best_known.csv"))))
+    best = best_known()
     if args:
         best = [b for b in best if b["instance"] in args]
     print(f"{label}, {seconds:g} s per instance\n")
@@ -70,7 +79,7 @@ def main(label, csv_name, solve):
     out = ["instance,vehicles,distance,seconds"]
     ratios = []
     for b in best:
-        instance = read(os.path.join(folder, b["instance"] + ".txt"))
+        instance = read(os.path.join(folder(), b["instance"] + ".txt"))
         routes, elapsed = solve(instance, seconds)
         routes = [r for r in routes if r]
         total = distance(instance, routes)
