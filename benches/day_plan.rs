@@ -135,7 +135,7 @@ fn main() {
     let input = day_input();
     let started = std::time::Instant::now();
     let matrix = straight_line(&planner::places(&input), 1.3, 30.0);
-    let plan = planner::plan(&input, &matrix, limits).expect("planned");
+    let plan = planner::plan(&input, matrix, limits).expect("planned");
     let wall = started.elapsed().as_secs_f64();
     let assigned: usize = plan.routes.iter().map(|r| r.stops.len()).sum();
     let travel: i64 = plan.routes.iter().map(|r| r.travel_minutes).sum();

@@ -414,7 +414,7 @@ pub async fn solve(
     matrix: crate::routing::solver::Matrix,
     limits: crate::routing::solver::Limits,
 ) -> Result<Plan, AppError> {
-    actix_web::web::block(move || planner::plan(&input, &matrix, limits))
+    actix_web::web::block(move || planner::plan(&input, matrix, limits))
         .await
         .map_err(|e| AppError::internal(e.to_string()))?
         .map_err(|e| AppError::internal(e.to_string()))

@@ -157,8 +157,27 @@ fn worth(priority: Priority) -> f64 {
 /// A booked visit outweighs anything new.
 const BOOKED_WORTH: f64 = 1_000_000.0;
 
+/// The solver's problem for an input, with what was left out before solving and
+/// what reading the answer back needs.
+pub struct Framed {
+    pub problem: solver::Problem,
+    /// Orders no engineer could take (no coordinates, skill, shift or window).
+    pub left_out: Vec<LeftOut>,
+    order_loc: Vec<Option<usize>>,
+    booked_loc: Vec<Option<usize>>,
+    shift_days: HashMap<(String, usize), NaiveDate>,
+}
+
 /// Plans `input` on `matrix` (measured between [`places`]) within `limits`.
-pub fn plan(input: &Input, matrix: &Matrix, limits: Limits) -> Result<Plan, solver::SolverError> {
+pub fn plan(input: &Input, matrix: Matrix, limits: Limits) -> Result<Plan, solver::SolverError> {
+    let framed = frame(input, matrix);
+    let solution = solver::solve(&framed.problem, limits)?;
+    Ok(read(input, framed, &solution))
+}
+
+/// States `input` as the solver's problem on `matrix` (measured between
+/// [`places`]; moved, not copied: at a thousand places it is tens of megabytes).
+pub fn frame(input: &Input, matrix: Matrix) -> Framed {
     let at = |t: DateTime<Utc>| t.timestamp();
     let n_eng = input.engineers.len();
     let order_loc: Vec<Option<usize>> = {
@@ -314,14 +333,31 @@ pub fn plan(input: &Input, matrix: &Matrix, limits: Limits) -> Result<Plan, solv
         });
     }
 
-    let problem = solver::Problem {
-        matrix: matrix.clone(),
-        jobs,
-        vehicles,
-        goal: solver::Goal::FieldService,
-    };
-    let solution = solver::solve(&problem, limits)?;
+    Framed {
+        problem: solver::Problem {
+            matrix,
+            jobs,
+            vehicles,
+            goal: solver::Goal::FieldService,
+        },
+        left_out: unassigned,
+        order_loc,
+        booked_loc,
+        shift_days,
+    }
+}
 
+/// The solver's answer in the office's words: routes per engineer and day, and
+/// every order left out with its reason.
+fn read(input: &Input, framed: Framed, solution: &solver::Solution) -> Plan {
+    let Framed {
+        problem,
+        left_out: mut unassigned,
+        order_loc,
+        booked_loc,
+        shift_days,
+    } = framed;
+    let matrix = &problem.matrix;
     let orders: HashMap<&str, (&Order, usize)> = input
         .orders
         .iter()
@@ -460,9 +496,9 @@ pub fn plan(input: &Input, matrix: &Matrix, limits: Limits) -> Result<Plan, solv
             message: reason.explain().to_owned(),
         });
     }
-    Ok(Plan {
+    Plan {
         routes,
         unassigned,
         solver_seconds: (solution.seconds * 100.0).round() / 100.0,
-    })
+    }
 }

@@ -203,8 +203,7 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Solution, SolverError>
             seconds: 0.0,
         });
     }
-    let compact = compact(problem);
-    let (api_problem, matrix) = to_pragmatic(&compact);
+    let (api_problem, matrix) = to_pragmatic(compact(problem));
     let core = Arc::new(
         (api_problem, vec![matrix])
             .read_pragmatic()
@@ -265,11 +264,15 @@ fn compact(problem: &Problem) -> Problem {
             distances.push(d);
         }
     }
-    let mut out = problem.clone();
-    out.matrix = Matrix {
-        size,
-        durations,
-        distances,
+    let mut out = Problem {
+        matrix: Matrix {
+            size,
+            durations,
+            distances,
+        },
+        jobs: problem.jobs.clone(),
+        vehicles: problem.vehicles.clone(),
+        goal: problem.goal,
     };
     for j in &mut out.jobs {
         j.location = index(j.location);
@@ -327,7 +330,9 @@ fn at(index: usize) -> Location {
     Location::Reference { index }
 }
 
-fn to_pragmatic(problem: &Problem) -> (api::Problem, api::Matrix) {
+/// The crate's problem; the matrix is moved into it, not copied (the largest
+/// part of a big problem's memory).
+fn to_pragmatic(problem: Problem) -> (api::Problem, api::Matrix) {
     let valued = problem.goal == Goal::FieldService;
     let jobs = problem.jobs.iter().map(|j| to_job(j, valued)).collect();
     let relations: Vec<api::Relation> = problem
@@ -411,8 +416,8 @@ fn to_pragmatic(problem: &Problem) -> (api::Problem, api::Matrix) {
     let matrix = api::Matrix {
         profile: Some(PROFILE.into()),
         timestamp: None,
-        travel_times: problem.matrix.durations.clone(),
-        distances: problem.matrix.distances.clone(),
+        travel_times: problem.matrix.durations,
+        distances: problem.matrix.distances,
         error_codes: None,
     };
     (api_problem, matrix)
