@@ -1,11 +1,15 @@
 //! Settings of the day planner: its time budget and travel estimates.
 
 use super::{err, ConfigError, Sources};
-use crate::routing::travel::TravelModel;
+use std::time::Duration;
+
+use crate::routing::travel::{Osrm, TravelModel};
 use crate::routing::{MapTiles, RoutingSettings};
 
 /// `ORDERLY_PLAN_SECONDS` (5), `ORDERLY_PLAN_THREADS` (0: every core),
-/// `ORDERLY_PLAN_GENERATIONS` (none), and the travel model: `ORDERLY_OSRM_URL`, else
+/// `ORDERLY_PLAN_GENERATIONS` (none), and the travel model: `ORDERLY_OSRM_URL` (asked
+/// in blocks of `ORDERLY_OSRM_MAX_TABLE`, 100, the server's `--max-table-size`; up to
+/// `ORDERLY_OSRM_CACHE_PAIRS`, a million, answers kept `ORDERLY_OSRM_CACHE_HOURS`, 168), else
 /// straight lines × `ORDERLY_ROAD_FACTOR` (1.3) at `ORDERLY_TRAVEL_SPEED_KMH` (30);
 /// `ORDERLY_MAP_TILES_URL` (none) and `ORDERLY_MAP_ATTRIBUTION` for the office's map.
 pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
@@ -26,7 +30,24 @@ pub(super) fn routing(src: &Sources) -> Result<RoutingSettings, ConfigError> {
     };
     let travel = match src.get("ORDERLY_OSRM_URL") {
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-            TravelModel::Osrm { base_url: url }
+            let max_table: usize = src.parse("ORDERLY_OSRM_MAX_TABLE", 100)?;
+            if !(2..=10_000).contains(&max_table) {
+                return Err(err("ORDERLY_OSRM_MAX_TABLE", "must be 2 to 10000"));
+            }
+            let pairs: usize = src.parse("ORDERLY_OSRM_CACHE_PAIRS", 1_000_000)?;
+            if pairs > 50_000_000 {
+                return Err(err("ORDERLY_OSRM_CACHE_PAIRS", "must be 0 to 50000000"));
+            }
+            let hours: u64 = src.parse("ORDERLY_OSRM_CACHE_HOURS", 168)?;
+            if hours > 24 * 366 {
+                return Err(err("ORDERLY_OSRM_CACHE_HOURS", "must be 0 to 8784"));
+            }
+            TravelModel::Osrm(Osrm::new(
+                url,
+                max_table,
+                pairs,
+                Duration::from_secs(hours * 3600),
+            ))
         }
         Some(_) => return Err(err("ORDERLY_OSRM_URL", "must be an http(s) URL")),
         None => {

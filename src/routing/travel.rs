@@ -1,9 +1,9 @@
 //! Travel times between places: straight-line distance times a road factor at an
 //! average speed (no network needed), or an OSRM table service for real roads.
 
-use std::time::Duration;
+mod osrm;
 
-use serde::Deserialize;
+pub use osrm::Osrm;
 
 use super::solver::Matrix;
 use crate::core::geo::GeoPoint;
@@ -13,8 +13,9 @@ use crate::core::geo::GeoPoint;
 pub enum TravelModel {
     /// Great-circle distance × `road_factor`, driven at `speed_kmh`.
     StraightLine { road_factor: f64, speed_kmh: f64 },
-    /// `GET {base}/table/v1/driving/{lng,lat;…}?annotations=duration,distance`.
-    Osrm { base_url: String },
+    /// OSRM's table service (`GET {base}/table/v1/driving/{lng,lat;…}`), asked in
+    /// blocks, its answers kept per pair of places.
+    Osrm(Osrm),
 }
 
 impl Default for TravelModel {
@@ -73,7 +74,7 @@ impl Times {
                 road_factor: *road_factor,
                 speed_kmh: *speed_kmh,
             }),
-            TravelModel::Osrm { .. } => Ok(Times::Table(matrix(model, &points).await?)),
+            TravelModel::Osrm(_) => Ok(Times::Table(matrix(model, &points).await?)),
         }
     }
 
@@ -110,15 +111,6 @@ pub fn straight_line(points: &[GeoPoint], road_factor: f64, speed_kmh: f64) -> M
     }
 }
 
-#[derive(Deserialize)]
-struct OsrmTable {
-    code: String,
-    #[serde(default)]
-    message: Option<String>,
-    durations: Option<Vec<Vec<Option<f64>>>>,
-    distances: Option<Vec<Vec<Option<f64>>>>,
-}
-
 /// The matrix for `points` under `model`; only OSRM goes to the network.
 pub async fn matrix(model: &TravelModel, points: &[GeoPoint]) -> Result<Matrix, TravelError> {
     match model {
@@ -126,67 +118,8 @@ pub async fn matrix(model: &TravelModel, points: &[GeoPoint]) -> Result<Matrix, 
             road_factor,
             speed_kmh,
         } => Ok(straight_line(points, *road_factor, *speed_kmh)),
-        TravelModel::Osrm { base_url } => osrm(base_url, points).await,
+        TravelModel::Osrm(service) => osrm::matrix(service, points).await,
     }
-}
-
-async fn osrm(base_url: &str, points: &[GeoPoint]) -> Result<Matrix, TravelError> {
-    let size = points.len();
-    if size == 0 {
-        return Ok(Matrix {
-            size,
-            durations: vec![],
-            distances: vec![],
-        });
-    }
-    let coordinates: Vec<String> = points
-        .iter()
-        .map(|p| format!("{:.6},{:.6}", p.longitude, p.latitude))
-        .collect();
-    let url = format!(
-        "{}/table/v1/driving/{}?annotations=duration,distance",
-        base_url.trim_end_matches('/'),
-        coordinates.join(";")
-    );
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .finish();
-    let mut response = client
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| TravelError(format!("OSRM at {base_url}: {e}")))?;
-    let body = response
-        .body()
-        .limit(64 * 1024 * 1024)
-        .await
-        .map_err(|e| TravelError(format!("OSRM answer: {e}")))?;
-    let table: OsrmTable = serde_json::from_slice(&body)
-        .map_err(|e| TravelError(format!("OSRM answer is not a table: {e}")))?;
-    if table.code != "Ok" {
-        return Err(TravelError(format!(
-            "OSRM answered {}: {}",
-            table.code,
-            table.message.unwrap_or_default()
-        )));
-    }
-    let flat = |rows: Option<Vec<Vec<Option<f64>>>>, what: &str| {
-        let rows = rows.ok_or_else(|| TravelError(format!("OSRM sent no {what}")))?;
-        if rows.len() != size || rows.iter().any(|r| r.len() != size) {
-            return Err(TravelError(format!("OSRM {what} are not {size}×{size}")));
-        }
-        Ok::<_, TravelError>(
-            rows.into_iter()
-                .flatten()
-                .map(|v| v.map_or(UNREACHABLE, |x| x.round() as i64))
-                .collect::<Vec<_>>(),
-        )
-    };
-    Ok(Matrix {
-        size,
-        durations: flat(table.durations, "durations")?,
-        distances: flat(table.distances, "distances")?,
-    })
 }
 
 #[cfg(test)]

@@ -687,9 +687,21 @@ async fn booked_visits_stay_unless_freed(app: TestApp) {
     );
 }
 
-/// A local server that answers like OSRM's table service: 25 minutes and 10 km
-/// between any two places; it counts the requests.
-fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+/// Seconds and metres the fake OSRM answers between two latitudes: 25 minutes and
+/// 10 km, plus a minute and a kilometre per 0.001° apart (so a mix-up shows).
+fn fake_leg(a: f64, b: f64) -> (f64, f64) {
+    let apart = ((a - b).abs() * 1000.0).round();
+    if apart == 0.0 {
+        (0.0, 0.0)
+    } else {
+        (1500.0 + 60.0 * apart, 10_000.0 + 1000.0 * apart)
+    }
+}
+
+/// A local server that answers like OSRM's table service (`sources`,
+/// `destinations`, and its `TooBig` refusal above `max` × `max`); it counts the
+/// requests.
+fn fake_osrm(max: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use actix_web::{web, App, HttpResponse, HttpServer};
     use std::sync::atomic::{AtomicUsize, Ordering};
     let calls = std::sync::Arc::new(AtomicUsize::new(0));
@@ -702,10 +714,22 @@ fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
             "/table/v1/driving/{coords}",
             web::get().to(move |coords: web::Path<String>, q: web::Query<std::collections::HashMap<String, String>>| {
                 seen.fetch_add(1, Ordering::SeqCst);
-                let n = coords.split(';').count();
+                let lats: Vec<f64> = coords.split(';').map(|c| c.split(',').nth(1).unwrap().parse().unwrap()).collect();
+                let pick = |name: &str| -> Vec<usize> {
+                    q.get(name).map_or_else(|| (0..lats.len()).collect(), |v| v.split(';').map(|i| i.parse().unwrap()).collect())
+                };
+                let (sources, destinations) = (pick("sources"), pick("destinations"));
                 assert_eq!(q.get("annotations").map(String::as_str), Some("duration,distance"));
-                let grid = move |v: f64| (0..n).map(|a| (0..n).map(|b| if a == b { 0.0 } else { v }).collect::<Vec<_>>()).collect::<Vec<_>>();
-                async move { HttpResponse::Ok().json(json!({"code": "Ok", "durations": grid(1500.0), "distances": grid(10000.0)})) }
+                let too_big = sources.len() * destinations.len() > max * max;
+                let grid = |of: fn((f64, f64)) -> f64| {
+                    sources.iter().map(|&a| destinations.iter().map(|&b| of(fake_leg(lats[a], lats[b]))).collect::<Vec<_>>()).collect::<Vec<_>>()
+                };
+                let answer = if too_big {
+                    HttpResponse::BadRequest().json(json!({"code": "TooBig", "message": "Too many table coordinates"}))
+                } else {
+                    HttpResponse::Ok().json(json!({"code": "Ok", "durations": grid(|l| l.0), "distances": grid(|l| l.1)}))
+                };
+                async move { answer }
             }),
         )
     })
@@ -719,7 +743,7 @@ fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
 }
 
 async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend) {
-    let (url, calls) = fake_osrm();
+    let (url, calls) = fake_osrm(100);
     let app = TestApp::spawn_with(backend, &[("ORDERLY_OSRM_URL", &url)]).await;
     let day = plan_day();
     let e = engineer_id(&app);
@@ -731,7 +755,7 @@ async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend
     let stop = &stops(&plan.body)[0].1;
     assert_eq!(
         (stop["travel_minutes"].as_i64(), stop["travel_km"].as_f64()),
-        (Some(25), Some(10.0)),
+        (Some(35), Some(20.0)),
         "{stop}"
     );
     assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
@@ -749,9 +773,62 @@ async fn travel_comes_from_osrm_when_configured(backend: orderly::store::Backend
     );
 }
 
+/// A server that takes two places a request: the table comes in blocks, each
+/// stop's travel is the pair's own, and a second plan asks only about what is new.
+async fn osrm_is_asked_in_blocks_and_remembered(backend: orderly::store::Backend) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let (url, calls) = fake_osrm(2);
+    let app = TestApp::spawn_with(
+        backend,
+        &[("ORDERLY_OSRM_URL", &url), ("ORDERLY_OSRM_MAX_TABLE", "2")],
+    )
+    .await;
+    let day = plan_day();
+    let e = engineer_id(&app);
+    assert_eq!(set_profile(&app, &e, profile(&[], 8)).await.status, 200);
+    for (i, lat) in [50.46, 50.47, 50.48].iter().enumerate() {
+        waiting_order(&app, &format!("Place {i}"), Some((*lat, 30.52)), json!({})).await;
+    }
+    let check = |plan: &Resp| {
+        assert_eq!(plan.status, 201, "{plan:?}");
+        let route = &plan["routes"][0];
+        let mut from = route["start_latitude"].as_f64().unwrap();
+        for stop in route["stops"].as_array().unwrap() {
+            let to = stop["latitude"].as_f64().unwrap();
+            let (secs, metres) = fake_leg(from, to);
+            assert_eq!(
+                (stop["travel_minutes"].as_i64(), stop["travel_km"].as_f64()),
+                (Some((secs as i64 + 30) / 60), Some(metres / 1000.0)),
+                "{stop}"
+            );
+            from = to;
+        }
+        route["stops"].as_array().unwrap().len()
+    };
+    assert_eq!(check(&propose(&app, json!({"date": day})).await), 3);
+    let first = calls.load(SeqCst);
+    // The home and three sites (the day's end is home again): 4 places, 2 a side.
+    assert_eq!(first, 4, "2 × 2 blocks of 2 × 2");
+
+    assert_eq!(check(&propose(&app, json!({"date": day})).await), 3);
+    assert_eq!(
+        calls.load(SeqCst),
+        first,
+        "the same places: nothing asked again"
+    );
+
+    waiting_order(&app, "Place 3", Some((50.49, 30.52)), json!({})).await;
+    assert_eq!(check(&propose(&app, json!({"date": day})).await), 4);
+    // One new place: it against the five (3 blocks), the four others against it (2).
+    assert_eq!(calls.load(SeqCst) - first, 5);
+}
+
 mod travel {
     use super::*;
-    on_both_backends!(backend: travel_comes_from_osrm_when_configured);
+    on_both_backends!(
+        backend: travel_comes_from_osrm_when_configured,
+        osrm_is_asked_in_blocks_and_remembered
+    );
 }
 
 on_both_backends!(
